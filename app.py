@@ -1,0 +1,30 @@
+"""Neural Network Playground: `streamlit run app.py`.
+
+The entrypoint draws the shared sidebar (so the controls survive page switches)
+and routes to the pages with st.navigation."""
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Neural Network Playground", page_icon="🧠", layout="wide",
+                   initial_sidebar_state="expanded")
+
+from ui import controls, state, status  # noqa: E402  (after set_page_config)
+
+ROOT = Path(__file__).parent
+# (file, i18n title key, icon, url path); a page appears once its file exists
+PAGES = [
+    ("pages/train.py", "nav.train", ":material/model_training:", "train"),
+    ("pages/data.py", "nav.data", ":material/table_chart:", "data"),
+    ("pages/evaluate.py", "nav.evaluate", ":material/analytics:", "evaluate"),
+    ("pages/inside.py", "nav.inside", ":material/hub:", "inside"),
+    ("pages/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
+]
+
+controls.init_session()
+T = state.T()
+nav = st.navigation([st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
+                     for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()])
+controls.sidebar()
+status.sidebar_status()
+nav.run()

@@ -1,0 +1,140 @@
+"""Train: buttons, progress, live curves, decision boundary, coach, epoch log."""
+import pandas as pd
+import streamlit as st
+
+from playground import boundary, coach, plots
+from playground.config import ConfigError
+from playground.model import count_params
+from ui import state
+from ui.status import status_line
+
+T = state.T()
+cfg = state.config()
+job = state.job()
+snap = job.snapshot() if job else None
+
+st.title(T("train.title"))
+st.caption(T("train.subtitle"))
+
+
+def boundary_probe(trainer):
+    return boundary.surface(trainer.model, trainer.data, resolution=50)
+
+
+def start(paused=False):
+    try:
+        prep = state.prepared_for(cfg)
+    except ConfigError as e:
+        st.session_state["train_error"] = e.text(state.lang())
+        return
+    probes = {"boundary": boundary_probe} if boundary.is_plane_dataset(prep) else {}
+    j = state.start_job(cfg, paused=paused, probes=probes, prepared=prep)
+    if paused:
+        j.step()
+
+
+# --- buttons ------------------------------------------------------------------------------------
+active = bool(snap and snap.active)
+paused = bool(snap and snap.status == "paused")
+changed = bool(job and active and job.cfg != cfg)
+b1, b2, b3, b4, _ = st.columns([1.3, 1.3, 1.3, 1, 2])
+if b1.button(T("train.start"), type="primary", icon=":material/play_arrow:", width="stretch",
+             help=T("train.start_help")):
+    start()
+    st.rerun()
+if paused:
+    if b2.button(T("train.resume"), icon=":material/resume:", width="stretch"):
+        job.resume()
+        st.rerun()
+elif b2.button(T("train.pause"), icon=":material/pause:", width="stretch", disabled=not active):
+    job.pause()
+    st.rerun()
+if b3.button(T("train.step"), icon=":material/skip_next:", width="stretch", help=T("train.step_help"),
+             disabled=active and not paused):
+    if paused and not changed:
+        job.step()
+    else:
+        start(paused=True)
+    st.rerun()
+if b4.button(T("train.stop"), icon=":material/stop:", width="stretch", disabled=not active):
+    job.stop()
+    st.rerun()
+
+if msg := st.session_state.pop("train_error", None):
+    st.error(msg)
+if changed:
+    st.info(T("train.changed_note"), icon=":material/info:")
+
+
+# --- live panel ------------------------------------------------------------------------------------
+def eta_text(seconds):
+    if seconds is None:
+        return "–"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def live_panel():
+    j = state.job()
+    if j is None:
+        st.plotly_chart(plots.history_figure([], cfg_task(), T, epochs=cfg.epochs), key="curves_empty")
+        st.caption(T("train.press_start"))
+        return
+    s = j.snapshot()
+    run_cfg = j.cfg
+    if s.status == "error":
+        st.error(s.error)
+    elif s.status == "queued" and s.queue_position:
+        st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
+    frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)
+    st.progress(frac, text=T("train.progress", epoch=s.epoch, epochs=s.epochs,
+                             sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds),
+                             status=status_line(s, T)))
+    task = j.prepared.task if j.prepared else cfg_task()
+    st.plotly_chart(plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, run_cfg.epochs),
+                    key="curves")
+    left, right = st.columns([3, 2]) if "boundary" in s.probes else (st.container(), None)
+    with left:
+        case, values = coach.diagnose(s.history, s.status, task)
+        tone = {"diverged": st.error, "overfitting": st.warning, "noisy": st.warning,
+                "underfitting": st.warning, "good": st.success}.get(case, st.info)
+        tone(f"**{T('coach.title')}** — {T('coach.' + case, **values)}", icon=":material/school:")
+        if s.history:
+            st.markdown(f"**{T('train.log')}**")
+            df = pd.DataFrame(list(s.history)).set_index("epoch")
+            df = df.rename(columns={"seconds": T("train.col_seconds")})
+            st.dataframe(df.iloc[::-1], height=260, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in df.columns})
+    if right is not None:
+        with right:
+            epoch, surf = s.probes["boundary"]
+            if isinstance(surf, Exception):
+                st.error(str(surf))
+            else:
+                prep = j.prepared
+                pts = {sp: (prep.dataset.X.iloc[prep.split(sp).index].to_numpy(), prep.split(sp).y.numpy())
+                       for sp in ("train", "test")}
+                st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}** "
+                            f"· {T('plot.epoch')} {epoch}")
+                st.plotly_chart(plots.boundary_figure(surf, pts, task, T, height=380), key="boundary")
+    if s.finished and st.session_state.get("_drawn_final") != st.session_state.get("job_serial"):
+        st.session_state["_drawn_final"] = st.session_state.get("job_serial")
+        st.rerun()   # refresh the buttons once the run ends
+
+
+def cfg_task():
+    try:
+        return state.dataset_for(cfg).task
+    except ConfigError:
+        return "binary"
+
+
+st.fragment(live_panel, run_every=0.5 if active else None)()
+
+if job is None:
+    try:
+        prep = state.prepared_for(cfg)
+        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
+        st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
+                     test=len(prep.test.y), params=f"{n:,}"))
+    except ConfigError as e:
+        st.error(e.text(state.lang()))

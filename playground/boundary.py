@@ -1,0 +1,36 @@
+"""Decision boundary / regression surface of a 2-D toy model over the input plane."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .model import predict_output
+
+
+def plane_grid(prepared, resolution: int = 60, margin: float = 0.5):
+    """Grid over the raw (x1, x2) range of the whole dataset; returns xs, ys, (res*res, 2) raw points."""
+    X = np.asarray(prepared.dataset.X, float)
+    lo, hi = X.min(0) - margin, X.max(0) + margin
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)          # rows follow y, columns follow x (heatmap layout)
+    return xs, ys, np.c_[gx.ravel(), gy.ravel()]
+
+
+def grid_inputs(prepared, points: np.ndarray) -> torch.Tensor:
+    df = pd.DataFrame(points, columns=prepared.dataset.X.columns)
+    return prepared.transform(df)
+
+
+def surface(model, prepared, resolution: int = 60) -> dict:
+    """Model output on the grid: class-1 probability (binary) or prediction (regression).
+    Returns {'x': xs, 'y': ys, 'z': (res, res) array}."""
+    xs, ys, pts = plane_grid(prepared, resolution)
+    out = predict_output(model, grid_inputs(prepared, pts), prepared.task, prepared.y_mean, prepared.y_std)
+    if prepared.task == "multiclass":
+        out = out.argmax(1)
+    return {"x": xs, "y": ys, "z": np.asarray(out).reshape(len(ys), len(xs))}
+
+
+def is_plane_dataset(prepared) -> bool:
+    return prepared.dataset.image_shape is None and list(prepared.dataset.X.columns) == ["x1", "x2"]

@@ -1,0 +1,92 @@
+"""Plotly figures for training, built from plain data (no Streamlit here).
+
+Every text on a figure comes from the caller's Translator `T`, so the same
+figure speaks Korean or English.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# TensorFlow Playground's palette: orange = negative / class 0, blue = positive / class 1
+ORANGE, BLUE, GREY = "#f59322", "#0877bd", "#9ca3af"
+TRAIN_COLOR, VAL_COLOR = "#2563eb", "#f97316"
+DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
+
+
+def _layout(fig: go.Figure, height: int = 340) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="right", x=1),
+                      uirevision="keep")  # keeps zoom while live updates redraw
+    return fig
+
+
+def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None):
+    """Two panels: loss / val_loss, and the metric (accuracy or MAE) for train and validation."""
+    metric = "mae" if task == "regression" else "accuracy"
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T("plot.loss_title"), T(f"plot.{metric}_title")),
+                        horizontal_spacing=0.1)
+    ep = [h["epoch"] for h in history]
+    for col, key in ((1, "loss"), (2, metric)):
+        for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
+            fig.add_trace(go.Scatter(x=ep, y=[h[prefix + key] for h in history], mode="lines",
+                                     name=name, line=dict(color=color, width=2), legendgroup=prefix or "train",
+                                     showlegend=col == 1,
+                                     hovertemplate="%{y:.4f}"), row=1, col=col)
+    if best_epoch and history:
+        best = history[best_epoch - 1]
+        for col, key in ((1, "val_loss"), (2, "val_" + metric)):
+            fig.add_trace(go.Scatter(x=[best_epoch], y=[best[key]], mode="markers", name=T("plot.best_epoch"),
+                                     marker=dict(symbol="star", size=14, color="#16a34a", line=dict(width=1, color="white")),
+                                     legendgroup="best", showlegend=col == 1,
+                                     hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>"),
+                          row=1, col=col)
+    if stopped_epoch:
+        for col in (1, 2):
+            fig.add_vline(x=stopped_epoch, line=dict(color="#dc2626", dash="dash"), row=1, col=col)
+        fig.add_annotation(x=stopped_epoch, y=1, yref="paper", xref="x", text=T("plot.early_stop"),
+                           showarrow=False, font=dict(color="#dc2626"), yanchor="bottom", xanchor="right")
+    x_max = max(epochs or 1, ep[-1] if ep else 1)
+    fig.update_xaxes(title_text=T("plot.epoch"), range=[0.5, x_max + 0.5])
+    fig.update_yaxes(title_text=T("plot.loss_axis"), row=1, col=1)
+    fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
+    if metric == "accuracy":
+        fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    return _layout(fig)
+
+
+def boundary_figure(surface: dict, points: dict, task: str, T, class_names=None, height: int = 420):
+    """Heatmap of the model's output over the plane with train (circles) and test
+    (outlined) points. `points`: {'train': (X, y), 'test': (X, y)} in raw coordinates."""
+    fig = go.Figure()
+    if task == "binary":
+        fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=surface["z"], zmin=0, zmax=1,
+                                 colorscale=DIVERGING, opacity=0.75,
+                                 colorbar=dict(title=T("plot.prob_class1"), thickness=12),
+                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.3f}<extra></extra>"))
+        fig.add_trace(go.Contour(x=surface["x"], y=surface["y"], z=surface["z"], showscale=False,
+                                 contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                                 line=dict(color="black", width=2), hoverinfo="skip", name=T("plot.boundary")))
+    else:
+        fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=surface["z"], colorscale="RdBu",
+                                 opacity=0.75, colorbar=dict(title=T("plot.prediction"), thickness=12),
+                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
+    for split, symbol, line in (("train", "circle", 0.5), ("test", "circle-open", 2)):
+        X, y = points[split]
+        X = np.asarray(X)
+        if task == "binary":
+            colors = np.where(np.asarray(y) > 0.5, BLUE, ORANGE)
+            marker = dict(color=colors, size=7, symbol=symbol, line=dict(width=line, color="white" if split == "train" else None))
+        else:
+            marker = dict(color=np.asarray(y), colorscale="RdBu", size=7, symbol=symbol, line=dict(width=line))
+        if split == "test":
+            marker["line"] = dict(width=2, color=marker["color"] if task == "binary" else "black")
+        fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker,
+                                 name=T(f"plot.{split}_points"),
+                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra></extra>"))
+    fig.update_xaxes(title_text="x1", range=[surface["x"][0], surface["x"][-1]], constrain="domain")
+    fig.update_yaxes(title_text="x2", range=[surface["y"][0], surface["y"][-1]], scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="keep",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1))
+    return fig

@@ -1,0 +1,31 @@
+"""A small run status in the sidebar, on every page. Its polling is also the
+session's heartbeat: a run whose tab stops asking is stopped (jobs.idle_timeout)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import state
+
+
+def status_line(snap, T) -> str:
+    if snap.status == "queued":
+        return T("status.queued", pos=snap.queue_position) if snap.queue_position else T("status.waiting")
+    return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
+
+
+def sidebar_status() -> None:
+    j = state.job()
+    if j is None:
+        return
+    active = j.snapshot().active
+
+    @st.fragment(run_every=1.0 if active else None)
+    def _mini():
+        snap = j.snapshot()
+        T = state.T()
+        st.caption("🧠 " + status_line(snap, T))
+        if snap.active is not active:   # started/finished since the last full run: redraw everything
+            st.rerun()
+
+    with st.sidebar:
+        _mini()
