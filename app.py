@@ -14,11 +14,11 @@ from ui import controls, state, status  # noqa: E402  (after set_page_config)
 ROOT = Path(__file__).parent
 # (file, i18n title key, icon, url path); a page appears once its file exists
 PAGES = [
-    ("pages/train.py", "nav.train", ":material/model_training:", "train"),
-    ("pages/data.py", "nav.data", ":material/table_chart:", "data"),
-    ("pages/evaluate.py", "nav.evaluate", ":material/analytics:", "evaluate"),
-    ("pages/inside.py", "nav.inside", ":material/hub:", "inside"),
-    ("pages/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
+    ("views/train.py", "nav.train", ":material/model_training:", "train"),
+    ("views/data.py", "nav.data", ":material/table_chart:", "data"),
+    ("views/evaluate.py", "nav.evaluate", ":material/analytics:", "evaluate"),
+    ("views/inside.py", "nav.inside", ":material/hub:", "inside"),
+    ("views/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
 ]
 
 controls.init_session()

@@ -15,9 +15,9 @@ TRAIN_COLOR, VAL_COLOR = "#2563eb", "#f97316"
 DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
 
 
-def _layout(fig: go.Figure, height: int = 340) -> go.Figure:
+def _layout(fig: go.Figure, height: int = 370) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="right", x=1),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5),
                       uirevision="keep")  # keeps zoom while live updates redraw
     return fig
 
