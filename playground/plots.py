@@ -49,7 +49,7 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
                            showarrow=False, font=dict(color="#dc2626"), yanchor="bottom", xanchor="right")
     x_max = max(epochs or 1, ep[-1] if ep else 1)
     fig.update_xaxes(title_text=T("plot.epoch"), range=[0.5, x_max + 0.5])
-    fig.update_yaxes(title_text=T("plot.loss_axis"), row=1, col=1)
+    fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)

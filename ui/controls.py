@@ -139,7 +139,7 @@ def sidebar() -> RunConfig:
             st.session_state["w_dataset"] = up.name
         if st.session_state.get("w_dataset") not in names:
             st.session_state["w_dataset"] = DEFAULT.dataset
-        ds_name = st.selectbox(T("field.dataset"), names, key="w_dataset", format_func=_dataset_label)
+        ds_name = st.selectbox(T("field.dataset"), names, key="w_dataset", format_func=lambda n: _dataset_label(n, T))
         st.caption(_dataset_caption(ds_name, up))
         info = data.DATASETS.get(ds_name)
         if info is not None and info.kind == "toy":
@@ -201,8 +201,7 @@ def sidebar() -> RunConfig:
     return cfg
 
 
-def _dataset_label(name: str) -> str:
-    T = state.T()
+def _dataset_label(name: str, T) -> str:
     info = data.DATASETS.get(name)
     if info is None:
         return f"📄 {name}"

@@ -1,0 +1,60 @@
+"""A real click in a real browser: Train, watch the epoch counter and the curves
+advance, Stop. Keeps a screenshot in test-artifacts/."""
+import re
+import time
+
+from conftest import screenshot, wait_for_app
+
+EPOCH_RE = re.compile(r"epoch (\d+)/(\d+)")
+
+
+def _epoch(page) -> int | None:
+    text = page.locator("[data-testid='stProgress']").first.inner_text(timeout=5000)
+    m = EPOCH_RE.search(text)
+    return int(m.group(1)) if m else None
+
+
+def _curve_points(page) -> int:
+    # the loss curve is the first plotly figure on the page; its first trace is the training loss
+    return page.evaluate("""() => {
+        const g = document.querySelector('.js-plotly-plot');
+        return g && g.data && g.data.length ? g.data[0].x.length : 0; }""")
+
+
+def test_train_live_then_stop(page, app_url):
+    page.goto(f"{app_url}/?dataset=spiral&hidden=16,16,8&epochs=2000&lang=en")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    epochs, points = [], []
+    deadline = time.time() + 60
+    while time.time() < deadline and len(set(epochs)) < 4:
+        try:
+            e = _epoch(page)
+        except Exception:
+            e = None
+        if e is not None and (not epochs or e > epochs[-1]):
+            epochs.append(e)
+            points.append(_curve_points(page))
+        time.sleep(0.4)
+    assert len(set(epochs)) >= 4, f"epoch counter did not advance: {epochs}"
+    assert points[-1] > points[0] > 0 or points[-1] > points[1], f"curves did not grow: {points}"
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_selector("text=/stopped at epoch \\d+/", timeout=20_000)
+    stopped_at = _epoch_from_stop(page)
+    assert stopped_at < 2000
+    screenshot(page, "train-live")
+
+
+def _epoch_from_stop(page) -> int:
+    text = page.get_by_text(re.compile(r"stopped at epoch \d+")).first.inner_text()
+    return int(re.search(r"stopped at epoch (\d+)", text).group(1))
+
+
+def test_link_restores_controls(page, app_url):
+    page.goto(f"{app_url}/?dataset=iris&hidden=5&activation=tanh&lr=0.003&lang=ko")
+    wait_for_app(page)
+    side = page.locator("[data-testid='stSidebar']")
+    assert "iris" in side.inner_text()
+    assert "하이퍼볼릭 탄젠트" in side.inner_text()      # tanh, in Korean
+    assert "데이터셋" in side.inner_text()
+    screenshot(page, "link-restored-ko")
