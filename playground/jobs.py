@@ -268,7 +268,7 @@ class TrainingJob:
         sps = self._samples / self._train_seconds if self._train_seconds > 0 else 0.0
         eta = None
         frac = 0.0
-        if tr and sps > 0:
+        if tr and sps > 0 and not tr.finished:
             n = len(tr.data.train.X)
             frac = min(tr.samples_seen / n, 1.0) if self._status == "running" else 0.0
             eta = max(epochs - epoch - frac, 0) * n / sps

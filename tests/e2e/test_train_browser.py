@@ -53,8 +53,15 @@ def _epoch_from_stop(page) -> int:
 def test_link_restores_controls(page, app_url):
     page.goto(f"{app_url}/?dataset=iris&hidden=5&activation=tanh&lr=0.003&lang=ko")
     wait_for_app(page)
+    page.wait_for_selector("input[aria-label='활성화 함수']", timeout=30_000)
     side = page.locator("[data-testid='stSidebar']")
-    assert "iris" in side.inner_text()
-    assert "하이퍼볼릭 탄젠트" in side.inner_text()      # tanh, in Korean
-    assert "데이터셋" in side.inner_text()
+    text = side.inner_text()
+    assert "붓꽃" in text                      # iris's description, in Korean
+    assert "4 → 5 → 3" in text                 # 4 features -> hidden 5 -> 3 classes
+    values = dict(side.locator("input").evaluate_all(
+        "els => els.map(e => [e.getAttribute('aria-label') || '', e.value])"))
+    assert values["데이터셋"] == "▦ iris · 다중 분류"
+    assert values["활성화 함수"] == "하이퍼볼릭 탄젠트(tanh)"
+    assert values["1층"] == "5"
+    assert side.get_by_text("0.003", exact=True).count() == 1   # the learning-rate slider's value
     screenshot(page, "link-restored-ko")
