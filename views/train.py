@@ -86,8 +86,8 @@ def live_panel():
     elif s.status == "queued" and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
     frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)
-    st.progress(frac, text=T("train.progress", epoch=s.epoch, epochs=s.epochs,
-                             sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds),
+    key = "train.progress" if s.active else "train.progress_done"
+    st.progress(frac, text=T(key, sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds),
                              status=status_line(s, T)))
     task = j.prepared.task if j.prepared else cfg_task()
     st.plotly_chart(plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, run_cfg.epochs),

@@ -1,5 +1,5 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
-from conftest import open_app
+from apptest import open_app
 
 
 def _selectbox(at, label):
@@ -90,3 +90,26 @@ def test_data_page_every_kind(no_exceptions):
     for name in ("mnist", "auto-mpg", "moons"):
         at = open_app("data.py", query={"lang": "ko", "dataset": name})
         no_exceptions(at)
+
+
+def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
+    from playground.jobs import SCHEDULER
+    saved = SCHEDULER.max_running
+    SCHEDULER.max_running = 0          # every slot taken by other sessions
+    try:
+        at = open_app(query={"lang": "en", "dataset": "circle"})
+        next(b for b in at.button if b.label == "Train").click().run()
+        job = at.session_state["job"]
+        import time
+        for _ in range(100):
+            if job.snapshot().queue_position:
+                break
+            time.sleep(0.05)
+        at.run()
+        no_exceptions(at)
+        assert job.snapshot().status == "queued"
+        assert any("number 1 in line" in w.value for w in at.warning)
+    finally:
+        SCHEDULER.max_running = saved
+    job.join(30)
+    assert job.snapshot().status == "completed"

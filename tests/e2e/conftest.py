@@ -3,25 +3,14 @@ driven by Playwright. Screenshots go to test-artifacts/ (kept by CI as artifacts
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browser import ARTIFACTS, CHROMIUM, ROOT, free_port, screenshot, wait_for_app  # noqa: F401  (re-exported)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -43,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def app_url():
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PLAYGROUND_MAX_JOBS": "2"}
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -82,17 +71,3 @@ def page(browser):
     pg = ctx.new_page()
     yield pg
     ctx.close()
-
-
-def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered and finished running the script."""
-    page.wait_for_selector("[data-testid='stSidebar']", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -3,7 +3,7 @@ advance, Stop. Keeps a screenshot in test-artifacts/."""
 import re
 import time
 
-from conftest import screenshot, wait_for_app
+from browser import screenshot, wait_for_app
 
 EPOCH_RE = re.compile(r"epoch (\d+)/(\d+)")
 

@@ -1,0 +1,87 @@
+"""Live-training benchmark (issue 3): run with `python bench/live_page.py`.
+
+1. Latency: seconds from the click on Train until the loss curve has its first point
+   (target <= 1 s).
+2. Throughput: samples/s of the same run (mnist, MLP 784-128-64-10, Adam, batch 32)
+   with the Train page open and live in headless Chromium vs headless (a TrainingJob
+   in a separate process), alternating A/B; prints the ratio (target >= 0.85).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from browser import free_port, wait_for_app  # noqa: E402
+
+QUERY = "dataset=mnist&hidden=128,64&lr=0.001&batch_size=32&epochs={epochs}&lang=en"
+HEADLESS = """
+import time, sys
+from playground.config import make_config
+from playground.jobs import TrainingJob
+cfg = make_config(dataset="mnist", hidden="128,64", lr=0.001, batch_size=32, epochs={epochs})
+j = TrainingJob(cfg).start(); j.join()
+print(j.snapshot().samples_per_sec)
+"""
+
+
+def headless(epochs: int) -> float:
+    out = subprocess.run([sys.executable, "-c", HEADLESS.format(epochs=epochs)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def live(page, url: str, epochs: int) -> tuple[float, float]:
+    page.goto(f"{url}/?{QUERY.format(epochs=epochs)}")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)   # plotly is loaded before Train
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("""() => { const g = document.querySelector('.js-plotly-plot');
+                                   return g && g.data && g.data.length && g.data[0].x.length > 0; }""",
+                           timeout=30_000, polling=20)
+    first = time.perf_counter() - t0
+    page.wait_for_selector(f"text=/finished: {epochs} epochs/", timeout=600_000)
+    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    sps = float(re.search(r"([\d,]+) samples/s", text).group(1).replace(",", ""))
+    return first, sps
+
+
+def main(rounds: int = 3, epochs: int = 8) -> None:
+    from playwright.sync_api import sync_playwright
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(4)
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
+            live(page, f"http://127.0.0.1:{port}", 1)   # warm-up: dataset cache, imports
+            firsts, lives, heads = [], [], []
+            for r in range(rounds):
+                first, sps = live(page, f"http://127.0.0.1:{port}", epochs)
+                firsts.append(first)
+                lives.append(sps)
+                heads.append(headless(epochs))
+                print(f"round {r + 1}: first curve point after {first:.2f} s; live {sps:,.0f} samples/s; "
+                      f"headless {heads[-1]:,.0f} samples/s", flush=True)
+            b.close()
+    finally:
+        proc.terminate()
+    print(f"first curve point: median {statistics.median(firsts):.2f} s (max {max(firsts):.2f} s; target <= 1 s)")
+    ratio = statistics.median(lives) / statistics.median(heads)
+    print(f"throughput live/headless: {statistics.median(lives):,.0f} / {statistics.median(heads):,.0f} "
+          f"= {ratio:.2f}x (target >= 0.85x)")
+
+
+if __name__ == "__main__":
+    main()

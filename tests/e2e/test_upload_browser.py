@@ -1,0 +1,42 @@
+"""Uploading a CSV in a real browser: a good table trains, a bad one gets a clear message."""
+import numpy as np
+import pandas as pd
+
+from browser import screenshot, wait_for_app
+
+
+def _table(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 120
+    df = pd.DataFrame({"size": rng.normal(10, 3, n), "colour": rng.choice(["red", "green", None], n),
+                       "weight": rng.normal(50, 10, n)})
+    df["kind"] = np.where(df["size"] + rng.normal(0, 1, n) > 10, "big", "small")
+    path = tmp_path / "fruit.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_upload_csv_then_train(page, app_url, tmp_path):
+    page.goto(f"{app_url}/?lang=en")
+    wait_for_app(page)
+    page.get_by_text("Your own table (CSV)").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(_table(tmp_path)))
+    page.wait_for_selector("text=/Loaded 120 rows · binary classification/", timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("text=/finished: 50 epochs/", timeout=60_000)
+    screenshot(page, "upload-trained")
+
+
+def test_upload_bad_csv_gets_a_message(page, app_url, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("only_one_column\n1\n2\n")
+    page.goto(f"{app_url}/?lang=en")
+    wait_for_app(page)
+    page.get_by_text("Your own table (CSV)").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    try:
+        page.wait_for_selector("text=/at least two columns/", timeout=30_000)
+    finally:
+        screenshot(page, "upload-bad")
+    assert page.locator("text=Traceback").count() == 0
