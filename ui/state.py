@@ -1,6 +1,7 @@
 """Per-session state: language, the current config, the uploaded table and the training job."""
 from __future__ import annotations
 
+import os
 import weakref
 
 import streamlit as st
@@ -10,8 +11,9 @@ from playground.config import DEFAULT, RunConfig
 from playground.i18n import LANGS, Translator
 from playground.jobs import TrainingJob
 
-# A tab that stops polling for this long (closed, crashed) has its run stopped.
-IDLE_TIMEOUT_S = 60.0
+# A tab that stops polling for this long (closed, crashed) has its run stopped. Generous,
+# because browsers throttle timers in hidden tabs (down to once a minute).
+IDLE_TIMEOUT_S = float(os.environ.get("PLAYGROUND_IDLE_TIMEOUT", 150))
 
 
 def lang() -> str:

@@ -86,9 +86,12 @@ def live_panel():
     elif s.status == "queued" and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
     frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)
-    key = "train.progress" if s.active else "train.progress_done"
-    st.progress(frac, text=T(key, sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds),
-                             status=status_line(s, T)))
+    if s.samples_per_sec == 0:      # queued or loading: nothing measured yet
+        text = status_line(s, T)
+    else:
+        key = "train.progress" if s.active else "train.progress_done"
+        text = T(key, sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds), status=status_line(s, T))
+    st.progress(frac, text=text)
     task = j.prepared.task if j.prepared else cfg_task()
     st.plotly_chart(plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, run_cfg.epochs),
                     key="curves")
