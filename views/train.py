@@ -119,6 +119,8 @@ def live_panel():
                 st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}** "
                             f"· {T('plot.epoch')} {epoch}")
                 st.plotly_chart(plots.boundary_figure(surf, pts, task, T, height=380), key="boundary")
+    if s.active and st.session_state.get("_train_poll") == FAST_POLL and s.elapsed >= FAST_FOR_S:
+        st.rerun()   # switch this fragment to the slower poll
     if s.finished and st.session_state.get("_drawn_final") != st.session_state.get("job_serial"):
         st.session_state["_drawn_final"] = st.session_state.get("job_serial")
         st.rerun()   # refresh the buttons once the run ends
@@ -131,7 +133,14 @@ def cfg_task():
         return "binary"
 
 
-st.fragment(live_panel, run_every=0.5 if active else None)()
+# Poll fast while a run starts (first points within a second), then slower: every redraw
+# holds the GIL that the training thread also needs.
+FAST_POLL, SLOW_POLL, FAST_FOR_S = 0.4, 1.0, 4.0
+poll = None
+if active:
+    poll = FAST_POLL if snap.elapsed < FAST_FOR_S else SLOW_POLL
+st.session_state["_train_poll"] = poll
+st.fragment(live_panel, run_every=poll)()
 
 if job is None:
     try:

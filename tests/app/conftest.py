@@ -1,4 +1,6 @@
 """AppTest fixtures; helpers live in apptest.py."""
+from __future__ import annotations
+
 import pytest
 
 from apptest import APP, open_app  # noqa: F401  (re-exported)
