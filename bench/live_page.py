@@ -43,9 +43,13 @@ def live(page, url: str, epochs: int) -> tuple[float, float]:
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)   # plotly is loaded before Train
     t0 = time.perf_counter()
     page.get_by_role("button", name="Train").click()
-    page.wait_for_function("""() => { const g = document.querySelector('.js-plotly-plot');
-                                   return g && g.data && g.data.length && g.data[0].x.length > 0; }""",
-                           timeout=30_000, polling=20)
+    try:
+        page.wait_for_function("""() => { const g = document.querySelector('.js-plotly-plot');
+                                       return g && g.data && g.data.length && g.data[0].x.length > 0; }""",
+                               timeout=30_000, polling=20)
+    except Exception:
+        page.screenshot(path="/tmp/bench-fail.png", full_page=True)
+        raise
     first = time.perf_counter() - t0
     page.wait_for_selector(f"text=/finished: {epochs} epochs/", timeout=600_000)
     text = page.locator("[data-testid='stProgress']").first.inner_text()
@@ -57,7 +61,8 @@ def main(rounds: int = 3, epochs: int = 8) -> None:
     from playwright.sync_api import sync_playwright
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                             "--server.port", str(port), "--browser.gatherUsageStats", "false",
+                             "--server.fileWatcherType", "none"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(4)
