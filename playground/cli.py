@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
+
+import numpy as np
 
 from . import data, metrics
 from .config import FIELDS, ConfigError, format_value, make_config
@@ -65,10 +68,13 @@ def run_train(args) -> dict:
     trainer = train(cfg, callbacks=[] if args.json else [ProgressLog()])
     seconds = time.perf_counter() - t0
     prep = trainer.data
-    test = metrics.evaluate(prep.task, prep.test.y.numpy(), trainer.predict("test"), prep.class_names)
-    test.pop("report", None)
-    if prep.task == "multiclass":
-        test.pop("roc_auc", None)   # the issue asks for AUC on binary tasks only
+    output = trainer.predict("test")
+    test = {}   # a diverged run predicts NaN: no metric is defined (and sklearn would raise)
+    if np.isfinite(output).all():
+        test = metrics.evaluate(prep.task, prep.test.y.numpy(), output, prep.class_names)
+        test.pop("report", None)
+        if prep.task == "multiclass":
+            test.pop("roc_auc", None)   # the issue asks for AUC on binary tasks only
     if args.save:
         save_model(args.save, trainer.model, cfg, prep)
     return {"config": cfg.to_dict(),
@@ -93,10 +99,21 @@ def main(argv=None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     if args.json:
-        print(json.dumps(result, allow_nan=False, default=_jsonable))
+        print(json.dumps(_finite(result), allow_nan=False, default=_jsonable))
     else:
         _print_summary(result)
     return 0
+
+
+def _finite(v):
+    """NaN / inf (a diverged run's losses) -> null: strict JSON has no NaN."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    return v
 
 
 def _jsonable(v):

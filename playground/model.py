@@ -61,14 +61,17 @@ class Net(nn.Sequential):
 
 def count_params(n_features: int, n_outputs: int, cfg: RunConfig, image_shape=None) -> int:
     """Parameter count without building (to refuse huge nets before allocating)."""
+    batch_norm = 2 * sum(cfg.hidden) if cfg.batch_norm else 0
     if cfg.model == "cnn":
+        if image_shape is None:   # e.g. a CSV table: validate() cannot know it has no images
+            raise ConfigError("err.cnn_needs_images", "model", name=cfg.dataset)
         h, w = image_shape
         flat = 16 * (h // 4) * (w // 4)
         convs = (1 * 8 * 9 + 8) + (8 * 16 * 9 + 16)
         sizes = [flat, *cfg.hidden, n_outputs]
-        return convs + sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+        return convs + sum(a * b + b for a, b in zip(sizes, sizes[1:])) + batch_norm
     sizes = [n_features, *cfg.hidden, n_outputs]
-    return sum(a * b + b for a, b in zip(sizes, sizes[1:])) + (2 * sum(cfg.hidden) if cfg.batch_norm else 0)
+    return sum(a * b + b for a, b in zip(sizes, sizes[1:])) + batch_norm
 
 
 def build_model(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:

@@ -35,3 +35,63 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.02):
 def without_seconds(history) -> list[dict]:
     """History entries minus the wall-clock field, for determinism checks."""
     return [{k: v for k, v in e.items() if k != "seconds"} for e in history]
+
+
+# --- subprocesses started early ---------------------------------------------------------
+# A fresh interpreter pays ~4-5 s of imports (torch, sklearn). Test modules register their
+# commands at import; conftest.py starts them all when the first unit test runs, so those
+# interpreters use the second core while the in-process tests use the first; the tests
+# that read the results are marked `late` and run after the rest.
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+_commands: dict[str, list[str]] = {}
+_procs: dict = {}
+_results: dict = {}
+
+
+def register(name: str, args: list[str]) -> None:
+    """Declare `python *args` (run in the repository root) for start_registered()."""
+    _commands.setdefault(name, list(args))
+
+
+def start_registered() -> None:
+    for name in _commands:
+        _start(name)
+
+
+def _start(name: str) -> None:
+    if name in _procs:
+        return
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=ROOT, env=env, stdout=out, stderr=err,
+                            text=True)
+    _procs[name] = (proc, out, err)
+
+
+def result(name: str, timeout: float = 240) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of a registered command, starting it if needed and waiting."""
+    if name not in _results:
+        _start(name)
+        proc, out, err = _procs[name]
+        proc.wait(timeout)
+        out.seek(0)
+        err.seek(0)
+        _results[name] = (proc.returncode, out.read(), err.read())
+        out.close()
+        err.close()
+    return _results[name]
+
+
+def kill_started() -> None:
+    """End the processes this session started that still run (each by its own handle)."""
+    for proc, _, _ in _procs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

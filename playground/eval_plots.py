@@ -1,0 +1,184 @@
+"""Plotly figures for the evaluation page, from plain data (no Streamlit here).
+
+Every text comes from the caller's Translator `T` (keys eval.plot.* and eval.m.*),
+so a figure speaks Korean or English."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .plots import BLUE, GREY, ORANGE
+
+POINT_COLOR = "#dc2626"
+# distinct colours for one-vs-rest curves and classes (plotly's qualitative "Plotly" + "D3")
+PALETTE = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880",
+           "#ff97ff", "#fecb52", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380, legend_below: bool = True) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)), height=height,
+                      margin=dict(l=10, r=10, t=44, b=10), uirevision="keep")
+    if legend_below:
+        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5))
+    return fig
+
+
+def confusion_figure(cm, class_names, T, normalize: bool = False, highlight: tuple | None = None,
+                     height: int | None = None) -> go.Figure:
+    """Rows = true class, columns = predicted class. `normalize`: each row as shares of
+    that class (recall on the diagonal); counts stay in the hover and the cell text."""
+    cm = np.asarray(cm, float)
+    names = [str(c) for c in class_names]
+    totals = cm.sum(1, keepdims=True)
+    share = np.divide(cm, totals, out=np.zeros_like(cm), where=totals > 0)
+    z = share if normalize else cm
+    counts = cm.astype(int)
+    text = [[f"{share[i, j]:.0%}<br>({counts[i, j]})" if normalize else f"{counts[i, j]}"
+             for j in range(len(names))] for i in range(len(names))]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=names, y=names, text=text, texttemplate="%{text}", colorscale="Blues",
+        zmin=0, zmax=1 if normalize else max(cm.max(), 1), customdata=counts,
+        colorbar=dict(title=T("eval.plot.share" if normalize else "eval.plot.count"), thickness=12,
+                      tickformat=".0%" if normalize else None),
+        hovertemplate=T("eval.plot.actual") + ": %{y}<br>" + T("eval.plot.predicted") + ": %{x}<br>"
+        + T("eval.plot.count") + ": %{customdata}<extra></extra>"))
+    if highlight is not None:
+        i, j = highlight
+        fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                      line=dict(color=POINT_COLOR, width=3))
+    fig.update_xaxes(title_text=T("eval.plot.predicted"), type="category", side="bottom")
+    fig.update_yaxes(title_text=T("eval.plot.actual"), type="category", autorange="reversed")
+    title = T("eval.plot.cm_norm_title" if normalize else "eval.plot.cm_title")
+    return _layout(fig, title, height or max(360, 40 * len(names) + 120), legend_below=False)
+
+
+def roc_figure(curves: list[dict], T, class_names=None, point: dict | None = None,
+               height: int = 400) -> go.Figure:
+    """ROC curve(s) with their AUC, the chance diagonal, and (binary) the operating point
+    of the current threshold. `curves` as metrics.roc_curves returns them."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color=GREY, dash="dash"),
+                             name=T("eval.plot.chance"), hoverinfo="skip"))
+    binary = len(curves) == 1 and class_names is None
+    for n, c in enumerate(curves):
+        label = "ROC" if binary else str(class_names[c["class"]])
+        fig.add_trace(go.Scatter(
+            x=c["fpr"], y=c["tpr"], mode="lines", name=f"{label} (AUC = {c['auc']:.3f})",
+            line=dict(color=BLUE if binary else PALETTE[n % len(PALETTE)], width=2.5 if binary else 1.8),
+            customdata=np.clip(c["thresholds"], 0, 1),
+            hovertemplate="FPR %{x:.3f} · TPR %{y:.3f}<br>" + T("eval.plot.threshold") + " %{customdata:.3f}"
+            + "<extra></extra>"))
+    if point is not None:
+        fig.add_trace(go.Scatter(
+            x=[point["fpr"]], y=[point["tpr"]], mode="markers", marker=dict(size=14, color=POINT_COLOR,
+                                                                             line=dict(width=2, color="white")),
+            name=T("eval.plot.operating_point", t=f"{point['threshold']:.2f}"),
+            hovertemplate="FPR %{x:.3f} · TPR %{y:.3f}<extra></extra>"))
+    fig.update_xaxes(title_text=T("eval.plot.fpr"), range=[-0.02, 1.02], constrain="domain")
+    fig.update_yaxes(title_text=T("eval.plot.tpr"), range=[-0.02, 1.02], scaleanchor="x", scaleratio=1)
+    title = T("eval.plot.roc_title") if binary else T("eval.plot.roc_ovr_title")
+    fig = _layout(fig, title, height, legend_below=binary)
+    if not binary:
+        fig.update_layout(legend=dict(font=dict(size=11)))
+    return fig
+
+
+def pr_figure(pr: dict, T, point: dict | None = None, prevalence: float | None = None,
+              height: int = 400) -> go.Figure:
+    """Precision-recall curve with its average precision, the chance level (share of
+    positives) and the operating point. `pr` as metrics.pr_curve returns it."""
+    fig = go.Figure()
+    if prevalence is not None:
+        fig.add_trace(go.Scatter(x=[0, 1], y=[prevalence, prevalence], mode="lines",
+                                 line=dict(color=GREY, dash="dash"), name=T("eval.plot.chance"), hoverinfo="skip"))
+    thr = list(pr["thresholds"]) + [1.0]   # sklearn: one threshold fewer than points
+    fig.add_trace(go.Scatter(
+        x=pr["recall"], y=pr["precision"], mode="lines", line=dict(color=BLUE, width=2.5, shape="hv"),
+        name=f"PR (AP = {pr['average_precision']:.3f})", customdata=thr,
+        hovertemplate=T("eval.m.recall") + " %{x:.3f} · " + T("eval.m.precision") + " %{y:.3f}<br>"
+        + T("eval.plot.threshold") + " %{customdata:.3f}<extra></extra>"))
+    if point is not None:
+        # no positive predictions: sklearn's metric says precision 0, its curve draws (0, 1)
+        none_positive = point.get("tp", 0) + point.get("fp", 0) == 0 and "tp" in point
+        fig.add_trace(go.Scatter(
+            x=[point["recall"]], y=[1.0 if none_positive else point["precision"]], mode="markers",
+            marker=dict(size=14, color=POINT_COLOR, line=dict(width=2, color="white")),
+            name=T("eval.plot.operating_point", t=f"{point['threshold']:.2f}"),
+            hovertemplate=T("eval.m.recall") + " %{x:.3f} · " + T("eval.m.precision") + " %{y:.3f}<extra></extra>"))
+    fig.update_xaxes(title_text=T("eval.m.recall"), range=[-0.02, 1.02], constrain="domain")
+    fig.update_yaxes(title_text=T("eval.m.precision"), range=[-0.02, 1.02], scaleanchor="x", scaleratio=1)
+    return _layout(fig, T("eval.plot.pr_title"), height)
+
+
+def probability_figure(y_true, proba, threshold: float, class_names, T, height: int = 330) -> go.Figure:
+    """Binary: how the sigmoid outputs of each true class fall around the threshold."""
+    y_true, proba = np.asarray(y_true).astype(int), np.asarray(proba, float)
+    fig = go.Figure()
+    for c, color in ((0, ORANGE), (1, BLUE)):
+        fig.add_trace(go.Histogram(x=proba[y_true == c], xbins=dict(start=0, end=1.0001, size=0.05),
+                                   name=T("eval.plot.true_class", name=class_names[c]),
+                                   marker=dict(color=color), opacity=0.65,
+                                   hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.add_vline(x=threshold, line=dict(color=POINT_COLOR, width=3))
+    fig.add_annotation(x=threshold, y=1, yref="paper", text=T("eval.plot.threshold") + f" {threshold:.2f}",
+                       showarrow=False, yanchor="bottom", font=dict(color=POINT_COLOR))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title_text=T("eval.plot.prob_of", name=class_names[1]), range=[0, 1])
+    fig.update_yaxes(title_text=T("eval.plot.count"))
+    return _layout(fig, T("eval.plot.prob_title"), height)
+
+
+def pred_actual_figure(actual, predicted, T, target_name: str = "", height: int = 400) -> go.Figure:
+    """Predicted vs actual with the y = x line: points on the line are perfect predictions."""
+    actual, predicted = np.asarray(actual, float), np.asarray(predicted, float)
+    both = np.concatenate([actual, predicted]) if len(actual) else np.array([0.0, 1.0])
+    lo, hi = float(both.min()), float(both.max())
+    pad = (hi - lo) * 0.05 or 1.0
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[lo - pad, hi + pad], y=[lo - pad, hi + pad], mode="lines",
+                             line=dict(color=GREY, dash="dash"), name=T("eval.plot.perfect"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=actual, y=predicted, mode="markers", name=T("eval.plot.samples"),
+                             marker=dict(color=BLUE, size=7, opacity=0.7, line=dict(width=0.5, color="white")),
+                             hovertemplate=T("eval.plot.actual") + " %{x:.3f}<br>" + T("eval.plot.predicted")
+                             + " %{y:.3f}<extra></extra>"))
+    suffix = f" ({target_name})" if target_name else ""
+    fig.update_xaxes(title_text=T("eval.plot.actual") + suffix, range=[lo - pad, hi + pad], constrain="domain")
+    fig.update_yaxes(title_text=T("eval.plot.predicted") + suffix, range=[lo - pad, hi + pad],
+                     scaleanchor="x", scaleratio=1)
+    return _layout(fig, T("eval.plot.pred_actual_title"), height)
+
+
+def residual_figure(predicted, residual, T, height: int = 400) -> go.Figure:
+    """Residual (actual - predicted) against the prediction; a pattern means a missed trend."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=np.asarray(predicted, float), y=np.asarray(residual, float), mode="markers",
+                             name=T("eval.plot.samples"),
+                             marker=dict(color=ORANGE, size=7, opacity=0.7, line=dict(width=0.5, color="white")),
+                             hovertemplate=T("eval.plot.predicted") + " %{x:.3f}<br>" + T("eval.plot.residual")
+                             + " %{y:.3f}<extra></extra>"))
+    fig.add_hline(y=0, line=dict(color=GREY, dash="dash"))
+    fig.update_xaxes(title_text=T("eval.plot.predicted"))
+    fig.update_yaxes(title_text=T("eval.plot.residual_axis"))
+    return _layout(fig, T("eval.plot.residual_title"), height)
+
+
+def folds_figure(folds, key: str, T, height: int = 340) -> go.Figure:
+    """One bar per fold for a metric, with the mean and a ±1 standard deviation band."""
+    x = [f["fold"] for f in folds]
+    v = np.array([f[key] for f in folds], float)
+    fig = go.Figure(go.Bar(x=x, y=v, name=T(f"eval.m.{key}"), marker=dict(color=BLUE),
+                           hovertemplate=T("eval.plot.fold") + " %{x}: %{y:.4f}<extra></extra>"))
+    ok = v[np.isfinite(v)]
+    if len(ok):
+        mean, std = float(ok.mean()), float(ok.std())
+        if std > 0:
+            fig.add_hrect(y0=mean - std, y1=mean + std, fillcolor=ORANGE, opacity=0.15, line_width=0)
+        fig.add_hline(y=mean, line=dict(color=ORANGE, width=2, dash="dash"),
+                      annotation_text=T("eval.plot.mean_std", mean=f"{mean:.3f}", std=f"{std:.3f}"),
+                      annotation_position="top left")
+    fig.update_xaxes(title_text=T("eval.plot.fold"), tickmode="linear" if len(x) <= 20 else "auto", dtick=1)
+    fig.update_yaxes(title_text=T(f"eval.m.{key}"))
+    if key in ("accuracy", "precision", "recall", "f1", "roc_auc"):
+        fig.update_yaxes(range=[0, 1.05])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, T("eval.plot.folds_title", metric=T(f"eval.m.{key}")), height)

@@ -1,0 +1,393 @@
+"""Plotly figures for "Inside the network", drawn from probes.py's plain data.
+
+Every text comes from the caller's Translator `T`. Figures keep `uirevision` so a
+live redraw does not reset the user's zoom, and send rounded numbers so a redraw
+every second stays small.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from .plots import BLUE, DIVERGING, GREY, ORANGE
+from .probes import node_label
+
+SEQUENTIAL = [[0.0, "#f7f7f7"], [1.0, BLUE]]
+CLASS_COLORS = qualitative.D3 + qualitative.Plotly
+HIGHLIGHT = "#dc2626"
+OTHER_CURVES = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]   # no red
+
+
+def _layout(fig: go.Figure, height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
+    """`top`: room above the plot (subplot titles need it even without a figure title)."""
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=top or (40 if title else 10), b=10),
+                      title=dict(text=title, font=dict(size=15)) if title else None, uirevision="keep", **kw)
+    return fig
+
+
+def layer_title(name: str, T) -> str:
+    """hidden2 -> 'Hidden layer 2' / '은닉층 2'; conv1, input, output likewise."""
+    digits = "".join(ch for ch in name if ch.isdigit())
+    if name.startswith("hidden"):
+        return T("inside.layer.hidden", i=digits)
+    if name.startswith("conv"):
+        return T("inside.layer.conv", i=digits)
+    return T(f"inside.layer.{name}")
+
+
+def class_colors(task: str, n: int) -> list[str]:
+    return [ORANGE, BLUE] if task == "binary" else [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(n)]
+
+
+# --- network diagram ------------------------------------------------------------------------------
+
+def group_label(layer: dict, group: tuple, T, image_shape=None) -> str:
+    """Name of one drawn node: a feature, a node id, a class, or an aggregated range."""
+    a, b = group
+    if layer["labels"] is not None:
+        return layer["labels"][a]
+    if layer["kind"] == "input":
+        if image_shape is None:
+            return f"x{a + 1}…x{b}"
+        if b - a == layer["size"]:
+            return T("inside.image", h=image_shape[0], w=image_shape[1])
+        w = image_shape[1]
+        return T("inside.rows", a=a // w + 1, b=b // w)
+    if layer["kind"] == "output":
+        return f"{a + 1}–{b}"
+    return f"{node_label(layer['name'], a)}–{b}" if b - a > 1 else node_label(layer["name"], a)
+
+
+def _positions(m: int) -> np.ndarray:
+    return (m - 1) / 2 - np.arange(m)    # top to bottom, centred on 0
+
+
+def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
+    """TensorFlow Playground style: nodes in columns, links blue (+) / orange (−), width ~ |w|
+    relative to the largest in the same layer; wide layers as aggregated nodes."""
+    layers, links, shape = graph["layers"], graph["links"], graph.get("image_shape")
+    ys = [_positions(len(L["groups"])) for L in layers]
+    labels = [[group_label(L, g, T, shape) for g in L["groups"]] for L in layers]
+    # Links: binned by sign and width so the figure has ~10 traces, not thousands; NaN
+    # separates the segments (numpy arrays serialise fast, Python lists with None do not).
+    bins: dict = {}
+    mid_x, mid_y, mid_text = [], [], []
+    for i, link in enumerate(links):
+        mean, mag = link["mean"], link["mag"]
+        top = float(mag.max()) or 1.0
+        aggregated = len(layers[i]["groups"]) < layers[i]["size"] or len(layers[i + 1]["groups"]) < layers[i + 1]["size"]
+        o, j = np.indices(mean.shape).reshape(2, -1)
+        y0, y1 = ys[i][j], ys[i + 1][o]
+        w_bin = np.clip(np.ceil((mag[o, j] / top) ** 2 * 5), 1, 5).astype(int)   # squared: the strong stand out
+        positive = mean[o, j] >= 0
+        for key in set(zip(positive.tolist(), w_bin.tolist())):
+            sel = (positive == key[0]) & (w_bin == key[1])
+            n = int(sel.sum())
+            seg_x = np.column_stack([np.full(n, i), np.full(n, i + 1), np.full(n, np.nan)]).ravel()
+            seg_y = np.column_stack([y0[sel], y1[sel], np.full(n, np.nan)]).ravel()
+            bins.setdefault(key, []).append((seg_x, seg_y))
+        mid_x.append(np.full(len(o), i + 0.5))
+        mid_y.append((y0 + y1) / 2)
+        for a, b in zip(o.tolist(), j.tolist()):
+            value = (T("inside.mean_weight", w=f"{mean[a, b]:+.3f}", m=f"{mag[a, b]:.3f}") if aggregated
+                     else T("inside.weight", w=f"{mean[a, b]:+.3f}"))
+            mid_text.append(f"{labels[i][b]} → {labels[i + 1][a]}<br>{value}")
+    traces = []
+    for (positive, w_bin), parts in sorted(bins.items()):
+        traces.append(go.Scatter(x=np.concatenate([p[0] for p in parts]).astype(np.float32),
+                                 y=np.concatenate([p[1] for p in parts]).astype(np.float32),
+                                 mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=BLUE if positive else ORANGE, width=0.5 * w_bin ** 1.4),
+                                 opacity=0.15 + 0.15 * w_bin))
+    traces.append(go.Scatter(x=np.concatenate(mid_x).astype(np.float32), y=np.concatenate(mid_y).astype(np.float32),
+                             mode="markers", marker=dict(size=9, color="rgba(0,0,0,0)"), hovertext=mid_text,
+                             hoverinfo="text", showlegend=False, name=T("inside.links")))
+    # Nodes: colour = bias (inputs grey), hover = name, size, bias.
+    nx, ny, ncolor, ntext = [], [], [], []
+    for i, L in enumerate(layers):
+        for k, g in enumerate(L["groups"]):
+            nx.append(i)
+            ny.append(ys[i][k])
+            text = f"<b>{labels[i][k]}</b> · {layer_title(L['name'], T)}"
+            if g[1] - g[0] > 1:
+                text += "<br>" + T("inside.group_of", n=g[1] - g[0], size=L["size"])
+            if L["bias"] is not None:
+                b = float(L["bias"][k])
+                text += "<br>" + T("inside.bias_value" if g[1] - g[0] == 1 else "inside.mean_bias", b=f"{b:+.3f}")
+                ncolor.append(b)
+            else:
+                ncolor.append(0.0)
+            ntext.append(text)
+    lim = max(float(np.max(np.abs(ncolor))) if ncolor else 0, 1e-6)
+    traces.append(go.Scatter(
+        x=nx, y=ny, mode="markers", hovertext=ntext, hoverinfo="text", showlegend=False,
+        marker=dict(size=17, symbol="square", color=ncolor, colorscale=DIVERGING, cmin=-lim, cmax=lim,
+                    line=dict(width=1, color="#374151"),
+                    colorbar=dict(title=dict(text=T("inside.bias"), side="top"), thickness=10, len=0.6))))
+    # Names: inputs on the left, outputs on the right, layer titles on top.
+    for i in (0, len(layers) - 1):
+        traces.append(go.Scatter(x=[i - 0.07 if i == 0 else i + 0.07] * len(labels[i]), y=ys[i], mode="text",
+                                 text=labels[i], hoverinfo="skip",
+                                 textposition="middle left" if i == 0 else "middle right", showlegend=False,
+                                 textfont=dict(size=11)))
+    top = max(len(L["groups"]) for L in layers) / 2
+    fig = go.Figure(traces)
+    fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}",
+                                        showarrow=False, yanchor="bottom", font=dict(size=12))
+                                   for i, L in enumerate(layers)])
+    fig.update_xaxes(visible=False, range=[-0.9, len(layers) - 0.1])
+    fig.update_yaxes(visible=False, range=[-top - 0.5, top + 1.6])
+    return _layout(fig, height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest")
+
+
+# --- activations ------------------------------------------------------------------------------------------
+
+def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: str) -> go.Figure:
+    """Samples (rows, grouped by class or sorted by target) x nodes (columns)."""
+    M = view["matrix"]
+    nodes = [node_label(layer, int(i)) for i in view["shown"]]
+    signed = M.size and M.min() < 0
+    lim = float(np.abs(M).max()) if M.size else 1.0
+    fig = go.Figure(go.Heatmap(
+        z=M.astype(np.float32), x=nodes, y=np.arange(len(M)), colorscale=DIVERGING if signed else SEQUENTIAL,
+        zmin=-lim if signed else 0, zmax=lim or 1, colorbar=dict(title=T("inside.activation"), thickness=10),
+        hovertemplate=T("inside.node") + " %{x}<br>" + T("inside.sample") + " %{y}<br>"
+        + T("inside.activation") + " %{z:.3f}<extra></extra>"))
+    if groups:
+        fig.update_layout(shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=start - 0.5, y1=start - 0.5,
+                                       line=dict(color="#111827", width=1.5)) for _, start, _ in groups[1:]])
+        fig.update_yaxes(tickvals=[(a + b - 1) / 2 for _, a, b in groups],
+                         ticktext=[class_names[c] for c, _, _ in groups], title_text=T("inside.samples_by_class"))
+    else:
+        picks = np.linspace(0, len(y) - 1, min(6, len(y))).astype(int) if len(y) else []
+        fig.update_yaxes(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
+                         title_text=T("inside.samples_by_target"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=T("inside.nodes"), showticklabels=len(nodes) <= 32, type="category")
+    return _layout(fig, 400, T("inside.heat_title", layer=layer_title(layer, T)))
+
+
+def histogram_figure(view: dict, T, layer: str) -> go.Figure:
+    h = view["hist"]
+    edges = np.asarray(h["edges"])
+    fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges), marker_color=BLUE,
+                           hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count")
+                           + " %{y}<extra></extra>"))
+    fig.update_xaxes(title_text=T("inside.activation"))
+    fig.update_yaxes(title_text=T("inside.count"))
+    return _layout(fig, 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0)
+
+
+def representation_figure(rep: dict, y, task: str, class_names, T, layer: str) -> go.Figure:
+    """(z1, z2) of a 2-unit layer, or the first two principal components, coloured by the target."""
+    xy = np.asarray(rep["xy"], np.float32)
+    fig = go.Figure()
+    if task == "regression":
+        fig.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers",
+                                 marker=dict(color=y, colorscale="Viridis", size=7, showscale=True,
+                                             colorbar=dict(title=T("inside.target"), thickness=10)),
+                                 hovertemplate="%{x:.3f}, %{y:.3f}<br>" + T("inside.target")
+                                 + " %{marker.color:.3g}<extra></extra>"))
+    else:
+        colors = class_colors(task, len(class_names))
+        for c, name in enumerate(class_names):
+            sel = np.asarray(y) == c
+            if sel.any():
+                fig.add_trace(go.Scatter(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=str(name),
+                                         marker=dict(color=colors[c], size=7, line=dict(width=0.5, color="white")),
+                                         hovertemplate=f"{name}: " + "%{x:.3f}, %{y:.3f}<extra></extra>"))
+    if rep["kind"] == "pca":
+        v = rep["var"]
+        fig.update_xaxes(title_text=T("inside.pc", i=1, share=f"{v[0]:.0%}"))
+        fig.update_yaxes(title_text=T("inside.pc", i=2, share=f"{v[1]:.0%}"))
+    else:
+        fig.update_xaxes(title_text=f"z1 ({node_label(layer, 0)})")
+        fig.update_yaxes(title_text=f"z2 ({node_label(layer, 1)})" if rep["kind"] == "raw" else "",
+                         showticklabels=rep["kind"] == "raw")
+    title = T("inside.repr_raw" if rep["kind"] != "pca" else "inside.repr_pca", layer=layer_title(layer, T))
+    return _layout(fig, 400, title, legend=dict(title=T("inside.class"), itemsizing="constant"),
+                   hovermode="closest")
+
+
+# --- weights -------------------------------------------------------------------------------------------------
+
+def input_weights_figure(iw: dict, T, layer: str) -> go.Figure:
+    """Nodes (rows) x inputs (columns): which features push each node up (blue) or down (orange)."""
+    W = iw["W"]
+    nodes = [node_label(layer, i) for i in range(W.shape[0])]
+    lim = float(np.abs(W).max()) or 1.0
+    fig = go.Figure(go.Heatmap(
+        z=W.astype(np.float32), x=iw["inputs"], y=nodes, colorscale=DIVERGING, zmin=-lim, zmax=lim,
+        colorbar=dict(title=T("inside.weight_axis"), thickness=10),
+        hovertemplate="%{y} ← %{x}<br>" + T("inside.weight", w="%{z:+.3f}") + "<extra></extra>"))
+    fig.update_xaxes(title_text=T("inside.inputs"), type="category", showticklabels=len(iw["inputs"]) <= 40,
+                     tickangle=-45)
+    fig.update_yaxes(title_text=T("inside.nodes"), type="category", autorange="reversed",
+                     showticklabels=len(nodes) <= 40)
+    return _layout(fig, int(min(620, max(280, 22 * len(nodes) + 160))),
+                   T("inside.weights_title", layer=layer_title(layer, T)))
+
+
+def mosaic(images, titles, cols: int, pad: int = 1, normalise: bool = True, pad_y: int | None = None):
+    """Tiles (k, h, w) -> one array with NaN gaps, row 0 at the top; each tile scaled by its own
+    largest |value| so faint and strong patterns are both visible. `pad_y` leaves room for the
+    titles above each row. Returns (z, raw, [(x, y, title) above each tile])."""
+    images = np.asarray(images, float)
+    k, h, w = images.shape
+    rows = int(np.ceil(k / cols))
+    pad_y = pad if pad_y is None else pad_y
+    z = np.full((rows * (h + pad_y) - pad_y, cols * (w + pad) - pad), np.nan)
+    raw = z.copy()
+    centres = []
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        y0, x0 = r * (h + pad_y), c * (w + pad)
+        scale = np.abs(img).max() if normalise else 1.0
+        z[y0:y0 + h, x0:x0 + w] = img / (scale or 1.0)
+        raw[y0:y0 + h, x0:x0 + w] = img
+        centres.append((x0 + (w - 1) / 2, y0 - 0.5, titles[i]))
+    return z, raw, centres
+
+
+def _int8(z: np.ndarray) -> np.ndarray:
+    """[-1, 1] -> int8 levels -127..127, NaN gaps -> -128 (white in GAP_SCALE): a quarter of
+    float32 on the wire, no visible difference."""
+    return np.where(np.isnan(z), -128, np.round(np.nan_to_num(z) * 127)).astype(np.int8)
+
+
+# For _int8 data on zmin=-128, zmax=127: -128 is white (a gap), -127..127 orange..blue.
+GAP_SCALE = [[0.0, "white"], [1 / 255, ORANGE], [128 / 255, "#f7f7f7"], [1.0, BLUE]]
+
+
+def _titles(centres, size: int = 10) -> list[dict]:
+    return [dict(x=x, y=y, text=text, showarrow=False, yanchor="bottom", font=dict(size=size))
+            for x, y, text in centres if text]
+
+
+def mosaic_figure(images, titles, cols: int, T, title: str, height: int) -> go.Figure:
+    """Tiles in one heatmap trace, one byte a pixel; each tile scaled to its own largest |value|."""
+    z, _, centres = mosaic(images, titles, cols, pad_y=max(1, np.shape(images)[1] // 4))
+    fig = go.Figure(go.Heatmap(z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
+                               hoverinfo="skip"))
+    fig.update_layout(annotations=_titles(centres))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
+    return _layout(fig, height, title, plot_bgcolor="white")
+
+
+def pictures_figure(pics: dict, T) -> go.Figure:
+    """First-layer weights of an MLP on images, one picture per node (blue +, orange −)."""
+    imgs = pics["images"]
+    cols = min(8, len(imgs))
+    rows = int(np.ceil(len(imgs) / cols))
+    return mosaic_figure(imgs, [node_label("hidden1", i) for i in range(len(imgs))], cols, T,
+                         T("inside.pictures_title"), 70 + rows * 95)
+
+
+def cnn_figure(cnn: dict, pick: int, image_shape, T) -> go.Figure:
+    """The chosen sample, conv1's filters and feature maps, conv2's feature maps."""
+    fig = make_subplots(rows=1, cols=4, column_widths=[0.13, 0.17, 0.35, 0.35], horizontal_spacing=0.03,
+                        subplot_titles=(T("inside.sample_image"), T("inside.filters", layer=layer_title("conv1", T)),
+                                        T("inside.maps", layer=layer_title("conv1", T)),
+                                        T("inside.maps", layer=layer_title("conv2", T))))
+    parts = [(np.asarray(cnn["inputs"][pick]).reshape(1, *image_shape), 1, False),
+             (cnn["filters"]["conv1"], 2, True),
+             (cnn["maps"]["conv1"][pick], 4, False),
+             (cnn["maps"]["conv2"][pick], 4, False)]
+    for col, (imgs, ncols, signed) in enumerate(parts, 1):
+        z, raw, _ = mosaic(imgs, [""] * len(imgs), ncols)
+        fig.add_trace(go.Heatmap(z=z.astype(np.float32), customdata=raw.astype(np.float32), showscale=False,
+                                 colorscale=DIVERGING if signed else SEQUENTIAL, zmin=-1 if signed else 0, zmax=1,
+                                 hovertemplate="%{customdata:.3f}<extra></extra>"), row=1, col=col)
+        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{col if col > 1 else ''}", row=1, col=col)
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False)
+    return _layout(fig, 300, None, top=40, plot_bgcolor="white")
+
+
+# --- TF Playground thumbnails ---------------------------------------------------------------------------
+
+def _tile(m: np.ndarray, name: str) -> np.ndarray:
+    """One neuron's map scaled into [-1, 1]: a probability around 0.5, a ReLU-like output
+    (never negative) from its lowest (orange) to its highest (blue), signed ones by max |value|."""
+    if name == "output" and m.min() >= 0 and m.max() <= 1:
+        return (m - 0.5) * 2
+    if m.min() >= 0:
+        half = (m.max() - m.min()) / 2
+        return (m - m.min() - half) / half if half > 1e-12 else np.zeros_like(m)
+    top = np.abs(m).max()
+    return m / top if top > 1e-12 else m
+
+
+def thumbnails_figure(plane: dict, T) -> go.Figure:
+    """One row per layer (inputs, hidden layers, output), one small heatmap per neuron over the
+    (x1, x2) plane, TensorFlow Playground style (blue high, orange low)."""
+    rows = plane["rows"]
+    cols = max(r[1].shape[0] for r in rows)
+    res = rows[0][1].shape[1]
+    pad = 3
+    tiles, titles = [], []
+    for name, maps, units in rows:
+        for i in range(cols):
+            if i < maps.shape[0]:
+                tiles.append(_tile(np.flipud(maps[i]), name))   # flip: y grows upwards on the plane
+                titles.append(("x1", "x2")[i] if name == "input" else
+                              (T("inside.layer.output") if name == "output" else node_label(name, i)))
+            else:
+                tiles.append(np.full((res, res), np.nan))
+                titles.append("")
+    pad_y = res // 3
+    z, _, centres = mosaic(tiles, titles, cols, pad=pad, normalise=False, pad_y=pad_y)
+    fig = go.Figure(go.Heatmap(z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
+                               hoverinfo="skip"))
+    rows_titles = [dict(x=-pad, y=r * (res + pad_y) + res / 2, showarrow=False, xanchor="right", font=dict(size=11),
+                        text=layer_title(name, T) + (f" ({maps.shape[0]}/{units})" if units > maps.shape[0] else ""))
+                   for r, (name, maps, units) in enumerate(rows)]
+    fig.update_layout(annotations=_titles(centres) + rows_titles)
+    fig.update_xaxes(visible=False, range=[-res * 3.2, cols * (res + pad)])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
+    return _layout(fig, int(70 + len(rows) * 90), T("inside.thumbs_title"), plot_bgcolor="white")
+
+
+# --- gradients and activation functions ---------------------------------------------------------------------
+
+def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
+    """Gradient L2 norm per layer per epoch (log scale): vanishing gradients show as the
+    first layers' lines far below the last ones'."""
+    fig = go.Figure()
+    names = [k for k in (grad_norms[0] if grad_norms else {}) if k != "epoch"]
+    ep = [g["epoch"] for g in grad_norms]
+    palette = qualitative.Set1 + qualitative.Dark2
+    for i, name in enumerate(names):
+        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-12) for g in grad_norms], mode="lines+markers",
+                                 name=layer_title(name, T), line=dict(color=palette[i % len(palette)], width=2),
+                                 marker=dict(size=4), hovertemplate="%{y:.2e}"))
+    fig.update_xaxes(title_text=T("plot.epoch"), dtick=max(1, int(np.ceil(len(ep) / 10))))
+    fig.update_yaxes(title_text=T("inside.grad_axis"), type="log", exponentformat="power")
+    return _layout(fig, 340, T("inside.grad_title"), hovermode="x unified",
+                   legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))
+
+
+def activation_functions_figure(curves: dict, chosen: str, T) -> go.Figure:
+    """Every activation's f(x) and slope f'(x); the network's own one drawn bold."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T("inside.act_f"), T("inside.act_df")),
+                        horizontal_spacing=0.08)
+    x = curves["x"]
+    names = [k for k in curves if k != "x"]
+    for i, name in enumerate(names):
+        mine = name == chosen
+        label = T.get(f"choice.activation.{name}", name)
+        for col, key in ((1, "y"), (2, "dy")):
+            fig.add_trace(go.Scatter(
+                x=x, y=np.asarray(curves[name][key], np.float32), mode="lines", name=label + (" ★" if mine else ""),
+                legendgroup=name, showlegend=col == 1,
+                line=dict(color=HIGHLIGHT if mine else OTHER_CURVES[i % len(OTHER_CURVES)], width=4 if mine else 1.8,
+                          dash="solid" if mine else "dot"),
+                opacity=1.0 if mine else 0.7, hovertemplate=label + ": %{y:.3f}<extra></extra>"), row=1, col=col)
+    fig.update_xaxes(title_text="x", zeroline=True)
+    fig.update_yaxes(range=[-1.6, 4.1], row=1, col=1)
+    fig.update_yaxes(range=[-0.1, 1.2], row=1, col=2)
+    return _layout(fig, 360, None, top=40, hovermode="x unified",
+                   legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5))

@@ -1,0 +1,168 @@
+"""The Evaluate page in AppTest: with no run, after a short run (binary, multi-class images,
+regression), the threshold slider, the confusion-cell gallery, baselines and cross-validation."""
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import plotly.io as pio
+import pytest
+from conftest import open_app
+
+from playground import evaluation as ev
+from playground.i18n import Translator
+
+EN, KO = Translator("en"), Translator("ko")
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def trained(query: dict):
+    """Train on the Train page (a real click), wait for the run, then open Evaluate."""
+    at = open_app("train.py", query=query)
+    T = Translator(query.get("lang", "en"))
+    next(b for b in at.button if b.label == T("train.start")).click().run()
+    job = at.session_state["job"]
+    job.join(60)
+    assert job.snapshot().status == "completed", job.snapshot().error
+    at.switch_page("views/evaluate.py")
+    at.run()
+    return at, job
+
+
+def arr(v) -> np.ndarray:
+    """A figure array, decoding plotly's base64 typed-array form ({'bdata', 'dtype', 'shape'})."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return a.reshape([int(n) for n in str(v.get("shape", len(a))).split(",")])
+    return np.asarray(v)
+
+
+def figures(at) -> dict:
+    """The page's plotly figures by title."""
+    figs = [pio.from_json(c.proto.spec) for c in at.get("plotly_chart")]
+    return {f.layout.title.text: f for f in figs}
+
+
+def metrics_shown(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_without_a_run_the_page_points_to_training(no_exceptions):
+    at = open_app("evaluate.py")
+    no_exceptions(at)
+    assert at.title[0].value == EN("eval.title")
+    assert EN("eval.no_job") in [i.value for i in at.info]
+    links = at.get("page_link")
+    assert links and links[0].proto.label == EN("eval.go_train") and links[0].proto.page_script_hash
+    # cross-validation is offered for the sidebar's settings even before a run
+    assert EN("eval.cv.run") in [b.label for b in at.button]
+    ko = open_app("evaluate.py", query={"lang": "ko"})
+    assert ko.title[0].value == KO("eval.title") and KO("eval.no_job") in [i.value for i in ko.info]
+
+
+def test_binary_run_threshold_moves_everything_together(no_exceptions):
+    at, job = trained({"dataset": "titanic", "epochs": "3"})
+    no_exceptions(at)
+    assert at.segmented_control[0].value == "test"
+    pred = ev.predictions(job.model, job.prepared, "test")
+    shown = metrics_shown(at)
+    m = ev.at_threshold(pred.y_true, pred.output, 0.5)
+    assert shown[EN("eval.m.accuracy")] == f"{m['accuracy']:.3f}"
+    assert shown[EN("eval.m.f1")] == f"{m['f1']:.3f}"
+    names = pred.class_names
+    counts = EN("eval.counts", tp=m["tp"], fp=m["fp"], fn=m["fn"], tn=m["tn"], pos=names[1])
+    assert counts in [c.value for c in at.caption]
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4                            # confusion, probabilities, ROC, PR
+    # move the threshold: counts, metrics and the operating point follow
+    at.slider(key="eval_threshold").set_value(0.8).run()
+    no_exceptions(at)
+    m8 = ev.at_threshold(pred.y_true, pred.output, 0.8)
+    assert m8["tp"] + m8["fp"] < m["tp"] + m["fp"]     # fewer positives at a higher threshold
+    assert EN("eval.counts", tp=m8["tp"], fp=m8["fp"], fn=m8["fn"], tn=m8["tn"], pos=names[1]) in \
+        [c.value for c in at.caption]
+    assert metrics_shown(at)[EN("eval.m.recall")] == f"{m8['recall']:.3f}"
+    figs = figures(at)
+    roc = figs[EN("eval.plot.roc_title")]
+    dot = next(tr for tr in roc.data if tr.name == EN("eval.plot.operating_point", t="0.80"))
+    assert (dot.x[0], dot.y[0]) == pytest.approx((m8["fpr"], m8["tpr"]))
+    assert arr(figs[EN("eval.plot.cm_title")].data[0].z).tolist() == m8["confusion_matrix"]
+    # the baseline table compares the same metrics
+    tables = [d.value for d in at.dataframe]
+    base = next(t for t in tables if EN("eval.baseline.col_network") in t.columns)
+    assert list(base[EN("eval.baseline.col_metric")]) == [EN(f"eval.m.{k}") for k in
+                                                         ("accuracy", "precision", "recall", "f1", "roc_auc")]
+    assert base[EN("eval.baseline.col_network")].iloc[0] == pytest.approx(ev.summary(pred)["accuracy"])
+    assert EN("eval.baseline.logistic") in base.columns
+    # the validation set instead of the test set
+    at.segmented_control(key="eval_split").set_value("val").run()
+    no_exceptions(at)
+    val = ev.predictions(job.model, job.prepared, "val")
+    assert metrics_shown(at)[EN("eval.m.roc_auc")] == f"{ev.summary(val)['roc_auc']:.3f}"
+
+
+def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
+    at, job = trained({"dataset": "digits", "epochs": "2", "lang": "ko"})
+    no_exceptions(at)
+    pred = ev.predictions(job.model, job.prepared, "test")
+    s = ev.summary(pred)
+    assert metrics_shown(at)[KO("eval.m.accuracy")] == f"{s['accuracy']:.3f}"
+    assert at.title[0].value == KO("eval.title")
+    images = at.get("image")
+    wrong = int((pred.labels() != pred.y_true).sum())
+    assert images and len(images[0].proto.imgs) == min(30, wrong)
+    assert HANGUL.search(images[0].proto.imgs[0].caption)
+    cell = at.selectbox(key="eval_cell__ko")
+    assert cell.value is None
+    # pick the most frequent confusion: only its images are shown
+    cm = np.asarray(s["confusion_matrix"])
+    off = cm - np.diag(np.diag(cm))
+    i, j = np.unravel_index(off.argmax(), off.shape)
+    cell.set_value((int(i), int(j))).run()
+    no_exceptions(at)
+    imgs = at.get("image")[0].proto.imgs
+    assert len(imgs) == min(30, off[i, j])
+    assert all(KO("eval.gallery_caption", true=str(i), pred=str(j), p="")[:-1] in im.caption for im in imgs)
+    top = next(d.value for d in at.dataframe if KO("eval.count") in d.value.columns)
+    assert top[KO("eval.count")].iloc[0] == off.max()
+    assert any(KO("eval.baseline.sgd_logistic") in d.value.columns for d in at.dataframe)
+    # switching the language keeps the chosen cell (the widget is re-keyed per language)
+    at.segmented_control(key="w_lang").set_value("en").run()
+    no_exceptions(at)
+    assert at.selectbox(key="eval_cell__en").value == (int(i), int(j))
+    assert at.title[0].value == EN("eval.title")
+
+
+def test_regression_run_and_cross_validation(no_exceptions):
+    at, job = trained({"dataset": "auto-mpg", "epochs": "3"})
+    no_exceptions(at)
+    pred = ev.predictions(job.model, job.prepared, "test")
+    v = ev.regression_view(pred)
+    shown = metrics_shown(at)
+    for k in ("r2", "mae", "mse", "rmse"):
+        assert shown[EN(f"eval.m.{k}")] == f"{v[k]:.3f}"
+    assert len(at.get("plotly_chart")) == 2
+    base = next(d.value for d in at.dataframe if EN("eval.baseline.col_network") in d.value.columns)
+    assert EN("eval.baseline.linear") in base.columns
+    # cross-validation: stratified is off for regression (with the reason), K-fold runs
+    radio = at.radio(key="eval_cv_method__en")
+    assert radio.value == "kfold"
+    radio.set_value("stratified").run()
+    assert EN("eval.cv.why_strat_regression") in [w.value for w in at.warning]
+    assert next(b for b in at.button if b.label == EN("eval.cv.run")).disabled
+    at.radio(key="eval_cv_method__en").set_value("kfold").run()
+    at.slider(key="eval_cv_k").set_value(3).run()
+    next(b for b in at.button if b.label == EN("eval.cv.run")).click().run()
+    job_cv = at.session_state["eval_cv_job"]
+    job_cv.join(60)
+    at.run()
+    no_exceptions(at)
+    s = job_cv.snapshot()
+    assert s.status == "completed" and len(s.folds) == 3
+    folds = next(d.value for d in at.dataframe if EN("eval.cv.fold") in d.value.columns)
+    assert list(folds[EN("eval.cv.fold")]) == [1, 2, 3]
+    mean = np.mean([f["mae"] for f in s.folds])
+    assert metrics_shown(at)[EN("eval.m.mae")].startswith(f"{mean:.3f} ± ")
+    fig = figures(at)[EN("eval.plot.folds_title", metric=EN("eval.m.r2"))]
+    np.testing.assert_allclose(arr(fig.data[0].y), [f["r2"] for f in s.folds])

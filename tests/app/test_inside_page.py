@@ -1,0 +1,119 @@
+"""The "Inside the network" page through AppTest: without a run, after a finished run
+(started with the Train button), while a run trains (the live probe), and for a CNN."""
+import json
+import time
+
+from apptest import open_app
+from streamlit.util import calc_hash   # how st.Page names a page (by its url path)
+
+
+def no_exceptions(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _selectbox(at, label):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _title(fig: dict) -> str:
+    return (fig["layout"].get("title") or {}).get("text", "")
+
+
+def _titles(at) -> list[str]:
+    return [_title(f) for f in _figures(at)]
+
+
+def _train_then_open_inside(query: dict):
+    at = open_app(query={"lang": "en", **query})
+    _button(at, "Train").click().run()
+    at.session_state["job"].join(90)
+    at.switch_page("views/inside.py")
+    at.run()
+    return at
+
+
+def test_without_a_run_points_to_train_and_explains_activations():
+    at = open_app("inside.py", query={"lang": "en", "activation": "tanh"})
+    no_exceptions(at)
+    assert at.title[0].value == "Inside the network"
+    assert "No network has been trained" in at.info[0].value
+    link = at.get("page_link")[0].proto
+    assert link.label == "Go to the Train page" and link.page_script_hash == calc_hash("train")
+    figs = _figures(at)
+    assert len(figs) == 1                                              # only the activation-function explainer
+    bold = [t["name"] for t in figs[0]["data"] if t["line"]["width"] == 4]
+    assert bold == ["tanh ★", "tanh ★"]                                # the sidebar's choice, f and f'
+    assert "linear map" in " ".join(m.value for m in at.markdown)
+    assert at.get("latex")
+
+    ko = open_app("inside.py", query={"lang": "ko"})
+    no_exceptions(ko)
+    assert ko.title[0].value == "신경망 들여다보기" and "학습 페이지" in ko.info[0].value
+
+
+def test_after_a_finished_run():
+    at = _train_then_open_inside({"dataset": "circle", "epochs": "8", "hidden": "6,2"})
+    no_exceptions(at)
+    assert at.session_state["job"].snapshot().status == "completed"
+    captions = " ".join(c.value for c in at.caption)
+    assert "after epoch 8" in captions and "finished: 8 epochs" in captions
+    titles = _titles(at)
+    for expected in ("Hidden layer 1: activation of each node", "Hidden layer 1: distribution of activations",
+                     "Hidden layer 1: outputs projected to 2-D (PCA)", "Hidden layer 1: input weights",
+                     "Output of each neuron for every point", "Gradient norm per layer per epoch"):
+        assert any(t.startswith(expected) for t in titles), (expected, titles)
+    assert at.metric[0].label == "Dead ReLUs in this layer"
+    network = _figures(at)[0]
+    assert any("Hidden layer 2" in a["text"] for a in network["layout"]["annotations"])
+    grads = next(f for f in _figures(at) if _title(f).startswith("Gradient"))
+    assert [len(t["x"]) for t in grads["data"]] == [8, 8, 8]           # one point per epoch per layer
+
+    layer = _selectbox(at, "Layer to look at")
+    assert layer.options == ["Hidden layer 1", "Hidden layer 2"]
+    layer.set_value("hidden2").run()
+    no_exceptions(at)
+    rep = next(f for f in _figures(at) if "outputs (z1, z2)" in _title(f))
+    assert rep["layout"]["xaxis"]["title"]["text"] == "z1 (h2·1)"
+
+
+def test_live_run_uses_the_probe():
+    at = open_app(query={"lang": "ko", "dataset": "circle", "epochs": "2000", "hidden": "4"})
+    _button(at, "학습 시작").click().run()
+    job = at.session_state["job"]
+    try:
+        at.switch_page("views/inside.py")
+        at.run()
+        no_exceptions(at)
+        assert "inside" in job.probes                                  # the page registered its probe
+        deadline = time.monotonic() + 30
+        while job.snapshot().probes.get("inside") is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        at.run()
+        no_exceptions(at)
+        assert job.snapshot().status == "running"
+        assert "은닉층 1: 샘플별 각 노드의 활성화 값" in _titles(at)
+        assert any(c.value.startswith("학습 중: 에포크") for c in at.caption)
+    finally:
+        job.stop()
+        job.join(10)
+
+
+def test_cnn_filters_and_feature_maps():
+    at = _train_then_open_inside({"dataset": "digits", "model": "cnn", "hidden": "8", "epochs": "1"})
+    no_exceptions(at)
+    assert _selectbox(at, "Layer to look at").options == ["Conv layer 1", "Conv layer 2", "Hidden layer 1"]
+    pick = _selectbox(at, "Sample")
+    assert pick.options[3] == "a sample of class 3"
+    pick.set_value(3).run()
+    no_exceptions(at)
+    cnn = next(f for f in _figures(at) if any("feature maps" in a.get("text", "") for a in f["layout"].get("annotations", [])))
+    assert len(cnn["data"]) == 4                                       # sample, filters, two layers of maps

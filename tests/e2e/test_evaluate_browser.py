@@ -1,0 +1,115 @@
+"""A real browser trains briefly on titanic, mnist and auto-mpg, opens the Evaluate page,
+uses its controls (threshold slider, confusion-cell picker, language) and saves
+screenshots test-artifacts/evaluate-<dataset>.png (English) and -ko.png (Korean)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import screenshot, wait_for_app
+
+from playground.i18n import Translator
+
+pytestmark = pytest.mark.e2e
+EN, KO = Translator("en"), Translator("ko")
+MAIN = "[data-testid='stMain']"
+
+
+def train_then_evaluate(page, app_url, query: str) -> None:
+    page.goto(f"{app_url}/?{query}&lang=en")
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile(rf"{EN('train.start')}$")).click()
+    page.wait_for_function(   # the sidebar status says the run is over
+        "t => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes(t)",
+        arg=EN("status.completed", epoch="").split(":")[0], timeout=60_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text=EN("nav.evaluate")).click()
+    page.get_by_text(EN("eval.baseline.title")).wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
+def full_screenshot(page, name: str) -> None:
+    """Streamlit scrolls inside its main block: grow the viewport to the content first."""
+    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(height + 40, 6000)})
+    page.wait_for_timeout(800)            # plotly re-lays out to the new size
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def to_korean(page) -> None:
+    page.locator("[data-testid='stSidebar'] button", has_text="한국어").click()
+    page.get_by_text(KO("eval.title")).wait_for(timeout=30_000)
+    page.get_by_text(KO("eval.baseline.title")).wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
+def main_text(page) -> str:
+    return page.locator(MAIN).inner_text()
+
+
+def test_titanic_threshold_slider(page, app_url):
+    train_then_evaluate(page, app_url, "dataset=titanic&epochs=8")
+    text = main_text(page)
+    assert EN("eval.title") in text and "· titanic ·" in text
+    for key in ("eval.plot.roc_title", "eval.plot.pr_title", "eval.report", "eval.cv.title"):
+        assert EN(key) in text, key
+    rule = re.compile(r"“survived” ≥ (\d\.\d\d)")
+    assert rule.search(text).group(1) == "0.50"
+    # a real click on the slider track, at 65% of its width: the threshold and the counts move
+    counts_before = re.search(r"TP \d+ · FP \d+ · FN \d+ · TN \d+", text).group(0)
+    track = page.locator(f"{MAIN} [data-testid='stSlider']").first.bounding_box()
+    page.mouse.click(track["x"] + 0.65 * track["width"], track["y"] + track["height"] * 0.75)
+    page.wait_for_function("() => !/≥ 0\\.50 /.test(document.querySelector(\"[data-testid='stMain']\").innerText)",
+                           timeout=20_000)
+    wait_for_app(page)
+    text = main_text(page)
+    assert float(rule.search(text).group(1)) > 0.55
+    assert re.search(r"TP \d+ · FP \d+ · FN \d+ · TN \d+", text).group(0) != counts_before
+    full_screenshot(page, "evaluate-titanic")
+    to_korean(page)
+    assert KO("eval.plot.roc_title") in main_text(page)
+    full_screenshot(page, "evaluate-titanic-ko")
+
+
+def test_mnist_gallery_and_confusion_cell(page, app_url):
+    train_then_evaluate(page, app_url, "dataset=mnist&epochs=2")
+    text = main_text(page)
+    assert EN("eval.gallery") in text and EN("eval.top_confusions") in text and "· mnist ·" in text
+    gallery = page.locator(f"{MAIN} img")
+    gallery.nth(9).wait_for(timeout=20_000)              # the gallery of misclassified digits
+    # pick a confusion-matrix cell (the second option: the most frequent confusion)
+    picker = page.get_by_role("combobox", name=EN("eval.gallery_cell"))
+    option = page.locator("[role='option']").nth(1)
+    for _ in range(3):            # a click landing during a rerun may not open the list
+        picker.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:
+            wait_for_app(page)
+    choice = option.inner_text()
+    true, pred, n = re.search(r"true (\d) → predicted (\d) \((\d+)\)", choice).groups()
+    option.click()
+    shown = EN("eval.gallery_more", shown=min(int(n), 30), n=n)
+    page.wait_for_function(f"() => document.querySelector(\"{MAIN}\").innerText.includes('{shown}')",
+                           timeout=20_000)
+    wait_for_app(page)
+    captions = re.findall(r"true (\d) → (\d) ·", main_text(page))
+    assert len(captions) == min(int(n), 30) and set(captions) == {(true, pred)}
+    full_screenshot(page, "evaluate-mnist")
+    to_korean(page)
+    assert KO("eval.gallery") in main_text(page)
+    full_screenshot(page, "evaluate-mnist-ko")
+
+
+def test_auto_mpg_regression(page, app_url):
+    train_then_evaluate(page, app_url, "dataset=auto-mpg&epochs=20")
+    text = main_text(page)
+    for key in ("eval.m.r2", "eval.m.mae", "eval.m.rmse", "eval.plot.pred_actual_title", "eval.plot.residual_title",
+                "eval.baseline.linear"):
+        assert EN(key) in text, key
+    assert EN("eval.cv.why_strat_regression") in text          # the CV option explains why it is off
+    full_screenshot(page, "evaluate-auto-mpg")
+    to_korean(page)
+    assert KO("eval.plot.residual_title") in main_text(page)
+    full_screenshot(page, "evaluate-auto-mpg-ko")

@@ -1,0 +1,184 @@
+"""config.py: the one option table, text <-> value, validation, URL query params."""
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import pytest
+
+from playground import config
+from playground.config import (DEFAULT, FIELDS, ConfigError, RunConfig, format_value, from_query,
+                               make_config, parse_value, to_query, validate)
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+# A valid, non-default value for every field (the table must not grow a field without one).
+SAMPLES = {
+    "dataset": "iris", "n_samples": 1234, "noise": 0.35, "target": "label", "task": "regression",
+    "scaler": "robust", "val_split": 0.1, "test_split": 0.25, "model": "mlp", "hidden": (16, 4, 2),
+    "activation": "tanh", "dropout": 0.5, "batch_norm": True, "optimizer": "rmsprop", "lr": 0.003,
+    "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4,
+    "patience": 5, "restore_best": False, "seed": 42,
+}
+NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
+
+
+def test_samples_cover_every_field():
+    assert set(SAMPLES) == set(FIELDS)
+    assert set(NON_DEFAULT) == set(FIELDS) - {"model"}   # cnn needs an image set; tested below
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_parse_format_roundtrip(name):
+    for value in (SAMPLES[name], getattr(DEFAULT, name)):
+        text = format_value(name, value)
+        assert isinstance(text, str)
+        back = parse_value(name, text)
+        assert back == value and type(back) is type(value), (name, value, text, back)
+
+
+def test_parse_typed_values_pass_through():
+    assert parse_value("hidden", [3, 2]) == (3, 2)
+    assert parse_value("batch_norm", True) is True
+    assert parse_value("lr", 0.5) == 0.5
+    assert parse_value("epochs", 3.0) == 3 and isinstance(parse_value("epochs", 3.0), int)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", ()), ("  ", ()), ("8", (8,)), ("16, 8", (16, 8)), ("[4,2]", (4, 2)), ("(3,)", (3,)), ("1,,2", (1, 2)),
+])
+def test_parse_hidden(text, expected):
+    assert parse_value("hidden", text) == expected
+
+
+@pytest.mark.parametrize("name, text, key", [
+    ("hidden", "1,x", "err.hidden_format"), ("hidden", "1.5", "err.hidden_format"),
+    ("lr", "abc", "err.not_number"), ("epochs", "2.5", "err.not_whole"), ("epochs", "nan", "err.not_whole"),
+    ("shuffle", "maybe", "err.not_bool"), ("nonsense", "1", "err.unknown_option"),
+])
+def test_parse_errors(name, text, key):
+    with pytest.raises(ConfigError) as ei:
+        parse_value(name, text)
+    assert ei.value.key == key and ei.value.field == name
+
+
+@pytest.mark.parametrize("text, value", [("1", True), ("yes", True), ("ON", True), ("0", False), ("false", False)])
+def test_parse_bool_spellings(text, value):
+    assert parse_value("shuffle", text) is value
+
+
+def test_make_config_from_strings():
+    cfg = make_config(dataset="xor", hidden="16,8", lr="0.1", epochs="3", shuffle="false", batch_norm="true")
+    assert cfg.hidden == (16, 8) and cfg.lr == 0.1 and cfg.epochs == 3
+    assert cfg.shuffle is False and cfg.batch_norm is True
+
+
+def test_make_config_all_samples():
+    cfg = make_config(**{k: format_value(k, v) for k, v in SAMPLES.items()})
+    assert cfg == RunConfig(**SAMPLES)
+
+
+def test_to_query_from_query_roundtrip():
+    cfg = make_config(**NON_DEFAULT)
+    query = to_query(cfg)
+    assert set(query) == set(NON_DEFAULT)
+    assert all(isinstance(v, str) for v in query.values())
+    back, problems = from_query(query)
+    assert problems == [] and back == cfg
+
+
+def test_to_query_of_default_is_empty_and_roundtrips():
+    assert to_query(DEFAULT) == {}
+    assert from_query({}) == (DEFAULT, [])
+    cnn = make_config(dataset="digits", model="cnn", hidden="")
+    back, problems = from_query(to_query(cnn))
+    assert problems == [] and back == cnn and back.hidden == ()
+
+
+def test_from_query_skips_bad_values_and_lists_them():
+    params = {"epochs": "7", "lr": "abc", "hidden": "1,x", "activation": "swish", "batch_size": "0",
+              "noise": "0.3", "not_an_option": "1", "dataset": "xor"}
+    cfg, problems = from_query(params)
+    assert cfg.epochs == 7 and cfg.noise == 0.3 and cfg.dataset == "xor"
+    assert cfg.lr == DEFAULT.lr and cfg.hidden == DEFAULT.hidden
+    assert cfg.activation == DEFAULT.activation and cfg.batch_size == DEFAULT.batch_size
+    assert all(isinstance(p, ConfigError) for p in problems)
+    assert sorted(p.field for p in problems) == ["activation", "batch_size", "hidden", "lr"]
+
+
+@pytest.mark.parametrize("name", ["data.csv", "/etc/passwd", "../secret.CSV", "nope"])
+def test_from_query_refuses_datasets_outside_the_registry(name):
+    cfg, problems = from_query({"dataset": name, "epochs": "3"})
+    assert cfg.dataset == DEFAULT.dataset and cfg.epochs == 3
+    assert [(p.key, p.field) for p in problems] == [("err.unknown_dataset", "dataset")]
+
+
+def test_from_query_keeps_base():
+    base = make_config(dataset="moons", epochs=9)
+    cfg, problems = from_query({"lr": "0.5"}, base=base)
+    assert problems == [] and cfg.dataset == "moons" and cfg.epochs == 9 and cfg.lr == 0.5
+
+
+def test_csv_path_is_a_valid_dataset_outside_links():
+    assert make_config(dataset="my table.csv").dataset == "my table.csv"
+
+
+def bad(**changes):
+    return dataclasses.replace(DEFAULT, **changes)
+
+
+@pytest.mark.parametrize("cfg, field, key", [
+    (bad(lr=100.0), "lr", "err.range"),
+    (bad(lr=math.nan), "lr", "err.must_number"),
+    (bad(noise=math.inf), "noise", "err.must_number"),
+    (bad(epochs=0), "epochs", "err.range"),
+    (bad(epochs=2.5), "epochs", "err.must_int"),
+    (bad(batch_size=True), "batch_size", "err.must_int"),
+    (bad(lr="0.1"), "lr", "err.must_number"),
+    (bad(shuffle="yes"), "shuffle", "err.must_bool"),
+    (bad(hidden=(8, 0)), "hidden", "err.layer_units"),
+    (bad(hidden=(8, 5000)), "hidden", "err.layer_units"),
+    (bad(hidden=(2,) * 11), "hidden", "err.too_many_layers"),
+    (bad(activation="swish"), "activation", "err.choice"),
+    (bad(optimizer="lbfgs"), "optimizer", "err.choice"),
+    (bad(val_split=0.5, test_split=0.5), "val_split", "err.splits_sum"),
+    (bad(dataset="nope"), "dataset", "err.unknown_dataset"),
+    (bad(dataset="iris", model="cnn"), "model", "err.cnn_needs_images"),
+    (bad(seed=-1), "seed", "err.range"),
+])
+def test_validate_raises_config_error_with_field(cfg, field, key):
+    with pytest.raises(ConfigError) as ei:
+        validate(cfg)
+    e = ei.value
+    assert isinstance(e, ValueError)
+    assert (e.field, e.key) == (field, key)
+    assert str(e) == e.text("en") and str(e) != key
+    ko = e.text("ko")
+    assert ko != str(e) and ko != key and HANGUL.search(ko), ko
+    assert "{" not in ko and "{" not in str(e)       # every placeholder was filled
+
+
+def test_replace_validates():
+    assert DEFAULT.replace(epochs=3).epochs == 3
+    with pytest.raises(ConfigError) as ei:
+        DEFAULT.replace(momentum=2.0)
+    assert ei.value.field == "momentum"
+
+
+def test_config_is_frozen_and_to_dict_is_plain():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT.lr = 1.0
+    d = make_config(hidden="3,2").to_dict()
+    assert d["hidden"] == [3, 2] and set(d) == set(FIELDS)
+
+
+def test_every_range_and_choice_default_is_valid():
+    assert validate(DEFAULT) is DEFAULT
+    for name, f in FIELDS.items():
+        m = f.metadata
+        if m["lo"] is not None:
+            assert m["lo"] <= f.default <= m["hi"], name
+        if m["choices"]:
+            assert f.default in m["choices"], name
+    assert config.MAX_HIDDEN_LAYERS >= 1 and config.MAX_UNITS >= 1

@@ -1,0 +1,241 @@
+"""jobs.py: a run in a background thread, its controls, the scheduler's line, probes."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from playground.config import make_config
+from playground.jobs import Scheduler, Snapshot, TrainingJob
+from unit_helpers import prepared_for, wait_for
+
+LONG = 2000   # epochs (the maximum): with the pacing probe below, a run that ends only when told to
+
+
+def pace(trainer):
+    """A probe that sleeps: epochs take >= 20 ms without burning CPU."""
+    time.sleep(0.02)
+
+
+def job(epochs=LONG, scheduler=None, **kw) -> TrainingJob:
+    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=epochs)
+    kw.setdefault("probes", {"pace": pace})
+    kw.setdefault("probe_interval", 0.0)
+    return TrainingJob(cfg, p, scheduler=scheduler or Scheduler(max_running=2), **kw)
+
+
+@pytest.fixture
+def jobs():
+    """Collects the jobs a test makes and stops them, so no thread outlives its test."""
+    made = []
+    yield made
+    for j in made:
+        j.stop()
+    for j in made:
+        j.join(10)
+        assert not j._thread.is_alive()
+
+
+def status(j, *wanted):
+    return lambda: j.snapshot().status in wanted
+
+
+def test_completes_and_snapshot_is_consistent(jobs):
+    j = job(epochs=3)
+    jobs.append(j)
+    first = j.snapshot()
+    assert isinstance(first, Snapshot) and first.status == "queued" and first.epoch == 0
+    j.start()
+    j.join(20)
+    s = j.snapshot()
+    assert s.status == "completed" and s.finished and not s.active
+    assert s.epoch == s.epochs == 3 and len(s.history) == 3 and isinstance(s.history, tuple)
+    assert [e["epoch"] for e in s.history] == [1, 2, 3]
+    assert s.samples_per_sec > 0 and not s.eta_seconds and s.elapsed > 0
+    assert s.val_output is not None and len(s.val_output) == len(j.prepared.val.y)
+    assert s.error is None and s.queue_position == 0
+
+
+def test_pause_step_resume_stop(jobs):
+    j = job()
+    jobs.append(j)
+    j.start(paused=True)
+    wait_for(status(j, "paused"))
+    time.sleep(0.3)
+    assert j.snapshot().epoch == 0                 # paused before the first epoch
+    j.step()
+    wait_for(lambda: j.snapshot().status == "paused" and j.snapshot().epoch >= 1)
+    time.sleep(0.3)
+    s = j.snapshot()
+    assert s.epoch == 1 and len(s.history) == 1   # exactly one epoch, then paused again
+    j.step(2)
+    wait_for(lambda: j.snapshot().status == "paused" and j.snapshot().epoch >= 3)
+    time.sleep(0.3)
+    assert j.snapshot().epoch == 3
+    j.resume()
+    wait_for(lambda: j.snapshot().epoch >= 6)
+    assert j.snapshot().status == "running"
+    j.pause()
+    wait_for(status(j, "paused"))
+    paused_at = j.snapshot().epoch
+    time.sleep(0.3)
+    assert j.snapshot().epoch == paused_at
+    j.stop()
+    j.join(10)
+    s = j.snapshot()
+    assert s.status == "stopped" and s.finished and s.epoch == paused_at
+
+
+def test_stop_while_running_and_history_grows(jobs):
+    j = job()
+    jobs.append(j)
+    j.start()
+    lengths = []
+    for _ in range(3):
+        lengths.append(wait_for(lambda: len(j.snapshot().history) > (lengths[-1] if lengths else 0) and
+                                len(j.snapshot().history)))
+    assert lengths == sorted(set(lengths))
+    s = j.snapshot()
+    assert [e["epoch"] for e in s.history] == list(range(1, len(s.history) + 1))
+    j.stop()
+    j.join(10)
+    s = j.snapshot()
+    assert s.status == "stopped" and s.epoch < LONG
+    assert len(s.history) == s.epoch              # no half-logged epoch
+
+
+def test_scheduler_queues_visibly_and_hands_over(jobs):
+    sched = Scheduler(max_running=1)
+    j1, j2 = job(scheduler=sched), job(scheduler=sched)
+    jobs += [j1, j2]
+    j1.start()
+    wait_for(lambda: j1.snapshot().epoch >= 1)
+    j2.start()
+    time.sleep(0.3)
+    s2 = j2.snapshot()
+    assert s2.status == "queued" and s2.queue_position == 1 and s2.epoch == 0
+    assert sched.running == 1 and j1.snapshot().queue_position == 0
+    j1.stop()
+    j1.join(10)
+    wait_for(lambda: j2.snapshot().epoch >= 1)
+    s2 = j2.snapshot()
+    assert s2.status == "running" and s2.queue_position == 0
+
+
+def test_a_paused_job_gives_its_slot_back(jobs):
+    sched = Scheduler(max_running=1)
+    j1, j2 = job(scheduler=sched), job(scheduler=sched)
+    jobs += [j1, j2]
+    j1.start()
+    wait_for(lambda: j1.snapshot().epoch >= 1)
+    j2.start()
+    wait_for(status(j2, "queued"))
+    j1.pause()
+    wait_for(lambda: j2.snapshot().epoch >= 1)           # j2 trains while j1 is paused
+    j1.resume()                                            # j1 now waits for j2's slot
+    wait_for(lambda: j1.snapshot().queue_position == 1)
+    assert j1.snapshot().status == "queued"
+    j2.stop()
+    wait_for(status(j1, "running"))
+
+
+def test_stop_while_queued(jobs):
+    sched = Scheduler(max_running=1)
+    j1, j2 = job(scheduler=sched), job(scheduler=sched)
+    jobs += [j1, j2]
+    j1.start()
+    wait_for(status(j1, "running"))
+    j2.start()
+    wait_for(lambda: j2.snapshot().queue_position == 1)
+    j2.stop()
+    j2.join(10)
+    assert j2.snapshot().status == "stopped" and j2.trainer is None
+
+
+def test_probes_run_and_a_failing_probe_does_not_kill_the_run(jobs):
+    seen_modes = []
+
+    def n_weights(trainer):
+        seen_modes.append(trainer.model.training)
+        return sum(p.numel() for p in trainer.model.parameters())
+
+    def broken(trainer):
+        raise RuntimeError("probe bug")
+
+    j = job(epochs=4, probes={"weights": n_weights, "epoch": lambda tr: tr.epoch, "broken": broken},
+            probe_interval=0.0)
+    jobs.append(j)
+    j.start()
+    j.join(20)
+    s = j.snapshot()
+    assert s.status == "completed" and s.epoch == 4
+    expected = sum(p.numel() for p in j.model.parameters())
+    assert s.probes["weights"] == (4, expected)
+    assert s.probes["epoch"] == (4, 4)
+    epoch, err = s.probes["broken"]
+    assert isinstance(err, RuntimeError) and str(err) == "probe bug"
+    assert seen_modes and not any(seen_modes)          # probes see the model in eval mode
+    assert j.model.training is False                    # ... and the run ends in eval mode
+
+
+def test_set_probe_while_running(jobs):
+    j = job()
+    jobs.append(j)
+    j.start()
+    wait_for(lambda: j.snapshot().epoch >= 1)
+    j.set_probe("hello", lambda tr: "world")
+    wait_for(lambda: "hello" in j.snapshot().probes)
+    assert j.snapshot().probes["hello"][1] == "world"
+    j.set_probe("hello", None)
+    assert "hello" not in j.probes
+
+
+def test_a_bad_dataset_ends_in_error_with_a_message(jobs, tmp_path):
+    cfg = make_config(dataset=str(tmp_path / "missing.csv"), epochs=2)
+    j = TrainingJob(cfg, scheduler=Scheduler(max_running=1))
+    jobs.append(j)
+    j.start()
+    j.join(10)
+    s = j.snapshot()
+    assert s.status == "error" and s.finished and "missing.csv" in s.error
+
+
+def test_an_unexpected_exception_ends_in_error(jobs, capsys):
+    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=2)
+    from playground.model import build_model
+    wrong = build_model(cfg, p.n_features + 3, 1)          # wrong input size: a RuntimeError in forward
+    j = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1), model=wrong)
+    jobs.append(j)
+    j.start()
+    j.join(10)
+    s = j.snapshot()
+    assert s.status == "error" and s.error.startswith("RuntimeError")
+    assert j.scheduler.running == 0                       # the slot was given back
+
+
+def test_an_abandoned_job_stops_itself(jobs):
+    j = job(idle_timeout=0.4)
+    jobs.append(j)
+    j.start()
+    j.join(15)                                    # nobody calls snapshot(): it must stop by itself
+    assert not j._thread.is_alive()
+    assert j.snapshot().status == "stopped"
+
+
+def test_an_abandoned_paused_job_stops_itself(jobs):
+    j = job(idle_timeout=0.3)
+    jobs.append(j)
+    j.start(paused=True)
+    j.join(15)
+    assert not j._thread.is_alive() and j.snapshot().status == "stopped"
+
+
+def test_polling_keeps_a_job_alive(jobs):
+    j = job(idle_timeout=0.5)
+    jobs.append(j)
+    j.start()
+    t_end = time.monotonic() + 1.2
+    while time.monotonic() < t_end:
+        assert j.snapshot().status in ("queued", "loading", "running")
+        time.sleep(0.05)
+    j.stop()

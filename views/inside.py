@@ -1,0 +1,188 @@
+"""Inside the network: what the hidden layers compute, live while the run trains.
+
+While a run trains, a probes.LiveProbe registered on the job computes every view in
+the training thread (throttled; 200 rows) and this page only draws its last result.
+A paused or finished run is read directly from job.model.
+"""
+import streamlit as st
+
+from playground import inside_plots as ip
+from playground import probes
+from ui import state
+from ui.status import status_line
+
+T = state.T()
+cfg = state.config()
+job = state.job()
+PROBE = "inside"          # this page's name in snapshot().probes
+
+st.title(T("inside.title"))
+st.caption(T("inside.subtitle"))
+
+
+@st.cache_data(show_spinner=False)
+def activation_curves():
+    return probes.activation_curves()
+
+
+def explainer(chosen: str) -> None:
+    st.subheader(T("inside.act_header"))
+    st.plotly_chart(ip.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
+    st.markdown(T("inside.act_text", act=T.get(f"choice.activation.{chosen}", chosen)))
+    st.markdown(T("inside.why_nonlinear"))
+    st.latex(r"W_2\,(W_1 x + b_1) + b_2 \;=\; (W_2 W_1)\,x + (W_2 b_1 + b_2)")
+    st.caption(T("inside.why_nonlinear_try"))
+
+
+if job is None:
+    st.info(T("inside.no_job"), icon=":material/info:")
+    st.page_link("views/train.py", label=T("inside.go_train"), icon=":material/model_training:")
+    explainer(cfg.activation)
+    st.stop()
+
+active = job.snapshot().active
+
+
+def live_probe(j):
+    """This session's probe for job j, registered on it once (a new run gets a new one)."""
+    held = st.session_state.get("inside_probe")
+    if held and held[0] is j:
+        return held[1]
+    if j.prepared is None:
+        return None
+    probe = probes.LiveProbe(j.prepared, j.cfg.activation)
+    j.set_probe(PROBE, probe)
+    st.session_state["inside_probe"] = (j, probe)
+    return probe
+
+
+def current_view(j, s):
+    """(view, None) or (None, message). Never runs the model while the thread trains it."""
+    probe = live_probe(j)
+    if probe is not None:
+        probe.touch()   # heartbeat: the probe works only while someone looks
+    if s.status == "error":
+        return None, ("error", s.error)
+    if s.status in ("paused", "completed", "early_stopped", "diverged", "stopped") and j.model is not None:
+        key = (id(j), s.epoch, s.status)
+        cached = st.session_state.get("inside_cache")
+        if cached and cached[0] == key:
+            return cached[1], None
+        view = probes.inspect(j.model, j.prepared, j.cfg.activation, probe.sample, probe.picks)
+        view.update(epoch=s.epoch, grad_norms=list(j.trainer.grad_norms))
+        st.session_state["inside_cache"] = (key, view)
+        return view, None
+    got = s.probes.get(PROBE)
+    if got is None or got[1] is None:
+        return None, ("info", T("inside.collecting"))
+    if isinstance(got[1], Exception):
+        return None, ("error", T("inside.probe_failed", why=f"{type(got[1]).__name__}: {got[1]}"))
+    return got[1], None
+
+
+def chart(name: str, view: dict, build, *depends) -> None:
+    """A plotly chart built once per view (and layer / sample / language): live polls
+    between two probe results only re-send what is already built."""
+    memo = st.session_state.setdefault("inside_figs", {})
+    sig = (id(view), view["epoch"], state.lang(), depends)
+    if name not in memo or memo[name][0] != sig:
+        memo[name] = (sig, build())
+    st.plotly_chart(memo[name][1], key=name)
+
+
+def pick_layer(view) -> str:
+    layers = list(view["layers"])
+    if st.session_state.get("inside_layer") not in layers:
+        st.session_state.pop("inside_layer", None)   # a new run with other layers: start at the first
+    return st.selectbox(T("inside.layer"), layers, key="inside_layer", format_func=lambda n: ip.layer_title(n, T),
+                        help=T("inside.layer_help"))
+
+
+def activations_section(view, layer, j) -> None:
+    prep, lv = j.prepared, view["layers"][layer]
+    st.subheader(T("inside.act_section"))
+    left, right = st.columns([3, 2])
+    with left:
+        chart("heatmap", view, lambda: ip.activation_heatmap(lv, view["y"], view["groups"], prep.task,
+                                                             prep.class_names, T, layer), layer)
+        note = T("inside.heat_cut", shown=len(lv["shown"]), units=lv["units"]) if len(lv["shown"]) < lv["units"] else ""
+        st.caption(T("inside.heat_caption", n=len(view["y"])) + " " + note)
+    with right:
+        chart("hist", view, lambda: ip.histogram_figure(lv, T, layer), layer)
+        dead = lv["dead"]
+        if dead is None:
+            st.caption(T("inside.dead_na", act=T.get(f"choice.activation.{j.cfg.activation}", j.cfg.activation)))
+        else:
+            st.metric(T("inside.dead_share"), f"{dead.mean():.0%}", help=T("inside.dead_help"),
+                      delta=T("inside.dead_count", dead=int(dead.sum()), units=len(dead)), delta_color="off",
+                      delta_arrow="off")
+            others = [f"{ip.layer_title(n, T)}: {v['dead'].mean():.0%}" for n, v in view["layers"].items()
+                      if v["dead"] is not None]
+            st.caption(T("inside.dead_all", list=" · ".join(others)))
+
+
+def drives_section(view, layer, j) -> None:
+    prep = j.prepared
+    st.markdown(f"**{T('inside.drives_title')}**")
+    if "cnn" in view:
+        cnn = view["cnn"]
+        names = [prep.class_names[view["y"][p]] for p in cnn["picks"]]
+        k = st.selectbox(T("inside.pick_sample"), range(len(names)), key="inside_pick",
+                         format_func=lambda i: T("inside.sample_of", cls=names[i]))
+        chart("cnn", view, lambda: ip.cnn_figure(cnn, k, prep.image_shape, T), k)
+        st.caption(T("inside.cnn_caption"))
+    elif "pictures" in view and layer == "hidden1":
+        pics = view["pictures"]
+        chart("pictures", view, lambda: ip.pictures_figure(pics, T))
+        st.caption(T("inside.pictures_caption", shown=len(pics["images"]), units=pics["units"]))
+    if layer in view.get("weights", {}):
+        chart("weights", view, lambda: ip.input_weights_figure(view["weights"][layer], T, layer), layer)
+        st.caption(T("inside.weights_caption"))
+    elif "cnn" not in view and not ("pictures" in view and layer == "hidden1"):
+        st.caption(T("inside.weights_wide"))
+
+
+def panel() -> None:
+    j = state.job()
+    if j is None:
+        return
+    s = j.snapshot()
+    st.caption(status_line(s, T))
+    view, msg = current_view(j, s)
+    if view is None:
+        (st.error if msg[0] == "error" else st.info)(msg[1])
+    else:
+        prep = j.prepared
+        st.subheader(T("inside.net_section"))
+        st.caption(T("inside.view_epoch", epoch=view["epoch"]) + " · " + T("inside.net_caption"))
+        chart("network", view, lambda: ip.network_figure(view["graph"], T))
+
+        layer = pick_layer(view)
+        activations_section(view, layer, j)
+
+        st.subheader(T("inside.repr_section"))
+        left, right = st.columns(2)
+        with left:
+            lv = view["layers"][layer]
+            chart("repr", view, lambda: ip.representation_figure(lv["repr"], view["y"], prep.task,
+                                                                 prep.class_names or [], T, layer), layer)
+            st.caption(T("inside.repr_caption_" + lv["repr"]["kind"]))
+        with right:
+            drives_section(view, layer, j)
+
+        if "plane" in view:
+            st.subheader(T("inside.thumbs_section"))
+            chart("thumbs", view, lambda: ip.thumbnails_figure(view["plane"], T))
+            st.caption(T("inside.thumbs_caption"))
+
+        st.subheader(T("inside.grad_section"))
+        if view["grad_norms"]:
+            chart("grads", view, lambda: ip.grad_norms_figure(view["grad_norms"], T))
+        st.caption(T("inside.grad_caption"))
+    if s.finished and st.session_state.get("_inside_final") != id(j):
+        st.session_state["_inside_final"] = id(j)
+        st.rerun()   # stop polling once the run ends
+
+
+st.fragment(panel, run_every=probes.LIVE_SECONDS if active else None)()
+explainer(job.cfg.activation)
