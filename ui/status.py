@@ -23,7 +23,7 @@ def sidebar_status() -> None:
     def _mini():
         snap = j.snapshot()
         T = state.T()
-        st.caption("🧠 " + status_line(snap, T))
+        st.caption(":material/model_training: " + status_line(snap, T))
         if snap.active is not active:   # started/finished since the last full run: redraw everything
             st.rerun()
 

@@ -42,7 +42,7 @@ with left:
         st.image(imgs, caption=[ds.class_names[ds.y[i]] for i in idx], width=64, clamp=True)
     else:
         head = ds.X.head(10).copy()
-        head.insert(0, f"🎯 {ds.target_name}", [ds.class_names[v] if ds.class_names else v for v in ds.y[:10]])
+        head.insert(0, f"{ds.target_name} ({T('datapage.target')})", [ds.class_names[v] if ds.class_names else v for v in ds.y[:10]])
         st.dataframe(head, width="stretch")
         if list(ds.X.columns) == ["x1", "x2"]:
             fig = px.scatter(x=ds.X["x1"], y=ds.X["x2"],

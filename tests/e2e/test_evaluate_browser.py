@@ -108,7 +108,7 @@ def test_auto_mpg_regression(page, app_url):
     for key in ("eval.m.r2", "eval.m.mae", "eval.m.rmse", "eval.plot.pred_actual_title", "eval.plot.residual_title",
                 "eval.baseline.linear"):
         assert EN(key) in text, key
-    assert EN("eval.cv.why_strat_regression") in text          # the CV option explains why it is off
+    assert "· auto-mpg ·" in text
     full_screenshot(page, "evaluate-auto-mpg")
     to_korean(page)
     assert KO("eval.plot.residual_title") in main_text(page)

@@ -149,3 +149,20 @@ def test_every_field_is_a_flag():
     flags = {s for a in sub._actions for s in a.option_strings}
     from playground.config import FIELDS
     assert {"--" + n.replace("_", "-") for n in FIELDS} <= flags
+
+
+def test_main_cnn_on_a_csv_table_is_one_line(capsys, tmp_path):
+    # validate() cannot know a CSV has no images; the model builder must say so, not crash
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n" + "".join(f"{i},{i % 3},{'yes' if i % 2 else 'no'}\n" for i in range(40)))
+    assert cli.main(["train", "--dataset", str(path), "--model", "cnn", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "mlp" in err
+
+
+def test_main_csv_with_text_labels_trains(capsys, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n" + "".join(f"{i},{i % 3},{'yes' if i % 2 else 'no'}\n" for i in range(40)))
+    assert cli.main(["train", "--dataset", str(path), "--epochs", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "completed" and "roc_auc" in out["test"]     # a binary task, from text labels

@@ -190,8 +190,8 @@ def test_task_detection_and_override():
 
 def test_one_hot_imputation_and_identifier_column():
     df = table()
-    df.loc[[1, 5, 9], "size"] = np.nan
-    df.loc[[2, 3], "color"] = np.nan
+    df.loc[::4, "size"] = np.nan          # 15 of 60 rows: the training rows surely have some
+    df.loc[1::6, "color"] = np.nan
     ds = from_dataframe(df, "label")
     assert "id" not in ds.feature_names
     assert {"note": "dropped_identifier_column", "column": "id", "unique": 60} in ds.notes
@@ -201,10 +201,15 @@ def test_one_hot_imputation_and_identifier_column():
     onehot = p.train.X[:, [p.feature_names.index(f"color_{c}") for c in ("blue", "green", "red")]]
     assert torch.all(onehot.sum(1) == 1)
     entries = {e["column"]: e for e in p.pipeline}
-    size_missing = int(df["size"].iloc[p.train.index].isna().sum())
-    steps = entries["size"]["steps"]
-    if size_missing:
-        assert steps[0]["op"] == "impute" and steps[0]["count"] == size_missing
+    train_rows = df.iloc[p.train.index]
+    size_impute = entries["size"]["steps"][0]
+    assert size_impute["op"] == "impute" and size_impute["how"] == "median"
+    assert size_impute["count"] == int(train_rows["size"].isna().sum()) > 0
+    assert size_impute["value"] == pytest.approx(train_rows["size"].median())
+    color_impute = entries["color"]["steps"][0]
+    assert color_impute["op"] == "impute" and color_impute["how"] == "most_frequent"
+    assert color_impute["count"] == int(train_rows["color"].isna().sum()) > 0
+    assert color_impute["value"] in set(train_rows["color"].mode())
 
 
 def test_rows_without_target_are_dropped_with_a_note():

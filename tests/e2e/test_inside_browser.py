@@ -1,0 +1,67 @@
+"""A real browser: start training on the Train page from a link, switch to "Inside the
+network" while it runs, see the live views update, switch to Korean, stop. Full-page
+screenshots go to test-artifacts/inside-<dataset>.png (and -ko)."""
+import re
+import time
+
+import pytest
+
+from browser import screenshot, wait_for_app
+
+VIEW_EPOCH = re.compile(r"(?:after epoch|에포크) (\d+)")
+
+
+def _nav(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).click()
+
+
+def _view_epoch(page) -> int:
+    text = page.get_by_text(VIEW_EPOCH).first.inner_text(timeout=30_000)
+    return int(VIEW_EPOCH.search(text).group(1))
+
+
+def _charts_drawn(page) -> int:
+    """Plotly figures that have data drawn (not just an empty frame)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(g => g.data && g.data.length).length""")
+
+
+def _full_page_screenshot(page, name: str) -> None:
+    """Streamlit scrolls inside its main block, so a full-page shot needs a tall window."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(height + 60, 7000)})
+    page.wait_for_timeout(2000)   # let the charts re-layout for the new size
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+@pytest.mark.parametrize("name,query,charts", [
+    ("circle", "dataset=circle&n_samples=2000&hidden=8,8&epochs=2000", 8),  # + thumbnails, weights
+    ("mnist", "dataset=mnist&hidden=32,16&epochs=400", 7),                  # + first-layer pictures
+])
+def test_inside_page_while_training(page, app_url, name, query, charts):
+    page.goto(f"{app_url}/?{query}&lang=en")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("text=/training: epoch \\d+/", timeout=60_000)
+    _nav(page, "Inside the network")
+    page.get_by_role("heading", name="The network").wait_for(timeout=60_000)
+    first = _view_epoch(page)
+    deadline = time.time() + 40
+    while _view_epoch(page) <= first or _charts_drawn(page) < charts:   # live: a later epoch arrives
+        assert time.time() < deadline, (first, _view_epoch(page), _charts_drawn(page))
+        time.sleep(0.3)
+    assert page.get_by_text(re.compile(r"training: epoch \d+")).count() > 0   # still running
+    page.get_by_text("Hidden layer 2").first.wait_for()
+    _full_page_screenshot(page, f"inside-{name}")
+
+    page.locator("[data-testid='stSidebar']").get_by_text("한국어", exact=True).click()
+    page.get_by_role("heading", name="신경망 구조").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="학습된 표현 (표현 학습)").wait_for()
+    page.wait_for_function(f"() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           f".filter(g => g.data && g.data.length).length >= {charts}", timeout=30_000)
+    _full_page_screenshot(page, f"inside-{name}-ko")
+
+    _nav(page, "학습")
+    page.get_by_role("button", name="중지").click()
+    page.wait_for_selector("text=/에포크 \\d+에서 중지/", timeout=20_000)
