@@ -2,8 +2,10 @@
 
 While a run trains, a probes.LiveProbe registered on the job computes every view in
 the training thread (throttled; 200 rows) and this page only draws its last result.
-A paused or finished run is read directly from job.model.
+A paused or finished run is read from a copy of job.model.
 """
+import copy
+
 import streamlit as st
 
 from playground import inside_plots as ip
@@ -57,27 +59,49 @@ def live_probe(j):
 
 
 def current_view(j, s):
-    """(view, None) or (None, message). Never runs the model while the thread trains it."""
+    """(view, None) or (None, (kind, message)). While the run trains, the probe's last result;
+    paused, finished, or before the probe's first result: computed here from a copy of the
+    model (never switching the live model's train/eval mode from this thread)."""
     probe = live_probe(j)
-    if probe is not None:
-        probe.touch()   # heartbeat: the probe works only while someone looks
     if s.status == "error":
         return None, ("error", s.error)
-    if s.status in ("paused", "completed", "early_stopped", "diverged", "stopped") and j.model is not None:
-        key = (id(j), s.epoch, s.status)
-        cached = st.session_state.get("inside_cache")
-        if cached and cached[0] == key:
-            return cached[1], None
-        view = probes.inspect(j.model, j.prepared, j.cfg.activation, probe.sample, probe.picks)
-        view.update(epoch=s.epoch, grad_norms=list(j.trainer.grad_norms))
-        st.session_state["inside_cache"] = (key, view)
-        return view, None
-    got = s.probes.get(PROBE)
-    if got is None or got[1] is None:
+    if probe is None or j.model is None:
         return None, ("info", T("inside.collecting"))
-    if isinstance(got[1], Exception):
+    probe.touch()   # heartbeat: the probe works only while someone looks
+    got = s.probes.get(PROBE)
+    if isinstance(got and got[1], Exception):
         return None, ("error", T("inside.probe_failed", why=f"{type(got[1]).__name__}: {got[1]}"))
-    return got[1], None
+    if s.status == "running" and got and got[1] is not None:
+        return got[1], None
+    key = (id(j), s.epoch, s.status)
+    cached = st.session_state.get("inside_cache")
+    if cached and cached[0] == key:
+        return cached[1], None
+    view = probes.inspect(copy.deepcopy(j.model), j.prepared, j.cfg.activation, probe.sample, probe.picks)
+    view.update(epoch=s.epoch, grad_norms=list(j.trainer.grad_norms))
+    st.session_state["inside_cache"] = (key, view)
+    return view, None
+
+
+def controls(j, s) -> None:
+    """Pause / step / stop right here: pause to study one epoch, step to see what one more changes."""
+    st.session_state["_inside_status"] = s.status
+    c1, c2, c3, _ = st.columns([1.2, 1.2, 1.2, 4])
+    if s.status == "paused":
+        if c1.button(T("train.resume"), icon=":material/resume:", key="inside_resume", width="stretch"):
+            j.resume()
+            st.rerun()
+    elif c1.button(T("train.pause"), icon=":material/pause:", key="inside_pause", width="stretch",
+                   disabled=not s.active):
+        j.pause()
+        st.rerun()
+    if c2.button(T("train.step"), icon=":material/skip_next:", key="inside_step", width="stretch",
+                 disabled=s.status != "paused", help=T("train.step_help")):
+        j.step()
+        st.rerun()
+    if c3.button(T("train.stop"), icon=":material/stop:", key="inside_stop", width="stretch", disabled=not s.active):
+        j.stop()
+        st.rerun()
 
 
 def chart(name: str, view: dict, build, *depends) -> None:
@@ -179,10 +203,10 @@ def panel() -> None:
         if view["grad_norms"]:
             chart("grads", view, lambda: ip.grad_norms_figure(view["grad_norms"], T))
         st.caption(T("inside.grad_caption"))
-    if s.finished and st.session_state.get("_inside_final") != id(j):
-        st.session_state["_inside_final"] = id(j)
-        st.rerun()   # stop polling once the run ends
+    if s.status != st.session_state.get("_inside_status"):
+        st.rerun()   # paused, resumed or finished since the buttons were drawn: redraw them (and stop polling)
 
 
+controls(job, job.snapshot())
 st.fragment(panel, run_every=probes.LIVE_SECONDS if active else None)()
 explainer(job.cfg.activation)

@@ -15,8 +15,14 @@ EN, KO = Translator("en"), Translator("ko")
 MAIN = "[data-testid='stMain']"
 
 
-def train_then_evaluate(page, app_url, query: str) -> None:
-    page.goto(f"{app_url}/?{query}&lang=en")
+def train_then_evaluate(page, app_url, dataset: str, epochs: int) -> None:
+    page.goto(f"{app_url}/?dataset={dataset}&epochs={epochs}&lang=en")
+    wait_for_app(page)
+    # wait_for_app can return before the first run has drawn the sidebar; a click that
+    # early may train another configuration, so wait for the dataset control to show ours
+    page.wait_for_function(
+        "ds => (document.querySelector('[data-testid=\"stSidebar\"] input[role=combobox]') || {}).value"
+        "?.includes(ds + ' ·')", arg=dataset, timeout=30_000)
     wait_for_app(page)
     page.get_by_role("button", name=re.compile(rf"{EN('train.start')}$")).click()
     page.wait_for_function(   # the sidebar status says the run is over
@@ -24,6 +30,7 @@ def train_then_evaluate(page, app_url, query: str) -> None:
         arg=EN("status.completed", epoch="").split(":")[0], timeout=60_000)
     page.locator("[data-testid='stSidebarNav'] a", has_text=EN("nav.evaluate")).click()
     page.get_by_text(EN("eval.baseline.title")).wait_for(timeout=30_000)
+    page.get_by_text(EN("eval.cv.empty")).wait_for(timeout=30_000)     # the page's last element
     wait_for_app(page)
 
 
@@ -40,6 +47,7 @@ def to_korean(page) -> None:
     page.locator("[data-testid='stSidebar'] button", has_text="한국어").click()
     page.get_by_text(KO("eval.title")).wait_for(timeout=30_000)
     page.get_by_text(KO("eval.baseline.title")).wait_for(timeout=30_000)
+    page.get_by_text(KO("eval.cv.empty")).wait_for(timeout=30_000)
     wait_for_app(page)
 
 
@@ -48,7 +56,7 @@ def main_text(page) -> str:
 
 
 def test_titanic_threshold_slider(page, app_url):
-    train_then_evaluate(page, app_url, "dataset=titanic&epochs=8")
+    train_then_evaluate(page, app_url, "titanic", 8)
     text = main_text(page)
     assert EN("eval.title") in text and "· titanic ·" in text
     for key in ("eval.plot.roc_title", "eval.plot.pr_title", "eval.report", "eval.cv.title"):
@@ -72,7 +80,7 @@ def test_titanic_threshold_slider(page, app_url):
 
 
 def test_mnist_gallery_and_confusion_cell(page, app_url):
-    train_then_evaluate(page, app_url, "dataset=mnist&epochs=2")
+    train_then_evaluate(page, app_url, "mnist", 2)
     text = main_text(page)
     assert EN("eval.gallery") in text and EN("eval.top_confusions") in text and "· mnist ·" in text
     gallery = page.locator(f"{MAIN} img")
@@ -103,7 +111,7 @@ def test_mnist_gallery_and_confusion_cell(page, app_url):
 
 
 def test_auto_mpg_regression(page, app_url):
-    train_then_evaluate(page, app_url, "dataset=auto-mpg&epochs=20")
+    train_then_evaluate(page, app_url, "auto-mpg", 20)
     text = main_text(page)
     for key in ("eval.m.r2", "eval.m.mae", "eval.m.rmse", "eval.plot.pred_actual_title", "eval.plot.residual_title",
                 "eval.baseline.linear"):

@@ -1,5 +1,5 @@
 """Draw a digit in a real browser: make the default model in one click, draw a 7 with the
-mouse, see it read; clear; the same in Korean. Screenshots in test-artifacts/."""
+mouse, see it read; undo and clear; the same in Korean. Screenshots in test-artifacts/."""
 from browser import screenshot, wait_for_app
 
 TOP = "[data-testid='sketch-top']"
@@ -51,6 +51,14 @@ def test_draw_a_digit_and_see_it_read(page, app_url):
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=30_000)
     assert _bars(page) == 10
     _full_shot(page, "sketch")
+    # undo: the canvas's own toolbar (shown on hover) takes the stroke back and the reading goes
+    page.locator("canvas.upper-canvas").first.hover()
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_text("Draw a digit on the canvas").wait_for(timeout=30_000)
+    assert page.locator(TOP).count() == 0
+    # clear: our button gives a fresh canvas
+    _draw_seven(page, _canvas(page))
+    page.wait_for_selector(TOP, timeout=30_000)
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=30_000)
     assert page.locator(TOP).count() == 0
