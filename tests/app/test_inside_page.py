@@ -84,7 +84,14 @@ def test_after_a_finished_run():
     assert rep["layout"]["xaxis"]["title"]["text"] == "z1 (h2·1)"
 
 
-def test_live_run_uses_the_probe():
+def _wait(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_live_run_uses_the_probe_then_pause_step_stop_here():
     at = open_app(query={"lang": "ko", "dataset": "circle", "epochs": "2000", "hidden": "4"})
     _button(at, "학습 시작").click().run()
     job = at.session_state["job"]
@@ -93,15 +100,30 @@ def test_live_run_uses_the_probe():
         at.run()
         no_exceptions(at)
         assert "inside" in job.probes                                  # the page registered its probe
-        deadline = time.monotonic() + 30
-        while job.snapshot().probes.get("inside") is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait(lambda: job.snapshot().probes.get("inside") is not None and job.snapshot().epoch > 0)
         at.run()
         no_exceptions(at)
         assert job.snapshot().status == "running"
         assert "은닉층 1: 샘플별 각 노드의 활성화 값" in _titles(at)
         assert any(c.value.startswith("학습 중: 에포크") for c in at.caption)
+
+        _button(at, "일시정지").click().run()                           # pause from this page
+        _wait(lambda: job.snapshot().status == "paused")
+        at.run()
+        no_exceptions(at)
+        epoch = job.snapshot().epoch
+        assert any(f"에포크 {epoch} 이후" in c.value for c in at.caption)  # drawn from the paused model
+        _button(at, "한 에포크").click().run()
+        _wait(lambda: job.snapshot().epoch == epoch + 1 and job.snapshot().status == "paused")
+        at.run()
+        assert any(f"에포크 {epoch + 1} 이후" in c.value for c in at.caption)
+        grads = next(f for f in _figures(at) if _title(f).startswith("에포크별 층별"))
+        assert len(grads["data"][0]["x"]) == epoch + 1
+        _button(at, "중지").click().run()
+        _wait(lambda: job.snapshot().status == "stopped")
+        at.run()
+        no_exceptions(at)
+        assert _button(at, "중지").disabled
     finally:
         job.stop()
         job.join(10)
