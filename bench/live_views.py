@@ -9,14 +9,15 @@ Modes, interleaved for `rounds` rounds in this one process:
             LIVE_SECONDS: poll the snapshot, build every figure, validate and serialise it
             as st.plotly_chart does; this competes with the training thread for the GIL;
   page+gc   the same plus the full gc.collect(2) Streamlit runs after every script or
-            fragment run while `runner.postScriptGC` is true (its default).
+            fragment run while `runner.postScriptGC` is true (its default; the app's
+            .streamlit/config.toml turns it off, this mode shows what that saves).
 
 Two measures, because wall-clock throughput on a shared 2-core box swings with other
 processes' load:
   wall  samples/s (best and median of the rounds);
   cpu   CPU seconds of the training thread itself (time.thread_time, read by a no-op probe
         at the start and end of every run), and CPU seconds the page spends per redraw.
-        probes ratio = headless thread CPU / probes thread CPU; the open page's estimate
+        probes ratio = 1 / (1 + probe CPU / training CPU in that thread); the open page's estimate
         assumes the small MLP's loop is GIL-bound, so every second the page holds the GIL
         is lost to training: page ratio = probes ratio x (1 - page CPU per second).
 The live-training issue's target: page-open throughput >= 0.85x headless.
@@ -106,7 +107,9 @@ def run(cfg, prep, mode: str) -> dict:
     job.join()
     s = job.snapshot()
     n = s.epoch * len(prep.train.X)
-    return {"sps": s.samples_per_sec, "thread_cpu_per_sample": (clock[-1] - clock[0]) / n,
+    thread_cpu = clock[-1] - clock[0]
+    return {"sps": s.samples_per_sec, "thread_cpu_per_sample": thread_cpu / n,
+            "probe_share": live.cpu / (thread_cpu - live.cpu) if live else 0.0,
             "probe_ms": live.cpu / max(live.calls, 1) * 1000 if live else 0.0,
             "page_ms": page_cpu / max(renders, 1) * 1000, "renders": renders, "kb": sent / max(renders, 1) / 1024}
 
@@ -141,10 +144,11 @@ def main(argv=None) -> None:
               + "\n  " + " " * 6 + " ratio     " + " | ".join(f"{m} {x / v['headless']:.3f}" for m, x in v.items()
                                                           if m != "headless"))
     cpu = {m: statistics.median(r["thread_cpu_per_sample"] for r in rs) for m, rs in results.items()}
-    probe_ratio = cpu["headless"] / cpu["probes"]
+    share = statistics.median(r["probe_share"] for r in results["probes"])
+    probe_ratio = 1 / (1 + share)
     print("CPU time (robust to load):")
-    print(f"  training thread {cpu['headless'] * 1e6:.1f} us/sample headless, {cpu['probes'] * 1e6:.1f} with the probe"
-          f" -> probes ratio {probe_ratio:.3f}")
+    print(f"  training thread {cpu['headless'] * 1e6:.1f} us/sample headless, {cpu['probes'] * 1e6:.1f} with the probe;"
+          f" the probe itself adds {share:.1%} to the thread's training CPU -> probes ratio {probe_ratio:.3f}")
     for m in ("page", "page+gc"):
         per_s = statistics.median(r["page_ms"] for r in results[m]) / 1000 / probes.LIVE_SECONDS
         print(f"  {m:8s} {per_s * 1000:5.0f} ms of GIL per second -> estimated page-open ratio "

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from .plots import BLUE, DIVERGING, GREY, ORANGE
+from .plots import BLUE, DIVERGING, ORANGE
 from .probes import node_label
 
 SEQUENTIAL = [[0.0, "#f7f7f7"], [1.0, BLUE]]
@@ -77,7 +77,7 @@ def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
     for i, link in enumerate(links):
         mean, mag = link["mean"], link["mag"]
         top = float(mag.max()) or 1.0
-        aggregated = len(layers[i]["groups"]) < layers[i]["size"] or len(layers[i + 1]["groups"]) < layers[i + 1]["size"]
+        aggregated = any(len(L["groups"]) < L["size"] for L in (layers[i], layers[i + 1]))
         o, j = np.indices(mean.shape).reshape(2, -1)
         y0, y1 = ys[i][j], ys[i + 1][o]
         w_bin = np.clip(np.ceil((mag[o, j] / top) ** 2 * 5), 1, 5).astype(int)   # squared: the strong stand out
@@ -94,16 +94,18 @@ def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
             value = (T("inside.mean_weight", w=f"{mean[a, b]:+.3f}", m=f"{mag[a, b]:.3f}") if aggregated
                      else T("inside.weight", w=f"{mean[a, b]:+.3f}"))
             mid_text.append(f"{labels[i][b]} → {labels[i + 1][a]}<br>{value}")
+    # Traces as dicts and arrays as numpy: plotly then validates each once, not element by element.
     traces = []
     for (positive, w_bin), parts in sorted(bins.items()):
-        traces.append(go.Scatter(x=np.concatenate([p[0] for p in parts]).astype(np.float32),
-                                 y=np.concatenate([p[1] for p in parts]).astype(np.float32),
-                                 mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=BLUE if positive else ORANGE, width=0.5 * w_bin ** 1.4),
-                                 opacity=0.15 + 0.15 * w_bin))
-    traces.append(go.Scatter(x=np.concatenate(mid_x).astype(np.float32), y=np.concatenate(mid_y).astype(np.float32),
-                             mode="markers", marker=dict(size=9, color="rgba(0,0,0,0)"), hovertext=mid_text,
-                             hoverinfo="text", showlegend=False, name=T("inside.links")))
+        traces.append(dict(type="scatter", x=np.concatenate([p[0] for p in parts]).astype(np.float32),
+                           y=np.concatenate([p[1] for p in parts]).astype(np.float32),
+                           mode="lines", hoverinfo="skip", showlegend=False,
+                           line=dict(color=BLUE if positive else ORANGE, width=0.5 * w_bin ** 1.4),
+                           opacity=0.15 + 0.15 * w_bin))
+    traces.append(dict(type="scatter", x=np.concatenate(mid_x).astype(np.float32),
+                       y=np.concatenate(mid_y).astype(np.float32), mode="markers",
+                       marker=dict(size=9, color="rgba(0,0,0,0)"), hovertext=np.array(mid_text),
+                       hoverinfo="text", showlegend=False, name=T("inside.links")))
     # Nodes: colour = bias (inputs grey), hover = name, size, bias.
     nx, ny, ncolor, ntext = [], [], [], []
     for i, L in enumerate(layers):
@@ -121,17 +123,19 @@ def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
                 ncolor.append(0.0)
             ntext.append(text)
     lim = max(float(np.max(np.abs(ncolor))) if ncolor else 0, 1e-6)
-    traces.append(go.Scatter(
-        x=nx, y=ny, mode="markers", hovertext=ntext, hoverinfo="text", showlegend=False,
-        marker=dict(size=17, symbol="square", color=ncolor, colorscale=DIVERGING, cmin=-lim, cmax=lim,
+    traces.append(dict(
+        type="scatter", x=np.array(nx, np.float32), y=np.array(ny, np.float32), mode="markers",
+        hovertext=np.array(ntext), hoverinfo="text", showlegend=False,
+        marker=dict(size=17, symbol="square", color=np.array(ncolor, np.float32), colorscale=DIVERGING,
+                    cmin=-lim, cmax=lim,
                     line=dict(width=1, color="#374151"),
                     colorbar=dict(title=dict(text=T("inside.bias"), side="top"), thickness=10, len=0.6))))
     # Names: inputs on the left, outputs on the right, layer titles on top.
     for i in (0, len(layers) - 1):
-        traces.append(go.Scatter(x=[i - 0.07 if i == 0 else i + 0.07] * len(labels[i]), y=ys[i], mode="text",
-                                 text=labels[i], hoverinfo="skip",
-                                 textposition="middle left" if i == 0 else "middle right", showlegend=False,
-                                 textfont=dict(size=11)))
+        traces.append(dict(type="scatter", x=np.full(len(labels[i]), i - 0.07 if i == 0 else i + 0.07),
+                           y=ys[i], mode="text", text=np.array(labels[i]), hoverinfo="skip",
+                           textposition="middle left" if i == 0 else "middle right", showlegend=False,
+                           textfont=dict(size=11)))
     top = max(len(L["groups"]) for L in layers) / 2
     fig = go.Figure(traces)
     fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}",
@@ -223,7 +227,7 @@ def input_weights_figure(iw: dict, T, layer: str) -> go.Figure:
         colorbar=dict(title=T("inside.weight_axis"), thickness=10),
         hovertemplate="%{y} ← %{x}<br>" + T("inside.weight", w="%{z:+.3f}") + "<extra></extra>"))
     fig.update_xaxes(title_text=T("inside.inputs"), type="category", showticklabels=len(iw["inputs"]) <= 40,
-                     tickangle=-45)
+                     tickangle=-45 if len(iw["inputs"]) > 6 else 0)
     fig.update_yaxes(title_text=T("inside.nodes"), type="category", autorange="reversed",
                      showticklabels=len(nodes) <= 40)
     return _layout(fig, int(min(620, max(280, 22 * len(nodes) + 160))),
@@ -277,13 +281,19 @@ def mosaic_figure(images, titles, cols: int, T, title: str, height: int) -> go.F
     return _layout(fig, height, title, plot_bgcolor="white")
 
 
-def pictures_figure(pics: dict, T) -> go.Figure:
-    """First-layer weights of an MLP on images, one picture per node (blue +, orange −)."""
+def pictures_figure(pics: dict, T, dead=None) -> go.Figure:
+    """First-layer weights of an MLP on images, one picture per node (blue +, orange −);
+    `dead`: mask of dead ReLU nodes, marked ✕ (their pictures stay the random start)."""
     imgs = pics["images"]
     cols = min(8, len(imgs))
     rows = int(np.ceil(len(imgs) / cols))
-    return mosaic_figure(imgs, [node_label("hidden1", i) for i in range(len(imgs))], cols, T,
-                         T("inside.pictures_title"), 70 + rows * 95)
+    titles = [node_label("hidden1", i) + (" ✕" if dead is not None and i < len(dead) and dead[i] else "")
+              for i in range(len(imgs))]
+    fig = mosaic_figure(imgs, titles, cols, T, T("inside.pictures_title"), 70 + rows * 95)
+    for a in fig.layout.annotations:
+        if a.text.endswith("✕"):
+            a.font.color = HIGHLIGHT
+    return fig
 
 
 def cnn_figure(cnn: dict, pick: int, image_shape, T) -> go.Figure:
@@ -333,8 +343,7 @@ def thumbnails_figure(plane: dict, T) -> go.Figure:
         for i in range(cols):
             if i < maps.shape[0]:
                 tiles.append(_tile(np.flipud(maps[i]), name))   # flip: y grows upwards on the plane
-                titles.append(("x1", "x2")[i] if name == "input" else
-                              (T("inside.layer.output") if name == "output" else node_label(name, i)))
+                titles.append(("x1", "x2")[i] if name == "input" else ("" if name == "output" else node_label(name, i)))
             else:
                 tiles.append(np.full((res, res), np.nan))
                 titles.append("")
@@ -361,10 +370,11 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
     ep = [g["epoch"] for g in grad_norms]
     palette = qualitative.Set1 + qualitative.Dark2
     for i, name in enumerate(names):
-        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-12) for g in grad_norms], mode="lines+markers",
+        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-12) for g in grad_norms],
+                                 mode="lines+markers" if len(ep) <= 30 else "lines",
                                  name=layer_title(name, T), line=dict(color=palette[i % len(palette)], width=2),
                                  marker=dict(size=4), hovertemplate="%{y:.2e}"))
-    fig.update_xaxes(title_text=T("plot.epoch"), dtick=max(1, int(np.ceil(len(ep) / 10))))
+    fig.update_xaxes(title_text=T("plot.epoch"), dtick=1 if len(ep) <= 10 else None)
     fig.update_yaxes(title_text=T("inside.grad_axis"), type="log", exponentformat="power")
     return _layout(fig, 340, T("inside.grad_title"), hovermode="x unified",
                    legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))

@@ -21,7 +21,7 @@ from torch import nn
 
 from .model import ACTIVATION_MODULES
 
-LIVE_SECONDS = 1.5       # the page redraws a live run this often (each redraw costs the server ~0.1 s of GIL)
+LIVE_SECONDS = 2.0       # the page redraws a live run this often (a redraw holds the GIL ~0.1 s: measured)
 SAMPLE_ROWS = 200        # rows shown in heatmaps / scatters
 MAX_HEAT_NODES = 64      # heatmap columns (the most varying nodes of a wider layer)
 MAX_PICTURES = 32        # first-layer weight pictures
@@ -58,6 +58,12 @@ def capture(model: nn.Module, X: torch.Tensor, layers: list[str] | None = None) 
             h.remove()
         model.train(was)
     return {n: store[n].numpy().copy() for n in layers}
+
+
+def finite(a) -> np.ndarray:
+    """A diverged run has NaN / inf weights and activations; draw them as 0 rather than fail."""
+    a = np.asarray(a)
+    return a if np.isfinite(a).all() else np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def as_matrix(acts: np.ndarray) -> np.ndarray:
@@ -164,6 +170,7 @@ def layer_views(model, sample: Sample, activation: str) -> dict:
     acts = capture(model, sample.X)
     out = {}
     for name, a in acts.items():
+        a = finite(a)
         M = as_matrix(a)
         shown = top_varying(M)
         out[name] = {"units": M.shape[1], "matrix": M[:, shown], "shown": shown, "hist": histogram(a),
@@ -189,7 +196,8 @@ def input_weights(model, prepared, layer: str) -> dict:
         inputs = list(prepared.feature_names)
     else:
         inputs = [node_label(prev, i) for i in range(lin.in_features)]
-    return {"W": lin.weight.detach().numpy().copy(), "bias": lin.bias.detach().numpy().copy(), "inputs": inputs}
+    return {"W": finite(lin.weight.detach().numpy()).copy(), "bias": finite(lin.bias.detach().numpy()).copy(),
+            "inputs": inputs}
 
 
 def node_label(layer: str, i: int) -> str:
@@ -201,16 +209,16 @@ def node_label(layer: str, i: int) -> str:
 def weight_images(model, prepared, k: int = MAX_PICTURES) -> dict:
     """First hidden layer of an MLP on images: each node's weights as a picture (k, h, w)."""
     h, w = prepared.image_shape
-    W = _linear(model, "hidden1").weight.detach().numpy()
+    W = finite(_linear(model, "hidden1").weight.detach().numpy())
     return {"images": W[:k].reshape(-1, h, w).copy(), "units": W.shape[0]}
 
 
 def cnn_view(model, sample: Sample, picks: list[int]) -> dict:
     """Filters of conv1 (8, 3, 3), conv2's filters averaged over their input channels
     (16, 3, 3), and the feature maps of the picked rows: {'maps': {layer: (k, c, h, w)}}."""
-    acts = capture(model, sample.X[picks], ["conv1", "conv2"])
-    filt1 = model.conv1[0].weight.detach().numpy()[:, 0]
-    filt2 = model.conv2[0].weight.detach().numpy().mean(1)
+    acts = {n: finite(a) for n, a in capture(model, sample.X[picks], ["conv1", "conv2"]).items()}
+    filt1 = finite(model.conv1[0].weight.detach().numpy()[:, 0])
+    filt2 = finite(model.conv2[0].weight.detach().numpy().mean(1))
     return {"filters": {"conv1": filt1.copy(), "conv2": filt2.copy()}, "maps": acts,
             "inputs": sample.X[picks].numpy().copy(), "picks": list(picks)}
 
@@ -228,11 +236,11 @@ def neuron_surfaces(model, prepared, resolution: int = THUMB_RES, k: int = MAX_T
     shape = (len(ys), len(xs))
     rows = [("input", Xg.numpy().T.reshape(2, *shape), 2)]
     for name, a in capture(model, Xg).items():
-        rows.append((name, a[:, :k].T.reshape(-1, *shape), a.shape[1]))
+        rows.append((name, finite(a[:, :k]).T.reshape(-1, *shape), a.shape[1]))
     out = predict_output(model, Xg, prepared.task, prepared.y_mean, prepared.y_std)
     if prepared.task == "multiclass":
         out = out.argmax(1)
-    rows.append(("output", np.asarray(out, float).reshape(1, *shape), 1))
+    rows.append(("output", finite(np.asarray(out, float)).reshape(1, *shape), 1))
     return {"x": xs, "y": ys, "rows": rows}
 
 
@@ -286,8 +294,8 @@ def network_graph(model, prepared, max_nodes: int = MAX_GRAPH_NODES) -> dict:
         if not (name.startswith(("conv", "hidden")) or name == "output"):
             continue
         mod = block[0] if isinstance(block, nn.Sequential) else block
-        W = mod.weight.detach().numpy()
-        b = mod.bias.detach().numpy()
+        W = finite(mod.weight.detach().numpy())
+        b = finite(mod.bias.detach().numpy())
         if W.ndim == 4:                       # conv (out, in, 3, 3): a channel-to-channel weight = kernel mean
             W = W.mean(axis=(2, 3))
         prev = layers[-1]
@@ -358,7 +366,7 @@ class LiveProbe:
     touch() when it polls; nobody looking for that long -> keep the last value, compute nothing.
     The last call of a run (trainer finished) always computes."""
 
-    def __init__(self, prepared, activation: str, budget: float = 0.05, heartbeat: float | None = 5.0):
+    def __init__(self, prepared, activation: str, budget: float = 0.03, heartbeat: float | None = 5.0):
         self.prepared, self.activation = prepared, activation
         self.budget, self.heartbeat = budget, heartbeat
         self.sample = sample_rows(prepared)

@@ -1,5 +1,7 @@
 """Evaluate: how good is the network just trained, and why. Live on the validation set
 while it trains, final on the test set once it is done; baselines and cross-validation."""
+import weakref
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -233,6 +235,15 @@ def baselines(pred: ev.Predictions, prep, seed: int) -> None:
 # --- cross-validation ----------------------------------------------------------------------------------
 
 CV_KEY = "eval_cv_job"
+CV_LONG = 1500   # fold-epochs; more than this takes minutes on a busy 2-core server (LOO on iris: 2,400)
+
+
+class _Guard:
+    """Lives in session_state: when Streamlit drops the session, the cross-validation stops
+    (the idle timeout covers a tab that lingers without polling)."""
+
+    def __init__(self, job):
+        weakref.finalize(self, job.stop)
 
 
 def cv_section() -> None:
@@ -268,14 +279,17 @@ def cv_section() -> None:
         c2.caption(T("eval.cv.capped", max=crossval.MAX_EPOCHS, epochs=cfg.epochs))
     if why:
         st.warning(T(why[0], **why[1]))
+    elif n_folds * epochs > CV_LONG:
+        st.warning(T("eval.cv.long", folds=n_folds, epochs=epochs), icon=":material/timer:")
     cv = st.session_state.get(CV_KEY)
     running = bool(cv and cv.snapshot().active)
     b1, b2, _ = st.columns([1.6, 1, 3])
     if b1.button(T("eval.cv.run"), type="primary", icon=":material/play_arrow:", disabled=bool(why) or running,
                  width="stretch"):
         try:
-            st.session_state[CV_KEY] = crossval.CrossValJob(cfg, prep, method, k,
-                                                            idle_timeout=state.IDLE_TIMEOUT_S * 5).start()
+            cv = crossval.CrossValJob(cfg, prep, method, k, idle_timeout=state.IDLE_TIMEOUT_S * 5)
+            st.session_state[CV_KEY] = cv.start()
+            st.session_state["eval_cv_guard"] = _Guard(cv)
         except ConfigError as e:
             st.error(e.text(state.lang()))
         else:
@@ -296,9 +310,16 @@ def cv_results() -> None:
         st.error(s.error)
     elif s.status == "queued" and s.queue_position:
         st.warning(T("eval.cv.queued", pos=s.queue_position), icon=":material/hourglass_top:")
-    current = min(len(s.folds) + (1 if s.active else 0), s.n_folds)
-    st.progress(s.progress, text=T("eval.cv.progress", status=T(f"eval.cv.status.{s.status}"), fold=current,
-                                   n=s.n_folds, epoch=s.epoch, epochs=s.epochs))
+    status = T(f"eval.cv.status.{s.status}")
+    if s.active:
+        text = T("eval.cv.progress", status=status, fold=min(len(s.folds) + 1, s.n_folds), n=s.n_folds,
+                 epoch=s.epoch, epochs=s.epochs)
+        if s.progress > 0.02:   # measured, not guessed: the time so far over the share done
+            left = s.elapsed * (1 - s.progress) / s.progress
+            text += " · " + T("eval.cv.eta", eta=f"{left:.0f} s" if left < 90 else f"{left / 60:.1f} min")
+    else:
+        text = T("eval.cv.progress_done", status=status, done=len(s.folds), n=s.n_folds)
+    st.progress(s.progress, text=text)
     st.caption(T("eval.cv.results_for", method=T(f"eval.cv.method.{s.method}"), dataset=cv.cfg.dataset,
                  n=s.n_folds, epochs=s.epochs))
     if s.folds:

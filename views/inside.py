@@ -31,6 +31,8 @@ def explainer(chosen: str) -> None:
     st.subheader(T("inside.act_header"))
     st.plotly_chart(ip.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
     st.markdown(T("inside.act_text", act=T.get(f"choice.activation.{chosen}", chosen)))
+    if chosen == "linear":
+        st.warning(T("inside.linear_note"), icon=":material/warning:")
     st.markdown(T("inside.why_nonlinear"))
     st.latex(r"W_2\,(W_1 x + b_1) + b_2 \;=\; (W_2 W_1)\,x + (W_2 b_1 + b_2)")
     st.caption(T("inside.why_nonlinear_try"))
@@ -114,12 +116,20 @@ def chart(name: str, view: dict, build, *depends) -> None:
     st.plotly_chart(memo[name][1], key=name)
 
 
+def remembered_select(label: str, options: list, name: str, format_func, **kw):
+    """A selectbox whose choice survives new runs and language switches. The key includes
+    the language: Streamlit keeps showing the old labels of a keyed selectbox whose
+    format_func output changed (streamlit/streamlit PR #13788)."""
+    prev = st.session_state.get(name)
+    value = st.selectbox(label, options, index=options.index(prev) if prev in options else 0,
+                         key=f"{name}_{state.lang()}", format_func=format_func, **kw)
+    st.session_state[name] = value
+    return value
+
+
 def pick_layer(view) -> str:
-    layers = list(view["layers"])
-    if st.session_state.get("inside_layer") not in layers:
-        st.session_state.pop("inside_layer", None)   # a new run with other layers: start at the first
-    return st.selectbox(T("inside.layer"), layers, key="inside_layer", format_func=lambda n: ip.layer_title(n, T),
-                        help=T("inside.layer_help"))
+    return remembered_select(T("inside.layer"), list(view["layers"]), "inside_layer",
+                             lambda n: ip.layer_title(n, T), help=T("inside.layer_help"))
 
 
 def activations_section(view, layer, j) -> None:
@@ -151,14 +161,16 @@ def drives_section(view, layer, j) -> None:
     if "cnn" in view:
         cnn = view["cnn"]
         names = [prep.class_names[view["y"][p]] for p in cnn["picks"]]
-        k = st.selectbox(T("inside.pick_sample"), range(len(names)), key="inside_pick",
-                         format_func=lambda i: T("inside.sample_of", cls=names[i]))
+        k = remembered_select(T("inside.pick_sample"), list(range(len(names))), "inside_pick",
+                              lambda i: T("inside.sample_of", cls=names[i]))
         chart("cnn", view, lambda: ip.cnn_figure(cnn, k, prep.image_shape, T), k)
         st.caption(T("inside.cnn_caption"))
     elif "pictures" in view and layer == "hidden1":
         pics = view["pictures"]
-        chart("pictures", view, lambda: ip.pictures_figure(pics, T))
-        st.caption(T("inside.pictures_caption", shown=len(pics["images"]), units=pics["units"]))
+        dead = view["layers"]["hidden1"]["dead"]
+        chart("pictures", view, lambda: ip.pictures_figure(pics, T, dead))
+        st.caption(T("inside.pictures_caption", shown=len(pics["images"]), units=pics["units"])
+                   + (" " + T("inside.pictures_dead") if dead is not None and dead.any() else ""))
     if layer in view.get("weights", {}):
         chart("weights", view, lambda: ip.input_weights_figure(view["weights"][layer], T, layer), layer)
         st.caption(T("inside.weights_caption"))
@@ -181,18 +193,20 @@ def panel() -> None:
         st.caption(T("inside.view_epoch", epoch=view["epoch"]) + " · " + T("inside.net_caption"))
         chart("network", view, lambda: ip.network_figure(view["graph"], T))
 
-        layer = pick_layer(view)
-        activations_section(view, layer, j)
-
-        st.subheader(T("inside.repr_section"))
-        left, right = st.columns(2)
-        with left:
-            lv = view["layers"][layer]
-            chart("repr", view, lambda: ip.representation_figure(lv["repr"], view["y"], prep.task,
-                                                                 prep.class_names or [], T, layer), layer)
-            st.caption(T("inside.repr_caption_" + lv["repr"]["kind"]))
-        with right:
-            drives_section(view, layer, j)
+        if view["layers"]:
+            layer = pick_layer(view)
+            activations_section(view, layer, j)
+            st.subheader(T("inside.repr_section"))
+            left, right = st.columns(2)
+            with left:
+                lv = view["layers"][layer]
+                chart("repr", view, lambda: ip.representation_figure(lv["repr"], view["y"], prep.task,
+                                                                     prep.class_names or [], T, layer), layer)
+                st.caption(T("inside.repr_caption_" + lv["repr"]["kind"]))
+            with right:
+                drives_section(view, layer, j)
+        else:
+            st.info(T("inside.no_hidden"), icon=":material/info:")
 
         if "plane" in view:
             st.subheader(T("inside.thumbs_section"))

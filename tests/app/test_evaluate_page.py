@@ -166,3 +166,32 @@ def test_regression_run_and_cross_validation(no_exceptions):
     assert metrics_shown(at)[EN("eval.m.mae")].startswith(f"{mean:.3f} ± ")
     fig = figures(at)[EN("eval.plot.folds_title", metric=EN("eval.m.r2"))]
     np.testing.assert_allclose(arr(fig.data[0].y), [f["r2"] for f in s.folds])
+
+
+def test_while_training_the_validation_set_is_shown_live(no_exceptions):
+    """A run paused after one epoch (the Step button) is still active: the page shows the
+    snapshot's validation outputs, not the test set."""
+    at = open_app("train.py", query={"dataset": "circle", "epochs": "30"})
+    next(b for b in at.button if b.label == EN("train.step")).click().run()
+    job = at.session_state["job"]
+    try:
+        for _ in range(400):
+            s = job.snapshot()
+            if s.status == "paused" and s.val_output is not None:
+                break
+            job.join(0.05)
+        assert s.status == "paused" and s.epoch == 1
+        at.switch_page("views/evaluate.py")
+        at.run()
+        no_exceptions(at)
+        live = EN("eval.live", epoch=1, epochs=30, status=EN("status.paused", epoch=1, epochs=30))
+        assert live in [i.value for i in at.info]
+        val = ev.from_output(job.prepared, "val", s.val_output)
+        assert val.n == len(job.prepared.val.y)
+        m = ev.at_threshold(val.y_true, val.output, 0.5)
+        assert metrics_shown(at)[EN("eval.m.accuracy")] == f"{m['accuracy']:.3f}"
+        assert "eval_split" not in [w.key for w in at.segmented_control]   # no test set until the run ends
+        assert EN("eval.baseline.title") not in [h.value for h in at.subheader]
+    finally:
+        job.stop()
+        job.join(10)

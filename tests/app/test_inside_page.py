@@ -137,5 +137,17 @@ def test_cnn_filters_and_feature_maps():
     assert pick.options[3] == "a sample of class 3"
     pick.set_value(3).run()
     no_exceptions(at)
-    cnn = next(f for f in _figures(at) if any("feature maps" in a.get("text", "") for a in f["layout"].get("annotations", [])))
+    cnn = next(f for f in _figures(at)
+               if any("feature maps" in a.get("text", "") for a in f["layout"].get("annotations", [])))
     assert len(cnn["data"]) == 4                                       # sample, filters, two layers of maps
+
+
+def test_regression_without_hidden_layers_and_linear_note():
+    at = _train_then_open_inside({"dataset": "auto-mpg", "hidden": "", "epochs": "2", "activation": "linear"})
+    no_exceptions(at)
+    assert any("no hidden layer" in i.value for i in at.info)
+    assert not any(s.label == "Layer to look at" for s in at.selectbox)
+    network = _figures(at)[0]
+    assert [a["text"].split("<br>")[0] for a in network["layout"]["annotations"]] == [
+        "<b>Input layer</b>", "<b>Output layer</b>"]
+    assert any("single linear layer" in w.value for w in at.warning)

@@ -26,11 +26,21 @@ def _charts_drawn(page) -> int:
         .filter(g => g.data && g.data.length).length""")
 
 
-def _full_page_screenshot(page, name: str) -> None:
-    """Streamlit scrolls inside its main block, so a full-page shot needs a tall window."""
+ALL_DRAWN = """([n, korean]) => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    const drawn = g => g.querySelectorAll('.trace, .hm').length > 0;
+    const title = g => (g.layout && g.layout.title && g.layout.title.text || '').replace(/<[^>]*>/g, '');
+    return plots.length >= n && plots.every(drawn) && !document.querySelector('[data-stale="true"]')
+        && (!korean || plots.every(g => !title(g) || /[\uac00-\ud7a3]/.test(title(g)))); }"""
+
+
+def _full_page_screenshot(page, name: str, charts: int, korean: bool = False) -> None:
+    """Streamlit scrolls inside its main block, so a full-page shot needs a tall window;
+    taken once every chart is drawn and nothing is faded out mid-update."""
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(height + 60, 7000)})
-    page.wait_for_timeout(2000)   # let the charts re-layout for the new size
+    page.wait_for_timeout(1000)   # charts re-layout for the new size
+    page.wait_for_function(ALL_DRAWN, arg=[charts, korean], timeout=30_000, polling=100)
     screenshot(page, name)
     page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -45,7 +55,7 @@ def test_inside_page_while_training(page, app_url, name, query, charts, korean):
     page.get_by_role("button", name="Train").click()
     page.wait_for_selector("text=/training: epoch \\d+/", timeout=60_000)
     _nav(page, "Inside the network")
-    page.get_by_role("heading", name="The network").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="The network", exact=True).wait_for(timeout=60_000)
     first = _view_epoch(page)
     deadline = time.time() + 40
     while _view_epoch(page) <= first or _charts_drawn(page) < charts:   # live: a later epoch arrives
@@ -53,14 +63,13 @@ def test_inside_page_while_training(page, app_url, name, query, charts, korean):
         time.sleep(0.3)
     assert page.get_by_text(re.compile(r"training: epoch \d+")).count() > 0   # still running
     page.get_by_text("Hidden layer 2").first.wait_for()
-    _full_page_screenshot(page, f"inside-{name}")
+    _full_page_screenshot(page, f"inside-{name}", charts)
     stop, stopped = "Stop", "stopped at epoch"
     if korean:
         page.locator("[data-testid='stSidebar']").get_by_text("한국어", exact=True).click()
         page.get_by_role("heading", name="학습된 표현 (표현 학습)").wait_for(timeout=30_000)
-        page.wait_for_function(f"() => [...document.querySelectorAll('.js-plotly-plot')]"
-                               f".filter(g => g.data && g.data.length).length >= {charts}", timeout=30_000)
-        _full_page_screenshot(page, f"inside-{name}-ko")
+        page.get_by_text("은닉층 2").first.wait_for()
+        _full_page_screenshot(page, f"inside-{name}-ko", charts, korean=True)
         stop, stopped = "중지", "에포크 \\d+에서 중지"
     page.get_by_role("button", name=stop).click()                      # stop from this page
     page.wait_for_selector(f"text=/{stopped}/", timeout=20_000)

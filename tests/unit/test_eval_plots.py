@@ -118,7 +118,8 @@ def test_folds_figure_bars_and_mean():
     assert list(fig.data[0].x) == [1, 2, 3]
     means = [s for s in fig.layout.shapes if s.y0 == s.y1]
     assert means and means[0].y0 == pytest.approx(0.8)
-    assert "0.800" in fig.layout.annotations[0].text and f"{np.std([0.8, 0.9, 0.7]):.3f}" in fig.layout.annotations[0].text
+    note = fig.layout.annotations[0].text
+    assert "0.800" in note and f"{np.std([0.8, 0.9, 0.7]):.3f}" in note
     assert HANGUL.search(fig.layout.title.text) and HANGUL.search(fig.layout.xaxis.title.text)
 
 

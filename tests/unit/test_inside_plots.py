@@ -52,7 +52,7 @@ def test_network_links_coloured_by_sign_with_values_on_hover():
     assert by_colour[ORANGE].line.width > by_colour[BLUE].line.width      # |−2| > |0.5|
     assert list(by_colour[BLUE].y[:2]) == [0.5, 0.0]                      # from a (top node) to y
     hover = [t for t in fig.data if t.hovertext is not None and "→" in str(t.hovertext)][0]
-    assert hover.hovertext == ("a → y<br>weight +0.500", "b → y<br>weight -2.000")
+    assert list(hover.hovertext) == ["a → y<br>weight +0.500", "b → y<br>weight -2.000"]
 
 
 def test_network_aggregated_image_inputs_in_both_languages():
@@ -123,8 +123,8 @@ def test_thumbnails_and_pictures(circle_view):
     names = [a.text for a in fig.layout.annotations]
     assert {"x1", "x2", "h1·1", "h2·2", "입력층", "은닉층 1", "출력층"} <= set(names)
     pics = {"images": np.random.default_rng(0).normal(size=(10, 8, 8)), "units": 10}
-    pf = ip.pictures_figure(pics, EN)
-    assert [a.text for a in pf.layout.annotations][:2] == ["h1·1", "h1·2"]
+    pf = ip.pictures_figure(pics, EN, dead=np.array([False, True] + [False] * 8))
+    assert [a.text for a in pf.layout.annotations][:3] == ["h1·1", "h1·2 ✕", "h1·3"]   # a dead ReLU is marked
 
 
 def test_input_weights_and_cnn_figures():

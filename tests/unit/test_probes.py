@@ -148,8 +148,8 @@ def test_weight_images_and_cnn_view():
     view = probes.cnn_view(cnn, sample, picks)
     np.testing.assert_array_equal(view["filters"]["conv1"], cnn.conv1[0].weight.detach().numpy()[:, 0])
     assert view["filters"]["conv2"].shape == (16, 3, 3)
-    np.testing.assert_allclose(view["maps"]["conv1"][3], probes.capture(cnn, sample.X[picks[3]:picks[3] + 1])["conv1"][0],
-                               rtol=1e-5, atol=1e-6)
+    one = probes.capture(cnn, sample.X[picks[3]:picks[3] + 1])["conv1"][0]
+    np.testing.assert_allclose(view["maps"]["conv1"][3], one, rtol=1e-5, atol=1e-6)
     assert view["maps"]["conv2"].shape == (10, 16, 2, 2) and view["inputs"].shape == (10, 64)
 
 
@@ -239,6 +239,32 @@ def test_vanishing_gradients_in_a_deep_sigmoid_net():
     assert first["relu"]["hidden1"] > 10 * first["sigmoid"]["hidden1"]
     s = first["sigmoid"]
     assert s["hidden1"] < s["hidden3"] < s["hidden6"] < s["output"]   # shrinking towards the input
+
+
+def test_a_diverged_network_still_gives_every_view():
+    from playground import inside_plots as ip
+    from playground.i18n import Translator
+    for values in ({"dataset": "circle", "hidden": (6, 3)}, {"dataset": "digits", "model": "cnn", "hidden": (8,)}):
+        cfg, prep = prepared_for(**values)
+        model = build_model(cfg, prep.n_features, prep.n_outputs, prep.image_shape)
+        with torch.no_grad():
+            for i, p in enumerate(model.parameters()):
+                p.fill_(float("nan") if i % 2 == 0 else float("inf"))
+        view = probes.inspect(model, prep, cfg.activation)
+        view["grad_norms"] = [{"epoch": 1, "hidden1": float("nan"), "output": float("inf")}]
+        T = Translator("en")
+        figs = [ip.network_figure(view["graph"], T), ip.grad_norms_figure(view["grad_norms"], T)]
+        for name, lv in view["layers"].items():
+            assert np.isfinite(lv["matrix"]).all() and np.isfinite(lv["repr"]["xy"]).all()
+            figs += [ip.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, T, name),
+                     ip.histogram_figure(lv, T, name),
+                     ip.representation_figure(lv["repr"], view["y"], prep.task, prep.class_names, T, name)]
+        if "plane" in view:
+            figs.append(ip.thumbnails_figure(view["plane"], T))
+        if "cnn" in view:
+            figs.append(ip.cnn_figure(view["cnn"], 0, prep.image_shape, T))
+        for fig in figs:
+            fig.to_json()                                                 # validates and serialises
 
 
 # --- activation functions ------------------------------------------------------------------------------------
