@@ -35,9 +35,20 @@ def _load_into_widgets(cfg: RunConfig) -> None:
             st.session_state[_key(name)] = getattr(cfg, name)
 
 
+def _keep_widget_values() -> None:
+    """Re-assign every sidebar value at the start of a run. Streamlit drops the state of a
+    widget a run did not reach (a page switch clicked mid-run reset epochs to 1), and a keyed
+    widget keeps the option text the browser drew last (English after switching to Korean);
+    a value assigned from Python survives the run and is sent again, freshly formatted."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_") and k != "w_lang"
+                and k not in ("w_upload",)]:
+        st.session_state[key] = st.session_state[key]
+
+
 def init_session() -> None:
     """First run of a session: the URL's config (if any) fills the controls."""
     if st.session_state.get("_initialised"):
+        _keep_widget_values()
         return
     cfg, problems = from_query(dict(st.query_params))
     state.set_config(cfg)

@@ -1,0 +1,40 @@
+"""The sidebar in a real browser: switching language re-labels the chosen options, and a
+page switch clicked before the first run finishes keeps every control's value."""
+from browser import screenshot, wait_for_app
+
+QUERY = "dataset=iris&hidden=5,7&activation=tanh&epochs=300&batch_size=16"
+
+
+def _values(page) -> dict:
+    side = page.locator("[data-testid='stSidebar']")
+    return dict(side.locator("input").evaluate_all(
+        "els => els.map(e => [e.getAttribute('aria-label') || '', e.value])"))
+
+
+def test_language_switch_relabels_chosen_options(page, app_url):
+    page.goto(f"{app_url}/?{QUERY}&scaler=minmax&lang=en")
+    wait_for_app(page)
+    page.wait_for_selector("input[aria-label='Feature scaling']", state="attached")
+    assert _values(page)["Dataset"] == "▦ iris · multi-class classification"
+    page.locator("[data-testid='stSidebar']").get_by_text("한국어", exact=True).click()
+    page.wait_for_selector("input[aria-label='특성 스케일링']", state="attached", timeout=30_000)
+    page.wait_for_function("() => document.querySelector(\"input[aria-label='데이터셋']\").value.includes('다중')",
+                           timeout=30_000)
+    v = _values(page)
+    assert v["데이터셋"] == "▦ iris · 다중 분류"
+    assert v["활성화 함수"] == "하이퍼볼릭 탄젠트(tanh)"
+    assert v["특성 스케일링"] == "최소-최대 정규화 (0~1)"
+    assert v["에포크"] == "300" and v["1층"] == "5" and v["2층"] == "7"
+    screenshot(page, "sidebar-korean-after-switch")
+
+
+def test_early_page_switch_keeps_controls(page, app_url):
+    for _ in range(3):   # the race was intermittent: repeat it
+        page.goto(f"{app_url}/?{QUERY}&lang=en")
+        page.get_by_role("link", name="Data").click()          # as soon as the nav exists
+        page.wait_for_url("**/data**")
+        wait_for_app(page)
+        page.wait_for_selector("input[aria-label='Epochs']")
+        v = _values(page)
+        assert (v["Epochs"], v["Batch size"], v["Layer 1"], v["Layer 2"], v["Activation function"]) \
+            == ("300", "16", "5", "7", "tanh"), v
