@@ -57,7 +57,7 @@ def live(page, url: str, epochs: int) -> tuple[float, float]:
     return first, sps
 
 
-def main(rounds: int = 3, epochs: int = 8) -> None:
+def main(rounds: int = 5, epochs: int = 40) -> None:
     from playwright.sync_api import sync_playwright
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

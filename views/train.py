@@ -93,8 +93,7 @@ def live_panel():
         text = T(key, sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds), status=status_line(s, T))
     st.progress(frac, text=text)
     task = j.prepared.task if j.prepared else cfg_task()
-    st.plotly_chart(plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, run_cfg.epochs),
-                    key="curves")
+    st.plotly_chart(curves_figure(s, task, run_cfg.epochs), key="curves")
     left, right = st.columns([3, 2]) if "boundary" in s.probes else (st.container(), None)
     with left:
         case, values = coach.diagnose(s.history, s.status, task)
@@ -126,6 +125,17 @@ def live_panel():
         st.rerun()   # refresh the buttons once the run ends
 
 
+def curves_figure(s, task, epochs):
+    """The run's curves figure, built once per run, language and stop; later polls only
+    swap its data (rebuilding it every second slowed training)."""
+    sig = (st.session_state.get("job_serial"), task, state.lang(), epochs, s.stopped_epoch)
+    cached = st.session_state.get("_curves_fig")
+    if cached is None or cached[0] != sig:
+        cached = (sig, plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs))
+        st.session_state["_curves_fig"] = cached
+    return plots.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs)
+
+
 def cfg_task():
     try:
         return state.dataset_for(cfg).task
@@ -135,7 +145,7 @@ def cfg_task():
 
 # Poll fast while a run starts (first points within a second), then slower: every redraw
 # holds the GIL that the training thread also needs.
-FAST_POLL, SLOW_POLL, FAST_FOR_S = 0.4, 1.0, 4.0
+FAST_POLL, SLOW_POLL, FAST_FOR_S = 0.25, 1.0, 3.0
 poll = None
 if active:
     poll = FAST_POLL if snap.elapsed < FAST_FOR_S else SLOW_POLL

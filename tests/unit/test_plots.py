@@ -1,0 +1,31 @@
+"""The training curves: the figure a live page updates in place shows the same thing as
+one built fresh from the same history."""
+import pytest
+
+from playground import plots
+from playground.i18n import Translator
+
+
+def _history(n, metric="accuracy"):
+    return [{"epoch": i + 1, "loss": 1 / (i + 1), "val_loss": 1.2 / (i + 1) + 0.01 * i,
+             metric: 0.5 + i / 100, "val_" + metric: 0.5 + i / 120, "seconds": 0.1} for i in range(n)]
+
+
+@pytest.mark.parametrize("task,metric", [("binary", "accuracy"), ("regression", "mae")])
+def test_updated_figure_equals_fresh_one(task, metric):
+    T = Translator("en")
+    live = plots.history_figure(_history(3, metric), task, T, best_epoch=2, epochs=40)
+    full = _history(30, metric)
+    plots.update_history_figure(live, full, task, best_epoch=17, epochs=40)
+    fresh = plots.history_figure(full, task, T, best_epoch=17, epochs=40)
+    assert live.to_dict() == fresh.to_dict()
+    assert list(live.data[1].y) == [h["val_loss"] for h in full]
+    assert list(live.data[4].x) == [17] and live.data[4].visible
+
+
+def test_best_star_hidden_until_there_is_one():
+    fig = plots.history_figure([], "binary", Translator("ko"), epochs=10)
+    assert [len(t.x) for t in fig.data] == [0] * 6
+    assert fig.data[4].visible is False and fig.data[5].visible is False
+    assert fig.layout.xaxis.range == (0.5, 10.5)
+    assert fig.layout.xaxis.title.text == Translator("ko")("plot.epoch")
