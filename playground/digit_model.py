@@ -175,8 +175,6 @@ def read(dm: DigitModel, image: np.ndarray) -> Reading:
     acts: dict[str, np.ndarray] = {}
     hooks = []
     for name in getattr(model, "hidden_names", []):
-        if name == "unflatten":
-            continue
         layer = getattr(model, name)
         hooks.append(layer.register_forward_hook(
             lambda _m, _i, out, name=name: acts.__setitem__(name, out[0].numpy().copy())))

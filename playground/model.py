@@ -56,7 +56,7 @@ class Net(nn.Sequential):
 
     @property
     def hidden_names(self) -> list[str]:
-        return [n for n, _ in self.named_children() if n != "output" and n != "flatten"]
+        return [n for n, _ in self.named_children() if n.startswith(("conv", "hidden"))]   # not reshapes
 
 
 def count_params(n_features: int, n_outputs: int, cfg: RunConfig, image_shape=None) -> int:

@@ -19,7 +19,7 @@ from sklearn.decomposition import PCA
 from threadpoolctl import ThreadpoolController
 from torch import nn
 
-from .model import ACTIVATION_MODULES
+from .model import ACTIVATION_MODULES, Net
 
 LIVE_SECONDS = 2.0       # the page redraws a live run this often (a redraw holds the GIL ~0.1 s: measured)
 SAMPLE_ROWS = 200        # rows shown in heatmaps / scatters
@@ -38,7 +38,7 @@ RELU_LIKE = ("relu",)    # activations whose units can die (output exactly 0 for
 
 def probe_layers(model: nn.Module) -> list[str]:
     """Blocks whose output is a learned representation: conv1, conv2, hidden1..N."""
-    return [n for n, _ in model.named_children() if n.startswith(("conv", "hidden"))]
+    return Net.hidden_names.fget(model)
 
 
 def capture(model: nn.Module, X: torch.Tensor, layers: list[str] | None = None) -> dict[str, np.ndarray]:

@@ -193,6 +193,7 @@ class Trainer:
                 self.stopped_epoch = epoch
                 if self.cfg.restore_best and self._best_state is not None:
                     self.model.load_state_dict(self._best_state)
+                    self.evaluate("val")   # last_val_output must describe the restored model
                 return "early_stopped"
         return None
 

@@ -125,7 +125,7 @@ def test_cnn_shapes(shape):
     assert feats["conv2"] == (5, 16, h // 4, w // 4)
     assert feats["flatten"] == (5, 16 * (h // 4) * (w // 4))
     assert feats["hidden1"] == (5, 32)
-    assert {"conv1", "conv2", "hidden1"} <= set(net.hidden_names) and "output" not in net.hidden_names
+    assert net.hidden_names == ["conv1", "conv2", "hidden1"]   # no reshapes (unflatten, flatten)
 
 
 def test_cnn_without_image_shape_is_a_config_error():

@@ -92,6 +92,8 @@ def test_early_stopping_restores_the_best_weights():
     assert t.status == "early_stopped"
     assert t.epoch < 300 and t.stopped_epoch == t.epoch == len(t.history.epochs)
     assert t.best_epoch == t.epoch - 5
+    # the live views' validation outputs describe the restored model, not the last epoch's
+    np.testing.assert_allclose(t.last_val_output, t.predict("val"), atol=1e-6)
     best = t.history.epochs[t.best_epoch - 1]
     assert best["val_loss"] == min(t.history.series("val_loss")) == t.best_val_loss
     assert t.evaluate("val")["loss"] == pytest.approx(best["val_loss"], abs=1e-5)
