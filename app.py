@@ -6,8 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Neural Network Playground", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state="expanded")
 
 from ui import controls, state, status  # noqa: E402  (after set_page_config)
 
@@ -23,6 +22,7 @@ PAGES = [
 
 controls.init_session()
 T = state.T()
+st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language
 nav = st.navigation([st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
                      for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()])
 controls.sidebar()
