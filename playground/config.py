@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import ConfigError  # noqa: F401  (re-exported: callers import it from here)
+
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCALERS = ("none", "standard", "minmax", "robust")
@@ -23,21 +25,6 @@ MAX_UNITS = 4096
 # Above this many weights a run would not fit a classroom server's memory
 # budget (4 bytes x params x ~4 copies: weights, grads, two Adam moments).
 MAX_PARAMS = 50_000_000
-
-
-class ConfigError(ValueError):
-    """Bad user input: one line saying what to change, in either language.
-
-    `key` names a string in locales/errors.json; str(e) is the English text,
-    e.text("ko") the Korean one."""
-
-    def __init__(self, key: str, field: str | None = None, **params):
-        self.key, self.field, self.params = key, field, params
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str = "en") -> str:
-        from .i18n import t
-        return t(self.key, lang, **self.params)
 
 
 def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False):
@@ -171,7 +158,7 @@ def validate(cfg: RunConfig) -> RunConfig:
             raise ConfigError("err.choice", name, name=name, value=v, choices=", ".join(m["choices"]))
     if cfg.val_split + cfg.test_split > 0.8:
         raise ConfigError("err.splits_sum", "val_split")
-    from .data import DATASETS, is_csv_path  # late import: data imports config
+    from .data import DATASETS, is_csv_path  # late: data pulls in pandas, sklearn and torch
     if cfg.dataset not in DATASETS and not is_csv_path(cfg.dataset):
         raise ConfigError("err.unknown_dataset", "dataset", name=cfg.dataset, choices=", ".join(DATASETS))
     if cfg.model == "cnn" and cfg.dataset in DATASETS and DATASETS[cfg.dataset].image_shape is None:

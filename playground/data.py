@@ -11,7 +11,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
 
 from . import toy
-from .config import ConfigError, RunConfig
+from .errors import ConfigError
+
+if TYPE_CHECKING:   # annotations only: config looks datasets up here, so no import back
+    from .config import RunConfig
 
 TASKS = ("regression", "binary", "multiclass")
 
