@@ -145,7 +145,7 @@ def cfg_task():
 
 # Poll fast while a run starts (first points within a second), then slower: every redraw
 # holds the GIL that the training thread also needs.
-FAST_POLL, SLOW_POLL, FAST_FOR_S = 0.25, 1.0, 3.0
+FAST_POLL, SLOW_POLL, FAST_FOR_S = 0.25, 1.0, 2.0
 poll = None
 if active:
     poll = FAST_POLL if snap.elapsed < FAST_FOR_S else SLOW_POLL
