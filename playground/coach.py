@@ -40,8 +40,10 @@ def diagnose(history, status: str, task: str) -> tuple[str, dict]:
     loss = np.array([h["loss"] for h in history], float)
     val = np.array([h["val_loss"] for h in history], float)
     best = int(val.argmin())
-    gap_rise = (val[-1] - val[best]) / max(abs(val[best]), 1e-12)
-    if best < len(val) - 3 and gap_rise > 0.1 and _trend(loss) < 0:
+    rise = val[-1] - val[best]
+    # relative to the best value AND to how far the curve has come: 0.0025 -> 0.0029 after
+    # falling from 0.7 is a wiggle at the floor, not overfitting
+    if best < len(val) - 3 and rise > 0.1 * abs(val[best]) and rise > 0.02 * np.ptp(val) and _trend(loss) < 0:
         return "overfitting", {"best": best + 1}
     if _jaggedness(val) > 0.08 or _jaggedness(loss) > 0.08:
         return "noisy", {}
