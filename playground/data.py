@@ -280,6 +280,10 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
     X, y_raw = df.drop(columns=[target]), df[target]
     for c in list(X.columns):
         col = X[c]
+        if pd.api.types.is_float_dtype(col) and np.isinf(col).any():
+            # inf breaks every scaler; treat it as a missing value the imputer fills
+            notes.append({"note": "infinite_as_missing", "column": c, "count": int(np.isinf(col).sum())})
+            col = X[c] = col.replace([np.inf, -np.inf], np.nan)
         if not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             n_unique = col.nunique()
             if n_unique > 50 and n_unique > 0.5 * len(col):
@@ -298,6 +302,12 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
         y = pd.to_numeric(y_raw, errors="coerce")
         if y.isna().any():
             raise DataError("err.not_numeric_target", "task", target=target)
+        infinite = np.isinf(y.to_numpy(float))
+        if infinite.any():
+            notes.append({"note": "dropped_rows_infinite_target", "count": int(infinite.sum())})
+            X, y = X[~infinite], y[~infinite]
+            if len(y) < 10:
+                raise DataError("err.few_rows", "target", rows=len(y))
         return Dataset(name, "regression", X.reset_index(drop=True), y.to_numpy(float), target,
                        source="uploaded table", notes=notes)
     y, names = _classes(y_raw)

@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from playground import data
-from playground.config import DEFAULT, FIELDS, ConfigError, RunConfig, from_query, to_query, validate
+from playground.config import DEFAULT, FIELDS, MAX_HIDDEN_LAYERS, ConfigError, RunConfig, from_query, to_query, validate
 from playground.i18n import LANGS
 from playground.model import count_params
 
@@ -17,7 +17,6 @@ from . import state
 LR_STEPS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 SLIDER_STEPS = {"noise": 0.05, "dropout": 0.05, "val_split": 0.05, "test_split": 0.05, "n_samples": 50,
                 "momentum": 0.05}
-MAX_UI_LAYERS = 6
 UNIT_CHOICES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024]
 
 
@@ -87,7 +86,7 @@ def _hidden_controls() -> tuple:
     T = state.T()
     if "w_n_layers" not in st.session_state:
         st.session_state["w_n_layers"] = len(DEFAULT.hidden)
-    n = st.slider(T("field.n_layers"), 0, MAX_UI_LAYERS, key="w_n_layers", help=T("field.n_layers.help"))
+    n = st.slider(T("field.n_layers"), 0, MAX_HIDDEN_LAYERS, key="w_n_layers", help=T("field.n_layers.help"))
     units = []
     cols = st.columns(3) if n else []
     for i in range(n):

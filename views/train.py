@@ -60,6 +60,8 @@ if b4.button(T("train.stop"), icon=":material/stop:", width="stretch", disabled=
     job.stop()
     st.rerun()
 
+st.session_state["_train_buttons"] = (active, paused)   # what the buttons above were drawn for
+
 if msg := st.session_state.pop("train_error", None):
     st.error(msg)
 if changed:
@@ -120,9 +122,8 @@ def live_panel():
                 st.plotly_chart(plots.boundary_figure(surf, pts, task, T, height=380), key="boundary")
     if s.active and st.session_state.get("_train_poll") == FAST_POLL and s.elapsed >= FAST_FOR_S:
         st.rerun()   # switch this fragment to the slower poll
-    if s.finished and st.session_state.get("_drawn_final") != st.session_state.get("job_serial"):
-        st.session_state["_drawn_final"] = st.session_state.get("job_serial")
-        st.rerun()   # refresh the buttons once the run ends
+    if (s.active, s.status == "paused") != st.session_state.get("_train_buttons"):
+        st.rerun()   # paused (at the epoch's end), resumed or finished since the buttons were drawn
 
 
 def curves_figure(s, task, epochs):

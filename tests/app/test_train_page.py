@@ -78,6 +78,15 @@ def test_link_restores_controls_and_reports_bad_values(no_exceptions):
     assert "데이터셋" in [s.label for s in at.selectbox]
 
 
+def test_link_with_the_most_hidden_layers_restores_them(no_exceptions):
+    from playground.config import MAX_HIDDEN_LAYERS
+    deep = ",".join(["16"] * MAX_HIDDEN_LAYERS)
+    at = open_app(query={"lang": "en", "dataset": "circle", "hidden": deep})
+    no_exceptions(at)
+    assert at.session_state["config"].hidden == (16,) * MAX_HIDDEN_LAYERS
+    assert at.session_state["w_n_layers"] == MAX_HIDDEN_LAYERS
+
+
 def test_data_page_shows_pipeline_for_titanic(no_exceptions):
     at = open_app("data.py", query={"lang": "en", "dataset": "titanic"})
     no_exceptions(at)

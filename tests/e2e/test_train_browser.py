@@ -65,3 +65,27 @@ def test_link_restores_controls(page, app_url):
     assert values["1층"] == "5"
     assert side.get_by_text("0.003", exact=True).count() == 1   # the learning-rate slider's value
     screenshot(page, "link-restored-ko")
+
+
+def test_pause_mid_epoch_then_step(page, app_url):
+    # epochs of a few seconds: Pause lands mid-epoch and takes effect only at its end
+    page.goto(f"{app_url}/?dataset=mnist&hidden=1024,1024&batch_size=8&epochs=50&lang=en")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("text=/samples\\/s/", timeout=60_000)
+    page.get_by_role("button", name="Pause").click()
+    # the buttons follow the run once it pauses, without another click
+    page.get_by_role("button", name="Resume").wait_for(timeout=30_000)
+    step = page.get_by_role("button", name="Step")
+    assert step.is_enabled()
+    held = _epoch(page)
+    time.sleep(1.0)
+    assert _epoch(page) == held, "a paused run went on training"
+    step.click()
+    deadline = time.time() + 40
+    while time.time() < deadline and (_epoch(page) or 0) <= held:
+        time.sleep(0.3)
+    assert _epoch(page) == held + 1
+    page.get_by_role("button", name="Resume").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_selector("text=/stopped at epoch \\d+/", timeout=30_000)

@@ -219,6 +219,22 @@ def test_rows_without_target_are_dropped_with_a_note():
     assert ds.n_rows == 58 and {"note": "dropped_rows_missing_target", "count": 2} in ds.notes
 
 
+def test_infinite_values_are_imputed_or_dropped_not_a_crash():
+    df = table()
+    df.loc[[2, 5], "size"] = np.inf
+    df.loc[7, "count"] = -np.inf
+    text = df.to_csv(index=False)                  # pandas writes and reads them back as inf
+    ds = read_csv(io.StringIO(text), "label")
+    assert {"note": "infinite_as_missing", "column": "size", "count": 2} in ds.notes
+    assert {"note": "infinite_as_missing", "column": "count", "count": 1} in ds.notes
+    p = prepare(ds, make_config(dataset="iris"))
+    assert all(torch.isfinite(s.X).all() for s in (p.train, p.val, p.test))
+    df.loc[[3, 4], "price"] = np.inf
+    reg = from_dataframe(df, "price")
+    assert reg.n_rows == 58 and np.isfinite(reg.y).all()
+    assert {"note": "dropped_rows_infinite_target", "count": 2} in reg.notes
+
+
 @pytest.mark.parametrize("make, target, task, key", [
     (lambda: table(), "nope", "auto", "err.target_missing"),
     (lambda: table().assign(label="same"), "label", "auto", "err.single_class"),
