@@ -327,22 +327,25 @@ def cv_results() -> None:
         st.markdown(f"**{T('eval.cv.mean_std', n=len(s.folds))}**")
         for col, k in zip(st.columns(len(s.keys)), s.keys):
             mean, std = summ[k]
-            col.metric(T(f"eval.m.{k}"), f"{fmt(mean)} ± {fmt(std)}")
-        left, right = st.columns([2, 3])
+            # the std as the delta line: "mean ± std" in one value is cut off with five tiles
+            col.metric(T(f"eval.m.{k}"), fmt(mean), delta=f"± {fmt(std)}", delta_color="off", delta_arrow="off",
+                       help=T("eval.cv.tile_help", mean=fmt(mean), std=fmt(std)))
+        # the table gets the full width: nine columns scroll sideways in a narrow one
+        df = pd.DataFrame(list(s.folds))[["fold", "n_train", "n_test", "epochs", *s.keys]]
+        df = df.rename(columns={"fold": T("eval.cv.fold"), "n_train": T("eval.cv.n_train"),
+                                "n_test": T("eval.cv.n_test"), "epochs": T("eval.cv.epochs"),
+                                **{k: T(f"eval.m.{k}") for k in s.keys}})
+        st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(df), 380),
+                     column_config={T(f"eval.m.{k}"): st.column_config.NumberColumn(format="%.3f")
+                                    for k in s.keys})
+        left, right = st.columns([1, 3])
         with left:
-            df = pd.DataFrame(list(s.folds))[["fold", "n_train", "n_test", "epochs", *s.keys]]
-            df = df.rename(columns={"fold": T("eval.cv.fold"), "n_train": T("eval.cv.n_train"),
-                                    "n_test": T("eval.cv.n_test"), "epochs": T("eval.cv.epochs"),
-                                    **{k: T(f"eval.m.{k}") for k in s.keys}})
-            st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(df), 380),
-                         column_config={T(f"eval.m.{k}"): st.column_config.NumberColumn(format="%.3f")
-                                        for k in s.keys})
-        with right:
             wkey = lang_key("eval_cv_fig_metric", s.keys[0])
             if st.session_state[wkey] not in s.keys:     # another task's metric
                 st.session_state[wkey] = s.keys[0]
             metric = remember("eval_cv_fig_metric", st.selectbox(
                 T("eval.cv.figure_metric"), s.keys, format_func=lambda k: T(f"eval.m.{k}"), key=wkey))
+        with right:
             st.plotly_chart(eval_plots.folds_figure(s.folds, metric or s.keys[0], T), key="cv_folds")
         if s.method == "loo":
             st.caption(T("eval.cv.loo_note"))

@@ -104,8 +104,8 @@ def live_panel():
         tone(f"**{T('coach.title')}** — {T('coach.' + case, **values)}", icon=":material/school:")
         if s.history:
             st.markdown(f"**{T('train.log')}**")
-            df = pd.DataFrame(list(s.history)).set_index("epoch")
-            df = df.rename(columns={"seconds": T("train.col_seconds")})
+            df = pd.DataFrame(list(s.history))
+            df = df.rename(columns={c: T.get(f"train.col.{c}", c) for c in df.columns}).set_index(T("train.col.epoch"))
             st.dataframe(df.iloc[::-1], height=260, width="stretch",
                          column_config={c: st.column_config.NumberColumn(format="%.4f") for c in df.columns})
     if right is not None:

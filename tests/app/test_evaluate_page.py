@@ -162,8 +162,9 @@ def test_regression_run_and_cross_validation(no_exceptions):
     assert s.status == "completed" and len(s.folds) == 3
     folds = next(d.value for d in at.dataframe if EN("eval.cv.fold") in d.value.columns)
     assert list(folds[EN("eval.cv.fold")]) == [1, 2, 3]
-    mean = np.mean([f["mae"] for f in s.folds])
-    assert metrics_shown(at)[EN("eval.m.mae")].startswith(f"{mean:.3f} ± ")
+    maes = [f["mae"] for f in s.folds]
+    tile = next(m for m in at.metric if m.label == EN("eval.m.mae") and m.delta)
+    assert (tile.value, tile.delta) == (f"{np.mean(maes):.3f}", f"± {np.std(maes):.3f}")
     fig = figures(at)[EN("eval.plot.folds_title", metric=EN("eval.m.r2"))]
     np.testing.assert_allclose(arr(fig.data[0].y), [f["r2"] for f in s.folds])
 

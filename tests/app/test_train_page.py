@@ -53,6 +53,16 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
     md = " ".join(m.value for m in at.markdown)
     assert "Epoch log" in md and "Decision boundary" in md
     assert "boundary" in snap.probes
+    log = at.dataframe[0].value
+    assert list(log.columns) == ["loss", "accuracy", "val_loss", "val_accuracy", "time (s)"] and len(log) == 15
+    assert log["val_loss"].iloc[0] == snap.history[-1]["val_loss"]      # newest epoch first
+    at.session_state["w_lang"] = "ko"
+    at.run()
+    no_exceptions(at)
+    log = at.dataframe[0].value
+    assert log.index.name == "에포크"
+    assert list(log.columns) == ["손실 (loss)", "정확도 (accuracy)", "검증 손실 (val_loss)",
+                                 "검증 정확도 (val_accuracy)", "시간(초)"]
 
 
 def test_changing_controls_during_a_run_keeps_it(no_exceptions):

@@ -43,11 +43,11 @@ def full_screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
 
 
-def to_korean(page) -> None:
+def to_korean(page, last: str = KO("eval.cv.empty")) -> None:
     page.locator("[data-testid='stSidebar'] button", has_text="한국어").click()
     page.get_by_text(KO("eval.title")).wait_for(timeout=30_000)
     page.get_by_text(KO("eval.baseline.title")).wait_for(timeout=30_000)
-    page.get_by_text(KO("eval.cv.empty")).wait_for(timeout=30_000)
+    page.get_by_text(last).first.wait_for(timeout=30_000)
     wait_for_app(page)
 
 
@@ -74,8 +74,18 @@ def test_titanic_threshold_slider(page, app_url):
     text = main_text(page)
     assert 0.15 < float(rule.search(text).group(1)) < 0.4
     assert re.search(r"TP \d+ · FP \d+ · FN \d+ · TN \d+", text).group(0) != counts_before
+    # cross-validation: five mean tiles, each with its ± std readable (not cut off)
+    page.get_by_role("button", name=EN("eval.cv.run")).click()
+    page.get_by_text(EN("eval.cv.mean_std", n=5)).wait_for(timeout=60_000)
+    wait_for_app(page)
+    tiles = page.locator(f"{MAIN} [data-testid='stMetric']").filter(has=page.locator("[data-testid='stMetricDelta']"))
+    assert tiles.count() == 5
+    for i in range(5):
+        delta = tiles.nth(i).locator("[data-testid='stMetricDelta']")
+        assert re.fullmatch(r"± \d\.\d{3}", delta.inner_text().strip())
+        assert delta.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the std is cut off"
     full_screenshot(page, "evaluate-titanic")
-    to_korean(page)
+    to_korean(page, last=KO("eval.cv.mean_std", n=5))
     assert KO("eval.plot.roc_title") in main_text(page)
     full_screenshot(page, "evaluate-titanic-ko")
 
