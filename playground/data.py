@@ -261,6 +261,16 @@ def detect_task(y: pd.Series) -> str:
     return "regression"
 
 
+MAX_ABS_VALUE = 1e15   # beyond this, scaling (squares) and float32 training overflow to inf/NaN
+
+
+def _check_magnitude(col: pd.Series, name: str) -> None:
+    biggest = float(np.nanmax(np.abs(col.to_numpy(float, na_value=np.nan)))) if col.notna().any() else 0.0
+    if biggest > MAX_ABS_VALUE:
+        raise DataError("err.values_too_large", "target", column=name, value=f"{biggest:.3g}",
+                        limit=f"{MAX_ABS_VALUE:.0e}")
+
+
 def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "auto", name: str = "csv") -> Dataset:
     """A user's table -> Dataset. Rows without a target are dropped, identifier-like text
     columns are dropped; the rest is left to the preprocessing pipeline (imputation,
@@ -294,6 +304,9 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
             X = X.drop(columns=[c])
     if X.shape[1] == 0:
         raise DataError("err.no_features", "target")
+    for c in X.columns:
+        if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c]):
+            _check_magnitude(X[c], c)
     if len(y_raw) < 10:
         raise DataError("err.few_rows", "target", rows=len(y_raw))
     if task == "auto":
@@ -308,6 +321,7 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
             X, y = X[~infinite], y[~infinite]
             if len(y) < 10:
                 raise DataError("err.few_rows", "target", rows=len(y))
+        _check_magnitude(y, target)
         return Dataset(name, "regression", X.reset_index(drop=True), y.to_numpy(float), target,
                        source="uploaded table", notes=notes)
     y, names = _classes(y_raw)

@@ -101,12 +101,15 @@ def _hidden_controls() -> tuple:
 def _upload_section(T) -> None:
     with st.expander(T("data.upload_title"), expanded=data.is_csv_path(st.session_state.get("w_dataset", ""))):
         file = st.file_uploader(T("data.upload_label"), type=["csv"], key="w_upload", help=T("data.upload_help"))
+        # the Train page warns that a rejected file is not what it trains on
+        st.session_state.pop("upload_problem", None)
         if file is None:
             return
         try:
             df = data.read_table(file)
         except Exception as e:
-            st.error(T("err.csv_unreadable", why=type(e).__name__))
+            st.error(msg := T("err.csv_unreadable", why=type(e).__name__))
+            st.session_state["upload_problem"] = (file.name, msg)
             return
         cols = list(df.columns.astype(str))
         if "w_target" not in st.session_state or st.session_state["w_target"] not in cols:
@@ -117,7 +120,8 @@ def _upload_section(T) -> None:
         try:
             ds = data.from_dataframe(df, target, task, name=name)
         except ConfigError as e:
-            st.error(e.text(state.lang()))
+            st.error(msg := e.text(state.lang()))
+            st.session_state["upload_problem"] = (file.name, msg)
             return
         prev = state.uploaded()
         if prev is None or (prev.name, prev.target_name, prev.task, prev.n_rows) != (ds.name, ds.target_name, ds.task, ds.n_rows) \

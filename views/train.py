@@ -62,6 +62,9 @@ if b4.button(T("train.stop"), icon=":material/stop:", width="stretch", disabled=
 
 st.session_state["_train_buttons"] = (active, paused)   # what the buttons above were drawn for
 
+if problem := st.session_state.get("upload_problem"):
+    st.warning(T("train.upload_not_used", file=problem[0], why=problem[1], dataset=cfg.dataset),
+               icon=":material/warning:")
 if msg := st.session_state.pop("train_error", None):
     st.error(msg)
 if changed:

@@ -37,6 +37,9 @@ def test_upload_bad_csv_gets_a_message(page, app_url, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     try:
         page.wait_for_selector("text=/at least two columns/", timeout=30_000)
+        # the Train page says the file is not what Train would use
+        page.wait_for_selector("[data-testid='stMain'] >> text=/Your file 'bad.csv' cannot be used.*uses 'circle'/",
+                               timeout=30_000)
     finally:
         screenshot(page, "upload-bad")
     assert page.locator("text=Traceback").count() == 0

@@ -243,6 +243,9 @@ def test_infinite_values_are_imputed_or_dropped_not_a_crash():
     (lambda: table()[["label"]], None, "auto", "err.table_shape"),
     (lambda: table()[["id", "label"]], "label", "auto", "err.no_features"),
     (lambda: table().assign(k=np.arange(60)), "k", "classification", "err.many_classes"),
+    (lambda: table().assign(size=np.r_[1e300, np.ones(59)]), "label", "auto", "err.values_too_large"),
+    (lambda: table().assign(price=lambda d: d.price.where(d.index > 0, -1e20)), "price", "regression",
+     "err.values_too_large"),
 ])
 def test_from_dataframe_errors(make, target, task, key):
     with pytest.raises(DataError) as ei:
