@@ -27,6 +27,11 @@ MAX_UNITS = 4096
 MAX_PARAMS = 50_000_000
 
 
+def _num(x) -> str:
+    """2147483647 rather than 2.14748e+09 in messages; floats short."""
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
 def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False):
     return field(default=default, metadata=dict(help=help, choices=choices, lo=lo, hi=hi,
                                                 log=log, group=group, toy=toy))
@@ -153,7 +158,7 @@ def validate(cfg: RunConfig) -> RunConfig:
             if isinstance(v, float) and not math.isfinite(v):
                 raise ConfigError("err.must_number", name, name=name)
             if m["lo"] is not None and not m["lo"] <= v <= m["hi"]:
-                raise ConfigError("err.range", name, name=name, lo=f"{m['lo']:g}", hi=f"{m['hi']:g}", got=f"{v:g}")
+                raise ConfigError("err.range", name, name=name, lo=_num(m["lo"]), hi=_num(m["hi"]), got=_num(v))
         if m["choices"] and v not in m["choices"]:
             raise ConfigError("err.choice", name, name=name, value=v, choices=", ".join(m["choices"]))
     if cfg.val_split + cfg.test_split > 0.8:

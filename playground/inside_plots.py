@@ -314,7 +314,8 @@ def cnn_figure(cnn: dict, pick: int, image_shape, T) -> go.Figure:
         fig.update_yaxes(autorange="reversed", scaleanchor=f"x{col if col > 1 else ''}", row=1, col=col)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False)
-    return _layout(fig, 300, None, top=40, plot_bgcolor="white")
+    fig.update_annotations(font_size=12)      # two-line titles over narrow columns (half the page)
+    return _layout(fig, 320, None, top=60, plot_bgcolor="white")
 
 
 # --- TF Playground thumbnails ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 import weakref
 
 import streamlit as st
@@ -43,6 +44,9 @@ def uploaded() -> data.Dataset | None:
     return st.session_state.get("uploaded_dataset")
 
 
+RETRY_DOWNLOAD_S = 60
+
+
 def dataset_for(cfg: RunConfig) -> data.Dataset:
     """The Dataset a config names: an uploaded table lives in the session, the rest in the registry."""
     if data.is_csv_path(cfg.dataset):
@@ -50,7 +54,17 @@ def dataset_for(cfg: RunConfig) -> data.Dataset:
         if up is None or up.name != cfg.dataset:
             raise data.DataError("err.file_not_found", "dataset", path=cfg.dataset)
         return up
-    return data.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+    # a failed download (no network) takes seconds: remember it for a while instead of
+    # retrying on every rerun of the page
+    failures = st.session_state.setdefault("_dataset_failures", {})
+    failed = failures.get(cfg.dataset)
+    if failed and time.monotonic() - failed[0] < RETRY_DOWNLOAD_S:
+        raise failed[1]
+    try:
+        return data.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+    except data.DataError as e:
+        failures[cfg.dataset] = (time.monotonic(), e)
+        raise
 
 
 # the fields that change the prepared data (the rest only change training)

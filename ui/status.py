@@ -13,6 +13,13 @@ def status_line(snap, T) -> str:
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
 
 
+def duration(seconds, T) -> str:
+    """Time left as the reader counts it: seconds below 90, then minutes."""
+    if seconds is None:
+        return "–"
+    return T("unit.seconds", n=f"{seconds:.0f}") if seconds < 90 else T("unit.minutes", n=f"{seconds / 60:.1f}")
+
+
 def sidebar_status() -> None:
     j = state.job()
     if j is None:

@@ -28,7 +28,7 @@ c[1].metric(T("datapage.features"), len(ds.feature_names) if ds.image_shape is N
             f"{ds.image_shape[0]}×{ds.image_shape[1]}")
 c[2].metric(T("datapage.task"), T(f"task.{ds.task}"))
 c[3].metric(T("datapage.target"), ds.target_name)
-st.caption(T("datapage.source", source=ds.source))
+st.caption(T("datapage.source", source=T.get(f"source.{ds.source}", ds.source)))
 st.caption(T("datapage.split", train=len(prep.train.y), val=len(prep.val.y), test=len(prep.test.y),
              how=T("datapage.stratified") if prep.stratified and ds.is_classification else T("datapage.random")))
 

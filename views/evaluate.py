@@ -10,7 +10,7 @@ from playground import crossval, eval_plots, metrics
 from playground import evaluation as ev
 from playground.config import ConfigError
 from ui import state
-from ui.status import status_line
+from ui.status import duration, status_line
 
 T = state.T()
 job = state.job()
@@ -316,7 +316,7 @@ def cv_results() -> None:
                  epoch=s.epoch, epochs=s.epochs)
         if s.progress > 0.02:   # measured, not guessed: the time so far over the share done
             left = s.elapsed * (1 - s.progress) / s.progress
-            text += " · " + T("eval.cv.eta", eta=f"{left:.0f} s" if left < 90 else f"{left / 60:.1f} min")
+            text += " · " + T("eval.cv.eta", eta=duration(left, T))
     else:
         text = T("eval.cv.progress_done", status=status, done=len(s.folds), n=s.n_folds)
     st.progress(s.progress, text=text)

@@ -6,7 +6,7 @@ from playground import boundary, coach, plots
 from playground.config import ConfigError
 from playground.model import count_params
 from ui import state
-from ui.status import status_line
+from ui.status import duration, status_line
 
 T = state.T()
 cfg = state.config()
@@ -65,19 +65,13 @@ st.session_state["_train_buttons"] = (active, paused)   # what the buttons above
 if problem := st.session_state.get("upload_problem"):
     st.warning(T("train.upload_not_used", file=problem[0], why=problem[1], dataset=cfg.dataset),
                icon=":material/warning:")
-if msg := st.session_state.pop("train_error", None):
-    st.error(msg)
+if train_error := st.session_state.pop("train_error", None):
+    st.error(train_error)
 if changed:
     st.info(T("train.changed_note"), icon=":material/info:")
 
 
 # --- live panel ------------------------------------------------------------------------------------
-def eta_text(seconds):
-    if seconds is None:
-        return "–"
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
-
-
 def live_panel():
     j = state.job()
     if j is None:
@@ -95,7 +89,7 @@ def live_panel():
         text = status_line(s, T)
     else:
         key = "train.progress" if s.active else "train.progress_done"
-        text = T(key, sps=f"{s.samples_per_sec:,.0f}", eta=eta_text(s.eta_seconds), status=status_line(s, T))
+        text = T(key, sps=f"{s.samples_per_sec:,.0f}", eta=duration(s.eta_seconds, T), status=status_line(s, T))
     st.progress(frac, text=text)
     task = j.prepared.task if j.prepared else cfg_task()
     st.plotly_chart(curves_figure(s, task, run_cfg.epochs), key="curves")
@@ -163,4 +157,5 @@ if job is None:
         st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
                      test=len(prep.test.y), params=f"{n:,}"))
     except ConfigError as e:
-        st.error(e.text(state.lang()))
+        if e.text(state.lang()) != train_error:      # not twice on one page
+            st.error(e.text(state.lang()))

@@ -132,3 +132,26 @@ def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
         SCHEDULER.max_running = saved
     job.join(30)
     assert job.snapshot().status == "completed"
+
+
+def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatch, tmp_path):
+    import sklearn.datasets
+
+    from playground import data
+    calls = []
+
+    def offline(*a, **kw):
+        calls.append(a)
+        raise OSError("offline")
+
+    monkeypatch.setenv("PLAYGROUND_CACHE", str(tmp_path))
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
+    data._load_cached.cache_clear()
+    at = open_app(query={"lang": "en", "dataset": "mnist-full"})
+    no_exceptions(at)
+    assert any("'mnist'" in e.value for e in at.error)        # names the embedded alternative
+    at.run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    no_exceptions(at)
+    assert len(calls) == 1
+    assert len(at.error) == 1                                   # Train's message, not twice
