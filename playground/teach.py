@@ -4,7 +4,6 @@ fine-tuning a digit model on them mixed with a sample of its training data
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 
 import numpy as np

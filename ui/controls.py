@@ -6,7 +6,7 @@ import dataclasses
 
 import streamlit as st
 
-from playground import data
+from playground import data, table
 from playground.config import DEFAULT, FIELDS, MAX_HIDDEN_LAYERS, ConfigError, RunConfig, from_query, to_query, validate
 from playground.i18n import LANGS
 from playground.model import count_params
@@ -106,7 +106,7 @@ def _upload_section(T) -> None:
         if file is None:
             return
         try:
-            df = data.read_table(file)
+            df = table.read_table(file)
         except Exception as e:
             st.error(msg := T("err.csv_unreadable", why=type(e).__name__))
             st.session_state["upload_problem"] = (file.name, msg)
@@ -118,7 +118,7 @@ def _upload_section(T) -> None:
         task = _field("task")
         name = file.name if file.name.lower().endswith(".csv") else file.name + ".csv"
         try:
-            ds = data.from_dataframe(df, target, task, name=name)
+            ds = table.from_dataframe(df, target, task, name=name)
         except ConfigError as e:
             st.error(msg := e.text(state.lang()))
             st.session_state["upload_problem"] = (file.name, msg)

@@ -11,7 +11,8 @@ import torch
 
 from playground import data
 from playground.config import make_config
-from playground.data import DATASETS, DataError, from_dataframe, load_dataset, prepare, read_csv
+from playground.data import DATASETS, DataError, load_dataset, prepare
+from playground.table import detect_task, from_dataframe, read_csv
 from unit_helpers import prepared_for
 
 LOCAL = [n for n, d in DATASETS.items() if not d.remote]
@@ -179,8 +180,8 @@ def test_task_detection_and_override():
     assert from_dataframe(df, "label").task == "binary"
     ds = from_dataframe(df, "price")
     assert ds.task == "regression" and ds.y.dtype == float
-    assert data.detect_task(pd.Series([0, 1, 2, 1, 0] * 4)) == "classification"
-    assert data.detect_task(pd.Series(np.linspace(0, 1, 20))) == "regression"
+    assert detect_task(pd.Series([0, 1, 2, 1, 0] * 4)) == "classification"
+    assert detect_task(pd.Series(np.linspace(0, 1, 20))) == "regression"
     forced = from_dataframe(df.assign(k=np.arange(60) % 20), "k", task="classification")
     assert forced.task == "multiclass" and len(forced.class_names) == 20
     as_regression = from_dataframe(df.assign(k=np.arange(60) % 2), "k", task="regression")

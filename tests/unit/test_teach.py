@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
-from playground import data, digit_model, sketch, teach
+from playground import digit_model, sketch, table, teach
 from playground.config import ConfigError, make_config
 from playground.data import load_dataset, prepare
 from playground.jobs import Scheduler, TrainingJob
@@ -62,7 +62,7 @@ def test_csv_is_a_dataset_in_the_sets_own_units():
         assert df.iloc[:, :n].to_numpy().max() <= pmax
     # and the playground reads it back as a table
     df = pd.concat([pd.read_csv(io.BytesIO(coll.to_csv((8, 8))))] * 6, ignore_index=True)
-    ds = data.from_dataframe(df, "digit")
+    ds = table.from_dataframe(df, "digit")
     assert ds.task == "binary" and ds.class_names == ["4", "9"]
 
 
