@@ -37,12 +37,13 @@ import plotly  # noqa: E402
 import plotly.io as pio  # noqa: E402
 import torch  # noqa: E402
 
-from playground import inside_plots as ip  # noqa: E402
-from playground import probes  # noqa: E402
-from playground.config import make_config  # noqa: E402
-from playground.data import load_for_config, prepare  # noqa: E402
+from playground.config import make_config
+from playground.data.loaders import load_for_config
+from playground.data.prepare import prepare
+from playground.figures import inside as inside_figs
 from playground.i18n import Translator  # noqa: E402
-from playground.jobs import Scheduler, TrainingJob  # noqa: E402
+from playground.inspect import live
+from playground.runs.training import Scheduler, TrainingJob
 
 MODES = ("headless", "probes", "page", "page+gc")
 
@@ -51,19 +52,19 @@ def render(view, prep, T) -> int:
     """Every figure the page draws for one view, as st.plotly_chart sends it; returns bytes."""
     layer = next(iter(view["layers"]))
     lv = view["layers"][layer]
-    figs = [ip.network_figure(view["graph"], T),
-            ip.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, T, layer),
-            ip.histogram_figure(lv, T, layer),
-            ip.representation_figure(lv["repr"], view["y"], prep.task, prep.class_names, T, layer),
-            ip.grad_norms_figure(view["grad_norms"], T)]
+    figs = [inside_figs.network_figure(view["graph"], T),
+            inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, T, layer),
+            inside_figs.histogram_figure(lv, T, layer),
+            inside_figs.representation_figure(lv["repr"], view["y"], prep.task, prep.class_names, T, layer),
+            inside_figs.grad_norms_figure(view["grad_norms"], T)]
     if "pictures" in view:
-        figs.append(ip.pictures_figure(view["pictures"], T))
+        figs.append(inside_figs.pictures_figure(view["pictures"], T))
     if "cnn" in view:
-        figs.append(ip.cnn_figure(view["cnn"], 0, prep.image_shape, T))
+        figs.append(inside_figs.cnn_figure(view["cnn"], 0, prep.image_shape, T))
     if "plane" in view:
-        figs.append(ip.thumbnails_figure(view["plane"], T))
+        figs.append(inside_figs.thumbnails_figure(view["plane"], T))
     if layer in view["weights"]:
-        figs.append(ip.input_weights_figure(view["weights"][layer], T, layer))
+        figs.append(inside_figs.input_weights_figure(view["weights"][layer], T, layer))
     return sum(len(pio.to_json(plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True),
                                validate=False)) for f in figs)
 
@@ -87,7 +88,7 @@ def run(cfg, prep, mode: str) -> dict:
     fns = {"clock": lambda trainer: clock.append(time.thread_time())}
     live = None
     if mode != "headless":
-        live = Timed(probes.LiveProbe(prep, cfg.activation))
+        live = Timed(live.LiveProbe(prep, cfg.activation))
         fns["inside"] = live
     job = TrainingJob(cfg, prep, scheduler=Scheduler(1), probes=fns).start()
     renders, sent, page_cpu, last = 0, 0, 0.0, -1e9
@@ -95,7 +96,7 @@ def run(cfg, prep, mode: str) -> dict:
         if live is not None:
             live.probe.touch()
         got = job.snapshot().probes.get("inside")
-        if mode.startswith("page") and got and got[1] is not None and time.monotonic() - last >= probes.LIVE_SECONDS:
+        if mode.startswith("page") and got and got[1] is not None and time.monotonic() - last >= live.LIVE_SECONDS:
             last = time.monotonic()
             t0 = time.thread_time()
             sent += render(got[1], prep, Translator("en"))
@@ -126,7 +127,7 @@ def main(argv=None) -> None:
     cfg = make_config(dataset=a.dataset, hidden=a.hidden, model=a.model, epochs=a.epochs)
     prep = prepare(load_for_config(cfg), cfg)
     print(f"{a.dataset} {a.model} hidden={a.hidden}: {len(prep.train.X)} training rows x {a.epochs} epochs, "
-          f"{a.rounds} interleaved rounds, page redraw every {probes.LIVE_SECONDS} s", flush=True)
+          f"{a.rounds} interleaved rounds, page redraw every {live.LIVE_SECONDS} s", flush=True)
     run(cfg, prep, "page")   # warm-up (imports, first PCA, plotly validators)
     results = {m: [] for m in MODES}
     for r in range(a.rounds):
@@ -150,7 +151,7 @@ def main(argv=None) -> None:
     print(f"  training thread {cpu['headless'] * 1e6:.1f} us/sample headless, {cpu['probes'] * 1e6:.1f} with the probe;"
           f" the probe itself adds {share:.1%} to the thread's training CPU -> probes ratio {probe_ratio:.3f}")
     for m in ("page", "page+gc"):
-        per_s = statistics.median(r["page_ms"] for r in results[m]) / 1000 / probes.LIVE_SECONDS
+        per_s = statistics.median(r["page_ms"] for r in results[m]) / 1000 / live.LIVE_SECONDS
         print(f"  {m:8s} {per_s * 1000:5.0f} ms of GIL per second -> estimated page-open ratio "
               f"{probe_ratio * (1 - per_s):.3f}")
     print("target for the open page: >= 0.85 x headless")

@@ -24,10 +24,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from playground import digit_model, sketch  # noqa: E402
-from playground.config import make_config  # noqa: E402
-from playground.data import load_dataset, prepare  # noqa: E402
-from playground.model import build_model  # noqa: E402
+from playground.config import make_config
+from playground.data.loaders import load_dataset
+from playground.data.prepare import prepare
+from playground.nn.model import build_model
+from playground.sketch import digit_model, preprocess
 
 TARGET_MS = 10.0
 
@@ -58,7 +59,7 @@ def time_one(dm, urls) -> dict:
         t0 = time.perf_counter()
         rgba = decode(url)
         t1 = time.perf_counter()
-        img = sketch.preprocess(rgba, dm.image_shape)
+        img = preprocess.preprocess(rgba, dm.image_shape)
         t2 = time.perf_counter()
         tops.append(digit_model.read(dm, img).top)
         t3 = time.perf_counter()
@@ -83,7 +84,7 @@ def main() -> None:
     prep = prepare(load_dataset("mnist"), cfg)
     rng = np.random.default_rng(0)
     images = prep.test.X[:args.n].numpy().reshape(-1, 28, 28)
-    urls = [png_url(sketch.as_canvas(im, scale=rng.uniform(0.5, 1.0), offset=tuple(rng.integers(-40, 41, 2))))
+    urls = [png_url(preprocess.as_canvas(im, scale=rng.uniform(0.5, 1.0), offset=tuple(rng.integers(-40, 41, 2))))
             for im in images]
 
     t0 = time.perf_counter()
@@ -96,7 +97,7 @@ def main() -> None:
     }
     for dm in models.values():      # warm-up: first calls allocate
         for url in urls[:10]:
-            digit_model.read(dm, sketch.preprocess(decode(url), dm.image_shape))
+            digit_model.read(dm, preprocess.preprocess(decode(url), dm.image_shape))
 
     print(f"{args.n} sketches of 280x280, torch threads {args.threads}; default model trained in "
           f"{train_s:.1f} s (data already loaded), test accuracy {default.test_accuracy:.1%}")

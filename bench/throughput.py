@@ -26,9 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from playground.config import make_config  # noqa: E402
-from playground.data import load_dataset, prepare  # noqa: E402
-from playground.train import Trainer  # noqa: E402
+from playground.config import make_config
+from playground.data.loaders import load_dataset
+from playground.data.prepare import prepare
+from playground.nn.train import Trainer
 
 
 def hand_model(seed: int) -> nn.Module:

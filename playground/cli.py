@@ -16,8 +16,9 @@ import time
 
 import numpy as np
 
-from . import data, metrics
-from .config import FIELDS, ConfigError, format_value, make_config
+from .config import FIELDS, format_value, make_config
+from .data.registry import DATASETS
+from .errors import ConfigError
 from .i18n import t
 
 EXIT_USAGE = 2
@@ -50,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_datasets() -> int:
-    rows = [data.describe(info) for info in data.DATASETS.values()]
+    from .data.loaders import (
+        describe,  # loading is heavy: only for the commands that need it
+    )
+    rows = [describe(info) for info in DATASETS.values()]
     print(f"{'name':<15}{'task':<12}{'rows':>7}{'features':>10}  source")
     for r in rows:
         print(f"{r['name']:<15}{r['task']:<12}{r['rows']:>7}{r['features']:>10}  {r['source']}")
@@ -58,9 +62,10 @@ def cmd_datasets() -> int:
 
 
 def run_train(args) -> dict:
-    from .callbacks import ProgressLog
-    from .model import save_model
-    from .train import train
+    from .analysis import metrics
+    from .nn.callbacks import ProgressLog
+    from .nn.checkpoint import save_model
+    from .nn.train import train
 
     values = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
     cfg = make_config(**values)

@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ConfigError  # noqa: F401  (re-exported: callers import it from here)
+from .data.registry import DATASETS, is_csv_path
+from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
@@ -163,7 +164,6 @@ def validate(cfg: RunConfig) -> RunConfig:
             raise ConfigError("err.choice", name, name=name, value=v, choices=", ".join(m["choices"]))
     if cfg.val_split + cfg.test_split > 0.8:
         raise ConfigError("err.splits_sum", "val_split")
-    from .data import DATASETS, is_csv_path  # late: data pulls in pandas, sklearn and torch
     if cfg.dataset not in DATASETS and not is_csv_path(cfg.dataset):
         raise ConfigError("err.unknown_dataset", "dataset", name=cfg.dataset, choices=", ".join(DATASETS))
     if cfg.model == "cnn" and cfg.dataset in DATASETS and DATASETS[cfg.dataset].image_shape is None:
@@ -189,7 +189,6 @@ def from_query(params: dict, base: RunConfig = DEFAULT) -> tuple[RunConfig, list
     """Read a config from query params. Bad or unknown values are skipped, and
     listed in the returned problems, so a broken link still opens the app."""
     cfg, problems = base, []
-    from .data import DATASETS
     for k, v in params.items():
         if k not in FIELDS:
             continue

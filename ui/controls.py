@@ -6,10 +6,19 @@ import dataclasses
 
 import streamlit as st
 
-from playground import data, table
-from playground.config import DEFAULT, FIELDS, MAX_HIDDEN_LAYERS, ConfigError, RunConfig, from_query, to_query, validate
+from playground.config import (
+    DEFAULT,
+    FIELDS,
+    MAX_HIDDEN_LAYERS,
+    RunConfig,
+    from_query,
+    to_query,
+    validate,
+)
+from playground.data import loaders, table
+from playground.errors import ConfigError
 from playground.i18n import LANGS
-from playground.model import count_params
+from playground.nn.model import count_params
 
 from . import state
 
@@ -99,7 +108,7 @@ def _hidden_controls() -> tuple:
 
 
 def _upload_section(T) -> None:
-    with st.expander(T("data.upload_title"), expanded=data.is_csv_path(st.session_state.get("w_dataset", ""))):
+    with st.expander(T("data.upload_title"), expanded=loaders.is_csv_path(st.session_state.get("w_dataset", ""))):
         file = st.file_uploader(T("data.upload_label"), type=["csv"], key="w_upload", help=T("data.upload_help"))
         # the Train page warns that a rejected file is not what it trains on
         st.session_state.pop("upload_problem", None)
@@ -147,14 +156,14 @@ def sidebar() -> RunConfig:
         # --- data -----------------------------------------------------------------------
         st.header(T("side.data"))
         up = state.uploaded()
-        names = list(data.DATASETS) + ([up.name] if up is not None else [])
+        names = list(loaders.DATASETS) + ([up.name] if up is not None else [])
         if st.session_state.pop("_pending_dataset", None) in names:
             st.session_state["w_dataset"] = up.name
         if st.session_state.get("w_dataset") not in names:
             st.session_state["w_dataset"] = DEFAULT.dataset
         ds_name = st.selectbox(T("field.dataset"), names, key="w_dataset", format_func=lambda n: _dataset_label(n, T))
         st.caption(_dataset_caption(ds_name, up))
-        info = data.DATASETS.get(ds_name)
+        info = loaders.DATASETS.get(ds_name)
         if info is not None and info.kind == "toy":
             _field("n_samples")
             _field("noise")
@@ -215,7 +224,7 @@ def sidebar() -> RunConfig:
 
 
 def _dataset_label(name: str, T) -> str:
-    info = data.DATASETS.get(name)
+    info = loaders.DATASETS.get(name)
     if info is None:
         return f"CSV · {name}"
     icon = {"toy": "●", "tabular": "▦", "image": "▣"}[info.kind]
@@ -224,11 +233,11 @@ def _dataset_label(name: str, T) -> str:
 
 def _dataset_caption(name: str, up) -> str:
     T = state.T()
-    info = data.DATASETS.get(name)
+    info = loaders.DATASETS.get(name)
     if info is None:
         return T("data.uploaded_caption", rows=up.n_rows if up else 0)
     try:
-        desc = data.describe(info)
+        desc = loaders.describe(info)
         size = T("data.size", rows=f"{desc['rows']:,}", features=desc["features"])
     except ConfigError:
         size = ""
@@ -248,7 +257,7 @@ def _param_count(cfg: RunConfig, T) -> None:
 
 
 def _sync_url(cfg: RunConfig) -> None:
-    q = to_query(cfg) if not data.is_csv_path(cfg.dataset) else {k: v for k, v in to_query(cfg).items() if k != "dataset"}
+    q = to_query(cfg) if not loaders.is_csv_path(cfg.dataset) else {k: v for k, v in to_query(cfg).items() if k != "dataset"}
     q["lang"] = state.lang()
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)

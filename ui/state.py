@@ -7,10 +7,11 @@ import weakref
 
 import streamlit as st
 
-from playground import data
 from playground.config import DEFAULT, RunConfig
+from playground.data import loaders
+from playground.data import prepare as prep_mod
 from playground.i18n import LANGS, Translator
-from playground.jobs import TrainingJob
+from playground.runs.training import TrainingJob
 
 # A tab that stops polling for this long (closed, crashed) has its run stopped. Generous,
 # because browsers throttle timers in hidden tabs (down to once a minute).
@@ -40,19 +41,19 @@ def set_config(cfg: RunConfig) -> None:
     st.session_state["config"] = cfg
 
 
-def uploaded() -> data.Dataset | None:
+def uploaded() -> loaders.Dataset | None:
     return st.session_state.get("uploaded_dataset")
 
 
 RETRY_DOWNLOAD_S = 60
 
 
-def dataset_for(cfg: RunConfig) -> data.Dataset:
+def dataset_for(cfg: RunConfig) -> loaders.Dataset:
     """The Dataset a config names: an uploaded table lives in the session, the rest in the registry."""
-    if data.is_csv_path(cfg.dataset):
+    if loaders.is_csv_path(cfg.dataset):
         up = uploaded()
         if up is None or up.name != cfg.dataset:
-            raise data.DataError("err.file_not_found", "dataset", path=cfg.dataset)
+            raise loaders.DataError("err.file_not_found", "dataset", path=cfg.dataset)
         return up
     # a failed download (no network) takes seconds: remember it for a while instead of
     # retrying on every rerun of the page
@@ -61,8 +62,8 @@ def dataset_for(cfg: RunConfig) -> data.Dataset:
     if failed and time.monotonic() - failed[0] < RETRY_DOWNLOAD_S:
         raise failed[1]
     try:
-        return data.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
-    except data.DataError as e:
+        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+    except loaders.DataError as e:
         failures[cfg.dataset] = (time.monotonic(), e)
         raise
 
@@ -72,16 +73,16 @@ DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _prepared(cfg_key: tuple, _ds) -> data.Prepared:
-    return data.prepare(_ds, RunConfig(**dict(cfg_key)))
+def _prepared(cfg_key: tuple, _ds) -> prep_mod.Prepared:
+    return prep_mod.prepare(_ds, RunConfig(**dict(cfg_key)))
 
 
-def prepared_for(cfg: RunConfig) -> data.Prepared:
+def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
     """Split + preprocessing for previews (cached; read-only). Uploaded tables are not cached
     across sessions (their key includes the object's id)."""
     ds = dataset_for(cfg)
     if ds.source == "uploaded table":
-        return data.prepare(ds, cfg)
+        return prep_mod.prepare(ds, cfg)
     return _prepared(tuple((k, getattr(cfg, k)) for k in DATA_FIELDS), ds)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.status import Status
+
 from . import state
 
 
 def status_line(snap, T) -> str:
-    if snap.status == "queued":
+    if snap.status == Status.QUEUED:
         return T("status.queued", pos=snap.queue_position) if snap.queue_position else T("status.waiting")
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
 

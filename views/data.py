@@ -4,8 +4,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from playground import data
-from playground.config import ConfigError
+from playground.data import loaders
+from playground.errors import ConfigError
 from ui import state
 
 T = state.T()
@@ -19,7 +19,7 @@ except ConfigError as e:
     st.error(e.text(state.lang()))
     st.stop()
 
-info = data.DATASETS.get(ds.name)
+info = loaders.DATASETS.get(ds.name)
 st.markdown(f"### {ds.name}")
 st.write(T(f"dataset.{ds.name}") if info else T("data.uploaded_caption", rows=ds.n_rows))
 c = st.columns(4)

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import crossval, eval_plots, metrics
-from playground import evaluation as ev
-from playground.config import ConfigError
+from playground.analysis import baselines, evaluation, metrics
+from playground.errors import ConfigError
+from playground.figures import evaluation as eval_figs
+from playground.runs import crossval
+from playground.status import Status
 from ui import state
 from ui.status import duration, status_line
 
@@ -58,7 +60,7 @@ def metric_row(values: dict, keys) -> None:
 def report_table(report: dict) -> None:
     st.markdown(f"**{T('eval.report')}**")
     names = {"macro avg": T("eval.macro_avg"), "weighted avg": T("eval.weighted_avg")}
-    df = pd.DataFrame(ev.report_rows(report))
+    df = pd.DataFrame(evaluation.report_rows(report))
     df["label"] = [names.get(v, v) for v in df["label"]]
     df = df.rename(columns={"label": T("eval.class"), "precision": T("eval.m.precision"),
                             "recall": T("eval.m.recall"), "f1": T("eval.m.f1"), "support": T("eval.support")})
@@ -69,46 +71,46 @@ def report_table(report: dict) -> None:
 
 # --- classification ---------------------------------------------------------------------------------
 
-def binary_view(pred: ev.Predictions, key: str) -> None:
+def binary_view(pred: evaluation.Predictions, key: str) -> None:
     """Everything the threshold moves, drawn together (a fragment: the slider reruns only this)."""
     names = pred.class_names
     left, right = st.columns([2, 3], vertical_alignment="center")
     thr = left.slider(T("eval.threshold"), 0.0, 1.0, 0.5, 0.01, key="eval_threshold",
                       help=T("eval.threshold_help", pos=names[1]))
     right.caption(T("eval.threshold_rule", pos=names[1], neg=names[0], t=f"{thr:.2f}"))
-    m = ev.at_threshold(pred.y_true, pred.output, thr)
+    m = evaluation.at_threshold(pred.y_true, pred.output, thr)
     m["roc_auc"] = metrics.roc_auc(pred.y_true, pred.output, "binary", 2)
     metric_row(m, ("accuracy", "precision", "recall", "f1", "roc_auc"))
     st.caption(T("eval.counts", tp=m["tp"], fp=m["fp"], fn=m["fn"], tn=m["tn"], pos=names[1]))
     c1, c2 = st.columns(2)
     with c1:
         norm = st.toggle(T("eval.cm_normalize"), key=f"eval_cm_norm_{key}", help=T("eval.cm_normalize_help"))
-        st.plotly_chart(eval_plots.confusion_figure(m["confusion_matrix"], names, T, norm), key=f"cm_{key}")
+        st.plotly_chart(eval_figs.confusion_figure(m["confusion_matrix"], names, T, norm), key=f"cm_{key}")
     with c2:
-        st.plotly_chart(eval_plots.probability_figure(pred.y_true, pred.output, thr, names, T), key=f"prob_{key}")
-    cur = ev.curves(pred)
+        st.plotly_chart(eval_figs.probability_figure(pred.y_true, pred.output, thr, names, T), key=f"prob_{key}")
+    cur = evaluation.curves(pred)
     c3, c4 = st.columns(2)
     if cur["roc"]:
-        c3.plotly_chart(eval_plots.roc_figure(cur["roc"], T, point=m), key=f"roc_{key}")
+        c3.plotly_chart(eval_figs.roc_figure(cur["roc"], T, point=m), key=f"roc_{key}")
     if "pr" in cur:
-        c4.plotly_chart(eval_plots.pr_figure(cur["pr"], T, point=m, prevalence=float(np.mean(pred.y_true))),
+        c4.plotly_chart(eval_figs.pr_figure(cur["pr"], T, point=m, prevalence=float(np.mean(pred.y_true))),
                         key=f"pr_{key}")
-    report_table(ev.summary(pred, thr)["report"])
+    report_table(evaluation.summary(pred, thr)["report"])
 
 
-def multiclass_view(pred: ev.Predictions, prep, key: str, cell=None) -> None:
+def multiclass_view(pred: evaluation.Predictions, prep, key: str, cell=None) -> None:
     names = pred.class_names
-    s = ev.summary(pred)
+    s = evaluation.summary(pred)
     metric_row(s, ("accuracy", "precision", "recall", "f1", "roc_auc"))
     st.caption(T("eval.macro_note"))
     c1, c2 = st.columns(2)
     with c1:
         norm = st.toggle(T("eval.cm_normalize"), key=f"eval_cm_norm_{key}", help=T("eval.cm_normalize_help"))
-        st.plotly_chart(eval_plots.confusion_figure(s["confusion_matrix"], names, T, norm, highlight=cell),
+        st.plotly_chart(eval_figs.confusion_figure(s["confusion_matrix"], names, T, norm, highlight=cell),
                         key=f"cm_{key}")
     with c2:
         st.write("")
-        st.plotly_chart(eval_plots.roc_figure(ev.curves(pred)["roc"], T, class_names=names), key=f"roc_{key}")
+        st.plotly_chart(eval_figs.roc_figure(evaluation.curves(pred)["roc"], T, class_names=names), key=f"roc_{key}")
     c3, c4 = st.columns([2, 3])
     with c3:
         st.markdown(f"**{T('eval.top_confusions')}**")
@@ -135,12 +137,12 @@ def multiclass_view(pred: ev.Predictions, prep, key: str, cell=None) -> None:
     report_table(s["report"])
 
 
-def gallery(pred: ev.Predictions, prep) -> None:
+def gallery(pred: evaluation.Predictions, prep) -> None:
     """Misclassified images (or one confusion-matrix cell's), most confident first."""
     names = pred.class_names
     st.subheader(T("eval.gallery"))
     thr = st.session_state.get("eval_threshold", 0.5) if pred.task == "binary" else 0.5
-    cm = np.asarray(ev.summary(pred, thr)["confusion_matrix"])
+    cm = np.asarray(evaluation.summary(pred, thr)["confusion_matrix"])
     cells = sorted(((i, j) for i in range(len(cm)) for j in range(len(cm)) if cm[i, j]),
                    key=lambda c: (c[0] == c[1], -cm[c]))
     mistakes = int(cm.sum() - np.trace(cm))
@@ -155,32 +157,32 @@ def gallery(pred: ev.Predictions, prep) -> None:
         st.session_state[key] = None
     cell = remember("eval_cell", st.selectbox(T("eval.gallery_cell"), [None, *cells], format_func=label, key=key,
                                               help=T("eval.gallery_help")))
-    rows = ev.cell_rows(pred, *(cell or (None, None)), threshold=thr, limit=30)
+    rows = evaluation.cell_rows(pred, *(cell or (None, None)), threshold=thr, limit=30)
     total = mistakes if cell is None else int(cm[cell])
     if not rows:
         st.info(T("eval.gallery_empty"))
         return
     st.caption(T("eval.gallery_more", shown=len(rows), n=total))
-    st.image([ev.image_of(prep, r["row"]) for r in rows], width=84, clamp=True,
+    st.image([evaluation.image_of(prep, r["row"]) for r in rows], width=84, clamp=True,
              caption=[T("eval.gallery_caption", true=names[r["true"]], pred=names[r["pred"]], p=f"{r['prob']:.2f}")
                       for r in rows])
 
 
 # --- regression -----------------------------------------------------------------------------------------
 
-def regression_view(pred: ev.Predictions, prep, key: str) -> None:
-    v = ev.regression_view(pred)
+def regression_view(pred: evaluation.Predictions, prep, key: str) -> None:
+    v = evaluation.regression_view(pred)
     metric_row(v, ("r2", "mae", "mse", "rmse"))
     c1, c2 = st.columns(2)
-    c1.plotly_chart(eval_plots.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
+    c1.plotly_chart(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
                     key=f"pa_{key}")
-    c2.plotly_chart(eval_plots.residual_figure(v["predicted"], v["residual"], T), key=f"res_{key}")
+    c2.plotly_chart(eval_figs.residual_figure(v["predicted"], v["residual"], T), key=f"res_{key}")
     st.caption(T("eval.reg_help"))
 
 
 # --- one split -----------------------------------------------------------------------------------------
 
-def show(pred: ev.Predictions, prep, live: bool) -> None:
+def show(pred: evaluation.Predictions, prep, live: bool) -> None:
     key = "live" if live else "final"
     if pred.n == 0:
         st.info(T("eval.empty_split"))
@@ -200,17 +202,17 @@ def show(pred: ev.Predictions, prep, live: bool) -> None:
         gallery(pred, prep)
 
 
-def baselines(pred: ev.Predictions, prep, seed: int) -> None:
+def baseline_section(pred: evaluation.Predictions, prep, seed: int) -> None:
     st.subheader(T("eval.baseline.title"))
     try:
-        kind, est = cached("baseline", lambda: ev.fit_baseline(prep, seed))
+        kind, est = cached("baseline", lambda: baselines.fit_baseline(prep, seed))
     except Exception as e:   # a failed baseline must not hide the network's evaluation
         st.warning(T("eval.baseline.error", msg=f"{type(e).__name__}: {e}"))
         return
     model = T(f"eval.baseline.{kind}")
-    base = ev.summary(ev.baseline_predictions(est, prep, pred.split))
-    net = ev.summary(pred)
-    rows = ev.comparison(pred.task, net, base)
+    base = evaluation.summary(baselines.baseline_predictions(est, prep, pred.split))
+    net = evaluation.summary(pred)
+    rows = baselines.comparison(pred.task, net, base)
     st.caption(T("eval.baseline.caption", model=model, n=len(prep.train.y), split=T(f"eval.split.{pred.split}")))
     main = rows[0]
     if main["better"] is None:
@@ -306,9 +308,9 @@ def cv_results() -> None:
         st.caption(T("eval.cv.empty"))
         return
     s = cv.snapshot()
-    if s.status == "error":
+    if s.status == Status.ERROR:
         st.error(s.error)
-    elif s.status == "queued" and s.queue_position:
+    elif s.status == Status.QUEUED and s.queue_position:
         st.warning(T("eval.cv.queued", pos=s.queue_position), icon=":material/hourglass_top:")
     status = T(f"eval.cv.status.{s.status}")
     if s.active:
@@ -323,7 +325,7 @@ def cv_results() -> None:
     st.caption(T("eval.cv.results_for", method=T(f"eval.cv.method.{s.method}"), dataset=cv.cfg.dataset,
                  n=s.n_folds, epochs=s.epochs))
     if s.folds:
-        summ = crossval.summary(s.folds, s.keys)
+        summ = crossval.fold_summary(s.folds, s.keys)
         st.markdown(f"**{T('eval.cv.mean_std', n=len(s.folds))}**")
         for col, k in zip(st.columns(len(s.keys)), s.keys):
             mean, std = summ[k]
@@ -346,7 +348,7 @@ def cv_results() -> None:
             metric = remember("eval_cv_fig_metric", st.selectbox(
                 T("eval.cv.figure_metric"), s.keys, format_func=lambda k: T(f"eval.m.{k}"), key=wkey))
         with right:
-            st.plotly_chart(eval_plots.folds_figure(s.folds, metric or s.keys[0], T), key="cv_folds")
+            st.plotly_chart(eval_figs.folds_figure(s.folds, metric or s.keys[0], T), key="cv_folds")
         if s.method == "loo":
             st.caption(T("eval.cv.loo_note"))
         if s.pooled:
@@ -371,32 +373,32 @@ def live_view() -> None:
     s = j.snapshot()
     if s.finished:
         st.rerun()   # the final, test-set evaluation replaces the live one
-    if s.status == "queued" and s.queue_position:
+    if s.status == Status.QUEUED and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
     if s.val_output is None or j.prepared is None:
         st.info(T("eval.waiting"), icon=":material/hourglass_top:")
         return
     st.info(T("eval.live", epoch=s.epoch, epochs=s.epochs, status=status_line(s, T)), icon=":material/sensors:")
-    show(ev.from_output(j.prepared, "val", s.val_output), j.prepared, live=True)
+    show(evaluation.from_output(j.prepared, "val", s.val_output), j.prepared, live=True)
 
 
 if job is None:
     no_run(T("eval.no_job"))
-elif snap.status == "error":
+elif snap.status == Status.ERROR:
     no_run(T("eval.job_error", msg=snap.error), st.error)
 elif snap.active:
     st.fragment(live_view, run_every=1.0)()
-elif job.trainer is None or job.trainer.epoch == 0:
+elif snap.epoch == 0:
     no_run(T("eval.no_epochs"), st.warning)
 else:
     prep = job.prepared
     split = st.segmented_control(T("eval.split"), ["test", "val"], default="test", key="eval_split",
                                  format_func=lambda s: T(f"eval.split.{s}"), help=T("eval.split_help")) or "test"
-    pred = cached(f"pred_{split}", lambda: ev.predictions(job.model, prep, split))
+    pred = cached(f"pred_{split}", lambda: evaluation.predictions(job.model_copy(), prep, split))
     st.caption(T("eval.final", status=status_line(snap, T), dataset=job.cfg.dataset,
                  split=T(f"eval.split.{split}"), n=pred.n))
     show(pred, prep, live=False)
     if pred.n and pred.finite:
-        baselines(pred, prep, job.cfg.seed)
+        baseline_section(pred, prep, job.cfg.seed)
 
 cv_section()

@@ -2,14 +2,13 @@
 
 While a run trains, a probes.LiveProbe registered on the job computes every view in
 the training thread (throttled; 200 rows) and this page only draws its last result.
-A paused or finished run is read from a copy of job.model.
+A paused or finished run is read from job.model_copy() (weights of an epoch boundary).
 """
-import copy
-
 import streamlit as st
 
-from playground import inside_plots as ip
-from playground import probes
+from playground.figures import inside as inside_figs
+from playground.inspect import layers, live
+from playground.status import Status
 from ui import state
 from ui.status import status_line
 
@@ -24,12 +23,12 @@ st.caption(T("inside.subtitle"))
 
 @st.cache_data(show_spinner=False)
 def activation_curves():
-    return probes.activation_curves()
+    return layers.activation_curves()
 
 
 def explainer(chosen: str) -> None:
     st.subheader(T("inside.act_header"))
-    st.plotly_chart(ip.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
+    st.plotly_chart(inside_figs.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
     st.markdown(T("inside.act_text", act=T.get(f"choice.activation.{chosen}", chosen)))
     if chosen == "linear":
         st.warning(T("inside.linear_note"), icon=":material/warning:")
@@ -54,7 +53,7 @@ def live_probe(j):
         return held[1]
     if j.prepared is None:
         return None
-    probe = probes.LiveProbe(j.prepared, j.cfg.activation)
+    probe = live.LiveProbe(j.prepared, j.cfg.activation)
     j.set_probe(PROBE, probe)
     st.session_state["inside_probe"] = (j, probe)
     return probe
@@ -65,22 +64,25 @@ def current_view(j, s):
     paused, finished, or before the probe's first result: computed here from a copy of the
     model (never switching the live model's train/eval mode from this thread)."""
     probe = live_probe(j)
-    if s.status == "error":
+    if s.status == Status.ERROR:
         return None, ("error", s.error)
-    if probe is None or j.model is None:
+    if probe is None or j.prepared is None:
         return None, ("info", T("inside.collecting"))
     probe.touch()   # heartbeat: the probe works only while someone looks
     got = s.probes.get(PROBE)
     if isinstance(got and got[1], Exception):
         return None, ("error", T("inside.probe_failed", why=f"{type(got[1]).__name__}: {got[1]}"))
-    if s.status == "running" and got and got[1] is not None:
+    if s.status == Status.RUNNING and got and got[1] is not None:
         return got[1], None
     key = (id(j), s.epoch, s.status)
     cached = st.session_state.get("inside_cache")
     if cached and cached[0] == key:
         return cached[1], None
-    view = probes.inspect(copy.deepcopy(j.model), j.prepared, j.cfg.activation, probe.sample, probe.picks)
-    view.update(epoch=s.epoch, grad_norms=list(j.trainer.grad_norms))
+    net = j.model_copy()
+    if net is None:
+        return None, ("info", T("inside.collecting"))
+    view = live.inspect(net, j.prepared, j.cfg.activation, probe.sample, probe.picks)
+    view.update(epoch=s.epoch, grad_norms=list(s.grad_norms))
     st.session_state["inside_cache"] = (key, view)
     return view, None
 
@@ -89,7 +91,7 @@ def controls(j, s) -> None:
     """Pause / step / stop right here: pause to study one epoch, step to see what one more changes."""
     st.session_state["_inside_status"] = s.status
     c1, c2, c3, _ = st.columns([1.2, 1.2, 1.2, 4])
-    if s.status == "paused":
+    if s.status == Status.PAUSED:
         if c1.button(T("train.resume"), icon=":material/resume:", key="inside_resume", width="stretch"):
             j.resume()
             st.rerun()
@@ -98,7 +100,7 @@ def controls(j, s) -> None:
         j.pause()
         st.rerun()
     if c2.button(T("train.step"), icon=":material/skip_next:", key="inside_step", width="stretch",
-                 disabled=s.status != "paused", help=T("train.step_help")):
+                 disabled=s.status != Status.PAUSED, help=T("train.step_help")):
         j.step()
         st.rerun()
     if c3.button(T("train.stop"), icon=":material/stop:", key="inside_stop", width="stretch", disabled=not s.active):
@@ -129,7 +131,7 @@ def remembered_select(label: str, options: list, name: str, format_func, **kw):
 
 def pick_layer(view) -> str:
     return remembered_select(T("inside.layer"), list(view["layers"]), "inside_layer",
-                             lambda n: ip.layer_title(n, T), help=T("inside.layer_help"))
+                             lambda n: inside_figs.layer_title(n, T), help=T("inside.layer_help"))
 
 
 def activations_section(view, layer, j) -> None:
@@ -137,12 +139,12 @@ def activations_section(view, layer, j) -> None:
     st.subheader(T("inside.act_section"))
     left, right = st.columns([3, 2])
     with left:
-        chart("heatmap", view, lambda: ip.activation_heatmap(lv, view["y"], view["groups"], prep.task,
+        chart("heatmap", view, lambda: inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task,
                                                              prep.class_names, T, layer), layer)
         note = T("inside.heat_cut", shown=len(lv["shown"]), units=lv["units"]) if len(lv["shown"]) < lv["units"] else ""
         st.caption(T("inside.heat_caption", n=len(view["y"])) + " " + note)
     with right:
-        chart("hist", view, lambda: ip.histogram_figure(lv, T, layer), layer)
+        chart("hist", view, lambda: inside_figs.histogram_figure(lv, T, layer), layer)
         dead = lv["dead"]
         if dead is None:
             st.caption(T("inside.dead_na", act=T.get(f"choice.activation.{j.cfg.activation}", j.cfg.activation)))
@@ -150,7 +152,7 @@ def activations_section(view, layer, j) -> None:
             st.metric(T("inside.dead_share"), f"{dead.mean():.0%}", help=T("inside.dead_help"),
                       delta=T("inside.dead_count", dead=int(dead.sum()), units=len(dead)), delta_color="off",
                       delta_arrow="off")
-            others = [f"{ip.layer_title(n, T)}: {v['dead'].mean():.0%}" for n, v in view["layers"].items()
+            others = [f"{inside_figs.layer_title(n, T)}: {v['dead'].mean():.0%}" for n, v in view["layers"].items()
                       if v["dead"] is not None]
             st.caption(T("inside.dead_all", list=" · ".join(others)))
 
@@ -163,16 +165,16 @@ def drives_section(view, layer, j) -> None:
         names = [prep.class_names[view["y"][p]] for p in cnn["picks"]]
         k = remembered_select(T("inside.pick_sample"), list(range(len(names))), "inside_pick",
                               lambda i: T("inside.sample_of", cls=names[i]))
-        chart("cnn", view, lambda: ip.cnn_figure(cnn, k, prep.image_shape, T), k)
+        chart("cnn", view, lambda: inside_figs.cnn_figure(cnn, k, prep.image_shape, T), k)
         st.caption(T("inside.cnn_caption"))
     elif "pictures" in view and layer == "hidden1":
         pics = view["pictures"]
         dead = view["layers"]["hidden1"]["dead"]
-        chart("pictures", view, lambda: ip.pictures_figure(pics, T, dead))
+        chart("pictures", view, lambda: inside_figs.pictures_figure(pics, T, dead))
         st.caption(T("inside.pictures_caption", shown=len(pics["images"]), units=pics["units"])
                    + (" " + T("inside.pictures_dead") if dead is not None and dead.any() else ""))
     if layer in view.get("weights", {}):
-        chart("weights", view, lambda: ip.input_weights_figure(view["weights"][layer], T, layer), layer)
+        chart("weights", view, lambda: inside_figs.input_weights_figure(view["weights"][layer], T, layer), layer)
         st.caption(T("inside.weights_caption"))
     elif "cnn" not in view and not ("pictures" in view and layer == "hidden1"):
         st.caption(T("inside.weights_wide"))
@@ -191,7 +193,7 @@ def panel() -> None:
         prep = j.prepared
         st.subheader(T("inside.net_section"))
         st.caption(T("inside.view_epoch", epoch=view["epoch"]) + " · " + T("inside.net_caption"))
-        chart("network", view, lambda: ip.network_figure(view["graph"], T))
+        chart("network", view, lambda: inside_figs.network_figure(view["graph"], T))
 
         if view["layers"]:
             layer = pick_layer(view)
@@ -200,7 +202,7 @@ def panel() -> None:
             left, right = st.columns(2)
             with left:
                 lv = view["layers"][layer]
-                chart("repr", view, lambda: ip.representation_figure(lv["repr"], view["y"], prep.task,
+                chart("repr", view, lambda: inside_figs.representation_figure(lv["repr"], view["y"], prep.task,
                                                                      prep.class_names or [], T, layer), layer)
                 st.caption(T("inside.repr_caption_" + lv["repr"]["kind"]))
             with right:
@@ -210,17 +212,17 @@ def panel() -> None:
 
         if "plane" in view:
             st.subheader(T("inside.thumbs_section"))
-            chart("thumbs", view, lambda: ip.thumbnails_figure(view["plane"], T))
+            chart("thumbs", view, lambda: inside_figs.thumbnails_figure(view["plane"], T))
             st.caption(T("inside.thumbs_caption"))
 
         st.subheader(T("inside.grad_section"))
         if view["grad_norms"]:
-            chart("grads", view, lambda: ip.grad_norms_figure(view["grad_norms"], T))
+            chart("grads", view, lambda: inside_figs.grad_norms_figure(view["grad_norms"], T))
         st.caption(T("inside.grad_caption"))
     if s.status != st.session_state.get("_inside_status"):
         st.rerun()   # paused, resumed or finished since the buttons were drawn: redraw them (and stop polling)
 
 
 controls(job, job.snapshot())
-st.fragment(panel, run_every=probes.LIVE_SECONDS if active else None)()
+st.fragment(panel, run_every=live.LIVE_SECONDS if active else None)()
 explainer(job.cfg.activation)

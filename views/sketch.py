@@ -8,8 +8,11 @@ import io
 import numpy as np
 import streamlit as st
 
-from playground import digit_model, sketch, sketch_plots, teach
-from playground.config import ConfigError
+from playground.errors import ConfigError
+from playground.figures import sketch as sketch_figs
+from playground.nn import model
+from playground.sketch import digit_model, preprocess, teach
+from playground.status import Status
 from ui import state
 
 try:
@@ -31,16 +34,19 @@ st.caption(T("sketch.subtitle"))
 
 def _own_copy(dm: digit_model.DigitModel) -> digit_model.DigitModel:
     """Each session reads with its own copy (forward hooks and eval() must not touch a shared net)."""
-    net = digit_model.copy_model(dm.model, dm.cfg, dm.n_features, len(dm.class_names), dm.image_shape)
+    net = model.copy_model(dm.model, dm.cfg, dm.n_features, len(dm.class_names), dm.image_shape)
     return dataclasses.replace(dm, model=net)
 
 
 def _run_model():
     """(DigitModel or None, job): this session's run; its weights are copied once per epoch."""
     j = state.job()
-    if j is None or j.trainer is None:
+    if j is None:
         return None, j
-    key = (id(j), j.trainer.epoch, j.snapshot().status)
+    snap = j.snapshot()
+    if snap.status in (Status.QUEUED, Status.LOADING):
+        return None, j
+    key = (id(j), snap.epoch, snap.status)
     cached = ss.get("_sketch_run")
     if cached is None or cached[0] != key:
         cached = (key, digit_model.from_job(j))
@@ -90,9 +96,12 @@ def _train_default_button(primary: bool) -> None:
         epochs = digit_model.DEFAULT_CONFIG.epochs
         bar = st.progress(0.0, text=T("sketch.training"))
 
-        def progress(frac, logs):
-            bar.progress(frac, text=T("sketch.training_epoch", epoch=logs["epoch"], epochs=epochs,
-                                      acc=f"{logs['val_accuracy']:.1%}"))
+        def progress(frac, logs, in_line):
+            if in_line:
+                bar.progress(0.0, text=T("status.queued_long", pos=in_line))
+            elif logs:
+                bar.progress(frac, text=T("sketch.training_epoch", epoch=logs["epoch"], epochs=epochs,
+                                          acc=f"{logs['val_accuracy']:.1%}"))
         ss["sketch_default"] = _own_copy(digit_model.shared_default(progress))
         ss["sketch_source"] = "default"
         st.rerun()
@@ -167,7 +176,7 @@ def _clear_canvas() -> None:
 
 
 def _add_sketch(rgba, label) -> None:
-    views = {s: sketch.preprocess(rgba, s) for s in sketch.SHAPES}
+    views = {s: preprocess.preprocess(rgba, s) for s in preprocess.SHAPES}
     if label is None or any(v is None for v in views.values()):
         return
     ss.setdefault("sketch_collection", teach.Collection()).add(label, views)
@@ -191,7 +200,7 @@ def _draw_and_read() -> None:
         st.button(T("sketch.clear"), icon=":material/ink_eraser:", on_click=_clear_canvas, key="sketch_clear")
         st.caption(T("sketch.toolbar_hint"))
     rgba = result.image_data
-    image = sketch.preprocess(rgba, dm.image_shape)      # (h, w) in model units, None when empty
+    image = preprocess.preprocess(rgba, dm.image_shape)      # (h, w) in model units, None when empty
     reading = digit_model.read(dm, image) if image is not None else None
     with right:
         if reading is None:
@@ -205,7 +214,7 @@ def _draw_and_read() -> None:
                 f"<b style='font-size:1.4rem'>{reading.probs[top]:.0%}</b> {T('sketch.sure')}</span></div>",
                 unsafe_allow_html=True)
             st.markdown(f"**{T('sketch.probabilities')}**")
-            st.plotly_chart(sketch_plots.probabilities_figure(reading.probs, dm.class_names, T),
+            st.plotly_chart(sketch_figs.probabilities_figure(reading.probs, dm.class_names, T),
                             key="sketch_probs", config={"displayModeBar": False})
     if reading is not None:
         _inside(dm, image, reading)
@@ -217,7 +226,7 @@ def _inside(dm, image, reading) -> None:
     with left:
         h, w = dm.image_shape
         st.markdown(f"**{T('sketch.input_title', h=h, w=w)}**")
-        st.plotly_chart(sketch_plots.input_figure(image, T), key="sketch_input", config={"displayModeBar": False})
+        st.plotly_chart(sketch_figs.input_figure(image, T), key="sketch_input", config={"displayModeBar": False})
         st.caption(T("sketch.input_caption_28" if h == 28 else "sketch.input_caption_8"))
     with right:
         st.markdown(f"**{T('sketch.hidden_title')}**")
@@ -228,7 +237,7 @@ def _inside(dm, image, reading) -> None:
                 st.caption(T("sketch.layer_maps", name=name, c=values.shape[0], h=values.shape[1], w=values.shape[2]))
             else:
                 st.caption(T("sketch.layer_units", name=name, n=values.size))
-            st.plotly_chart(sketch_plots.activation_figure(values, T), key=f"sketch_act_{name}",
+            st.plotly_chart(sketch_figs.activation_figure(values, T), key=f"sketch_act_{name}",
                             config={"displayModeBar": False})
         if reading.activations:
             st.caption(T("sketch.hidden_caption"))
@@ -264,7 +273,8 @@ def _teach(dm, rgba, image, reading) -> None:
         bar = st.progress(0.0, text=T("sketch.finetuning"))
         # always from the untouched model, on the whole collection: clicking twice does not compound
         original = _original(source) or dm
-        res = teach.fine_tune(original, coll, progress=lambda f: bar.progress(f, text=T("sketch.finetuning")))
+        res = teach.fine_tune(original, coll, progress=lambda f, _logs, in_line: bar.progress(
+            f, text=T("status.queued_long", pos=in_line) if in_line else T("sketch.finetuning")))
         ss["sketch_tuned"][source_id] = res.model
         ss["sketch_tune_msg"] = T("sketch.tuned_result", n=len(coll),
                                   before=f"{res.sketches_before:.0%}", after=f"{res.sketches_after:.0%}",

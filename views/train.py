@@ -2,9 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from playground import boundary, coach, plots
-from playground.config import ConfigError
-from playground.model import count_params
+from playground.analysis import coach
+from playground.errors import ConfigError
+from playground.figures import training as training_figs
+from playground.inspect import boundary
+from playground.nn.model import count_params
+from playground.status import Status
 from ui import state
 from ui.status import duration, status_line
 
@@ -35,7 +38,7 @@ def start(paused=False):
 
 # --- buttons ------------------------------------------------------------------------------------
 active = bool(snap and snap.active)
-paused = bool(snap and snap.status == "paused")
+paused = bool(snap and snap.status == Status.PAUSED)
 changed = bool(job and active and job.cfg != cfg)
 b1, b2, b3, b4, _ = st.columns([1.3, 1.3, 1.3, 1, 2])
 if b1.button(T("train.start"), type="primary", icon=":material/play_arrow:", width="stretch",
@@ -75,14 +78,14 @@ if changed:
 def live_panel():
     j = state.job()
     if j is None:
-        st.plotly_chart(plots.history_figure([], cfg_task(), T, epochs=cfg.epochs), key="curves_empty")
+        st.plotly_chart(training_figs.history_figure([], cfg_task(), T, epochs=cfg.epochs), key="curves_empty")
         st.caption(T("train.press_start"))
         return
     s = j.snapshot()
     run_cfg = j.cfg
-    if s.status == "error":
+    if s.status == Status.ERROR:
         st.error(s.error)
-    elif s.status == "queued" and s.queue_position:
+    elif s.status == Status.QUEUED and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
     frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)
     if s.samples_per_sec == 0:      # queued or loading: nothing measured yet
@@ -116,10 +119,10 @@ def live_panel():
                        for sp in ("train", "test")}
                 st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}** "
                             f"· {T('plot.epoch')} {epoch}")
-                st.plotly_chart(plots.boundary_figure(surf, pts, task, T, height=380), key="boundary")
+                st.plotly_chart(training_figs.boundary_figure(surf, pts, task, T, height=380), key="boundary")
     if s.active and st.session_state.get("_train_poll") == FAST_POLL and s.elapsed >= FAST_FOR_S:
         st.rerun()   # switch this fragment to the slower poll
-    if (s.active, s.status == "paused") != st.session_state.get("_train_buttons"):
+    if (s.active, s.status == Status.PAUSED) != st.session_state.get("_train_buttons"):
         st.rerun()   # paused (at the epoch's end), resumed or finished since the buttons were drawn
 
 
@@ -129,9 +132,9 @@ def curves_figure(s, task, epochs):
     sig = (st.session_state.get("job_serial"), task, state.lang(), epochs, s.stopped_epoch)
     cached = st.session_state.get("_curves_fig")
     if cached is None or cached[0] != sig:
-        cached = (sig, plots.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs))
+        cached = (sig, training_figs.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs))
         st.session_state["_curves_fig"] = cached
-    return plots.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs)
+    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs)
 
 
 def cfg_task():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from apptest import APP, open_app  # noqa: F401  (re-exported)
 
 

@@ -10,7 +10,7 @@ import plotly.io as pio
 import pytest
 from conftest import open_app
 
-from playground import evaluation as ev
+from playground.analysis import evaluation
 from playground.i18n import Translator
 
 EN, KO = Translator("en"), Translator("ko")
@@ -65,9 +65,9 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     at, job = trained({"dataset": "titanic", "epochs": "3"})
     no_exceptions(at)
     assert at.segmented_control[0].value == "test"
-    pred = ev.predictions(job.model, job.prepared, "test")
+    pred = evaluation.predictions(job.model_copy(), job.prepared, "test")
     shown = metrics_shown(at)
-    m = ev.at_threshold(pred.y_true, pred.output, 0.5)
+    m = evaluation.at_threshold(pred.y_true, pred.output, 0.5)
     assert shown[EN("eval.m.accuracy")] == f"{m['accuracy']:.3f}"
     assert shown[EN("eval.m.f1")] == f"{m['f1']:.3f}"
     names = pred.class_names
@@ -78,7 +78,7 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     # move the threshold: counts, metrics and the operating point follow
     at.slider(key="eval_threshold").set_value(0.8).run()
     no_exceptions(at)
-    m8 = ev.at_threshold(pred.y_true, pred.output, 0.8)
+    m8 = evaluation.at_threshold(pred.y_true, pred.output, 0.8)
     assert m8["tp"] + m8["fp"] < m["tp"] + m["fp"]     # fewer positives at a higher threshold
     assert EN("eval.counts", tp=m8["tp"], fp=m8["fp"], fn=m8["fn"], tn=m8["tn"], pos=names[1]) in \
         [c.value for c in at.caption]
@@ -93,20 +93,20 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     base = next(t for t in tables if EN("eval.baseline.col_network") in t.columns)
     assert list(base[EN("eval.baseline.col_metric")]) == [EN(f"eval.m.{k}") for k in
                                                          ("accuracy", "precision", "recall", "f1", "roc_auc")]
-    assert base[EN("eval.baseline.col_network")].iloc[0] == pytest.approx(ev.summary(pred)["accuracy"])
+    assert base[EN("eval.baseline.col_network")].iloc[0] == pytest.approx(evaluation.summary(pred)["accuracy"])
     assert EN("eval.baseline.logistic") in base.columns
     # the validation set instead of the test set
     at.segmented_control(key="eval_split").set_value("val").run()
     no_exceptions(at)
-    val = ev.predictions(job.model, job.prepared, "val")
-    assert metrics_shown(at)[EN("eval.m.roc_auc")] == f"{ev.summary(val)['roc_auc']:.3f}"
+    val = evaluation.predictions(job.model_copy(), job.prepared, "val")
+    assert metrics_shown(at)[EN("eval.m.roc_auc")] == f"{evaluation.summary(val)['roc_auc']:.3f}"
 
 
 def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
     at, job = trained({"dataset": "digits", "epochs": "2", "lang": "ko"})
     no_exceptions(at)
-    pred = ev.predictions(job.model, job.prepared, "test")
-    s = ev.summary(pred)
+    pred = evaluation.predictions(job.model_copy(), job.prepared, "test")
+    s = evaluation.summary(pred)
     assert metrics_shown(at)[KO("eval.m.accuracy")] == f"{s['accuracy']:.3f}"
     assert at.title[0].value == KO("eval.title")
     images = at.get("image")
@@ -137,8 +137,8 @@ def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
 def test_regression_run_and_cross_validation(no_exceptions):
     at, job = trained({"dataset": "auto-mpg", "epochs": "3"})
     no_exceptions(at)
-    pred = ev.predictions(job.model, job.prepared, "test")
-    v = ev.regression_view(pred)
+    pred = evaluation.predictions(job.model_copy(), job.prepared, "test")
+    v = evaluation.regression_view(pred)
     shown = metrics_shown(at)
     for k in ("r2", "mae", "mse", "rmse"):
         assert shown[EN(f"eval.m.{k}")] == f"{v[k]:.3f}"
@@ -187,9 +187,9 @@ def test_while_training_the_validation_set_is_shown_live(no_exceptions):
         no_exceptions(at)
         live = EN("eval.live", epoch=1, epochs=30, status=EN("status.paused", epoch=1, epochs=30))
         assert live in [i.value for i in at.info]
-        val = ev.from_output(job.prepared, "val", s.val_output)
+        val = evaluation.from_output(job.prepared, "val", s.val_output)
         assert val.n == len(job.prepared.val.y)
-        m = ev.at_threshold(val.y_true, val.output, 0.5)
+        m = evaluation.at_threshold(val.y_true, val.output, 0.5)
         assert metrics_shown(at)[EN("eval.m.accuracy")] == f"{m['accuracy']:.3f}"
         assert "eval_split" not in [w.key for w in at.segmented_control]   # no test set until the run ends
         assert EN("eval.baseline.title") not in [h.value for h in at.subheader]

@@ -4,7 +4,7 @@ import json
 import time
 
 from apptest import open_app
-from streamlit.util import calc_hash   # how st.Page names a page (by its url path)
+from streamlit.util import calc_hash  # how st.Page names a page (by its url path)
 
 
 def no_exceptions(at):

@@ -6,14 +6,15 @@ import json
 
 import numpy as np
 import pytest
+from apptest import open_app
 from PIL import Image
 
-from apptest import open_app
-from playground import digit_model, sketch
 from playground.config import make_config
-from playground.data import load_dataset, prepare
-from playground.jobs import Scheduler, TrainingJob
-from playground.model import save_model
+from playground.data.loaders import load_dataset
+from playground.data.prepare import prepare
+from playground.nn.checkpoint import save_model
+from playground.runs.training import Scheduler, TrainingJob
+from playground.sketch import digit_model, preprocess
 
 
 def canvas_value(rgba: np.ndarray) -> dict:
@@ -56,8 +57,8 @@ def mnist_digit():
     X, y = dm.test
     for i in range(50):
         img = X[i].numpy().reshape(28, 28)
-        canvas = sketch.as_canvas(img, scale=0.8)
-        if digit_model.read(dm, sketch.preprocess(canvas)).top == int(y[i]):
+        canvas = preprocess.as_canvas(img, scale=0.8)
+        if digit_model.read(dm, preprocess.preprocess(canvas)).top == int(y[i]):
             return canvas, int(y[i])
     raise AssertionError("no digit read correctly")
 
@@ -78,10 +79,10 @@ def test_one_click_model_then_a_drawing_is_read(no_exceptions, mnist_digit):
     assert top_shown(at) == str(label)
     probs, inp, h1, h2 = figures(at)
     dm = at.session_state["sketch_default"]
-    reading = digit_model.read(dm, sketch.preprocess(canvas))
+    reading = digit_model.read(dm, preprocess.preprocess(canvas))
     np.testing.assert_allclose(arr(probs["data"][0]["y"]), reading.probs, atol=1e-6)       # all ten bars
     assert probs["data"][0]["x"] == [str(i) for i in range(10)]
-    np.testing.assert_allclose(arr(inp["data"][0]["z"]), sketch.preprocess(canvas), atol=1e-6)
+    np.testing.assert_allclose(arr(inp["data"][0]["z"]), preprocess.preprocess(canvas), atol=1e-6)
     assert arr(inp["data"][0]["z"]).shape == (28, 28)
     assert arr(h1["data"][0]["z"]).shape == (4, 32) and arr(h2["data"][0]["z"]).shape == (2, 32)
     md = " ".join(m.value for m in at.markdown)
@@ -158,7 +159,7 @@ def test_saved_model_upload(no_exceptions, tmp_path):
     prep = prepare(load_dataset("digits"), cfg)
     job = finished_job(dataset="digits", hidden=[16], epochs=1)
     path = tmp_path / "m.pt"
-    save_model(path, job.model, cfg, prep)
+    save_model(path, job.model_copy(), cfg, prep)
     at = open_app("sketch.py", query={"lang": "en"})
     at.file_uploader(key="sketch_file").set_value(("my.pt", path.read_bytes(), "application/octet-stream")).run()
     no_exceptions(at)

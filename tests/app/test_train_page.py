@@ -1,6 +1,10 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
 from apptest import open_app
 
+from playground.config import MAX_HIDDEN_LAYERS
+from playground.data import loaders
+from playground.runs.scheduler import SCHEDULER
+
 
 def _selectbox(at, label):
     return next(s for s in at.selectbox if s.label == label)
@@ -89,7 +93,6 @@ def test_link_restores_controls_and_reports_bad_values(no_exceptions):
 
 
 def test_link_with_the_most_hidden_layers_restores_them(no_exceptions):
-    from playground.config import MAX_HIDDEN_LAYERS
     deep = ",".join(["16"] * MAX_HIDDEN_LAYERS)
     at = open_app(query={"lang": "en", "dataset": "circle", "hidden": deep})
     no_exceptions(at)
@@ -112,7 +115,6 @@ def test_data_page_every_kind(no_exceptions):
 
 
 def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
-    from playground.jobs import SCHEDULER
     saved = SCHEDULER.max_running
     SCHEDULER.max_running = 0          # every slot taken by other sessions
     try:
@@ -137,7 +139,6 @@ def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
 def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatch, tmp_path):
     import sklearn.datasets
 
-    from playground import data
     calls = []
 
     def offline(*a, **kw):
@@ -146,7 +147,7 @@ def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatc
 
     monkeypatch.setenv("PLAYGROUND_CACHE", str(tmp_path))
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
-    data._load_cached.cache_clear()
+    loaders._load_cached.cache_clear()
     at = open_app(query={"lang": "en", "dataset": "mnist-full"})
     no_exceptions(at)
     assert any("'mnist'" in e.value for e in at.error)        # names the embedded alternative

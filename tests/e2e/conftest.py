@@ -9,7 +9,6 @@ import time
 import urllib.request
 
 import pytest
-
 from browser import ARTIFACTS, CHROMIUM, ROOT, free_port, screenshot, wait_for_app  # noqa: F401  (re-exported)
 
 

@@ -4,7 +4,6 @@ stopped and the second one starts."""
 import re
 
 import pytest
-
 from browser import screenshot, wait_for_app
 from conftest import Server
 

@@ -5,7 +5,6 @@ import re
 import time
 
 import pytest
-
 from browser import screenshot, wait_for_app
 
 VIEW_EPOCH = re.compile(r"(?:after epoch|에포크) (\d+)")

@@ -1,7 +1,6 @@
 """Uploading a CSV in a real browser: a good table trains, a bad one gets a clear message."""
 import numpy as np
 import pandas as pd
-
 from browser import screenshot, wait_for_app
 
 

@@ -3,7 +3,6 @@ the tests registered start with the first unit test and are read by `late` tests
 run after the rest (see unit_helpers.register)."""
 import pytest
 import torch
-
 import unit_helpers
 
 torch.set_num_threads(1)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import torch
+from unit_helpers import register, result
 
 from playground import cli
-from playground.data import DATASETS
-from unit_helpers import register, result
+from playground.config import FIELDS
+from playground.data.loaders import DATASETS
 
 BAD = {
     "unknown_dataset": ["train", "--dataset", "nope"],
@@ -147,7 +148,6 @@ def test_every_field_is_a_flag():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices["train"]
     flags = {s for a in sub._actions for s in a.option_strings}
-    from playground.config import FIELDS
     assert {"--" + n.replace("_", "-") for n in FIELDS} <= flags
 
 

@@ -1,7 +1,7 @@
 """The coach names the case the curves show."""
 import numpy as np
 
-from playground.coach import diagnose
+from playground.analysis.coach import diagnose
 
 
 def hist(loss, val_loss, acc=0.9):

@@ -8,8 +8,18 @@ import re
 import pytest
 
 from playground import config
-from playground.config import (DEFAULT, FIELDS, ConfigError, RunConfig, format_value, from_query,
-                               make_config, parse_value, to_query, validate)
+from playground.config import (
+    DEFAULT,
+    FIELDS,
+    RunConfig,
+    format_value,
+    from_query,
+    make_config,
+    parse_value,
+    to_query,
+    validate,
+)
+from playground.errors import ConfigError
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 

@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-
-from playground import data
-from playground.config import make_config
-from playground.data import DATASETS, DataError, load_dataset, prepare
-from playground.table import detect_task, from_dataframe, read_csv
 from unit_helpers import prepared_for
+
+from playground.config import make_config
+from playground.data import loaders
+from playground.data.loaders import DATASETS, DataError, load_dataset
+from playground.data.prepare import prepare
+from playground.data.table import detect_task, from_dataframe, read_csv
 
 LOCAL = [n for n, d in DATASETS.items() if not d.remote]
 
@@ -48,9 +49,9 @@ def test_every_embedded_dataset_loads_and_splits(name):
 
 
 def test_describe_does_not_download():
-    d = data.describe(DATASETS["mnist-full"])
+    d = loaders.describe(DATASETS["mnist-full"])
     assert d["rows"] == 70000 and d["features"] == 784
-    assert data.describe(DATASETS["iris"])["rows"] == 150
+    assert loaders.describe(DATASETS["iris"])["rows"] == 150
 
 
 def test_toy_datasets_follow_n_samples_noise_and_seed():
@@ -265,7 +266,7 @@ def test_read_csv_from_a_path(tmp_path):
     path = tmp_path / "mine.csv"
     table().to_csv(path, index=False)
     cfg = make_config(dataset=str(path), target="price")
-    ds = data.load_for_config(cfg)
+    ds = loaders.load_for_config(cfg)
     assert ds.name == "mine.csv" and ds.task == "regression"
 
 
@@ -293,9 +294,9 @@ def test_tiny_table_too_small_to_split():
 
 @pytest.fixture
 def fresh_cache():
-    data._load_cached.cache_clear()
+    loaders._load_cached.cache_clear()
     yield
-    data._load_cached.cache_clear()
+    loaders._load_cached.cache_clear()
 
 
 @pytest.mark.parametrize("name, first_class", [("mnist-full", "0"), ("fashion-mnist", "T-shirt/top")])

@@ -8,7 +8,7 @@ import string
 import pytest
 
 from playground import i18n
-from playground.config import ConfigError
+from playground.errors import ConfigError
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from unit_helpers import prepared_for, wait_for
 
 from playground.config import make_config
-from playground.jobs import Scheduler, Snapshot, TrainingJob
-from unit_helpers import prepared_for, wait_for
+from playground.nn.model import build_model
+from playground.runs.training import Scheduler, Snapshot, TrainingJob
 
 LONG = 2000   # epochs (the maximum): with the pacing probe below, a run that ends only when told to
 
@@ -169,13 +170,13 @@ def test_probes_run_and_a_failing_probe_does_not_kill_the_run(jobs):
     j.join(20)
     s = j.snapshot()
     assert s.status == "completed" and s.epoch == 4
-    expected = sum(p.numel() for p in j.model.parameters())
+    expected = sum(p.numel() for p in j.model_copy().parameters())
     assert s.probes["weights"] == (4, expected)
     assert s.probes["epoch"] == (4, 4)
     epoch, err = s.probes["broken"]
     assert isinstance(err, RuntimeError) and str(err) == "probe bug"
     assert seen_modes and not any(seen_modes)          # probes see the model in eval mode
-    assert j.model.training is False                    # ... and the run ends in eval mode
+    assert j.trainer.model.training is False            # ... and the run ends in eval mode
 
 
 def test_set_probe_while_running(jobs):
@@ -202,7 +203,6 @@ def test_a_bad_dataset_ends_in_error_with_a_message(jobs, tmp_path):
 
 def test_an_unexpected_exception_ends_in_error(jobs, capsys):
     cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=2)
-    from playground.model import build_model
     wrong = build_model(cfg, p.n_features + 3, 1)          # wrong input size: a RuntimeError in forward
     j = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1), model=wrong)
     jobs.append(j)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from playground import metrics
+from playground.analysis import metrics
 
 
 @pytest.fixture

@@ -5,12 +5,22 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
-
-from playground.config import ACTIVATIONS, MAX_PARAMS, ConfigError, make_config
-from playground.model import (ACTIVATION_MODULES, Net, SeededDropout, build_model, count_params, load_model,
-                              loss_function, make_optimizer, predict_output, save_model)
-from playground.train import Trainer
 from unit_helpers import prepared_for
+
+from playground.config import ACTIVATIONS, MAX_PARAMS, make_config
+from playground.errors import ConfigError
+from playground.nn.checkpoint import load_model, save_model
+from playground.nn.model import (
+    ACTIVATION_MODULES,
+    Net,
+    SeededDropout,
+    build_model,
+    count_params,
+    loss_function,
+    make_optimizer,
+    predict_output,
+)
+from playground.nn.train import Trainer
 
 
 @pytest.mark.parametrize("dataset, task, n_out, loss", [

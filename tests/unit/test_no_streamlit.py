@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from unit_helpers import register, result
 
 import playground
@@ -31,9 +30,10 @@ def test_importing_every_engine_module_never_imports_streamlit():
     rc, out, err = result("no_streamlit")
     assert rc == 0, err
     report = json.loads(out)
-    expected = {f"playground.{m.name}" for m in pkgutil.iter_modules(playground.__path__) if m.name != "__main__"}
+    expected = {m.name for m in pkgutil.walk_packages(playground.__path__, "playground.")
+                if m.name != "playground.__main__"}
     assert set(report["imported"]) == expected
-    assert {"playground.cli", "playground.jobs", "playground.train", "playground.data"} <= expected
+    assert {"playground.cli", "playground.runs.training", "playground.nn.train", "playground.data.loaders"} <= expected
     assert report["streamlit"] == []
 
 

@@ -2,7 +2,7 @@
 one built fresh from the same history."""
 import pytest
 
-from playground import plots
+from playground.figures import training as training_figs
 from playground.i18n import Translator
 
 
@@ -14,17 +14,17 @@ def _history(n, metric="accuracy"):
 @pytest.mark.parametrize("task,metric", [("binary", "accuracy"), ("regression", "mae")])
 def test_updated_figure_equals_fresh_one(task, metric):
     T = Translator("en")
-    live = plots.history_figure(_history(3, metric), task, T, best_epoch=2, epochs=40)
+    live = training_figs.history_figure(_history(3, metric), task, T, best_epoch=2, epochs=40)
     full = _history(30, metric)
-    plots.update_history_figure(live, full, task, best_epoch=17, epochs=40)
-    fresh = plots.history_figure(full, task, T, best_epoch=17, epochs=40)
+    training_figs.update_history_figure(live, full, task, best_epoch=17, epochs=40)
+    fresh = training_figs.history_figure(full, task, T, best_epoch=17, epochs=40)
     assert live.to_dict() == fresh.to_dict()
     assert list(live.data[1].y) == [h["val_loss"] for h in full]
     assert list(live.data[4].x) == [17] and live.data[4].visible
 
 
 def test_best_star_hidden_until_there_is_one():
-    fig = plots.history_figure([], "binary", Translator("ko"), epochs=10)
+    fig = training_figs.history_figure([], "binary", Translator("ko"), epochs=10)
     assert [len(t.x) for t in fig.data] == [0] * 6
     assert fig.data[4].visible is False and fig.data[5].visible is False
     assert fig.layout.xaxis.range == (0.5, 10.5)

@@ -4,10 +4,11 @@ import pytest
 import torch
 from scipy import ndimage
 
-from playground import digit_model, sketch
 from playground.config import make_config
-from playground.data import load_dataset, prepare
-from playground.train import Trainer
+from playground.data.loaders import load_dataset
+from playground.data.prepare import prepare
+from playground.nn.train import Trainer
+from playground.sketch import digit_model, preprocess
 
 
 def stroke_canvas(rows: slice, cols: slice, size: int = 280) -> np.ndarray:
@@ -21,25 +22,25 @@ def stroke_canvas(rows: slice, cols: slice, size: int = 280) -> np.ndarray:
 def test_empty_canvas_reads_as_nothing():
     blank = stroke_canvas(slice(0, 0), slice(0, 0))
     transparent = np.zeros((280, 280, 4), np.uint8)          # before the background is painted
-    for shape in sketch.SHAPES:
-        assert sketch.preprocess(None, shape) is None
-        assert sketch.preprocess(blank, shape) is None
-        assert sketch.preprocess(transparent, shape) is None
+    for shape in preprocess.SHAPES:
+        assert preprocess.preprocess(None, shape) is None
+        assert preprocess.preprocess(blank, shape) is None
+        assert preprocess.preprocess(transparent, shape) is None
 
 
 def test_transparent_pixels_carry_no_ink():
     a = np.full((10, 10, 4), 255, np.uint8)
     a[..., 3] = 0
-    assert sketch.to_gray(a).max() == 0
+    assert preprocess.to_gray(a).max() == 0
     a[2, 3, 3] = 255
-    assert sketch.to_gray(a)[2, 3] == 1 and sketch.to_gray(a).sum() == 1
+    assert preprocess.to_gray(a)[2, 3] == 1 and preprocess.to_gray(a).sum() == 1
 
 
 def test_mnist_recipe_box_range_and_centre_of_mass():
     # an L shape drawn off-centre in the top-left corner
     a = stroke_canvas(slice(20, 140), slice(30, 45))
     a[125:140, 30:110, :3] = 255
-    img = sketch.preprocess(a, (28, 28))
+    img = preprocess.preprocess(a, (28, 28))
     assert img.shape == (28, 28) and img.dtype == np.float32
     assert img.min() >= 0 and img.max() == pytest.approx(1.0)
     rows, cols = np.flatnonzero(img.any(1) > 0), np.flatnonzero(img.any(0) > 0)
@@ -49,7 +50,7 @@ def test_mnist_recipe_box_range_and_centre_of_mass():
 
 
 def test_aspect_ratio_is_kept():
-    img = sketch.preprocess(stroke_canvas(slice(40, 240), slice(130, 150)), (28, 28))   # a tall '1'
+    img = preprocess.preprocess(stroke_canvas(slice(40, 240), slice(130, 150)), (28, 28))   # a tall '1'
     ink = img > 0.5
     height = np.ptp(np.flatnonzero(ink.any(1))) + 1
     width = np.ptp(np.flatnonzero(ink.any(0))) + 1
@@ -57,24 +58,24 @@ def test_aspect_ratio_is_kept():
 
 
 def test_digits_recipe_counts_in_blocks():
-    counts = sketch.digits_counts(sketch.to_gray(stroke_canvas(slice(40, 240), slice(60, 220))))
+    counts = preprocess.digits_counts(preprocess.to_gray(stroke_canvas(slice(40, 240), slice(60, 220))))
     assert counts.shape == (8, 8)
     assert set(np.unique(counts)) <= set(range(17))
-    img = sketch.preprocess(stroke_canvas(slice(40, 240), slice(60, 220)), (8, 8))
+    img = preprocess.preprocess(stroke_canvas(slice(40, 240), slice(60, 220)), (8, 8))
     np.testing.assert_array_equal(img, counts / 16)            # model units = counts / pixel_max
     assert counts.max() == 16 and (counts > 0).any(1).all()    # fills the 32x32 bitmap's height
 
 
 def test_unknown_shape_is_refused():
     with pytest.raises(ValueError):
-        sketch.preprocess(stroke_canvas(slice(10, 50), slice(10, 50)), (16, 16))
+        preprocess.preprocess(stroke_canvas(slice(10, 50), slice(10, 50)), (16, 16))
 
 
 def test_same_digit_anywhere_any_size_gives_the_same_input():
     X = load_dataset("mnist").X
     digit = X[2600].reshape(28, 28) / 255
-    centred = sketch.preprocess(sketch.as_canvas(digit), (28, 28))
-    small_corner = sketch.preprocess(sketch.as_canvas(digit, scale=0.45, offset=(-70, 75)), (28, 28))
+    centred = preprocess.preprocess(preprocess.as_canvas(digit), (28, 28))
+    small_corner = preprocess.preprocess(preprocess.as_canvas(digit, scale=0.45, offset=(-70, 75)), (28, 28))
     assert np.abs(centred - small_corner).mean() < 0.03
     assert np.abs(centred - digit).mean() < 0.06      # and close to the dataset's own image
 
@@ -98,7 +99,7 @@ def test_sketched_mnist_digits_read_as_well_as_the_originals(default_model):
     originals = X_te[:n].numpy().reshape(-1, 28, 28)
     labels = y_te[:n].numpy()
     rng = np.random.default_rng(0)
-    sketches = [sketch.preprocess(sketch.as_canvas(im, scale=rng.uniform(0.5, 1.0),
+    sketches = [preprocess.preprocess(preprocess.as_canvas(im, scale=rng.uniform(0.5, 1.0),
                                                    offset=tuple(rng.integers(-40, 41, 2))), (28, 28))
                 for im in originals]
     acc_orig, acc_sketch = accuracy_on(dm, originals, labels), accuracy_on(dm, sketches, labels)
@@ -147,7 +148,7 @@ def test_sketched_8x8_digits_keep_their_reading():
     dm = digits_model()
     X_te, y_te = dm.test
     originals = X_te.numpy().reshape(-1, 8, 8)
-    sketches = [sketch.preprocess(sketch.as_canvas(im), (8, 8)) for im in originals]
+    sketches = [preprocess.preprocess(preprocess.as_canvas(im), (8, 8)) for im in originals]
     acc_orig, acc_sketch = accuracy_on(dm, originals, y_te.numpy()), accuracy_on(dm, sketches, y_te.numpy())
     assert acc_orig > 0.9
     assert acc_sketch >= acc_orig - 0.07, (acc_orig, acc_sketch)

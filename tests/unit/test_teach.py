@@ -5,20 +5,23 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-
-from playground import digit_model, sketch, table, teach
-from playground.config import ConfigError, make_config
-from playground.data import load_dataset, prepare
-from playground.jobs import Scheduler, TrainingJob
-from playground.model import save_model
-from playground.train import Trainer
 from unit_helpers import wait_for
+
+from playground.config import make_config
+from playground.data import table
+from playground.data.loaders import load_dataset
+from playground.data.prepare import prepare
+from playground.errors import ConfigError
+from playground.nn.checkpoint import save_model
+from playground.nn.train import Trainer
+from playground.runs.training import Scheduler, TrainingJob
+from playground.sketch import digit_model, preprocess, teach
 
 
 def views_of(image: np.ndarray) -> dict:
     """A dataset image drawn on the canvas, preprocessed into both digit formats."""
-    canvas = sketch.as_canvas(image)
-    return {s: sketch.preprocess(canvas, s) for s in sketch.SHAPES}
+    canvas = preprocess.as_canvas(image)
+    return {s: preprocess.preprocess(canvas, s) for s in preprocess.SHAPES}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,7 @@ def test_fine_tune_learns_the_sketches_keeps_the_digits_and_is_deterministic(dig
     assert len(coll) >= 4
     original = {k: v.clone() for k, v in dm.model.state_dict().items()}
     fractions = []
-    res = teach.fine_tune(dm, coll, progress=fractions.append)
+    res = teach.fine_tune(dm, coll, progress=lambda f, *_: fractions.append(f))
     assert fractions == [(i + 1) / 8 for i in range(8)]
     assert res.sketches_before == 0.0 and res.sketches_after >= 0.75
     assert res.test_after >= res.test_before - 0.03          # mixing in training digits: little forgetting
@@ -125,10 +128,10 @@ def test_from_job_copies_a_digit_run_and_skips_others():
     wait_for(lambda: job.snapshot().finished, timeout=60)
     dm = digit_model.from_job(job)
     assert dm.source == "run" and dm.epoch == 2 and dm.image_shape == (8, 8)
-    assert dm.model is not job.model
+    assert dm.model is not job.trainer.model
     x = job.prepared.test.X[:5]
     with torch.no_grad():
-        assert torch.allclose(dm.model(x), job.model.eval()(x))
+        assert torch.allclose(dm.model(x), job.trainer.model.eval()(x))
     other = TrainingJob(make_config(dataset="circle", epochs=1), scheduler=Scheduler(2)).start()
     wait_for(lambda: other.snapshot().finished, timeout=60)
     assert digit_model.from_job(other) is None

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from playground.config import make_config
-from playground.data import load_for_config, prepare
+from playground.data.loaders import load_for_config
+from playground.data.prepare import prepare
 
 
 @functools.lru_cache(maxsize=None)

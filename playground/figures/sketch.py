@@ -7,14 +7,15 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-BLUE, GREY = "#0877bd", "#b6bcc6"
+from .style import BLUE, layout
+from .style import LIGHT_GREY as GREY
+
 DENSE_COLUMNS = 32      # a dense layer's units are drawn as rows of this many cells
 CONV_COLUMNS = 8        # feature maps per row
 
 
 def _compact(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
-    return fig
+    return layout(fig, height, showlegend=False)
 
 
 def probabilities_figure(probs, class_names, T, height: int = 260) -> go.Figure:

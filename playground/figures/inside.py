@@ -1,4 +1,4 @@
-"""Plotly figures for "Inside the network", drawn from probes.py's plain data.
+"""Plotly figures for "Inside the network", drawn from playground.inspect's plain data.
 
 Every text comes from the caller's Translator `T`. Figures keep `uirevision` so a
 live redraw does not reset the user's zoom, and send rounded numbers so a redraw
@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from .plots import BLUE, DIVERGING, ORANGE
-from .probes import node_label
+from ..inspect.names import node_label
+from .style import BLUE, DIVERGING, LINE_COLORS, ORANGE, RED, SEQUENTIAL, class_colors
+from .style import layout as _layout
 
-SEQUENTIAL = [[0.0, "#f7f7f7"], [1.0, BLUE]]
-CLASS_COLORS = qualitative.D3 + qualitative.Plotly
-HIGHLIGHT = "#dc2626"
+HIGHLIGHT = RED
 OTHER_CURVES = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]   # no red
-
-
-def _layout(fig: go.Figure, height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
-    """`top`: room above the plot (subplot titles need it even without a figure title)."""
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=top or (40 if title else 10), b=10),
-                      title=dict(text=title, font=dict(size=15)) if title else None, uirevision="keep", **kw)
-    return fig
 
 
 def layer_title(name: str, T) -> str:
@@ -35,10 +26,6 @@ def layer_title(name: str, T) -> str:
     if name.startswith("conv"):
         return T("inside.layer.conv", i=digits)
     return T(f"inside.layer.{name}")
-
-
-def class_colors(task: str, n: int) -> list[str]:
-    return [ORANGE, BLUE] if task == "binary" else [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(n)]
 
 
 # --- network diagram ------------------------------------------------------------------------------
@@ -369,7 +356,7 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
     fig = go.Figure()
     names = [k for k in (grad_norms[0] if grad_norms else {}) if k != "epoch"]
     ep = [g["epoch"] for g in grad_norms]
-    palette = qualitative.Set1 + qualitative.Dark2
+    palette = LINE_COLORS
     for i, name in enumerate(names):
         fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-12) for g in grad_norms],
                                  mode="lines+markers" if len(ep) <= 30 else "lines",

@@ -1,11 +1,15 @@
-"""Decision boundary / regression surface of a 2-D toy model over the input plane."""
+"""A 2-D model over its input plane: the decision boundary / regression surface, and\neach neuron's output drawn over the plane (TensorFlow Playground's thumbnails)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import torch
 
-from .model import predict_output
+from ..nn.model import predict_output
+from .capture import capture, finite
+
+MAX_THUMB_NODES = 12     # neurons per layer drawn over the input plane
+THUMB_RES = 24           # thumbnail resolution (TF Playground's are about this size)
 
 
 def plane_grid(prepared, resolution: int = 60, margin: float = 0.5):
@@ -34,3 +38,20 @@ def surface(model, prepared, resolution: int = 60) -> dict:
 
 def is_plane_dataset(prepared) -> bool:
     return prepared.dataset.image_shape is None and list(prepared.dataset.X.columns) == ["x1", "x2"]
+
+
+def neuron_surfaces(model, prepared, resolution: int = THUMB_RES, k: int = MAX_THUMB_NODES) -> dict:
+    """Each neuron's output over the (x1, x2) plane, TensorFlow Playground style.
+    Returns {'x', 'y', 'rows': [(layer, (k, res, res) array, units)]}, with the two inputs
+    first (as the network sees them, scaled) and the output (probability / prediction) last."""
+    xs, ys, pts = plane_grid(prepared, resolution)
+    Xg = grid_inputs(prepared, pts)                                 # (res*res, 2)
+    shape = (len(ys), len(xs))
+    rows = [("input", Xg.numpy().T.reshape(2, *shape), 2)]
+    for name, a in capture(model, Xg).items():
+        rows.append((name, finite(a[:, :k]).T.reshape(-1, *shape), a.shape[1]))
+    out = predict_output(model, Xg, prepared.task, prepared.y_mean, prepared.y_std)
+    if prepared.task == "multiclass":
+        out = out.argmax(1)
+    rows.append(("output", finite(np.asarray(out, float)).reshape(1, *shape), 1))
+    return {"x": xs, "y": ys, "rows": rows}

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset, DataError, classes, classification
+from ..errors import DataError
+from .dataset import Dataset, classification_dataset, encode_classes
 
 MAX_CLASSES = 50
 
@@ -88,12 +89,12 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
         _check_magnitude(y, target)
         return Dataset(name, "regression", X.reset_index(drop=True), y.to_numpy(float), target,
                        source="uploaded table", notes=notes)
-    y, names = classes(y_raw)
+    y, names = encode_classes(y_raw)
     if len(names) < 2:
         raise DataError("err.single_class", "target", target=target)
     if len(names) > MAX_CLASSES:
         raise DataError("err.many_classes", "task", target=target, n=len(names), max=MAX_CLASSES)
-    ds = classification(name, X.reset_index(drop=True), y, target, "uploaded table", class_names=names)
+    ds = classification_dataset(name, X.reset_index(drop=True), y, target, "uploaded table", class_names=names)
     ds.notes = notes
     return ds
 

@@ -11,10 +11,15 @@ import pandas as pd
 import torch
 from sklearn.metrics import accuracy_score
 
-from .data import load_dataset, prepare
-from .digit_model import DigitModel, copy_model
-from .model import loss_function
-from .sketch import SHAPES
+from ..data.dataset import Dataset
+from ..data.loaders import load_dataset
+from ..data.prepare import Prepared, Split, prepare
+from ..nn.callbacks import Callback
+from ..nn.model import copy_model
+from ..nn.train import Trainer
+from ..runs.task import run_queued
+from .digit_model import DigitModel
+from .preprocess import SHAPES
 
 # raw units per image shape, as the datasets store them (mnist 0-255, digits 0-16)
 PIXEL_MAX = {(28, 28): 255.0, (8, 8): 16.0}
@@ -101,14 +106,18 @@ class TuneResult:
     test_after: float
 
 
-def fine_tune(dm: DigitModel, coll: Collection, epochs: int = 8, lr: float = 3e-3, seed: int = 0,
-              mix: int = 20, batch_size: int = 64, progress=None) -> TuneResult:
-    """A copy of `dm` trained a few epochs on the sketches (repeated so they are ~1/4 of
-    each epoch) plus `mix` training digits per sketch (at least MIN_MIX). Deterministic for a seed.
-    `progress(fraction)` after each epoch."""
+class _EpochProgress(Callback):
+    def __init__(self, report, epochs: int):
+        self.report, self.epochs = report, epochs
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        self.report(epoch / self.epochs, logs)
+
+
+def _tuning_data(dm: DigitModel, coll: Collection, mix: int, seed: int) -> Prepared:
+    """The sketches (repeated so they are ~1/4 of an epoch) plus `mix` training digits per
+    sketch (at least MIN_MIX), to train on; the held-out digits to watch."""
     X_s, y_s = coll.tensors(dm.image_shape)
-    if len(y_s) == 0:
-        raise ValueError("nothing to fine-tune on")
     (X_tr, y_tr), (X_te, y_te) = reference_rows(dm)
     g = torch.Generator().manual_seed(seed)
     m = min(len(y_tr), max(MIN_MIX, mix * len(y_s)))
@@ -116,31 +125,34 @@ def fine_tune(dm: DigitModel, coll: Collection, epochs: int = 8, lr: float = 3e-
     reps = max(1, round(m / (SKETCH_SHARE_DIV * len(y_s))))
     X = torch.cat([X_tr[pick], X_s.repeat(reps, 1)])             # (m + reps*n, h*w)
     y = torch.cat([y_tr[pick], y_s.repeat(reps)])
+    none = np.zeros(0, int)
+    ds = Dataset("sketches", "multiclass", np.zeros((0, dm.n_features), np.float32), none, "digit",
+                 list(dm.class_names), image_shape=tuple(dm.image_shape))
+    held_out = Split(X_te, y_te, none)
+    return Prepared(ds, Split(X, y, none), held_out, held_out, feature_names=[], pipeline=[])
 
-    n_out = len(dm.class_names)
-    net = copy_model(dm.model, dm.cfg, dm.n_features, n_out, dm.image_shape)
+
+def fine_tune(dm: DigitModel, coll: Collection, epochs: int = 8, lr: float = 3e-3, seed: int = 0,
+              mix: int = 20, batch_size: int = 64, progress=None) -> TuneResult:
+    """A copy of `dm` trained a few epochs (Adam, through the Trainer, in a queued
+    background job) on the sketches mixed with training digits. Deterministic for a seed.
+    `progress(fraction, logs, place in line)` while it runs."""
+    X_s, y_s = coll.tensors(dm.image_shape)
+    if len(y_s) == 0:
+        raise ValueError("nothing to fine-tune on")
+    prep = _tuning_data(dm, coll, mix, seed)
+    X_te, y_te = prep.test.X, prep.test.y
+    cfg = dm.cfg.replace(optimizer="adam", lr=lr, weight_decay=0.0, epochs=epochs, batch_size=batch_size,
+                         shuffle=True, patience=0, seed=seed)
+    net = copy_model(dm.model, dm.cfg, dm.n_features, len(dm.class_names), dm.image_shape)
     before = accuracy(net, X_s, y_s), accuracy(net, X_te, y_te)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    loss_fn = loss_function("multiclass")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        for epoch in range(epochs):
-            net.train()
-            perm = torch.randperm(len(y), generator=g)
-            for i in range(0, len(y), batch_size):
-                idx = perm[i:i + batch_size]
-                if len(idx) < 2 and dm.cfg.batch_norm:    # BatchNorm cannot train on a single row
-                    continue
-                loss = loss_fn(net(X[idx]), y[idx])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-            if progress:
-                progress((epoch + 1) / epochs)
-    finally:
-        torch.set_num_threads(threads)
-    net.eval()
+
+    def work(report):
+        trainer = Trainer(cfg, prep, [_EpochProgress(report, epochs)], model=net)
+        trainer.fit()
+        return trainer.model.eval()
+
+    net = run_queued("fine-tune", work, progress)
     after = accuracy(net, X_s, y_s), accuracy(net, X_te, y_te)
     tuned = replace(dm, model=net, tuned=len(y_s), test_accuracy=after[1])
     return TuneResult(tuned, before[0], after[0], before[1], after[1])

@@ -9,17 +9,17 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-# TensorFlow Playground's palette: orange = negative / class 0, blue = positive / class 1
-ORANGE, BLUE, GREY = "#f59322", "#0877bd", "#9ca3af"
-TRAIN_COLOR, VAL_COLOR = "#2563eb", "#f97316"
-DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
-
-
-def _layout(fig: go.Figure, height: int = 370) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified",
-                      legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5),
-                      uirevision="keep")  # keeps zoom while live updates redraw
-    return fig
+from .style import (
+    BLUE,
+    DIVERGING,
+    GREEN,
+    LEGEND_BELOW,
+    ORANGE,
+    RED,
+    TRAIN_COLOR,
+    VAL_COLOR,
+    layout,
+)
 
 
 def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None):
@@ -37,22 +37,22 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
                                      hovertemplate="%{y:.4f}"), row=1, col=col)
     for col in (1, 2):
         fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.best_epoch"),
-                                 marker=dict(symbol="star", size=14, color="#16a34a", line=dict(width=1, color="white")),
+                                 marker=dict(symbol="star", size=14, color=GREEN, line=dict(width=1, color="white")),
                                  legendgroup="best", showlegend=col == 1,
                                  hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>"),
                       row=1, col=col)
     if stopped_epoch:
         for col in (1, 2):
-            fig.add_vline(x=stopped_epoch, line=dict(color="#dc2626", dash="dash"), row=1, col=col)
+            fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), row=1, col=col)
         fig.add_annotation(x=stopped_epoch, y=1, yref="paper", xref="x", text=T("plot.early_stop"),
-                           showarrow=False, font=dict(color="#dc2626"), yanchor="bottom", xanchor="right")
+                           showarrow=False, font=dict(color=RED), yanchor="bottom", xanchor="right")
     fig.update_xaxes(title_text=T("plot.epoch"))
     fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     update_history_figure(fig, history, task, best_epoch, epochs)
-    return _layout(fig)
+    return layout(fig, 370, top=40, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.22})
 
 
 def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None):
@@ -62,7 +62,7 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
     metric = "mae" if task == "regression" else "accuracy"
     ep = [h["epoch"] for h in history]   # lists, not arrays: plotly would send arrays base64-packed
     keys = ("loss", "val_loss", metric, "val_" + metric)
-    best = history[best_epoch - 1] if best_epoch and len(history) >= best_epoch else None
+    best = history[best_epoch - 1] if best_epoch else None   # snapshots keep best_epoch <= len(history)
     x_max = max(epochs or 1, ep[-1] if ep else 1)
     with fig.batch_update():
         for trace, key in zip(fig.data[:4], keys):
@@ -106,6 +106,4 @@ def boundary_figure(surface: dict, points: dict, task: str, T, class_names=None,
                                  hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra></extra>"))
     fig.update_xaxes(title_text="x1", range=[surface["x"][0], surface["x"][-1]], constrain="domain")
     fig.update_yaxes(title_text="x2", range=[surface["y"][0], surface["y"][-1]], scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="keep",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1))
-    return fig
+    return layout(fig, height, top=30, legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1))

@@ -7,20 +7,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .plots import BLUE, GREY, ORANGE
+from .style import BLUE, CLASS_COLORS, GREY, LEGEND_BELOW, ORANGE, RED, layout
 
-POINT_COLOR = "#dc2626"
-# distinct colours for one-vs-rest curves and classes (plotly's qualitative "Plotly" + "D3")
-PALETTE = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880",
-           "#ff97ff", "#fecb52", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+POINT_COLOR = RED
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, legend_below: bool = True) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)), height=height,
-                      margin=dict(l=10, r=10, t=44, b=10), uirevision="keep")
-    if legend_below:
-        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5))
-    return fig
+    return layout(fig, height, title, **({"legend": LEGEND_BELOW} if legend_below else {}))
 
 
 def confusion_figure(cm, class_names, T, normalize: bool = False, highlight: tuple | None = None,
@@ -64,7 +57,7 @@ def roc_figure(curves: list[dict], T, class_names=None, point: dict | None = Non
         label = "ROC" if binary else str(class_names[c["class"]])
         fig.add_trace(go.Scatter(
             x=c["fpr"], y=c["tpr"], mode="lines", name=f"{label} (AUC = {c['auc']:.3f})",
-            line=dict(color=BLUE if binary else PALETTE[n % len(PALETTE)], width=2.5 if binary else 1.8),
+            line=dict(color=BLUE if binary else CLASS_COLORS[n % len(CLASS_COLORS)], width=2.5 if binary else 1.8),
             customdata=np.clip(c["thresholds"], 0, 1),
             hovertemplate="FPR %{x:.3f} · TPR %{y:.3f}<br>" + T("eval.plot.threshold") + " %{customdata:.3f}"
             + "<extra></extra>"))

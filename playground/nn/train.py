@@ -1,4 +1,4 @@
-"""The Trainer: epochs over in-memory tensors, callbacks, early stopping, divergence.
+"""The Trainer: epochs over in-memory tensors, reporting to callbacks.
 
 Mini-batches are slices of a tensor shuffled once per epoch: no DataLoader (it
 costs ~12% on small MLPs here, measured). Per-batch bookkeeping stays in tensors
@@ -11,16 +11,18 @@ import time
 
 import torch
 
-from .callbacks import Callback, History
-from .config import RunConfig
-from .data import Prepared
-from .model import build_model, loss_function, make_optimizer, predict_output
-from .probes import layer_grad_norms
-
-STATUSES = ("completed", "early_stopped", "diverged", "stopped")
-# A loss this many times the first epoch's is a divergence even while still finite
-# (e.g. BCE with exploding logits never reaches inf).
-DIVERGENCE_FACTOR = 1e4
+from ..config import RunConfig
+from ..data.loaders import load_for_config
+from ..data.prepare import Prepared, prepare
+from ..status import Status
+from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
+from .model import (
+    build_model,
+    loss_function,
+    make_optimizer,
+    predict_output,
+    user_output,
+)
 
 
 def metric_name(task: str) -> str:
@@ -32,23 +34,22 @@ class Trainer:
         self.cfg = cfg
         self.data = prepared
         self.task = prepared.task
-        self.model = model or build_model(cfg, prepared.n_features, prepared.n_outputs, prepared.image_shape)
+        self.model = model if model is not None else build_model(cfg, prepared.n_features, prepared.n_outputs, prepared.image_shape)
         self.loss_fn = loss_function(self.task)
         self.optimizer = make_optimizer(cfg, self.model.parameters())
         self.history = History()
-        self.callbacks = [self.history, *callbacks]
+        self.early_stopping = EarlyStopping(cfg.patience, cfg.restore_best)
+        self._grad_norms = GradNorms()
+        # built-in observers first: a job's callback sees the epoch after their verdict
+        self.callbacks = [self.history, DivergenceCheck(), self.early_stopping, self._grad_norms, *callbacks]
+        self._backward_hooks = [cb for cb in self.callbacks
+                                if type(cb).on_after_backward is not Callback.on_after_backward]
         self.gen = torch.Generator().manual_seed(cfg.seed)
         self.epoch = 0                      # epochs completed
-        self.status = "ready"
-        self.best_epoch = 0
-        self.best_val_loss = math.inf
-        self.stopped_epoch = 0              # where early stopping fired
+        self.status = Status.READY
+        self.stop_status: Status | None = None   # set by a callback to end the run after this epoch
         self.samples_seen = 0               # within the current epoch, for progress bars
         self.last_val_output = None         # probabilities / predictions on the val set
-        self.grad_norms: list[dict] = []    # per epoch: {'epoch', layer name: gradient L2 norm}
-        self._best_state = None
-        self._wait = 0
-        self._first_loss = None
         self._stop = False
         # Regression is trained on a standardized target; losses are reported in its units.
         self._y_scale = prepared.y_std if self.task == "regression" else 1.0
@@ -64,7 +65,25 @@ class Trainer:
 
     @property
     def finished(self) -> bool:
-        return self.status in STATUSES
+        return self.status.finished
+
+    @property
+    def best_epoch(self) -> int:
+        return self.early_stopping.best_epoch
+
+    @property
+    def best_val_loss(self) -> float:
+        return self.early_stopping.best_val_loss
+
+    @property
+    def stopped_epoch(self) -> int:
+        """The epoch early stopping fired at (0: it did not)."""
+        return self.early_stopping.stopped_epoch
+
+    @property
+    def grad_norms(self) -> list[dict]:
+        """Per epoch: {'epoch', layer name: gradient L2 norm on its first batch}."""
+        return self._grad_norms.epochs
 
     # --- one epoch ----------------------------------------------------------------------------
     def _outputs(self, out):
@@ -81,6 +100,7 @@ class Trainer:
         # Detached per-batch losses and outputs, reduced once per epoch: a few tiny ops per
         # batch cost 1-3% of a small MLP's epoch (measured); a list append costs nothing.
         losses, outs = [], []
+        hooks = self._backward_hooks
         seen = 0
         self.samples_seen = 0
         for i in range(0, n, bs):
@@ -93,8 +113,8 @@ class Trainer:
             loss = loss_fn(out, yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            if i == 0:   # one full batch per epoch is enough to see vanishing gradients; ~free
-                self.grad_norms.append({"epoch": self.epoch + 1, **layer_grad_norms(model)})
+            for cb in hooks:
+                cb.on_after_backward(self, i // bs)
             opt.step()
             losses.append(loss.detach())
             outs.append(out.detach())
@@ -131,21 +151,13 @@ class Trainer:
         loss = float(self.loss_fn(out, y)) * self._y_scale ** 2
         metric = float(self._hits(out, y)) / len(y) * (self._y_scale if self.task == "regression" else 1.0)
         if split == "val":   # what predict_output gives, from this forward pass (a second one cost ~2%)
-            self.last_val_output = self._user_output(out)
+            self.last_val_output = user_output(out, self.task, self.data.y_mean, self.data.y_std)
         return {"loss": loss, metric_name(self.task): metric}
-
-    def _user_output(self, out):
-        """Outputs as predict_output returns them: P(class 1), softmax, or target units."""
-        if self.task == "binary":
-            return torch.sigmoid(out).numpy()
-        if self.task == "multiclass":
-            return torch.softmax(out, 1).numpy()
-        return (out * self.data.y_std + self.data.y_mean).numpy()
 
     # --- the loop -------------------------------------------------------------------------------
     def begin(self) -> None:
-        if self.status == "ready":
-            self.status = "running"
+        if self.status == Status.READY:
+            self.status = Status.RUNNING
             for cb in self.callbacks:
                 cb.on_train_begin(self)
 
@@ -155,49 +167,27 @@ class Trainer:
         if self.finished:
             return None
         if self._stop:
-            return self.end("stopped")
+            return self.end(Status.STOPPED)
         epoch = self.epoch + 1
         for cb in self.callbacks:
             cb.on_epoch_begin(self, epoch)
         t0 = time.perf_counter()
         train_logs = self.train_epoch()
         if self._stop:  # interrupted mid-epoch: do not log a partial epoch
-            return self.end("stopped")
+            return self.end(Status.STOPPED)
         val = self.evaluate("val")
         logs = {"epoch": epoch, **train_logs, **{f"val_{k}": v for k, v in val.items()},
                 "seconds": time.perf_counter() - t0}
         self.epoch = epoch
-        status = self._check(epoch, logs)
         for cb in self.callbacks:
             cb.on_epoch_end(self, epoch, logs)
-        if status:
-            self.end(status)
+        if self.stop_status:
+            self.end(self.stop_status)
         elif epoch >= self.cfg.epochs:
-            self.end("completed")
+            self.end(Status.COMPLETED)
         return logs
 
-    def _check(self, epoch: int, logs: dict) -> str | None:
-        """Best epoch, divergence and early stopping; returns a final status or None."""
-        loss, val_loss = logs["loss"], logs["val_loss"]
-        if self._first_loss is None:
-            self._first_loss = max(loss, 1e-3) if math.isfinite(loss) else 1e-3
-        if not math.isfinite(loss) or not math.isfinite(val_loss) or loss > DIVERGENCE_FACTOR * self._first_loss:
-            return "diverged"
-        if val_loss < self.best_val_loss:
-            self.best_val_loss, self.best_epoch, self._wait = val_loss, epoch, 0
-            if self.cfg.patience and self.cfg.restore_best:
-                self._best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-        else:
-            self._wait += 1
-            if self.cfg.patience and self._wait >= self.cfg.patience:
-                self.stopped_epoch = epoch
-                if self.cfg.restore_best and self._best_state is not None:
-                    self.model.load_state_dict(self._best_state)
-                    self.evaluate("val")   # last_val_output must describe the restored model
-                return "early_stopped"
-        return None
-
-    def end(self, status: str):
+    def end(self, status: Status):
         if not self.finished:
             self.status = status
             self.model.eval()
@@ -218,7 +208,6 @@ class Trainer:
 
 def train(cfg: RunConfig, prepared: Prepared | None = None, callbacks=()) -> Trainer:
     """Load, prepare, build and fit in one call (the CLI and tests use this)."""
-    from .data import load_for_config, prepare
     torch.set_num_threads(1)
     prepared = prepared or prepare(load_for_config(cfg), cfg)
     trainer = Trainer(cfg, prepared, list(callbacks))

@@ -1,18 +1,10 @@
-"""What a dataset is: the raw rows of one table or image set, before any split, and
-the registry entry that describes one without loading it."""
+"""What a dataset is: the raw rows of one table or image set, before any split."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
-
-from .errors import ConfigError
-
-
-class DataError(ConfigError):
-    """A dataset cannot be used as asked (bad CSV, no network for a download...)."""
 
 
 @dataclass
@@ -44,27 +36,15 @@ class Dataset:
         return self.task != "regression"
 
 
-@dataclass(frozen=True)
-class DatasetInfo:
-    name: str
-    task: str
-    kind: str                     # toy | tabular | image
-    source: str
-    loader: Callable
-    rows: int | None = None       # known without loading (downloads)
-    features: int | None = None
-    image_shape: tuple | None = None
-    remote: bool = False
-
-
-def classes(y_raw) -> tuple[np.ndarray, list[str]]:
+def encode_classes(y_raw) -> tuple[np.ndarray, list[str]]:
     names, y = np.unique(np.asarray(y_raw).astype(str), return_inverse=True)
     return y.astype(np.int64), [str(n) for n in names]
 
 
-def classification(name, X, y_raw, target, source, class_names=None, **kw) -> Dataset:
+def classification_dataset(name, X, y_raw, target, source, class_names=None, **kw) -> Dataset:
+    """A classification Dataset; labels are encoded unless `class_names` says they already are."""
     if class_names is None:
-        y, class_names = classes(y_raw)
+        y, class_names = encode_classes(y_raw)
     else:
         y = np.asarray(y_raw, dtype=np.int64)
     task = "binary" if len(class_names) == 2 else "multiclass"

@@ -1,4 +1,5 @@
-"""build_model(config, prepared) -> nn.Module.
+"""build_model(config, n_features, n_outputs) -> nn.Module, the loss and optimizer of a
+config, and the one transform from raw outputs to what a user reads.
 
 Layers are named blocks (`hidden1`, `hidden2`, ..., `output`; CNN: `conv1`, `conv2`
 first) so probes and pictures can address them. A block's output is the layer's
@@ -11,7 +12,8 @@ import threading
 import torch
 from torch import nn
 
-from .config import MAX_PARAMS, ConfigError, RunConfig
+from ..config import MAX_PARAMS, RunConfig
+from ..errors import ConfigError
 
 ACTIVATION_MODULES = {
     "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "elu": nn.ELU, "gelu": nn.GELU,
@@ -59,49 +61,57 @@ class Net(nn.Sequential):
         return [n for n, _ in self.named_children() if n.startswith(("conv", "hidden"))]   # not reshapes
 
 
-def count_params(n_features: int, n_outputs: int, cfg: RunConfig, image_shape=None) -> int:
-    """Parameter count without building (to refuse huge nets before allocating)."""
-    batch_norm = 2 * sum(cfg.hidden) if cfg.batch_norm else 0
+def _assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:
+    """The named blocks, initialised from torch's current RNG on its current device."""
+    blocks: list[tuple[str, nn.Module]] = []
     if cfg.model == "cnn":
         if image_shape is None:   # e.g. a CSV table: validate() cannot know it has no images
             raise ConfigError("err.cnn_needs_images", "model", name=cfg.dataset)
         h, w = image_shape
-        flat = 16 * (h // 4) * (w // 4)
-        convs = (1 * 8 * 9 + 8) + (8 * 16 * 9 + 16)
-        sizes = [flat, *cfg.hidden, n_outputs]
-        return convs + sum(a * b + b for a, b in zip(sizes, sizes[1:])) + batch_norm
-    sizes = [n_features, *cfg.hidden, n_outputs]
-    return sum(a * b + b for a, b in zip(sizes, sizes[1:])) + batch_norm
+        act = ACTIVATION_MODULES[cfg.activation]
+        # (n, h*w) -> (n, 1, h, w) -> conv/pool x2 -> (n, 16, h/4, w/4) -> flat
+        blocks += [("unflatten", nn.Unflatten(1, (1, h, w))),
+                   ("conv1", nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), act(), nn.MaxPool2d(2))),
+                   ("conv2", nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), act(), nn.MaxPool2d(2))),
+                   ("flatten", nn.Flatten())]
+        n_in = 16 * (h // 4) * (w // 4)
+    else:
+        n_in = n_features
+    for i, units in enumerate(cfg.hidden, 1):
+        blocks.append((f"hidden{i}", _block(n_in, units, cfg, cfg.seed + i)))
+        n_in = units
+    blocks.append(("output", nn.Linear(n_in, n_outputs)))
+    net = Net()
+    for name, module in blocks:
+        net.add_module(name, module)
+    return net
+
+
+def count_params(n_features: int, n_outputs: int, cfg: RunConfig, image_shape=None) -> int:
+    """Parameter count of the real module, built on the `meta` device (no memory, no
+    RNG), so a huge net is refused before anything is allocated."""
+    with torch.device("meta"):
+        net = _assemble(cfg, n_features, n_outputs, image_shape)
+    return sum(p.numel() for p in net.parameters())
 
 
 def build_model(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:
     n_params = count_params(n_features, n_outputs, cfg, image_shape)
     if n_params > MAX_PARAMS:
         raise ConfigError("err.too_large", "hidden", n=f"{n_params:,}", max=f"{MAX_PARAMS:,}")
-    blocks: list[tuple[str, nn.Module]] = []
     with _INIT_LOCK:
         torch.manual_seed(cfg.seed)
-        if cfg.model == "cnn":
-            if image_shape is None:
-                raise ConfigError("err.cnn_needs_images", "model", name="?")
-            h, w = image_shape
-            act = ACTIVATION_MODULES[cfg.activation]
-            # (n, h*w) -> (n, 1, h, w) -> conv/pool x2 -> (n, 16, h/4, w/4) -> flat
-            blocks += [("unflatten", nn.Unflatten(1, (1, h, w))),
-                       ("conv1", nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), act(), nn.MaxPool2d(2))),
-                       ("conv2", nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), act(), nn.MaxPool2d(2))),
-                       ("flatten", nn.Flatten())]
-            n_in = 16 * (h // 4) * (w // 4)
-        else:
-            n_in = n_features
-        for i, units in enumerate(cfg.hidden, 1):
-            blocks.append((f"hidden{i}", _block(n_in, units, cfg, cfg.seed + i)))
-            n_in = units
-        blocks.append(("output", nn.Linear(n_in, n_outputs)))
-        net = Net()
-        for name, module in blocks:
-            net.add_module(name, module)
-    return net
+        return _assemble(cfg, n_features, n_outputs, image_shape)
+
+
+def copy_model(model: nn.Module, cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None,
+               state: dict | None = None) -> Net:
+    """A fresh net in eval mode holding `model`'s weights (or the given state dict): what
+    a page reads while a training thread may still be updating the original."""
+    net = build_model(cfg, n_features, n_outputs, tuple(image_shape) if image_shape else None)
+    state = state if state is not None else model.state_dict()
+    net.load_state_dict({k: v.detach().clone() for k, v in state.items()})
+    return net.eval()
 
 
 def loss_function(task: str) -> nn.Module:
@@ -129,36 +139,14 @@ def predict_output(model: nn.Module, X: torch.Tensor, task: str, y_mean=0.0, y_s
     model.eval()
     outs = [model(X[i:i + batch]) for i in range(0, len(X), batch)]
     model.train(was)
-    out = torch.cat(outs) if outs else torch.empty(0)
+    out = torch.cat(outs) if outs else torch.empty((0, 1))
+    return user_output(out if task == "multiclass" else out[:, 0], task, y_mean, y_std)
+
+
+def user_output(out: torch.Tensor, task: str, y_mean=0.0, y_std=1.0):
+    """Raw network outputs ((n,) or (n, K)) in the user's terms, as a numpy array."""
     if task == "binary":
-        return torch.sigmoid(out[:, 0]).numpy()
+        return torch.sigmoid(out).numpy()
     if task == "multiclass":
         return torch.softmax(out, 1).numpy()
-    return (out[:, 0] * y_std + y_mean).numpy()
-
-
-def save_model(path, model: nn.Module, cfg: RunConfig, prepared) -> None:
-    """State dict + config + what is needed to rebuild and use it; loadable with
-    torch.load(path, weights_only=True) (only tensors and plain Python values)."""
-    torch.save({"state_dict": model.state_dict(), "config": cfg.to_dict(),
-                "meta": {"task": prepared.task, "n_features": prepared.n_features, "n_outputs": prepared.n_outputs,
-                         "image_shape": list(prepared.image_shape) if prepared.image_shape else None,
-                         "class_names": prepared.class_names, "feature_names": prepared.feature_names,
-                         "y_mean": prepared.y_mean, "y_std": prepared.y_std}}, path)
-
-
-def load_model(path) -> tuple[Net, RunConfig, dict]:
-    from .config import make_config
-    try:
-        blob = torch.load(path, weights_only=True)
-        cfg = make_config(**blob["config"])
-        meta = blob["meta"]
-        shape = tuple(meta["image_shape"]) if meta["image_shape"] else None
-        model = build_model(cfg, meta["n_features"], meta["n_outputs"], shape)
-        model.load_state_dict(blob["state_dict"])
-    except ConfigError:
-        raise
-    except Exception as e:
-        raise ConfigError("err.no_model_file", "model", path=str(path), why=type(e).__name__) from e
-    model.eval()
-    return model, cfg, meta
+    return (out * y_std + y_mean).numpy()

@@ -1,23 +1,20 @@
 """How good is a trained network, and why: predictions on one split, metrics at a
-chosen threshold, regression diagnostics, misclassified images and a classical
-baseline fitted on the very same split and preprocessing.
+chosen threshold, regression diagnostics and misclassified images (the classical
+baseline on the same split is in baselines.py).
 
 Plain data in, plain data out; every number comes from sklearn.metrics (through
 playground.metrics), so the page and the tests read the same values.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn import metrics as skm
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LinearRegression, LogisticRegression, SGDClassifier
 
+from ..data.prepare import Prepared
+from ..nn.model import predict_output
 from . import metrics
-from .data import Prepared
-from .model import predict_output
 
 
 @dataclass(frozen=True)
@@ -136,63 +133,3 @@ def regression_view(pred: Predictions) -> dict:
     """Actual, predicted, residual (actual - predicted) and R², MAE, MSE, RMSE."""
     y, yhat = np.asarray(pred.y_true, float), np.asarray(pred.output, float)
     return {"actual": y, "predicted": yhat, "residual": y - yhat, **metrics.regression(y, yhat)}
-
-
-# --- baselines ---------------------------------------------------------------------------------
-
-BASELINES = ("logistic", "linear", "sgd_logistic")
-# higher is better for these; lower for the errors
-COMPARE = {"regression": ("r2", "mae", "mse", "rmse"),
-           "classification": ("accuracy", "precision", "recall", "f1", "roc_auc")}
-LOWER_IS_BETTER = {"mae", "mse", "rmse"}
-
-
-def baseline_kind(prepared: Prepared) -> str:
-    if prepared.task == "regression":
-        return "linear"
-    # lbfgs on hundreds of pixel columns is slow; SGD does one cheap pass per epoch
-    return "sgd_logistic" if prepared.image_shape is not None else "logistic"
-
-
-def fit_baseline(prepared: Prepared, seed: int = 0):
-    """The classical model for this task, fitted on the network's training rows with the
-    network's preprocessing. Deterministic for a seed."""
-    kind = baseline_kind(prepared)
-    X, y = prepared.train.X.numpy(), prepared.train.y.numpy()
-    if kind == "linear":
-        est = LinearRegression()
-    elif kind == "logistic":
-        est = LogisticRegression(max_iter=2000, random_state=seed)
-    else:
-        # 10 passes: on MNIST test accuracy is flat from 5 passes on (0.864), and 50 cost 4 s here
-        est = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=10, tol=1e-3, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)   # a capped baseline is still a baseline
-        est.fit(X, y.astype(int) if kind != "linear" else y)
-    return kind, est
-
-
-def baseline_predictions(est, prepared: Prepared, split: str = "test") -> Predictions:
-    """The baseline's outputs in the same form as the network's (predict_output)."""
-    X = prepared.split(split).X.numpy()
-    if prepared.task == "regression":
-        out = est.predict(X)
-    else:
-        proba = np.zeros((len(X), prepared.n_outputs if prepared.task == "multiclass" else 2))
-        if len(X):
-            proba[:, est.classes_] = est.predict_proba(X)   # classes absent from train get 0
-        out = proba[:, 1] if prepared.task == "binary" else proba
-    return from_output(prepared, split, out)
-
-
-def comparison(task: str, network: dict, baseline: dict) -> list[dict]:
-    """Rows of 'baseline vs your network' with the same metrics; `better` names the winner."""
-    rows = []
-    for key in COMPARE["regression" if task == "regression" else "classification"]:
-        b, n = baseline.get(key), network.get(key)
-        better = None
-        if b is not None and n is not None and b != n:
-            net_wins = n < b if key in LOWER_IS_BETTER else n > b
-            better = "network" if net_wins else "baseline"
-        rows.append({"metric": key, "baseline": b, "network": n, "better": better})
-    return rows

@@ -14,12 +14,15 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .callbacks import Callback
-from .config import ConfigError, RunConfig
-from .data import Prepared, load_dataset, prepare
-from .model import build_model, load_model
-from .sketch import SHAPES
-from .train import Trainer
+from ..config import RunConfig
+from ..data.loaders import load_dataset
+from ..data.prepare import Prepared, Split, prepare
+from ..errors import ConfigError
+from ..nn.callbacks import Callback
+from ..nn.checkpoint import load_model
+from ..nn.train import Trainer
+from ..runs.task import TaskJob
+from .preprocess import SHAPES
 
 DIGIT_SETS = ("mnist", "mnist-full", "digits")
 
@@ -68,23 +71,18 @@ def is_digit_shape(image_shape) -> bool:
     return image_shape is not None and tuple(image_shape) in SHAPES
 
 
-def copy_model(model: torch.nn.Module, cfg: RunConfig, n_features: int, n_outputs: int, image_shape) -> torch.nn.Module:
-    """A fresh net with `model`'s weights: predicting must not flip a training net's mode,
-    and a training thread may still be updating the original."""
-    net = build_model(cfg, n_features, n_outputs, tuple(image_shape))
-    net.load_state_dict({k: v.detach().clone() for k, v in model.state_dict().items()})
-    return net.eval()
-
-
 def from_job(job) -> DigitModel | None:
-    """This session's run, if it is a 10-class digit image model with weights to read."""
-    prep, model = job.prepared, job.model
-    if prep is None or model is None or prep.dataset.name not in DIGIT_SETS or not is_digit_shape(prep.image_shape):
+    """This session's run, if it is a 10-class digit image model with weights to read
+    (a copy taken at an epoch boundary: the run may still be training)."""
+    prep = job.prepared
+    if prep is None or prep.dataset.name not in DIGIT_SETS or not is_digit_shape(prep.image_shape):
         return None
-    net = copy_model(model, job.cfg, prep.n_features, prep.n_outputs, prep.image_shape)
+    epoch = job.snapshot().epoch
+    net = job.model_copy()
+    if net is None:
+        return None
     return DigitModel(net, job.cfg, tuple(prep.image_shape), list(prep.class_names), "run", prep.dataset.name,
-                      epoch=job.trainer.epoch if job.trainer else None,
-                      train=(prep.train.X, prep.train.y), test=(prep.test.X, prep.test.y))
+                      epoch=epoch, train=(prep.train.X, prep.train.y), test=(prep.test.X, prep.test.y))
 
 
 def from_file(file, name: str = "model.pt") -> DigitModel:
@@ -130,23 +128,19 @@ def default_prepared(cfg: RunConfig = DEFAULT_CONFIG) -> Prepared:
     tr = prep.train
     X = torch.cat([tr.X, shifted_copies(tr.X, prep.image_shape, SHIFT, cfg.seed)])
     y = torch.cat([tr.y, tr.y])
-    return Prepared(prep.dataset, type(tr)(X, y, np.concatenate([tr.index, tr.index])), prep.val, prep.test,
+    return Prepared(prep.dataset, Split(X, y, np.concatenate([tr.index, tr.index])), prep.val, prep.test,
                     prep.feature_names, prep.pipeline, stratified=prep.stratified)
 
 
 def train_default(progress: Callable[[float, dict], None] | None = None,
                   cfg: RunConfig = DEFAULT_CONFIG) -> DigitModel:
-    """Train the default digit model (deterministic); `progress(fraction, logs)` after each epoch."""
+    """Train the default digit model (deterministic) in the calling thread;
+    `progress(fraction, logs)` after each epoch. Pages use shared_default (queued)."""
     t0 = time.perf_counter()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)    # small nets are faster on one thread (measured, see DESIGN.md)
-    try:
-        prep = default_prepared(cfg)
-        trainer = Trainer(cfg, prep, [_Progress(progress, cfg.epochs)] if progress else [])
-        trainer.fit()
-        acc = trainer.evaluate("test")["accuracy"]
-    finally:
-        torch.set_num_threads(threads)
+    prep = default_prepared(cfg)
+    trainer = Trainer(cfg, prep, [_Progress(progress, cfg.epochs)] if progress else [])
+    trainer.fit()
+    acc = trainer.evaluate("test")["accuracy"]
     model = trainer.model.eval()
     return DigitModel(model, cfg, tuple(prep.image_shape), list(prep.class_names), "default", cfg.dataset,
                       test_accuracy=acc, seconds=time.perf_counter() - t0,
@@ -157,13 +151,16 @@ _SHARED: dict = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_default(progress: Callable[[float, dict], None] | None = None) -> DigitModel:
-    """The default model, trained once per process: a classroom of 30 clicks, one training
-    (the others wait for it). Treat it as read-only; copy it before hooking or tuning."""
+def shared_default(progress: Callable[[float, dict, int], None] | None = None) -> DigitModel:
+    """The default model, trained once per process in a queued background job: a
+    classroom of 30 clicks, one training, which every caller waits for here with
+    progress(fraction, the epoch's logs, place in line). Treat the result as read-only;
+    copy it before hooking or tuning. A failed training is retried by the next caller."""
     with _SHARED_LOCK:
-        if "default" not in _SHARED:
-            _SHARED["default"] = train_default(progress)
-        return _SHARED["default"]
+        job = _SHARED.get("job")
+        if job is None or (not job.alive and job.status != "completed"):
+            job = _SHARED["job"] = TaskJob("digit-default", lambda report: train_default(report)).start()
+    return job.wait(progress)
 
 
 # --- reading one sketch -----------------------------------------------------------------------------

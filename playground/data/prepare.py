@@ -1,0 +1,168 @@
+"""Split a Dataset into train / validation / test with the config's seed and fit the
+preprocessing on the training rows only; the result (`Prepared`) carries the fitted
+pipeline so a saved model can score raw rows later."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    MinMaxScaler,
+    OneHotEncoder,
+    RobustScaler,
+    StandardScaler,
+)
+
+from ..errors import DataError
+from .dataset import Dataset
+
+if TYPE_CHECKING:
+    from ..config import RunConfig
+
+
+@dataclass
+class Split:
+    X: torch.Tensor        # (n, features) float32; images flat (n, h*w)
+    y: torch.Tensor        # (n,) float32 for regression/binary, int64 for multiclass
+    index: np.ndarray      # rows of the Dataset, to show originals (images, raw values)
+
+
+@dataclass
+class Prepared:
+    dataset: Dataset
+    train: Split
+    val: Split
+    test: Split
+    feature_names: list[str]
+    pipeline: list[dict]               # column by column: what was done
+    transformer: object | None = None  # fitted ColumnTransformer (tabular)
+    y_mean: float = 0.0                # regression targets are standardized for training;
+    y_std: float = 1.0                 # losses are reported back in the target's units
+    stratified: bool = True
+
+    @property
+    def task(self) -> str:
+        return self.dataset.task
+
+    @property
+    def n_features(self) -> int:
+        return self.train.X.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return len(self.dataset.class_names) if self.task == "multiclass" else 1
+
+    @property
+    def class_names(self):
+        return self.dataset.class_names
+
+    @property
+    def image_shape(self):
+        return self.dataset.image_shape
+
+    def split(self, name: str) -> Split:
+        return {"train": self.train, "val": self.val, "test": self.test}[name]
+
+    def transform(self, X) -> torch.Tensor:
+        """Raw rows (DataFrame, or flat pixels) -> model inputs, as for training."""
+        if self.dataset.image_shape is not None:
+            return torch.as_tensor(np.asarray(X, np.float32) / self.dataset.pixel_max)
+        return torch.as_tensor(np.asarray(self.transformer.transform(X), np.float32))
+
+
+SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}
+
+
+def split_indices(ds: Dataset, test_split: float, val_split: float, seed: int):
+    """Train / validation / test row indices, stratified for classification when every
+    class has enough rows (otherwise plain random, reported by the flag)."""
+    idx = np.arange(ds.n_rows)
+    strat = ds.is_classification and np.bincount(ds.y).min() >= 3
+    try:
+        rest, test = train_test_split(idx, test_size=test_split, random_state=seed,
+                                      stratify=ds.y if strat else None)
+        train, val = train_test_split(rest, test_size=val_split, random_state=seed,
+                                      stratify=ds.y[rest] if strat else None)
+    except ValueError as e:   # a class too small for the split
+        raise DataError("err.split_small", "val_split") from e
+    return train, val, test, bool(strat)
+
+
+def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, scaler: str) -> list[dict]:
+    out = []
+    for c in X_train.columns:
+        missing = int(X_train[c].isna().sum())
+        entry = {"column": c, "kind": "numeric" if c in num else "categorical", "missing": missing, "steps": []}
+        if c in num:
+            imp = ct.named_transformers_["num"].named_steps["impute"]
+            if missing:
+                entry["steps"].append({"op": "impute", "how": "median",
+                                       "value": float(imp.statistics_[num.index(c)]), "count": missing})
+            entry["steps"].append({"op": "scale", "how": scaler} if scaler != "none" else {"op": "keep"})
+            entry["outputs"] = [c]
+        else:
+            pipe = ct.named_transformers_["cat"]
+            if missing:
+                value = pipe.named_steps["impute"].statistics_[cat.index(c)]
+                entry["steps"].append({"op": "impute", "how": "most_frequent", "value": str(value), "count": missing})
+            cats = [str(v) for v in pipe.named_steps["onehot"].categories_[cat.index(c)]]
+            entry["steps"].append({"op": "onehot", "categories": cats})
+            entry["outputs"] = [f"{c}_{v}" for v in cats]
+        out.append(entry)
+    return out
+
+
+def prepare(ds: Dataset, cfg: RunConfig) -> Prepared:
+    """Split with the config's seed, fit preprocessing on the training rows only."""
+    tr, va, te, strat = split_indices(ds, cfg.test_split, cfg.val_split, cfg.seed)
+    return prepare_rows(ds, cfg.scaler, (tr, va, te), strat)
+
+
+def _tabular_transformer(X: pd.DataFrame, scaler: str) -> tuple[ColumnTransformer, list, list]:
+    """The preprocessing recipe: numeric columns imputed (median) and scaled, the rest
+    imputed (most frequent) and one-hot encoded."""
+    num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])]
+    cat = [c for c in X.columns if c not in num]
+    scale = SCALERS[scaler]() if scaler != "none" else "passthrough"
+    ct = ColumnTransformer([
+        ("num", Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                          ("scale", scale)]), num),
+        ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent", keep_empty_features=True)),
+                          ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), cat),
+    ], verbose_feature_names_out=False)
+    return ct, num, cat
+
+
+def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True) -> Prepared:
+    """Tensors for given (train, val, test) row indices, the preprocessing fitted on the
+    training rows only. A normal run and each cross-validation fold come through here."""
+    tr = rows[0]
+    dtype = torch.int64 if ds.task == "multiclass" else torch.float32
+    y_all = torch.tensor(np.asarray(ds.y), dtype=dtype)
+    if ds.image_shape is not None:
+        X_all = torch.as_tensor(np.asarray(ds.X, np.float32) / ds.pixel_max)
+        pipeline = [{"column": f"pixels ({ds.X.shape[1]})", "kind": "image", "missing": 0,
+                     "steps": [{"op": "scale01", "max": ds.pixel_max}], "outputs": []}]
+        names, ct = ds.feature_names, None
+        parts = [X_all[i] for i in rows]
+    else:
+        ct, num, cat = _tabular_transformer(ds.X, scaler)
+        X_obj = ds.X.astype({c: object for c in cat})
+        ct.fit(X_obj.iloc[tr])
+        pipeline = _describe_tabular(ct, X_obj.iloc[tr], num, cat, scaler)
+        names = [str(n) for n in ct.get_feature_names_out()]
+        parts = [torch.as_tensor(np.asarray(ct.transform(X_obj.iloc[i]), np.float32)) for i in rows]
+    splits = [Split(x, y_all[i], np.asarray(i)) for x, i in zip(parts, rows)]
+    prep = Prepared(ds, *splits, feature_names=names, pipeline=pipeline, transformer=ct, stratified=bool(stratified))
+    if ds.task == "regression":
+        y_tr = splits[0].y
+        prep.y_mean = float(y_tr.mean())
+        prep.y_std = float(y_tr.std().clamp_min(1e-8)) if len(y_tr) > 1 else 1.0
+    return prep

@@ -1,0 +1,31 @@
+"""One palette and one layout for every figure.
+
+TensorFlow Playground's colours: orange = negative / class 0, blue = positive / class 1;
+a diverging scale between them for signed values (weights, probabilities)."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+ORANGE, BLUE, GREY, LIGHT_GREY = "#f59322", "#0877bd", "#9ca3af", "#b6bcc6"
+RED = "#dc2626"                 # highlights: the chosen point, early stop, a picked cell
+GREEN = "#16a34a"               # the best epoch
+TRAIN_COLOR, VAL_COLOR = "#2563eb", "#f97316"
+DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
+SEQUENTIAL = [[0.0, "#f7f7f7"], [1.0, BLUE]]
+CLASS_COLORS = qualitative.D3 + qualitative.Plotly      # one colour per class, everywhere
+LINE_COLORS = qualitative.Set1 + qualitative.Dark2       # one colour per layer in line charts
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5)
+
+
+def class_colors(task: str, n: int) -> list[str]:
+    return [ORANGE, BLUE] if task == "binary" else [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(n)]
+
+
+def layout(fig: go.Figure, height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
+    """Height, small margins, an optional left-aligned title, and `uirevision` so a live
+    redraw keeps the user's zoom. `top`: room above the plot (subplot titles need it)."""
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=top or (44 if title else 10), b=10),
+                      title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)) if title else None,
+                      uirevision="keep", **kw)
+    return fig

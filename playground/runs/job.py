@@ -1,0 +1,106 @@
+"""What every background job shares: its thread, stop, join, a slot of the scheduler,
+the idle timeout, and turning any exception into a message a page can show.
+
+The thread never touches the UI. Commands and the state a snapshot reads are guarded
+by one Condition (`self._cond`); subclasses publish under it and snapshot under it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+
+import torch
+
+from ..errors import ConfigError
+from ..status import Status
+from .scheduler import SCHEDULER, Scheduler
+
+
+class BackgroundJob:
+    kind = "job"   # thread name prefix
+
+    def __init__(self, name: str, *, scheduler: Scheduler = SCHEDULER, idle_timeout: float | None = None):
+        self.scheduler = scheduler
+        self.idle_timeout = idle_timeout  # stop if nobody asked for a snapshot this long
+        self._cond = threading.Condition()
+        self.stop_requested = False       # read by the scheduler while this job waits in line
+        self._status = Status.QUEUED
+        self._error: str | None = None
+        self._holding = False
+        self._t_start: float | None = None
+        self._last_seen = time.monotonic()
+        self._thread = threading.Thread(target=self._main, daemon=True, name=f"{self.kind}-{name}")
+
+    # --- control (any thread) -------------------------------------------------------------------
+    def start(self) -> "BackgroundJob":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self.stop_requested = True
+            self._on_stop()
+            self._cond.notify_all()
+
+    def _on_stop(self) -> None:
+        """Called under the lock when stop() is requested (e.g. interrupt a trainer mid-epoch)."""
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def touch(self) -> None:
+        """Somebody is still looking (a page polled): keeps the idle timeout away."""
+        self._last_seen = time.monotonic()
+
+    def abandoned(self) -> bool:
+        return self.idle_timeout is not None and time.monotonic() - self._last_seen > self.idle_timeout
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the work began (0 while still waiting for its first slot)."""
+        return (time.perf_counter() - self._t_start) if self._t_start else 0.0
+
+    def _mark_started(self) -> None:
+        if self._t_start is None:
+            self._t_start = time.perf_counter()
+
+    # --- helpers for the thread -----------------------------------------------------------------------
+    def _set_status(self, status: Status) -> None:
+        with self._cond:
+            self._status = status
+
+    def _take_slot(self) -> bool:
+        """Wait in the scheduler's line; False when stopped while waiting."""
+        self._set_status(Status.QUEUED)
+        if not self.scheduler.acquire(self):
+            return False
+        self._holding = True
+        return True
+
+    def _give_slot(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.scheduler.release(self)
+
+    # --- the thread ----------------------------------------------------------------------------------
+    def _main(self) -> None:
+        torch.set_num_threads(1)   # intra-op threads are per OS thread; small nets gain nothing from more
+        try:
+            self._run()
+        except ConfigError as e:
+            with self._cond:
+                self._error, self._status = str(e), Status.ERROR
+        except Exception as e:   # a UI must see a message, not a dead thread
+            with self._cond:
+                self._error, self._status = f"{type(e).__name__}: {e}", Status.ERROR
+            traceback.print_exc()
+        finally:
+            self._give_slot()
+
+    def _run(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,256 @@
+"""A training run in a background thread, with pause / resume / step / stop and a cheap,
+consistent snapshot for a UI that polls it.
+
+Commands and the published state share one Condition: a command is never lost
+(no unlocked check-then-act), and a snapshot never mixes two epochs (the epoch, its
+history, its validation outputs and its weights are published together at the end of
+an epoch). Pages read `model_copy()`, weights taken at an epoch boundary, never the
+live model. A paused run gives its slot of the scheduler back.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import torch
+
+from ..config import RunConfig
+from ..data.loaders import load_for_config
+from ..data.prepare import Prepared, prepare
+from ..nn.callbacks import Callback
+from ..nn.model import copy_model
+from ..nn.train import Trainer
+from ..status import Status
+from .job import BackgroundJob
+from .scheduler import SCHEDULER, Scheduler
+
+ProbeFn = Callable[[Trainer], Any]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    status: Status
+    epoch: int                 # epochs completed; always == len(history)
+    epochs: int
+    history: tuple             # of per-epoch dicts (never mutated after append)
+    best_epoch: int = 0
+    stopped_epoch: int = 0
+    samples_per_sec: float = 0.0
+    eta_seconds: float | None = None
+    queue_position: int = 0
+    epoch_fraction: float = 0.0  # progress inside the running epoch
+    error: str | None = None
+    probes: dict = field(default_factory=dict)   # name -> (epoch, value)
+    val_output: Any = None     # probabilities / predictions on the val set, at `epoch`
+    elapsed: float = 0.0
+    grad_norms: tuple = ()     # per epoch: {'epoch', layer: norm}
+
+    @property
+    def finished(self) -> bool:
+        return Status(self.status).finished
+
+    @property
+    def active(self) -> bool:
+        return not self.finished
+
+
+class _Publish(Callback):
+    def __init__(self, job: "TrainingJob"):
+        self.job = job
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        self.job._on_epoch(trainer, logs)
+
+
+class TrainingJob(BackgroundJob):
+    kind = "train"
+
+    def __init__(self, cfg: RunConfig, prepared: Prepared | None = None, *, dataset=None,
+                 scheduler: Scheduler = SCHEDULER, probes: dict[str, ProbeFn] | None = None,
+                 probe_interval: float = 0.25, idle_timeout: float | None = None, model=None):
+        super().__init__(cfg.dataset, scheduler=scheduler, idle_timeout=idle_timeout)
+        self.cfg = cfg
+        self.prepared = prepared
+        self._dataset = dataset
+        self.probes: dict[str, ProbeFn] = dict(probes or {})
+        self.probe_interval = probe_interval
+        self.trainer: Trainer | None = None   # the worker's; pages use snapshot() and model_copy()
+        self._model = model
+        self._steps_left: int | None = None   # None: run freely; n: n more epochs may start, then pause
+        # published at epoch boundaries, under self._cond
+        self._epoch = 0
+        self._history: tuple = ()
+        self._best_epoch = 0
+        self._stopped_epoch = 0
+        self._val_output = None
+        self._state: dict | None = None
+        self._grad_norms: tuple = ()
+        self._probe_values: dict = {}
+        self._train_seconds = 0.0
+        self._samples = 0
+        self._last_probe = 0.0
+
+    # --- control (any thread) -----------------------------------------------------------------
+    def start(self, paused: bool = False) -> "TrainingJob":
+        if paused:
+            with self._cond:
+                self._steps_left = 0
+        return super().start()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._steps_left = 0
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._steps_left = None
+            self._cond.notify_all()
+
+    def step(self, epochs: int = 1) -> None:
+        """Run `epochs` more epochs (counted from the next one to start), then pause."""
+        with self._cond:
+            self._steps_left = epochs
+            self._cond.notify_all()
+
+    def _on_stop(self) -> None:
+        if self.trainer:
+            self.trainer.request_stop()
+
+    def set_probe(self, name: str, fn: ProbeFn | None) -> None:
+        with self._cond:
+            if fn is None:
+                self.probes.pop(name, None)
+            else:
+                self.probes[name] = fn
+
+    def model_copy(self) -> torch.nn.Module | None:
+        """A fresh eval-mode net with the weights of the last finished epoch (or the initial
+        weights before the first); None before the model exists."""
+        with self._cond:
+            state = self._state
+        if state is None:
+            return None
+        p = self.prepared
+        return copy_model(None, self.cfg, p.n_features, p.n_outputs, p.image_shape, state=state)
+
+    # --- the thread -------------------------------------------------------------------------------
+    def _run(self) -> None:
+        if not self._take_slot():
+            self._set_status(Status.STOPPED)
+            return
+        self._set_status(Status.LOADING)
+        if self.prepared is None:
+            self.prepared = prepare(self._dataset or load_for_config(self.cfg), self.cfg)
+        trainer = Trainer(self.cfg, self.prepared, [_Publish(self)], model=self._model)
+        with self._cond:
+            self.trainer = trainer
+            if self.stop_requested:
+                trainer.request_stop()
+        self._mark_started()
+        self._set_status(Status.RUNNING)
+        trainer.begin()
+        self._publish_state(trainer)
+        self._run_probes(force=True)
+        while not trainer.finished:
+            if not self._may_start_epoch(trainer):
+                break
+            t0 = time.perf_counter()
+            logs = trainer.step_epoch()
+            self._train_seconds += time.perf_counter() - t0
+            if logs is None:
+                break
+        self._run_probes(force=True)
+        self._set_status(trainer.status)
+
+    def _may_start_epoch(self, trainer: Trainer) -> bool:
+        """Consume one step, or pause (slot given back) until a command comes.
+        False when the run must end."""
+        paused = False
+        while True:
+            with self._cond:
+                if self.stop_requested:
+                    trainer.end(Status.STOPPED)
+                    return False
+                if self._steps_left != 0:
+                    if self._steps_left is not None:
+                        self._steps_left -= 1
+                    break
+                if paused:
+                    self._cond.wait(0.5)
+                    if self.abandoned():
+                        self.stop_requested = True
+                    continue
+            paused = True       # outside the lock: probes and the scheduler take their own
+            self._set_status(Status.PAUSED)
+            self._run_probes(force=True)
+            self._give_slot()
+        if self.abandoned():
+            self.stop()         # the epoch about to start ends the run as stopped
+        if paused and not self._take_slot():
+            trainer.end(Status.STOPPED)
+            return False
+        self._set_status(Status.RUNNING)
+        return True
+
+    def _publish_state(self, trainer: Trainer) -> None:
+        state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+        with self._cond:
+            self._state = state
+
+    def _on_epoch(self, trainer: Trainer, logs: dict) -> None:
+        """In the worker at the end of an epoch (after early stopping's verdict and restore)."""
+        self._samples += len(trainer.data.train.X)
+        state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+        with self._cond:
+            self._epoch = trainer.epoch
+            self._history = self._history + (dict(logs),)   # new tuple: readers never see a half-written list
+            self._best_epoch, self._stopped_epoch = trainer.best_epoch, trainer.stopped_epoch
+            self._val_output = trainer.last_val_output
+            self._grad_norms = tuple(trainer.grad_norms)
+            self._state = state
+        self._run_probes()
+
+    def _run_probes(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        trainer = self.trainer
+        with self._cond:
+            probes = dict(self.probes)
+        if not probes or trainer is None or (not force and now - self._last_probe < self.probe_interval):
+            return
+        self._last_probe = now
+        values = dict(self._probe_values)
+        model = trainer.model
+        was = model.training
+        model.eval()
+        try:
+            with torch.no_grad():
+                for name, fn in probes.items():
+                    try:
+                        values[name] = (trainer.epoch, fn(trainer))
+                    except Exception as e:  # a broken view must not kill the run
+                        values[name] = (trainer.epoch, e)
+        finally:
+            model.train(was)
+        with self._cond:
+            self._probe_values = values
+
+    # --- the snapshot (any thread, cheap) ------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        self.touch()
+        position = self.scheduler.position(self)
+        with self._cond:
+            tr, status, epoch, epochs = self.trainer, self._status, self._epoch, self.cfg.epochs
+            sps = self._samples / self._train_seconds if self._train_seconds > 0 else 0.0
+            eta, frac = None, 0.0
+            if tr and sps > 0 and not status.finished:
+                n = len(tr.data.train.X)
+                frac = min(tr.samples_seen / n, 1.0) if status == Status.RUNNING else 0.0
+                eta = max(epochs - epoch - frac, 0) * n / sps
+            return Snapshot(
+                status=status, epoch=epoch, epochs=epochs, history=self._history,
+                best_epoch=self._best_epoch, stopped_epoch=self._stopped_epoch,
+                samples_per_sec=sps, eta_seconds=eta, queue_position=position,
+                epoch_fraction=frac, error=self._error, probes=self._probe_values,
+                val_output=self._val_output, elapsed=self.elapsed, grad_norms=self._grad_norms)
