@@ -51,9 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_datasets() -> int:
-    from .data.loaders import (
-        describe,  # loading is heavy: only for the commands that need it
-    )
+    from .data.loaders import describe  # loading is heavy: only for the commands that need it
     rows = [describe(info) for info in DATASETS.values()]
     print(f"{'name':<15}{'task':<12}{'rows':>7}{'features':>10}  source")
     for r in rows:
@@ -62,13 +60,13 @@ def cmd_datasets() -> int:
 
 
 def run_train(args) -> dict:
+    values = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
+    cfg = make_config(**values)   # a bad option is refused before torch and sklearn load (seconds)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
     from .nn.checkpoint import save_model
     from .nn.train import train
 
-    values = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
-    cfg = make_config(**values)
     t0 = time.perf_counter()
     trainer = train(cfg, callbacks=[] if args.json else [ProgressLog()])
     seconds = time.perf_counter() - t0

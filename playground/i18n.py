@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import string
 from pathlib import Path
 
 LANGS = ("ko", "en")
@@ -53,7 +54,6 @@ class Translator:
 
 def problems() -> list[str]:
     """Keys lacking a language or with differing {placeholders} between languages."""
-    import string
     out = []
     for key, entry in table().items():
         for lang in LANGS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,10 +19,6 @@ from . import toy
 from .dataset import Dataset, classification_dataset
 from .registry import DATASETS, DatasetInfo, is_csv_path
 from .table import read_csv
-
-if TYPE_CHECKING:   # annotations only: config validates names against the registry, not here
-    from ..config import RunConfig
-
 
 # --- loaders -----------------------------------------------------------------------
 
@@ -158,7 +153,8 @@ def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int 
     return _load_cached(name, n_samples, noise, seed)
 
 
-def load_for_config(cfg: RunConfig) -> Dataset:
+def load_for_config(cfg) -> Dataset:
+    """The Dataset a RunConfig names (data sits below config, so it is not imported here)."""
     if is_csv_path(cfg.dataset):
         return read_csv(cfg.dataset, cfg.target or None, cfg.task)
     return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)

@@ -4,7 +4,6 @@ pipeline so a saved model can score raw rows later."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,18 +12,10 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import (
-    MinMaxScaler,
-    OneHotEncoder,
-    RobustScaler,
-    StandardScaler,
-)
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
 
 from ..errors import DataError
 from .dataset import Dataset
-
-if TYPE_CHECKING:
-    from ..config import RunConfig
 
 
 @dataclass
@@ -119,8 +110,8 @@ def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, sc
     return out
 
 
-def prepare(ds: Dataset, cfg: RunConfig) -> Prepared:
-    """Split with the config's seed, fit preprocessing on the training rows only."""
+def prepare(ds: Dataset, cfg) -> Prepared:
+    """Split with a RunConfig's seed and shares, fit its scaler on the training rows only."""
     tr, va, te, strat = split_indices(ds, cfg.test_split, cfg.val_split, cfg.seed)
     return prepare_rows(ds, cfg.scaler, (tr, va, te), strat)
 

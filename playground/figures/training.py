@@ -9,17 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import (
-    BLUE,
-    DIVERGING,
-    GREEN,
-    LEGEND_BELOW,
-    ORANGE,
-    RED,
-    TRAIN_COLOR,
-    VAL_COLOR,
-    layout,
-)
+from .style import BLUE, DIVERGING, GREEN, LEGEND_BELOW, ORANGE, RED, TRAIN_COLOR, VAL_COLOR, layout
 
 
 def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None):

@@ -9,14 +9,7 @@ import numpy as np
 from .boundary import is_plane_dataset, neuron_surfaces
 from .capture import Sample, class_examples, probe_layers, sample_rows
 from .graph import network_graph
-from .layers import (
-    MAX_WEIGHT_INPUTS,
-    cnn_view,
-    input_weights,
-    layer_views,
-    linear_of,
-    weight_images,
-)
+from .layers import MAX_WEIGHT_INPUTS, cnn_view, input_weights, layer_views, linear_of, weight_images
 
 LIVE_SECONDS = 2.0       # the page redraws a live run this often (a redraw holds the GIL ~0.1 s: measured)
 

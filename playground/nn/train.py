@@ -16,13 +16,7 @@ from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..status import Status
 from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
-from .model import (
-    build_model,
-    loss_function,
-    make_optimizer,
-    predict_output,
-    user_output,
-)
+from .model import build_model, loss_function, make_optimizer, predict_output, user_output
 
 
 def metric_name(task: str) -> str:

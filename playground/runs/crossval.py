@@ -8,12 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import (
-    KFold,
-    LeaveOneOut,
-    StratifiedKFold,
-    train_test_split,
-)
+from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold, train_test_split
 
 from ..analysis import metrics
 from ..config import RunConfig

@@ -3,13 +3,9 @@ driven by Playwright. Screenshots go to test-artifacts/ (kept by CI as artifacts
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM, ROOT, free_port, screenshot, wait_for_app  # noqa: F401  (re-exported)
+from browser import CHROMIUM, Server
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,36 +23,6 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "e2e" in str(item.fspath):
                 item.add_marker(pytest.mark.skip(reason=missing))
-
-
-class Server:
-    """`streamlit run app.py` on a free port; `env` adds environment variables."""
-
-    def __init__(self, **env):
-        self.port = free_port()
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log = open(ARTIFACTS / f"streamlit-{self.port}.log", "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PLAYGROUND_MAX_JOBS": "2", **env})
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                return
-            except Exception:
-                time.sleep(0.3)
-        self.close()
-        raise RuntimeError("streamlit did not start")
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        self.log.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,8 @@
 """Classroom behaviour on one server: with one training slot, a second student's run
 waits in a visible queue; when the first student closes the tab, that run is
 stopped and the second one starts."""
-import re
-
 import pytest
-from browser import screenshot, wait_for_app
-from conftest import Server
+from browser import Server, screenshot, wait_for_app
 
 
 @pytest.fixture

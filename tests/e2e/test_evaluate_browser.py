@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import screenshot, wait_for_app
+from browser import screenshot, wait_for_app
 
 from playground.i18n import Translator
 

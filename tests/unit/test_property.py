@@ -10,15 +10,7 @@ import math
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from playground.config import (
-    ACTIVATIONS,
-    MODELS,
-    OPTIMIZERS,
-    SCALERS,
-    TASKS,
-    format_value,
-    make_config,
-)
+from playground.config import ACTIVATIONS, MODELS, OPTIMIZERS, SCALERS, TASKS, format_value, make_config
 from playground.data.loaders import load_for_config
 from playground.data.prepare import prepare
 from playground.errors import ConfigError
