@@ -8,7 +8,8 @@ import streamlit as st
 
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state="expanded")
 
-from ui import controls, state, status  # noqa: E402  (after set_page_config)
+from ui import pacing, sidebar, status  # noqa: E402  (after set_page_config)
+from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
 # (file, i18n title key, icon, url path); a page appears once its file exists
@@ -20,11 +21,11 @@ PAGES = [
     ("views/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
 ]
 
-controls.init_session()
-T = state.T()
+sidebar.init_session()
+pacing.tick()
 st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language
 nav = st.navigation([st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
                      for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()])
-controls.sidebar()
-status.sidebar_status()
+sidebar.sidebar()
+status.sidebar_status(nav.url_path or PAGES[0][3])   # the default page has no path
 nav.run()

@@ -28,7 +28,7 @@ HEADLESS = """
 import time, sys
 from playground.config import make_config
 from playground.jobs import TrainingJob
-cfg = make_config(dataset="mnist", hidden="128,64", lr=0.001, batch_size=32, epochs={epochs})
+cfg = make_config(dataset="mnist", model="mlp", hidden="128,64", activation="relu", lr=0.001, batch_size=32, epochs={epochs}, patience=0)
 j = TrainingJob(cfg).start(); j.join()
 print(j.snapshot().samples_per_sec)
 """

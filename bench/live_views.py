@@ -124,7 +124,7 @@ def main(argv=None) -> None:
     ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
-    cfg = make_config(dataset=a.dataset, hidden=a.hidden, model=a.model, epochs=a.epochs)
+    cfg = make_config(dataset=a.dataset, hidden=a.hidden, model=a.model, epochs=a.epochs, patience=0)
     prep = prepare(load_for_config(cfg), cfg)
     print(f"{a.dataset} {a.model} hidden={a.hidden}: {len(prep.train.X)} training rows x {a.epochs} epochs, "
           f"{a.rounds} interleaved rounds, page redraw every {live.LIVE_SECONDS} s", flush=True)

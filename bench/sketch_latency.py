@@ -80,7 +80,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
-    cfg = make_config(dataset="mnist", hidden=[128, 64])
+    cfg = make_config(dataset="mnist", model="mlp", hidden=[128, 64])
     prep = prepare(load_dataset("mnist"), cfg)
     rng = np.random.default_rng(0)
     images = prep.test.X[:args.n].numpy().reshape(-1, 28, 28)
@@ -93,7 +93,7 @@ def main() -> None:
     models = {
         "default MLP 784-128-64-10": default,
         "CNN 28x28 + 64": untrained(dict(dataset="mnist", model="cnn", hidden=[64]), (28, 28)),
-        "MLP 64-32-10 (8x8 digits)": untrained(dict(dataset="digits", hidden=[32]), (8, 8)),
+        "MLP 64-32-10 (8x8 digits)": untrained(dict(dataset="digits", model="mlp", hidden=[32]), (8, 8)),
     }
     for dm in models.values():      # warm-up: first calls allocate
         for url in urls[:10]:

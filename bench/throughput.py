@@ -74,8 +74,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     torch.set_num_threads(1)
-    cfg = make_config(dataset="mnist", hidden="128,64", activation="relu", optimizer="adam", lr=0.001,
-                      batch_size=32, epochs=2000, seed=0)
+    cfg = make_config(dataset="mnist", model="mlp", hidden="128,64", activation="relu", optimizer="adam", lr=0.001,
+                      batch_size=32, epochs=2000, patience=0, seed=0)
     prepared = prepare(load_dataset("mnist"), cfg)
     n = len(prepared.train.X)
     trainer = Trainer(cfg, prepared)

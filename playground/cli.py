@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from .config import FIELDS, format_value, make_config
+from .config import FIELDS, default_text, format_number, make_config
 from .data.registry import DATASETS
 from .errors import ConfigError
 from .i18n import t
@@ -38,11 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, f in FIELDS.items():
         m = f.metadata
         flag = "--" + name.replace("_", "-")
-        help_ = m["help"] + f" (default: {format_value(name, f.default)!s})"
+        help_ = m["help"] + f" (default: {default_text(name)})"
         if m["choices"]:
             help_ += " {" + ",".join(m["choices"]) + "}"
         elif m["lo"] is not None:
-            help_ += f" [{m['lo']:g}..{m['hi']:g}]"
+            help_ += f" [{format_number(m['lo'])}..{format_number(m['hi'])}]"
         # strings here; make_config parses and validates with the config's own rules
         tr.add_argument(flag, dest=name, default=None, metavar=name.upper(), help=help_)
     tr.add_argument("--save", metavar="PATH", help="write the trained model (state dict + config)")
@@ -59,9 +61,25 @@ def cmd_datasets() -> int:
     return 0
 
 
+def check_save_path(path: str | None) -> None:
+    """Refuse a path the model could not be written to before training, not after."""
+    if path is None:
+        return
+    if not path.strip():
+        raise ConfigError("err.save_empty", "save")
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    why = ("is a folder" if target.is_dir() else "no such folder" if not folder.is_dir()
+           else "not writable" if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK))
+           else None)
+    if why:
+        raise ConfigError("err.save_path", "save", path=path, why=why)
+
+
 def run_train(args) -> dict:
     values = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
     cfg = make_config(**values)   # a bad option is refused before torch and sklearn load (seconds)
+    check_save_path(args.save)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
     from .nn.checkpoint import save_model
@@ -71,19 +89,28 @@ def run_train(args) -> dict:
     trainer = train(cfg, callbacks=[] if args.json else [ProgressLog()])
     seconds = time.perf_counter() - t0
     prep = trainer.data
-    output = trainer.predict("test")
-    test = {}   # a diverged run predicts NaN: no metric is defined (and sklearn would raise)
-    if np.isfinite(output).all():
-        test = metrics.evaluate(prep.task, prep.test.y.numpy(), output, prep.class_names)
-        test.pop("report", None)
-        if prep.task == "multiclass":
-            test.pop("roc_auc", None)   # the issue asks for AUC on binary tasks only
     if args.save:
         save_model(args.save, trainer.model, cfg, prep)
-    return {"config": cfg.to_dict(),
+    return {"config": cfg.to_dict(), "loss": trainer.loss_name,
             "sizes": {"train": len(prep.train.y), "val": len(prep.val.y), "test": len(prep.test.y)},
-            "history": trainer.history.epochs, "test": test, "best_epoch": trainer.best_epoch,
+            "history": trainer.history.epochs,
+            "val": {"loss": trainer.evaluate("val")["loss"], **split_metrics(trainer, "val", metrics)},
+            "test": split_metrics(trainer, "test", metrics),
+            "best_epoch": trainer.best_epoch, "weights_epoch": trainer.weights_epoch,
             "status": trainer.status, "seconds": round(seconds, 3)}
+
+
+def split_metrics(trainer, split: str, metrics) -> dict:
+    """The returned model's metrics on a split; {} after a diverged run (NaN outputs have none)."""
+    prep = trainer.data
+    output = trainer.predict(split)
+    if not np.isfinite(output).all():
+        return {}
+    out = metrics.evaluate(prep.task, prep.split(split).y.numpy(), output, prep.class_names)
+    out.pop("report", None)
+    if prep.task == "multiclass":
+        out.pop("roc_auc", None)   # AUC is reported for binary tasks only
+    return out
 
 
 def main(argv=None) -> int:
@@ -124,8 +151,13 @@ def _jsonable(v):
 
 
 def _print_summary(result: dict) -> None:
-    test = {k: v for k, v in result["test"].items() if k != "confusion_matrix"}
-    print("test: " + "  ".join(f"{k}={v:.4f}" for k, v in test.items() if isinstance(v, float)))
+    weights = f"weights of epoch {result['weights_epoch']}"
+    if result["weights_epoch"] != len(result["history"]):
+        weights += " (the best validation loss, restored)"
+    print(f"loss: {t('loss.' + result['loss'])}; {result['status']}; {weights}")
+    for split in ("val", "test"):
+        scores = {k: v for k, v in result[split].items() if isinstance(v, float)}
+        print(f"{split}: " + "  ".join(f"{k}={v:.4f}" for k, v in scores.items()))
     if "confusion_matrix" in result["test"]:
         print("confusion matrix (rows: true, columns: predicted):")
         for row in result["test"]["confusion_matrix"]:

@@ -1,38 +1,45 @@
-"""A small run status in the sidebar, on every page. Its polling is also the
-session's heartbeat: a run whose tab stops asking is stopped (jobs.idle_timeout)."""
+"""A small run status in the sidebar, and the status line the pages share. The sidebar's
+polling is the session's heartbeat on pages that do not follow the run themselves (a run
+whose tab stops asking is stopped: the job's idle timeout)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from playground.status import Status
 
-from . import state
+from . import pacing, runs
+from .lang import T
 
 
-def status_line(snap, T) -> str:
+def status_line(snap) -> str:
     if snap.status == Status.QUEUED:
         return T("status.queued", pos=snap.queue_position) if snap.queue_position else T("status.waiting")
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
 
 
-def duration(seconds, T) -> str:
+def duration(seconds) -> str:
     """Time left as the reader counts it: seconds below 90, then minutes."""
     if seconds is None:
         return "–"
     return T("unit.seconds", n=f"{seconds:.0f}") if seconds < 90 else T("unit.minutes", n=f"{seconds / 60:.1f}")
 
 
-def sidebar_status() -> None:
-    j = state.job()
-    if j is None:
-        return
-    active = j.snapshot().active
+# pages that show the run's status and poll it themselves: one polling loop per page
+PAGES_FOLLOWING_THE_RUN = ("train", "inside", "evaluate")
 
-    @st.fragment(run_every=1.0 if active else None)
+
+def sidebar_status(page: str) -> None:
+    job = runs.training_job()
+    if job is None or page in PAGES_FOLLOWING_THE_RUN:
+        return
+    first = job.snapshot()
+    active = first.active
+
+    @st.fragment(run_every=pacing.poll_seconds(first, live=pacing.QUEUED))
     def _mini():
-        snap = j.snapshot()
-        T = state.T()
-        st.caption(":material/model_training: " + status_line(snap, T))
+        pacing.tick()
+        snap = job.snapshot()
+        st.caption(":material/model_training: " + status_line(snap))
         if snap.active is not active:   # started/finished since the last full run: redraw everything
             st.rerun()
 

@@ -13,7 +13,9 @@ from playground.figures import sketch as sketch_figs
 from playground.nn import model
 from playground.sketch import digit_model, preprocess, teach
 from playground.status import Status
-from ui import state
+from ui import pacing, runs, widgets
+from ui.lang import T, lang
+from ui.session import Key, canvas_key
 
 try:
     from streamlit_drawable_canvas import st_canvas
@@ -21,13 +23,9 @@ try:
 except Exception as e:  # not installed, or a Streamlit it does not support: a message, not a traceback
     st_canvas, CANVAS_ERROR = None, f"{type(e).__name__}: {str(e)[:160]}"
 
-T = state.T()
 ss = st.session_state
 CANVAS_PX = 280          # 10 canvas pixels per MNIST pixel
 SOURCES = ("run", "upload", "default")   # preference order when the chosen one disappears
-
-st.title(T("sketch.title"))
-st.caption(T("sketch.subtitle"))
 
 
 # --- the models ----------------------------------------------------------------------------------
@@ -40,34 +38,34 @@ def _own_copy(dm: digit_model.DigitModel) -> digit_model.DigitModel:
 
 def _run_model():
     """(DigitModel or None, job): this session's run; its weights are copied once per epoch."""
-    j = state.job()
+    j = runs.training_job()
     if j is None:
         return None, j
     snap = j.snapshot()
     if snap.status in (Status.QUEUED, Status.LOADING):
         return None, j
     key = (id(j), snap.epoch, snap.status)
-    cached = ss.get("_sketch_run")
+    cached = ss.get(Key.SKETCH_RUN)
     if cached is None or cached[0] != key:
         cached = (key, digit_model.from_job(j))
-        ss["_sketch_run"] = cached
+        ss[Key.SKETCH_RUN] = cached
     return cached[1], j
 
 
 def _source_id(source: str) -> str:
     """Fine-tuned versions belong to one run / one file."""
-    return {"run": f"run:{ss.get('job_serial', 0)}", "upload": f"upload:{ss.get('_sketch_upload_id')}"}.get(source, source)
+    return {"run": f"run:{runs.serial()}", "upload": f"upload:{ss.get(Key.SKETCH_UPLOAD_ID)}"}.get(source, source)
 
 
 def _original(source: str):
-    return {"run": lambda: _run_model()[0], "upload": lambda: ss.get("sketch_upload"),
-            "default": lambda: ss.get("sketch_default")}[source]()
+    return {"run": lambda: _run_model()[0], "upload": lambda: ss.get(Key.SKETCH_UPLOAD),
+            "default": lambda: ss.get(Key.SKETCH_DEFAULT)}[source]()
 
 
 def _models() -> tuple[dict, object]:
     run, job = _run_model()
-    found = {"run": run, "upload": ss.get("sketch_upload"), "default": ss.get("sketch_default")}
-    tuned = ss.setdefault("sketch_tuned", {})
+    found = {"run": run, "upload": ss.get(Key.SKETCH_UPLOAD), "default": ss.get(Key.SKETCH_DEFAULT)}
+    tuned = ss.setdefault(Key.SKETCH_TUNED, {})
     found = {s: tuned.get(_source_id(s), dm) for s, dm in found.items() if dm is not None}
     return found, job
 
@@ -92,7 +90,7 @@ def _describe(dm) -> str:
 
 def _train_default_button(primary: bool) -> None:
     if st.button(T("sketch.train_default"), type="primary" if primary else "secondary", icon=":material/bolt:",
-                 key="sketch_train_default", help=T("sketch.train_default_help")):
+                 key=Key.SKETCH_TRAIN_DEFAULT, help=T("sketch.train_default_help")):
         epochs = digit_model.DEFAULT_CONFIG.epochs
         bar = st.progress(0.0, text=T("sketch.training"))
 
@@ -102,22 +100,23 @@ def _train_default_button(primary: bool) -> None:
             elif logs:
                 bar.progress(frac, text=T("sketch.training_epoch", epoch=logs["epoch"], epochs=epochs,
                                           acc=f"{logs['val_accuracy']:.1%}"))
-        ss["sketch_default"] = _own_copy(digit_model.shared_default(progress))
-        ss["sketch_source"] = "default"
+        ss[Key.SKETCH_DEFAULT] = _own_copy(digit_model.shared_default(progress))
+        ss[Key.SKETCH_PENDING_SOURCE] = "default"
         st.rerun()
 
 
 def _upload_section() -> None:
     with st.expander(T("sketch.upload_title"), icon=":material/upload_file:"):
-        file = st.file_uploader(T("sketch.upload_label"), type=["pt"], key="sketch_file", help=T("sketch.upload_help"))
-        if file is None or ss.get("_sketch_upload_id") == file.file_id:
+        file = st.file_uploader(T("sketch.upload_label"), type=["pt"], key=Key.SKETCH_FILE,
+                                help=T("sketch.upload_help"))
+        if file is None or ss.get(Key.SKETCH_UPLOAD_ID) == file.file_id:
             return
         try:
             dm = digit_model.from_file(io.BytesIO(file.getvalue()), file.name)
         except ConfigError as e:
-            st.error(e.text(state.lang()))
+            st.error(e.text(lang()))
             return
-        ss["sketch_upload"], ss["_sketch_upload_id"], ss["sketch_source"] = dm, file.file_id, "upload"
+        ss[Key.SKETCH_UPLOAD], ss[Key.SKETCH_UPLOAD_ID], ss[Key.SKETCH_PENDING_SOURCE] = dm, file.file_id, "upload"
         st.rerun()
 
 
@@ -131,60 +130,29 @@ def _run_note(job, hint: bool = True) -> None:
     elif job.snapshot().active:        # a digit run still loading its data: offer it once it trains
         st.caption(T("sketch.run_starting"))
 
-        @st.fragment(run_every=1.0)
+        @st.fragment(run_every=pacing.QUEUED)
         def _wait_for_run():
             if _run_model()[0] is not None:
                 st.rerun()
         _wait_for_run()
 
 
-models, job = _models()
-with st.container(border=True):
-    if not models:
-        st.info(T("sketch.no_model"), icon=":material/info:")
-        _run_note(job, hint=False)
-        _train_default_button(primary=True)
-        _upload_section()
-        st.stop()
-    options = [s for s in SOURCES if s in models]
-    if ss.get("sketch_source") not in options:
-        ss["sketch_source"] = options[0]
-    source = st.segmented_control(T("sketch.model"), options, key="sketch_source", required=True,
-                                  format_func=lambda s: _label(s, models[s]))
-    dm = models[source]
-    st.caption(_describe(dm))
-    if source == "run" and job is not None and job.snapshot().active:
-        st.caption(T("sketch.run_live"))
-    elif "run" not in models:
-        _run_note(job)
-    if "default" not in models:
-        _train_default_button(primary=False)
-    _upload_section()
-
-source_id = _source_id(source)
-live = source == "run" and job is not None and job.snapshot().active
-
-if CANVAS_ERROR:
-    st.error(T("sketch.no_canvas", why=CANVAS_ERROR))
-    st.stop()
-
-
 # --- draw and read ------------------------------------------------------------------------------------
 
 def _clear_canvas() -> None:
-    ss["sketch_canvas_n"] = ss.get("sketch_canvas_n", 0) + 1
+    ss[Key.SKETCH_CANVAS_N] = ss.get(Key.SKETCH_CANVAS_N, 0) + 1
 
 
 def _add_sketch(rgba, label) -> None:
     views = {s: preprocess.preprocess(rgba, s) for s in preprocess.SHAPES}
     if label is None or any(v is None for v in views.values()):
         return
-    ss.setdefault("sketch_collection", teach.Collection()).add(label, views)
-    ss["sketch_label"] = None
+    ss.setdefault(Key.SKETCH_COLLECTION, teach.Collection()).add(label, views)
+    ss[Key.SKETCH_LABEL] = None
     _clear_canvas()
 
 
-def _draw_and_read() -> None:
+def _draw_and_read(source: str) -> None:
     dm = _models()[0].get(source)
     if dm is None:       # the run went away (a new run is loading): redraw the whole page
         st.rerun()
@@ -193,11 +161,11 @@ def _draw_and_read() -> None:
     left, right = st.columns([1, 1.3], gap="large")
     with left:
         st.markdown(f"**{T('sketch.draw_here')}**")
-        width = st.slider(T("sketch.brush"), 6, 40, 20, key="sketch_brush", help=T("sketch.brush_help"))
+        width = st.slider(T("sketch.brush"), 6, 40, 20, key=Key.SKETCH_BRUSH, help=T("sketch.brush_help"))
         result = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
                            width=CANVAS_PX, height=CANVAS_PX, drawing_mode="freedraw", update_streamlit=True,
-                           return_image_data=True, key=f"sketch_canvas_{ss.get('sketch_canvas_n', 0)}")
-        st.button(T("sketch.clear"), icon=":material/ink_eraser:", on_click=_clear_canvas, key="sketch_clear")
+                           return_image_data=True, key=canvas_key(ss.get(Key.SKETCH_CANVAS_N, 0)))
+        st.button(T("sketch.clear"), icon=":material/ink_eraser:", on_click=_clear_canvas, key=Key.SKETCH_CLEAR)
         st.caption(T("sketch.toolbar_hint"))
     rgba = result.image_data
     image = preprocess.preprocess(rgba, dm.image_shape)      # (h, w) in model units, None when empty
@@ -218,7 +186,7 @@ def _draw_and_read() -> None:
                             key="sketch_probs", config={"displayModeBar": False})
     if reading is not None:
         _inside(dm, image, reading)
-    _teach(dm, rgba, image, reading)
+    _teach(dm, source, rgba, image, reading)
 
 
 def _inside(dm, image, reading) -> None:
@@ -243,16 +211,17 @@ def _inside(dm, image, reading) -> None:
             st.caption(T("sketch.hidden_caption"))
 
 
-def _teach(dm, rgba, image, reading) -> None:
-    coll: teach.Collection = ss.setdefault("sketch_collection", teach.Collection())
+def _teach(dm, source: str, rgba, image, reading) -> None:
+    source_id = _source_id(source)
+    coll: teach.Collection = ss.setdefault(Key.SKETCH_COLLECTION, teach.Collection())
     st.subheader(T("sketch.teach_title"))
     st.caption(T("sketch.teach_help"))
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     with c1:
-        label = st.segmented_control(T("sketch.label"), list(range(len(dm.class_names))), key="sketch_label",
+        label = st.segmented_control(T("sketch.label"), list(range(len(dm.class_names))), key=Key.SKETCH_LABEL,
                                      format_func=lambda i: dm.class_names[i])
     with c2:
-        st.button(T("sketch.add"), icon=":material/add:", key="sketch_add", disabled=image is None or label is None,
+        st.button(T("sketch.add"), icon=":material/add:", key=Key.SKETCH_ADD, disabled=image is None or label is None,
                   on_click=_add_sketch, args=(rgba, label), width="stretch")
     if image is not None and label is None:
         st.caption(T("sketch.pick_label"))
@@ -268,32 +237,72 @@ def _teach(dm, rgba, image, reading) -> None:
     st.image([np.kron(coll.images[shape][i], np.ones((up, up))) for i in recent], clamp=True,
              caption=[dm.class_names[coll.labels[i]] for i in recent])
     b1, b2, b3, b4 = st.columns(4)
-    if b1.button(T("sketch.finetune"), type="primary", icon=":material/school:", key="sketch_finetune",
+    if b1.button(T("sketch.finetune"), type="primary", icon=":material/school:", key=Key.SKETCH_FINETUNE,
                  help=T("sketch.finetune_help"), width="stretch"):
         bar = st.progress(0.0, text=T("sketch.finetuning"))
         # always from the untouched model, on the whole collection: clicking twice does not compound
         original = _original(source) or dm
         res = teach.fine_tune(original, coll, progress=lambda f, _logs, in_line: bar.progress(
             f, text=T("status.queued_long", pos=in_line) if in_line else T("sketch.finetuning")))
-        ss["sketch_tuned"][source_id] = res.model
-        ss["sketch_tune_msg"] = T("sketch.tuned_result", n=len(coll),
+        ss[Key.SKETCH_TUNED][source_id] = res.model
+        ss[Key.SKETCH_TUNE_MSG] = T("sketch.tuned_result", n=len(coll),
                                   before=f"{res.sketches_before:.0%}", after=f"{res.sketches_after:.0%}",
                                   test_before=f"{res.test_before:.1%}", test_after=f"{res.test_after:.1%}")
         st.rerun()
-    b2.download_button(T("sketch.download"), coll.to_csv(shape, "digit"), file_name=f"my_digits_{shape[0]}x{shape[1]}.csv",
-                       mime="text/csv", icon=":material/download:", on_click="ignore", key="sketch_download",
+    b2.download_button(T("sketch.download"), coll.to_csv(shape, "digit"),
+                       file_name=f"my_digits_{shape[0]}x{shape[1]}.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore", key=Key.SKETCH_DOWNLOAD,
                        help=T("sketch.download_help"), width="stretch")
-    b3.button(T("sketch.remove_last"), icon=":material/undo:", key="sketch_remove_last", width="stretch",
+    b3.button(T("sketch.remove_last"), icon=":material/undo:", key=Key.SKETCH_REMOVE_LAST, width="stretch",
               on_click=coll.remove_last)
-    b4.button(T("sketch.clear_collection"), icon=":material/delete_sweep:", key="sketch_clear_collection",
+    b4.button(T("sketch.clear_collection"), icon=":material/delete_sweep:", key=Key.SKETCH_CLEAR_COLLECTION,
               width="stretch", on_click=coll.clear)
-    if msg := ss.get("sketch_tune_msg"):
+    if msg := ss.get(Key.SKETCH_TUNE_MSG):
         st.success(msg, icon=":material/school:")
-    if source_id in ss.get("sketch_tuned", {}):
-        if st.button(T("sketch.untune"), icon=":material/restart_alt:", key="sketch_untune"):
-            ss["sketch_tuned"].pop(source_id, None)
-            ss.pop("sketch_tune_msg", None)
+    if source_id in ss.get(Key.SKETCH_TUNED, {}):
+        if st.button(T("sketch.untune"), icon=":material/restart_alt:", key=Key.SKETCH_UNTUNE):
+            ss[Key.SKETCH_TUNED].pop(source_id, None)
+            ss.pop(Key.SKETCH_TUNE_MSG, None)
             st.rerun()
 
 
-st.fragment(_draw_and_read, run_every=1.0 if live else None)()
+# --- the page -------------------------------------------------------------------------------------------
+
+def _choose_model(models: dict, job) -> str:
+    """Which model reads the drawing, with what it is and how to get the others."""
+    options = [s for s in SOURCES if s in models]
+    if pending := ss.pop(Key.SKETCH_PENDING_SOURCE, None):   # a model just made or read: read with it
+        ss[Key.SKETCH_SOURCE] = pending
+    source = widgets.translated_select(st.segmented_control, T("sketch.model"), options, Key.SKETCH_SOURCE,
+                                       lambda s: _label(s, models[s]), default=options[0], required=True)
+    st.caption(_describe(models[source]))
+    if source == "run" and job is not None and job.snapshot().active:
+        st.caption(T("sketch.run_live"))
+    elif "run" not in models:
+        _run_note(job)
+    if "default" not in models:
+        _train_default_button(primary=False)
+    _upload_section()
+    return source
+
+
+def render() -> None:
+    st.title(T("sketch.title"))
+    st.caption(T("sketch.subtitle"))
+    models, job = _models()
+    with st.container(border=True):
+        if not models:
+            st.info(T("sketch.no_model"), icon=":material/info:")
+            _run_note(job, hint=False)
+            _train_default_button(primary=True)
+            _upload_section()
+            return
+        source = _choose_model(models, job)
+    if CANVAS_ERROR:
+        st.error(T("sketch.no_canvas", why=CANVAS_ERROR))
+        return
+    live = source == "run" and job is not None and job.snapshot().active
+    st.fragment(_draw_and_read, run_every=1.0 if live else None)(source)
+
+
+render()

@@ -67,3 +67,24 @@ def comparison(task: str, network: dict, baseline: dict) -> list[dict]:
             better = "network" if net_wins else "baseline"
         rows.append({"metric": key, "baseline": b, "network": n, "better": better})
     return rows
+
+
+def reference_scores(prepared: Prepared, loss: str, seed: int = 0) -> dict:
+    """What the coach compares a run with, on the validation set: `chance`, the majority
+    class's share (classification), and `baseline_loss`, the classical model's loss in the
+    network's own loss (`loss`: bce, ce, mse, mae or huber)."""
+    y = np.asarray(prepared.val.y.numpy())
+    if len(y) == 0:
+        return {"chance": None, "baseline_loss": None}
+    _, est = fit_baseline(prepared, seed)
+    out = baseline_predictions(est, prepared, "val").output
+    if prepared.task == "regression":
+        y = y.astype(float)
+        r = np.abs(y - out)
+        delta = prepared.y_std                 # the network's Huber delta: one standard deviation
+        per_row = {"mse": r ** 2, "mae": r, "huber": np.where(r <= delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))}
+        return {"chance": None, "baseline_loss": float(per_row[loss].mean())}
+    y = y.astype(int)
+    proba = np.c_[1 - out, out] if prepared.task == "binary" else out
+    p_true = np.clip(proba[np.arange(len(y)), y], 1e-7, 1.0)
+    return {"chance": float(np.bincount(y).max() / len(y)), "baseline_loss": float(-np.log(p_true).mean())}

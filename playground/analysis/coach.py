@@ -1,14 +1,24 @@
 """Reads the learning curves and names the case in plain words (an i18n key + values).
 
-Rules follow what introductory courses teach for diagnosing learning curves:
-diverged -> lower the learning rate; val_loss rising while loss falls -> overfitting;
-jagged curves -> smaller learning rate / larger batch; still falling -> train longer.
+Rules follow what introductory courses teach for diagnosing learning curves, checked in
+this order: diverged; an exploding first epoch, chance-level accuracy or a wildly
+oscillating loss -> the learning rate; val_loss rising while loss falls -> overfitting;
+mildly jagged curves -> smaller learning rate / larger batch; still falling -> train
+longer; flat above what a linear model reaches -> underfitting.
 """
 from __future__ import annotations
 
 import numpy as np
 
 MIN_EPOCHS = 5
+EXPLODED_START = 5.0     # first epoch's loss this many times a constant predictor's
+CHANCE_MARGIN = 0.02     # val accuracy within this of the majority class's share
+LEARNABLE = 0.9          # a linear model's loss below this share of the constant's: there is signal
+JAGGED = 0.08            # epoch-to-epoch wiggles, relative to the curve's range...
+NOISY_JUMP = 0.02        # ... and a typical jump at least this share of the loss itself
+WILD_JUMP = 0.25         # a typical epoch-to-epoch jump this share of the loss: oscillating
+PLATEAU = -0.01          # relative fall over the last third of the run, at most
+ABOVE_BASELINE = 1.05    # best val_loss this far above the linear model's
 
 
 def _trend(values: np.ndarray) -> float:
@@ -30,28 +40,53 @@ def _jaggedness(values: np.ndarray) -> float:
     return float(flips * np.abs(d).mean() / rng)
 
 
-def diagnose(history, status: str, task: str) -> tuple[str, dict]:
-    """Return (case, values) where case is one of: waiting, diverged, too_early,
-    overfitting, noisy, still_improving, underfitting, good, early_stopped."""
+def _jump(values: np.ndarray) -> float:
+    """A typical epoch-to-epoch change over the last half, as a share of the loss itself."""
+    tail = values[len(values) // 2:]
+    return float(np.median(np.abs(np.diff(tail))) / max(np.median(np.abs(tail)), 1e-12)) if len(tail) > 1 else 0.0
+
+
+def diagnose(history, status: str, task: str, chance: float | None = None, baseline_loss: float | None = None,
+             constant_loss: float | None = None) -> tuple[str, dict]:
+    """Return (case, values) where case is one of: waiting, diverged, exploded_start,
+    too_early, chance, oscillating, overfitting, noisy, early_stopped, still_improving,
+    underfitting_baseline, underfitting, good. On the validation set: `chance`, the majority
+    class's share; `baseline_loss`, a linear / logistic model's loss on the same split;
+    `constant_loss`, the loss of always predicting the class prior / the mean."""
     if status == "diverged":
         return "diverged", {}
-    if len(history) < MIN_EPOCHS:
-        return ("too_early", {"n": MIN_EPOCHS}) if history else ("waiting", {})
+    if not history:
+        return "waiting", {}
     loss = np.array([h["loss"] for h in history], float)
     val = np.array([h["val_loss"] for h in history], float)
+    if constant_loss and loss[0] > EXPLODED_START * constant_loss:
+        return "exploded_start", {"x": f"{loss[0] / constant_loss:,.0f}"}
+    if len(history) < MIN_EPOCHS:
+        return "too_early", {"n": MIN_EPOCHS}
+    learnable = baseline_loss is None or not constant_loss or baseline_loss < LEARNABLE * constant_loss
+    if task != "regression" and chance is not None and learnable:
+        recent = [h["val_accuracy"] for h in history[-3:]]
+        if max(recent) <= chance + CHANCE_MARGIN:   # a linear model learns here, the network nothing
+            return "chance", {"acc": f"{recent[-1]:.0%}", "chance": f"{chance:.0%}"}
+    jagged = max(_jaggedness(val), _jaggedness(loss))
+    jump = max(_jump(loss), _jump(val))
+    if jagged > JAGGED and jump > WILD_JUMP:
+        return "oscillating", {}
     best = int(val.argmin())
     rise = val[-1] - val[best]
     # relative to the best value AND to how far the curve has come: 0.0025 -> 0.0029 after
-    # falling from 0.7 is a wiggle at the floor, not overfitting
+    # falling from 0.7 is a wiggle at the floor, not overfitting; and only while loss falls
     if best < len(val) - 3 and rise > 0.1 * abs(val[best]) and rise > 0.02 * np.ptp(val) and _trend(loss) < 0:
         return "overfitting", {"best": best + 1}
-    if _jaggedness(val) > 0.08 or _jaggedness(loss) > 0.08:
+    if jagged > JAGGED and jump > NOISY_JUMP:
         return "noisy", {}
     if status == "early_stopped":
         return "early_stopped", {"best": best + 1}
     if _trend(val) < -0.05:
         return "still_improving", {}
-    metric = "val_accuracy" if task != "regression" else None
-    if metric and history[-1][metric] < 0.7 and _trend(loss) > -0.01:
-        return "underfitting", {"acc": f"{history[-1][metric]:.0%}"}
+    flat = _trend(loss) > PLATEAU and _trend(val) > PLATEAU
+    if flat and baseline_loss is not None and val.min() > ABOVE_BASELINE * baseline_loss:
+        return "underfitting_baseline", {"loss": f"{val.min():.4g}", "base": f"{baseline_loss:.4g}"}
+    if flat and task != "regression" and history[-1]["val_accuracy"] < 0.7:
+        return "underfitting", {"acc": f"{history[-1]['val_accuracy']:.0%}"}
     return "good", {}

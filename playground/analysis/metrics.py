@@ -14,25 +14,40 @@ def predicted_labels(task: str, output: np.ndarray, threshold: float = 0.5) -> n
 
 
 def classification(y_true, output, task: str, class_names=None, threshold: float = 0.5) -> dict:
-    """Accuracy, precision, recall, F1 (binary: of class 1; multi-class: macro), the
-    confusion matrix, the classification report, and ROC AUC."""
+    """Accuracy, precision, recall, F1 (binary: of class 1; multi-class: macro over the
+    classes present in the truth or the predictions, as scikit-learn averages), the
+    confusion matrix and the classification report over every class, and ROC AUC."""
     y_true = np.asarray(y_true).astype(int)
-    k = len(class_names) if class_names else int(max(y_true.max(), 1)) + 1
-    labels = list(range(k))
     y_pred = predicted_labels(task, output, threshold)
+    k = n_classes(y_true, output, task, class_names, y_pred)
+    labels = list(range(k))
     avg = "binary" if task == "binary" else "macro"
-    p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, labels=None if task == "binary" else labels,
-                                                     average=avg, zero_division=0)
-    out = {
+    p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
+    names = [str(c) for c in class_names] if class_names and len(class_names) == k else [str(c) for c in labels]
+    report = skm.classification_report(y_true, y_pred, labels=labels, target_names=names, output_dict=True,
+                                       zero_division=0)
+    # the report's averages over the present classes only, like the headline numbers
+    for name, average in (("macro avg", "macro"), ("weighted avg", "weighted")):
+        ap, ar, af, _ = skm.precision_recall_fscore_support(y_true, y_pred, average=average, zero_division=0)
+        report[name].update({"precision": float(ap), "recall": float(ar), "f1-score": float(af)})
+    return {
         "accuracy": float(skm.accuracy_score(y_true, y_pred)),
         "precision": float(p), "recall": float(r), "f1": float(f),
         "confusion_matrix": skm.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
-        "report": skm.classification_report(y_true, y_pred, labels=labels,
-                                            target_names=[str(c) for c in (class_names or labels)],
-                                            output_dict=True, zero_division=0),
+        "report": report,
+        "roc_auc": roc_auc(y_true, output, task, k),
     }
-    out["roc_auc"] = roc_auc(y_true, output, task, k)
-    return out
+
+
+def n_classes(y_true, output, task: str, class_names=None, y_pred=None) -> int:
+    """How many classes a result speaks of: the dataset's, or every label seen in the
+    truth, the predictions and the output's columns."""
+    if task == "binary":
+        return 2
+    seen = [int(np.max(y_true, initial=0)) + 1, np.asarray(output).shape[1] if np.ndim(output) == 2 else 0]
+    if y_pred is not None and len(y_pred):
+        seen.append(int(np.max(y_pred)) + 1)
+    return max([len(class_names) if class_names else 0, *seen, 2])
 
 
 def roc_auc(y_true, output, task: str, k: int) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +111,10 @@ def _openml(name, openml_name, class_names):
     def load(**_):
         from sklearn.datasets import fetch_openml
         try:
-            X, y = fetch_openml(openml_name, version=1, return_X_y=True, as_frame=False,
-                                data_home=str(cache_dir()), parser="liac-arff")
+            with warnings.catch_warnings():   # its "network error ... Retrying" lines: the message below says it
+                warnings.simplefilter("ignore", UserWarning)
+                X, y = fetch_openml(openml_name, version=1, return_X_y=True, as_frame=False,
+                                    data_home=str(cache_dir()), parser="liac-arff")
         except Exception as e:  # no network, proxy refusal, corrupt cache: all the same to a user
             raise DataError("err.download", "dataset", name=name, why=type(e).__name__) from e
         return classification_dataset(name, np.asarray(X, np.float32), np.asarray(y).astype(int), "label",

@@ -103,9 +103,12 @@ def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, sc
             if missing:
                 value = pipe.named_steps["impute"].statistics_[cat.index(c)]
                 entry["steps"].append({"op": "impute", "how": "most_frequent", "value": str(value), "count": missing})
-            cats = [str(v) for v in pipe.named_steps["onehot"].categories_[cat.index(c)]]
-            entry["steps"].append({"op": "onehot", "categories": cats})
-            entry["outputs"] = [f"{c}_{v}" for v in cats]
+            onehot = pipe.named_steps["onehot"]
+            rare = onehot.infrequent_categories_[cat.index(c)]
+            rare = set() if rare is None else {str(v) for v in rare}
+            cats = [str(v) for v in onehot.categories_[cat.index(c)] if str(v) not in rare]
+            entry["steps"].append({"op": "onehot", "categories": cats, "grouped": len(rare)})
+            entry["outputs"] = [f"{c}_{v}" for v in cats] + ([f"{c}_infrequent_sklearn"] if rare else [])
         out.append(entry)
     return out
 
@@ -116,17 +119,35 @@ def prepare(ds: Dataset, cfg) -> Prepared:
     return prepare_rows(ds, cfg.scaler, (tr, va, te), strat)
 
 
+# One-hot columns per text column: its most frequent levels, the rest grouped as one
+# (a 9,000-level column once took the server to 3 GB). And a cap on the encoded table.
+MAX_CATEGORIES = 50
+MAX_CELLS = 30_000_000      # rows x encoded columns: ~120 MB as float32 tensors
+
+
+def _check_width(X: pd.DataFrame, num: list, cat: list) -> None:
+    """Refuse, before allocating, a table whose encoding would not fit a shared server."""
+    widths = {c: min(int(X[c].nunique()), MAX_CATEGORIES) for c in cat}
+    cells = len(X) * (len(num) + sum(widths.values()))
+    if cells > MAX_CELLS:
+        widest = max(widths, key=widths.get) if widths else (num[0] if num else "?")
+        raise DataError("err.table_too_big", "dataset", rows=f"{len(X):,}", cols=len(num) + sum(widths.values()),
+                        column=widest, max=f"{MAX_CELLS:,}")
+
+
 def _tabular_transformer(X: pd.DataFrame, scaler: str) -> tuple[ColumnTransformer, list, list]:
     """The preprocessing recipe: numeric columns imputed (median) and scaled, the rest
-    imputed (most frequent) and one-hot encoded."""
+    imputed (most frequent) and one-hot encoded (at most MAX_CATEGORIES columns each)."""
     num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])]
     cat = [c for c in X.columns if c not in num]
+    _check_width(X, num, cat)
     scale = SCALERS[scaler]() if scaler != "none" else "passthrough"
     ct = ColumnTransformer([
         ("num", Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
                           ("scale", scale)]), num),
         ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent", keep_empty_features=True)),
-                          ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), cat),
+                          ("onehot", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
+                                                   sparse_output=False))]), cat),
     ], verbose_feature_names_out=False)
     return ct, num, cat
 

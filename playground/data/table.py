@@ -2,7 +2,6 @@
 the preprocessing pipeline cannot repair; everything dropped is noted for the UI."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +9,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .dataset import Dataset, classification_dataset, encode_classes
+from .reader import read_table, unique_names
 
 MAX_CLASSES = 50
 
@@ -43,10 +43,12 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
     if df is None or df.shape[0] == 0 or df.shape[1] < 2:
         raise DataError("err.table_shape", "target")
     df = df.copy()
-    df.columns = [str(c).strip() for c in df.columns]
-    target = target or df.columns[-1]
+    df.columns = unique_names(df.columns)
+    target = (target or "").strip() or df.columns[-1]
     if target not in df.columns:
         raise DataError("err.target_missing", "target", target=target, columns=", ".join(df.columns))
+    if df[target].isna().all():
+        raise DataError("err.target_empty", "target", target=target)
     notes = []
     missing_target = int(df[target].isna().sum())
     if missing_target:
@@ -99,30 +101,13 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
     return ds
 
 
-def read_table(source) -> pd.DataFrame:
-    """CSV with its delimiter sniffed among , ; tab and | (pandas' own sniffing also
-    accepts letters, which splits a one-column file on them)."""
-    if isinstance(source, (str, Path)):
-        with open(source, newline="", encoding="utf-8", errors="replace") as f:
-            sample = f.read(20_000)
-    else:
-        sample = source.read(20_000)
-        source.seek(0)
-        if isinstance(sample, bytes):
-            sample = sample.decode("utf-8", errors="replace")
-    try:
-        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    return pd.read_csv(source, sep=sep)
-
-
 def read_csv(source, target: str | None = None, task: str = "auto", name: str | None = None) -> Dataset:
-    """Read a CSV (path or file-like) with a clear error for anything unreadable."""
+    """Read a CSV or .xlsx (path or file-like) into a Dataset; one DataError for anything unusable."""
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "csv")
+    df = read_table(source, name)
     try:
-        df = read_table(source)
-    except FileNotFoundError:
-        raise DataError("err.file_not_found", "dataset", path=source)
-    except Exception as e:
-        raise DataError("err.csv_unreadable", "dataset", why=f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:120]}") from e
-    return from_dataframe(df, target, task, name or (Path(source).name if isinstance(source, str) else "csv"))
+        return from_dataframe(df, target and target.strip(), task, name)
+    except DataError:
+        raise
+    except Exception as e:     # whatever a strange table does to pandas: a message, not a traceback
+        raise DataError("err.csv_unreadable", "dataset", why=f"{type(e).__name__}: {str(e)[:160]}") from e

@@ -12,8 +12,10 @@ from plotly.subplots import make_subplots
 from .style import BLUE, DIVERGING, GREEN, LEGEND_BELOW, ORANGE, RED, TRAIN_COLOR, VAL_COLOR, layout
 
 
-def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None):
-    """Two panels: loss / val_loss, and the metric (accuracy or MAE) for train and validation.
+def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None,
+                   log_loss: bool = False):
+    """Two panels: loss / val_loss (`log_loss`: on a log scale, where a loss that falls by
+    orders of magnitude or explodes stays readable), and the metric (accuracy or MAE).
     Traces 0-3 are the curves and 4-5 the best-epoch stars, so `update_history_figure` can
     swap their data in place."""
     metric = "mae" if task == "regression" else "accuracy"
@@ -37,7 +39,10 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
         fig.add_annotation(x=stopped_epoch, y=1, yref="paper", xref="x", text=T("plot.early_stop"),
                            showarrow=False, font=dict(color=RED), yanchor="bottom", xanchor="right")
     fig.update_xaxes(title_text=T("plot.epoch"))
-    fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", row=1, col=1)
+    if log_loss:
+        fig.update_yaxes(title_text=T("plot.loss_axis_log"), type="log", exponentformat="power", row=1, col=1)
+    else:
+        fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)

@@ -40,23 +40,59 @@ class History(Callback):
         return [e[key] for e in self.epochs]
 
 
-# A loss this many times the first epoch's is a divergence even while still finite
-# (e.g. BCE with exploding logits never reaches inf).
-DIVERGENCE_FACTOR = 1e4
+# An epoch's training loss this many times the reference (the worse of the untrained
+# network's loss and a constant predictor's) is a divergence even while still finite
+# (BCE with exploding logits never reaches inf). Adaptive optimizers with a high rate can
+# spend a few epochs at 100-600x and recover (measured on the tables): hence 1000.
+EXPLOSION_FACTOR = 1000.0
+# Above BLOWUP_FACTOR x the reference, with a validation score no better than the constant
+# predictor's, for BLOWUP_EPOCHS epochs in a row without falling below RECOVERING x where
+# the streak began: the steps made things worse and stay there (a learning rate too high).
+# A run that ends inside such a streak is judged at its end.
+BLOWUP_FACTOR = 1.2
+BLOWUP_EPOCHS = 10
+RECOVERING = 0.5
+CHANCE_MARGIN = 0.02     # validation accuracy within this of the majority class's share
+INITIAL_ROWS = 1024      # rows that give the untrained network's loss (cheap, once)
 
 
 class DivergenceCheck(Callback):
-    """Ends the run as `diverged` on a non-finite loss or one far above the first epoch's."""
+    """Ends the run as `diverged` when its loss is not finite, explodes, or blows up and
+    stays no better than a constant predictor (the class prior, the target's mean).
+    Runs after EarlyStopping: a run that early stopping ends inside such a streak diverged."""
 
-    def __init__(self, factor: float = DIVERGENCE_FACTOR):
-        self.factor = factor
-        self.first_loss: float | None = None
+    def __init__(self, explosion: float = EXPLOSION_FACTOR, blowup: float = BLOWUP_FACTOR,
+                 epochs: int = BLOWUP_EPOCHS):
+        self.explosion, self.blowup, self.epochs = explosion, blowup, epochs
+        self.reference = self.val_constant = None
+        self.chance = None        # the majority class's share of the validation set
+        self.streak: list[float] = []   # losses of the consecutive blown-up, useless epochs
+
+    def on_train_begin(self, trainer):
+        initial = trainer.loss_on("train", INITIAL_ROWS)
+        constant = trainer.loss_on("train", constant=True)
+        self.reference = max(v for v in (initial, constant, 1e-6) if math.isfinite(v))
+        self.val_constant = trainer.loss_on("val", constant=True)
+        y_val = trainer.data.val.y
+        if trainer.task != "regression" and len(y_val):
+            self.chance = float(torch.bincount(y_val.long()).max()) / len(y_val)
+
+    def useless(self, logs: dict) -> bool:
+        """No better on validation than predicting the prior / the mean for every row."""
+        if logs["val_loss"] < self.val_constant:
+            return False
+        return self.chance is None or logs["val_accuracy"] <= self.chance + CHANCE_MARGIN
 
     def on_epoch_end(self, trainer, epoch, logs):
         loss, val_loss = logs["loss"], logs["val_loss"]
-        if self.first_loss is None:
-            self.first_loss = max(loss, 1e-3) if math.isfinite(loss) else 1e-3
-        if not math.isfinite(loss) or not math.isfinite(val_loss) or loss > self.factor * self.first_loss:
+        if not math.isfinite(loss) or not math.isfinite(val_loss) or loss > self.explosion * self.reference:
+            trainer.stop_status = Status.DIVERGED
+            return
+        blown = loss > self.blowup * self.reference and self.useless(logs)
+        self.streak = self.streak + [loss] if blown else []
+        recent = self.streak[-self.epochs:]
+        ending = trainer.stop_status is not None or epoch >= trainer.cfg.epochs   # e.g. early stopping
+        if (len(recent) == self.epochs or (ending and recent)) and recent[-1] > RECOVERING * recent[0]:
             trainer.stop_status = Status.DIVERGED
 
 
@@ -70,12 +106,11 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
         self.best_val_loss = math.inf
         self.stopped_epoch = 0
+        self.restored = False           # the model holds the best epoch's weights, not the last's
         self._wait = 0
         self._best_state = None
 
     def on_epoch_end(self, trainer, epoch, logs):
-        if trainer.stop_status:          # diverged: nothing to compare
-            return
         val_loss = logs["val_loss"]
         if val_loss < self.best_val_loss:
             self.best_val_loss, self.best_epoch, self._wait = val_loss, epoch, 0
@@ -85,10 +120,19 @@ class EarlyStopping(Callback):
         self._wait += 1
         if self.patience and self._wait >= self.patience:
             self.stopped_epoch = epoch
-            if self.restore_best and self._best_state is not None:
-                trainer.model.load_state_dict(self._best_state)
-                trainer.evaluate("val")   # last_val_output must describe the restored model
+            self._restore(trainer)
             trainer.stop_status = Status.EARLY_STOPPED
+
+    def on_train_end(self, trainer, status):
+        # also when the epoch limit (or the user) ends the run before patience runs out
+        if status in (Status.COMPLETED, Status.STOPPED):
+            self._restore(trainer)
+
+    def _restore(self, trainer) -> None:
+        if self.restore_best and self._best_state is not None and not self.restored:
+            trainer.model.load_state_dict(self._best_state)
+            trainer.evaluate("val")   # last_val_output must describe the restored model
+            self.restored = True
 
 
 def layer_grad_norms(model: torch.nn.Module) -> dict[str, float]:

@@ -114,8 +114,27 @@ def copy_model(model: nn.Module, cfg: RunConfig, n_features: int, n_outputs: int
     return net.eval()
 
 
-def loss_function(task: str) -> nn.Module:
-    return {"regression": nn.MSELoss(), "binary": nn.BCEWithLogitsLoss(), "multiclass": nn.CrossEntropyLoss()}[task]
+def loss_name(task: str, loss: str = "auto") -> str:
+    """The loss a run trains with: bce (sigmoid output), ce (softmax output), mse, mae or huber."""
+    if task == "regression":
+        return "mse" if loss == "auto" else loss
+    if loss != "auto":
+        raise ConfigError("err.loss_needs_regression", "loss", loss=loss)
+    return "bce" if task == "binary" else "ce"
+
+
+LOSS_MODULES = {"bce": nn.BCEWithLogitsLoss, "ce": nn.CrossEntropyLoss, "mse": nn.MSELoss, "mae": nn.L1Loss,
+                "huber": nn.HuberLoss}   # Huber's delta is 1 standard deviation of the target
+
+
+def loss_function(task: str, loss: str = "auto") -> nn.Module:
+    return LOSS_MODULES[loss_name(task, loss)]()
+
+
+def loss_power(name: str) -> int:
+    """Regression trains on a standardized target; a loss in target units is the standardized
+    one times std ** power (Huber's too, its delta scaling with the std)."""
+    return 1 if name == "mae" else 2
 
 
 def make_optimizer(cfg: RunConfig, params):

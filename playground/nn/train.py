@@ -16,7 +16,7 @@ from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..status import Status
 from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
-from .model import build_model, loss_function, make_optimizer, predict_output, user_output
+from .model import build_model, loss_function, loss_name, loss_power, make_optimizer, predict_output, user_output
 
 
 def metric_name(task: str) -> str:
@@ -29,13 +29,14 @@ class Trainer:
         self.data = prepared
         self.task = prepared.task
         self.model = model if model is not None else build_model(cfg, prepared.n_features, prepared.n_outputs, prepared.image_shape)
-        self.loss_fn = loss_function(self.task)
+        self.loss_name = loss_name(self.task, cfg.loss)
+        self.loss_fn = loss_function(self.task, cfg.loss)
         self.optimizer = make_optimizer(cfg, self.model.parameters())
         self.history = History()
         self.early_stopping = EarlyStopping(cfg.patience, cfg.restore_best)
         self._grad_norms = GradNorms()
         # built-in observers first: a job's callback sees the epoch after their verdict
-        self.callbacks = [self.history, DivergenceCheck(), self.early_stopping, self._grad_norms, *callbacks]
+        self.callbacks = [self.history, self.early_stopping, DivergenceCheck(), self._grad_norms, *callbacks]
         self._backward_hooks = [cb for cb in self.callbacks
                                 if type(cb).on_after_backward is not Callback.on_after_backward]
         self.gen = torch.Generator().manual_seed(cfg.seed)
@@ -47,6 +48,7 @@ class Trainer:
         self._stop = False
         # Regression is trained on a standardized target; losses are reported in its units.
         self._y_scale = prepared.y_std if self.task == "regression" else 1.0
+        self._loss_scale = self._y_scale ** loss_power(self.loss_name)
         self._y_train = self._target(prepared.train.y)
         self._y_val = self._target(prepared.val.y)
 
@@ -68,6 +70,11 @@ class Trainer:
     @property
     def best_val_loss(self) -> float:
         return self.early_stopping.best_val_loss
+
+    @property
+    def weights_epoch(self) -> int:
+        """The epoch whose weights the model holds: the best one once restored, else the last."""
+        return self.best_epoch if self.early_stopping.restored else self.epoch
 
     @property
     def stopped_epoch(self) -> int:
@@ -120,7 +127,7 @@ class Trainer:
             loss_sum = float(torch.stack(losses).double() @ sizes)
             hits = float(self._hits(torch.cat(outs), y[:seen]))
         seen = max(seen, 1)
-        logs = {"loss": loss_sum / seen * self._y_scale ** 2}
+        logs = {"loss": loss_sum / seen * self._loss_scale}
         m = metric_name(self.task)
         logs[m] = float(hits) / seen * (self._y_scale if self.task == "regression" else 1.0)
         return logs
@@ -129,8 +136,8 @@ class Trainer:
         """Per-batch sum of correct predictions (classification) or absolute errors (regression)."""
         if self.task == "multiclass":
             return (out.argmax(1) == y).sum()
-        if self.task == "binary":
-            return ((out > 0).float() == y).sum()
+        if self.task == "binary":   # the rule metrics.predicted_labels applies: P(class 1) >= 0.5
+            return ((torch.sigmoid(out) >= 0.5).float() == y).sum()
         return (out - y).abs().sum()
 
     @torch.no_grad()
@@ -142,11 +149,35 @@ class Trainer:
         self.model.eval()
         y = self._target(s.y)
         out = self._outputs(self.model(s.X))
-        loss = float(self.loss_fn(out, y)) * self._y_scale ** 2
+        loss = float(self.loss_fn(out, y)) * self._loss_scale
         metric = float(self._hits(out, y)) / len(y) * (self._y_scale if self.task == "regression" else 1.0)
         if split == "val":   # what predict_output gives, from this forward pass (a second one cost ~2%)
             self.last_val_output = user_output(out, self.task, self.data.y_mean, self.data.y_std)
         return {"loss": loss, metric_name(self.task): metric}
+
+    @torch.no_grad()
+    def loss_on(self, split: str = "train", rows: int | None = None, constant: bool = False) -> float:
+        """The loss on (the first `rows` of) a split, in the target's units: of the model as it
+        is, or with `constant` of the best constant prediction learned from the training
+        targets (the class prior, the target's mean or median): what a network that learned
+        nothing from the features scores."""
+        s = self.data.split(split)
+        X, y = s.X[:rows], self._target(s.y)[:rows]
+        if len(y) == 0:
+            return math.nan
+        if not constant:
+            self.model.eval()
+            return float(self.loss_fn(self._outputs(self.model(X)), y)) * self._loss_scale
+        yt = self._y_train
+        if self.task == "multiclass":
+            prior = torch.bincount(yt, minlength=self.data.n_outputs).double() / len(yt)
+            out = prior.clamp_min(1e-12).log().float().expand(len(y), -1)
+        elif self.task == "binary":
+            p = yt.double().mean().clamp(1e-6, 1 - 1e-6)
+            out = torch.full((len(y),), float(torch.log(p / (1 - p))))
+        else:
+            out = torch.full((len(y),), float(yt.mean() if self.loss_name == "mse" else yt.median()))
+        return float(self.loss_fn(out, y)) * self._loss_scale
 
     # --- the loop -------------------------------------------------------------------------------
     def begin(self) -> None:

@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import torch
 
+from ..analysis.baselines import reference_scores
+from ..analysis.coach import MIN_EPOCHS
 from ..config import RunConfig
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
@@ -45,6 +47,11 @@ class Snapshot:
     val_output: Any = None     # probabilities / predictions on the val set, at `epoch`
     elapsed: float = 0.0
     grad_norms: tuple = ()     # per epoch: {'epoch', layer: norm}
+    weights_epoch: int = 0     # the epoch whose weights model_copy() holds (the best one once restored)
+    loss_name: str = ""        # bce | ce | mse | mae | huber
+    chance: float | None = None          # the majority class's share of the validation set
+    baseline_loss: float | None = None   # a linear / logistic model's validation loss (for the coach)
+    constant_loss: float | None = None   # always predicting the prior / the mean, on validation
 
     @property
     def finished(self) -> bool:
@@ -61,6 +68,9 @@ class _Publish(Callback):
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.job._on_epoch(trainer, logs)
+
+    def on_train_end(self, trainer, status):
+        self.job._on_end(trainer)   # early stopping may have put the best weights back
 
 
 class TrainingJob(BackgroundJob):
@@ -86,6 +96,8 @@ class TrainingJob(BackgroundJob):
         self._val_output = None
         self._state: dict | None = None
         self._grad_norms: tuple = ()
+        self._weights_epoch = 0
+        self._reference: dict = {}
         self._probe_values: dict = {}
         self._train_seconds = 0.0
         self._samples = 0
@@ -207,10 +219,30 @@ class TrainingJob(BackgroundJob):
             self._epoch = trainer.epoch
             self._history = self._history + (dict(logs),)   # new tuple: readers never see a half-written list
             self._best_epoch, self._stopped_epoch = trainer.best_epoch, trainer.stopped_epoch
+            self._weights_epoch = trainer.weights_epoch
             self._val_output = trainer.last_val_output
             self._grad_norms = tuple(trainer.grad_norms)
             self._state = state
+        if trainer.epoch == MIN_EPOCHS - 1:    # the coach needs it from MIN_EPOCHS on; off the first point's path
+            self._compute_reference(trainer)
         self._run_probes()
+
+    def _on_end(self, trainer: Trainer) -> None:
+        self._publish_state(trainer)
+        if not self._reference:
+            self._compute_reference(trainer)
+        with self._cond:
+            self._weights_epoch = trainer.weights_epoch
+            self._val_output = trainer.last_val_output
+
+    def _compute_reference(self, trainer: Trainer) -> None:
+        try:
+            ref = reference_scores(trainer.data, trainer.loss_name, self.cfg.seed)
+        except Exception:              # e.g. one class in the training rows: the coach does without
+            ref = {"chance": None, "baseline_loss": None}
+        ref["constant_loss"] = trainer.loss_on("val", constant=True)
+        with self._cond:
+            self._reference = ref
 
     def _run_probes(self, force: bool = False) -> None:
         now = time.perf_counter()
@@ -253,4 +285,7 @@ class TrainingJob(BackgroundJob):
                 best_epoch=self._best_epoch, stopped_epoch=self._stopped_epoch,
                 samples_per_sec=sps, eta_seconds=eta, queue_position=position,
                 epoch_fraction=frac, error=self._error, probes=self._probe_values,
-                val_output=self._val_output, elapsed=self.elapsed, grad_norms=self._grad_norms)
+                val_output=self._val_output, elapsed=self.elapsed, grad_norms=self._grad_norms,
+                weights_epoch=self._weights_epoch, loss_name=tr.loss_name if tr else "",
+                chance=self._reference.get("chance"), baseline_loss=self._reference.get("baseline_loss"),
+                constant_loss=self._reference.get("constant_loss"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import APP, open_app  # noqa: F401  (re-exported)
+from streamlit.testing.v1 import AppTest
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from conftest import open_app
 
 from playground.analysis import evaluation
 from playground.i18n import Translator
+from playground.status import Status
+from ui.runs import JobGuard
+from ui.session import Key
 
 EN, KO = Translator("en"), Translator("ko")
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -22,9 +25,9 @@ def trained(query: dict):
     at = open_app("train.py", query=query)
     T = Translator(query.get("lang", "en"))
     next(b for b in at.button if b.label == T("train.start")).click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     job.join(60)
-    assert job.snapshot().status == "completed", job.snapshot().error
+    assert job.snapshot().status == Status.COMPLETED, job.snapshot().error
     at.switch_page("views/evaluate.py")
     at.run()
     return at, job
@@ -76,7 +79,7 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     charts = at.get("plotly_chart")
     assert len(charts) >= 4                            # confusion, probabilities, ROC, PR
     # move the threshold: counts, metrics and the operating point follow
-    at.slider(key="eval_threshold").set_value(0.8).run()
+    at.slider(key=Key.EVAL_THRESHOLD).set_value(0.8).run()
     no_exceptions(at)
     m8 = evaluation.at_threshold(pred.y_true, pred.output, 0.8)
     assert m8["tp"] + m8["fp"] < m["tp"] + m["fp"]     # fewer positives at a higher threshold
@@ -96,7 +99,7 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     assert base[EN("eval.baseline.col_network")].iloc[0] == pytest.approx(evaluation.summary(pred)["accuracy"])
     assert EN("eval.baseline.logistic") in base.columns
     # the validation set instead of the test set
-    at.segmented_control(key="eval_split").set_value("val").run()
+    at.segmented_control(key=Key.EVAL_SPLIT).set_value("val").run()
     no_exceptions(at)
     val = evaluation.predictions(job.model_copy(), job.prepared, "val")
     assert metrics_shown(at)[EN("eval.m.roc_auc")] == f"{evaluation.summary(val)['roc_auc']:.3f}"
@@ -113,7 +116,7 @@ def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
     wrong = int((pred.labels() != pred.y_true).sum())
     assert images and len(images[0].proto.imgs) == min(30, wrong)
     assert HANGUL.search(images[0].proto.imgs[0].caption)
-    cell = at.selectbox(key="eval_cell__ko")
+    cell = at.selectbox(key=Key.EVAL_CELL)
     assert cell.value is None
     # pick the most frequent confusion: only its images are shown
     cm = np.asarray(s["confusion_matrix"])
@@ -127,10 +130,12 @@ def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
     top = next(d.value for d in at.dataframe if KO("eval.count") in d.value.columns)
     assert top[KO("eval.count")].iloc[0] == off.max()
     assert any(KO("eval.baseline.sgd_logistic") in d.value.columns for d in at.dataframe)
-    # switching the language keeps the chosen cell (the widget is re-keyed per language)
-    at.segmented_control(key="w_lang").set_value("en").run()
+    # switching the language keeps the chosen cell, labelled in the new language
+    at.segmented_control(key=Key.W_LANG).set_value("en").run()
     no_exceptions(at)
-    assert at.selectbox(key="eval_cell__en").value == (int(i), int(j))
+    cell = at.selectbox(key=Key.EVAL_CELL)
+    assert cell.value == (int(i), int(j))
+    assert cell.options[cell.index] == EN("eval.gallery_option", true=str(i), pred=str(j), n=int(off[i, j]))
     assert at.title[0].value == EN("eval.title")
 
 
@@ -146,20 +151,21 @@ def test_regression_run_and_cross_validation(no_exceptions):
     base = next(d.value for d in at.dataframe if EN("eval.baseline.col_network") in d.value.columns)
     assert EN("eval.baseline.linear") in base.columns
     # cross-validation: stratified is off for regression (with the reason), K-fold runs
-    radio = at.radio(key="eval_cv_method__en")
+    radio = at.radio(key=Key.CV_METHOD)
     assert radio.value == "kfold"
     radio.set_value("stratified").run()
     assert EN("eval.cv.why_strat_regression") in [w.value for w in at.warning]
     assert next(b for b in at.button if b.label == EN("eval.cv.run")).disabled
-    at.radio(key="eval_cv_method__en").set_value("kfold").run()
-    at.slider(key="eval_cv_k").set_value(3).run()
+    at.radio(key=Key.CV_METHOD).set_value("kfold").run()
+    at.slider(key=Key.CV_K).set_value(3).run()
     next(b for b in at.button if b.label == EN("eval.cv.run")).click().run()
-    job_cv = at.session_state["eval_cv_job"]
+    job_cv = at.session_state[Key.CV_JOB]
+    assert type(at.session_state[Key.CV_GUARD]) is type(at.session_state[Key.JOB_GUARD]) is JobGuard
     job_cv.join(60)
     at.run()
     no_exceptions(at)
     s = job_cv.snapshot()
-    assert s.status == "completed" and len(s.folds) == 3
+    assert s.status == Status.COMPLETED and len(s.folds) == 3
     folds = next(d.value for d in at.dataframe if EN("eval.cv.fold") in d.value.columns)
     assert list(folds[EN("eval.cv.fold")]) == [1, 2, 3]
     maes = [f["mae"] for f in s.folds]
@@ -174,14 +180,14 @@ def test_while_training_the_validation_set_is_shown_live(no_exceptions):
     snapshot's validation outputs, not the test set."""
     at = open_app("train.py", query={"dataset": "circle", "epochs": "30"})
     next(b for b in at.button if b.label == EN("train.step")).click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     try:
         for _ in range(400):
             s = job.snapshot()
-            if s.status == "paused" and s.val_output is not None:
+            if s.status == Status.PAUSED and s.val_output is not None:
                 break
             job.join(0.05)
-        assert s.status == "paused" and s.epoch == 1
+        assert s.status == Status.PAUSED and s.epoch == 1
         at.switch_page("views/evaluate.py")
         at.run()
         no_exceptions(at)

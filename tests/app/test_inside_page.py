@@ -6,6 +6,9 @@ import time
 from apptest import open_app
 from streamlit.util import calc_hash  # how st.Page names a page (by its url path)
 
+from playground.status import Status
+from ui.session import Key
+
 
 def no_exceptions(at):
     assert not at.exception, [e.value for e in at.exception]
@@ -34,7 +37,7 @@ def _titles(at) -> list[str]:
 def _train_then_open_inside(query: dict):
     at = open_app(query={"lang": "en", **query})
     _button(at, "Train").click().run()
-    at.session_state["job"].join(90)
+    at.session_state[Key.JOB].join(90)
     at.switch_page("views/inside.py")
     at.run()
     return at
@@ -60,9 +63,9 @@ def test_without_a_run_points_to_train_and_explains_activations():
 
 
 def test_after_a_finished_run():
-    at = _train_then_open_inside({"dataset": "circle", "epochs": "8", "hidden": "6,2"})
+    at = _train_then_open_inside({"dataset": "circle", "epochs": "8", "hidden": "6,2", "activation": "relu"})
     no_exceptions(at)
-    assert at.session_state["job"].snapshot().status == "completed"
+    assert at.session_state[Key.JOB].snapshot().status == Status.COMPLETED
     captions = " ".join(c.value for c in at.caption)
     assert "after epoch 8" in captions and "finished: 8 epochs" in captions
     titles = _titles(at)
@@ -94,7 +97,7 @@ def _wait(predicate, timeout=30):
 def test_live_run_uses_the_probe_then_pause_step_stop_here():
     at = open_app(query={"lang": "ko", "dataset": "circle", "epochs": "2000", "hidden": "4"})
     _button(at, "학습 시작").click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     try:
         at.switch_page("views/inside.py")
         at.run()
@@ -103,24 +106,24 @@ def test_live_run_uses_the_probe_then_pause_step_stop_here():
         _wait(lambda: job.snapshot().probes.get("inside") is not None and job.snapshot().epoch > 0)
         at.run()
         no_exceptions(at)
-        assert job.snapshot().status == "running"
+        assert job.snapshot().status == Status.RUNNING
         assert "은닉층 1: 샘플별 각 노드의 활성화 값" in _titles(at)
         assert any(c.value.startswith("학습 중: 에포크") for c in at.caption)
 
         _button(at, "일시정지").click().run()                           # pause from this page
-        _wait(lambda: job.snapshot().status == "paused")
+        _wait(lambda: job.snapshot().status == Status.PAUSED)
         at.run()
         no_exceptions(at)
         epoch = job.snapshot().epoch
         assert any(f"에포크 {epoch} 이후" in c.value for c in at.caption)  # drawn from the paused model
         _button(at, "한 에포크").click().run()
-        _wait(lambda: job.snapshot().epoch == epoch + 1 and job.snapshot().status == "paused")
+        _wait(lambda: job.snapshot().epoch == epoch + 1 and job.snapshot().status == Status.PAUSED)
         at.run()
         assert any(f"에포크 {epoch + 1} 이후" in c.value for c in at.caption)
         grads = next(f for f in _figures(at) if _title(f).startswith("에포크별 층별"))
         assert len(grads["data"][0]["x"]) == epoch + 1
         _button(at, "중지").click().run()
-        _wait(lambda: job.snapshot().status == "stopped")
+        _wait(lambda: job.snapshot().status == Status.STOPPED)
         at.run()
         no_exceptions(at)
         assert _button(at, "중지").disabled

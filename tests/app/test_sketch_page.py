@@ -15,6 +15,8 @@ from playground.data.prepare import prepare
 from playground.nn.checkpoint import save_model
 from playground.runs.training import Scheduler, TrainingJob
 from playground.sketch import digit_model, preprocess
+from playground.status import Status
+from ui.session import Key, canvas_key
 
 
 def canvas_value(rgba: np.ndarray) -> dict:
@@ -26,8 +28,8 @@ def canvas_value(rgba: np.ndarray) -> dict:
 
 
 def draw(at, rgba):
-    n = at.session_state["sketch_canvas_n"] if "sketch_canvas_n" in at.session_state else 0   # Clear bumps it
-    at.session_state[f"sketch_canvas_{n}"] = canvas_value(rgba)
+    n = at.session_state[Key.SKETCH_CANVAS_N] if Key.SKETCH_CANVAS_N in at.session_state else 0   # Clear bumps it
+    at.session_state[canvas_key(n)] = canvas_value(rgba)
     return at.run()
 
 
@@ -67,9 +69,9 @@ def test_one_click_model_then_a_drawing_is_read(no_exceptions, mnist_digit):
     at = open_app("sketch.py", query={"lang": "en"})
     no_exceptions(at)
     assert "No digit model yet" in at.info[0].value
-    at.button(key="sketch_train_default").click().run()
+    at.button(key=Key.SKETCH_TRAIN_DEFAULT).click().run()
     no_exceptions(at)
-    assert at.segmented_control(key="sketch_source").value == "default"
+    assert at.segmented_control(key=Key.SKETCH_SOURCE).value == "default"
     assert any("MLP 784 → 128 → 64 → 10" in c.value and "test accuracy" in c.value for c in at.caption)
     assert any("Draw a digit on the canvas" in i.value for i in at.info) and top_shown(at) is None
 
@@ -78,7 +80,7 @@ def test_one_click_model_then_a_drawing_is_read(no_exceptions, mnist_digit):
     no_exceptions(at)
     assert top_shown(at) == str(label)
     probs, inp, h1, h2 = figures(at)
-    dm = at.session_state["sketch_default"]
+    dm = at.session_state[Key.SKETCH_DEFAULT]
     reading = digit_model.read(dm, preprocess.preprocess(canvas))
     np.testing.assert_allclose(arr(probs["data"][0]["y"]), reading.probs, atol=1e-6)       # all ten bars
     assert probs["data"][0]["x"] == [str(i) for i in range(10)]
@@ -93,38 +95,38 @@ def test_one_click_model_then_a_drawing_is_read(no_exceptions, mnist_digit):
 
 def test_teach_collects_fine_tunes_and_downloads(no_exceptions, mnist_digit):
     at = open_app("sketch.py", query={"lang": "en"})
-    at.button(key="sketch_train_default").click().run()
+    at.button(key=Key.SKETCH_TRAIN_DEFAULT).click().run()
     canvas, label = mnist_digit
     draw(at, canvas)
-    assert at.button(key="sketch_add").disabled                    # no label chosen yet
+    assert at.button(key=Key.SKETCH_ADD).disabled                    # no label chosen yet
     wrong = (label + 1) % 10                                       # teach it something new
-    at.segmented_control(key="sketch_label").set_value(wrong).run()
-    at.button(key="sketch_add").click().run()
+    at.segmented_control(key=Key.SKETCH_LABEL).set_value(wrong).run()
+    at.button(key=Key.SKETCH_ADD).click().run()
     no_exceptions(at)
-    coll = at.session_state["sketch_collection"]
+    coll = at.session_state[Key.SKETCH_COLLECTION]
     assert coll.labels == [wrong] and top_shown(at) is None        # the canvas was cleared for the next one
-    assert at.session_state["sketch_label"] is None
+    assert at.session_state[Key.SKETCH_LABEL] is None
     assert any("**1** sketches" in m.value for m in at.markdown)
     assert len(at.image) == 1 and at.get("download_button")
 
-    at.button(key="sketch_finetune").click().run()
+    at.button(key=Key.SKETCH_FINETUNE).click().run()
     no_exceptions(at)
     assert "Fine-tuned on 1 sketches" in at.success[0].value and "0% → 100%" in at.success[0].value
-    tuned = at.session_state["sketch_tuned"]["default"]
-    assert tuned.tuned == 1 and tuned.model is not at.session_state["sketch_default"].model
+    tuned = at.session_state[Key.SKETCH_TUNED]["default"]
+    assert tuned.tuned == 1 and tuned.model is not at.session_state[Key.SKETCH_DEFAULT].model
     draw(at, canvas)
     assert top_shown(at) == str(wrong)                            # it learned the new label
-    at.button(key="sketch_untune").click().run()
+    at.button(key=Key.SKETCH_UNTUNE).click().run()
     draw(at, canvas)
-    assert top_shown(at) == str(label) and "sketch_tune_msg" not in at.session_state
-    at.segmented_control(key="sketch_label").set_value(label).run()
-    at.button(key="sketch_add").click().run()
-    assert at.session_state["sketch_collection"].labels == [wrong, label]
-    at.button(key="sketch_remove_last").click().run()
-    assert at.session_state["sketch_collection"].labels == [wrong]
-    at.button(key="sketch_clear_collection").click().run()
+    assert top_shown(at) == str(label) and Key.SKETCH_TUNE_MSG not in at.session_state
+    at.segmented_control(key=Key.SKETCH_LABEL).set_value(label).run()
+    at.button(key=Key.SKETCH_ADD).click().run()
+    assert at.session_state[Key.SKETCH_COLLECTION].labels == [wrong, label]
+    at.button(key=Key.SKETCH_REMOVE_LAST).click().run()
+    assert at.session_state[Key.SKETCH_COLLECTION].labels == [wrong]
+    at.button(key=Key.SKETCH_CLEAR_COLLECTION).click().run()
     no_exceptions(at)
-    assert len(at.session_state["sketch_collection"]) == 0 and at.button(key="sketch_clear").label == "Clear"
+    assert len(at.session_state[Key.SKETCH_COLLECTION]) == 0 and at.button(key=Key.SKETCH_CLEAR).label == "Clear"
 
 
 def finished_job(**values):
@@ -135,15 +137,15 @@ def finished_job(**values):
 
 def test_a_digits_run_is_read_at_8x8_and_other_runs_are_explained(no_exceptions, mnist_digit):
     at = open_app("sketch.py", query={"lang": "en"})
-    at.session_state["job"] = finished_job(dataset="circle", epochs=1)
+    at.session_state[Key.JOB] = finished_job(dataset="circle", epochs=1)
     at.run()
     no_exceptions(at)
     assert any("'circle', not on handwritten digits" in c.value for c in at.caption)
 
-    at.session_state["job"] = finished_job(dataset="digits", hidden=[16], epochs=3, batch_size=64)
+    at.session_state[Key.JOB] = finished_job(dataset="digits", hidden=[16], epochs=3, batch_size=64)
     at.run()
     no_exceptions(at)
-    assert at.segmented_control(key="sketch_source").value == "run"
+    assert at.segmented_control(key=Key.SKETCH_SOURCE).value == "run"
     assert any("weights after epoch 3 of 3" in c.value for c in at.caption)
     draw(at, mnist_digit[0])
     no_exceptions(at)
@@ -161,19 +163,24 @@ def test_saved_model_upload(no_exceptions, tmp_path):
     path = tmp_path / "m.pt"
     save_model(path, job.model_copy(), cfg, prep)
     at = open_app("sketch.py", query={"lang": "en"})
-    at.file_uploader(key="sketch_file").set_value(("my.pt", path.read_bytes(), "application/octet-stream")).run()
+    at.file_uploader(key=Key.SKETCH_FILE).set_value(("my.pt", path.read_bytes(), "application/octet-stream")).run()
     no_exceptions(at)
-    assert at.segmented_control(key="sketch_source").value == "upload"
-    at.file_uploader(key="sketch_file").set_value(("bad.pt", b"nonsense", "application/octet-stream")).run()
+    assert at.segmented_control(key=Key.SKETCH_SOURCE).value == "upload"
+    at.file_uploader(key=Key.SKETCH_FILE).set_value(("bad.pt", b"nonsense", "application/octet-stream")).run()
     no_exceptions(at)
     assert any("cannot read 'bad.pt'" in e.value for e in at.error)
+    # another file, read below the model choice already drawn: chosen on the next draw, no error
+    at.file_uploader(key=Key.SKETCH_FILE).set_value(("my2.pt", path.read_bytes(), "application/octet-stream")).run()
+    no_exceptions(at)
+    assert at.segmented_control(key=Key.SKETCH_SOURCE).value == "upload"
+    assert at.session_state[Key.SKETCH_UPLOAD].name == "my2.pt"
 
 
 def test_korean_page(no_exceptions, mnist_digit):
     at = open_app("sketch.py", query={"lang": "ko"})
     no_exceptions(at)
     assert at.title[0].value == "숫자 그리기"
-    at.button(key="sketch_train_default").click().run()
+    at.button(key=Key.SKETCH_TRAIN_DEFAULT).click().run()
     draw(at, mnist_digit[0])
     no_exceptions(at)
     md = " ".join(m.value for m in at.markdown)
@@ -187,10 +194,10 @@ def test_a_digit_run_still_waiting_is_announced(no_exceptions):
     waiting = TrainingJob(make_config(dataset="digits", epochs=1), scheduler=sched).start()
     try:
         at = open_app("sketch.py", query={"lang": "en"})
-        at.session_state["job"] = waiting
+        at.session_state[Key.JOB] = waiting
         at.run()
         no_exceptions(at)
-        assert waiting.snapshot().status == "queued"
+        assert waiting.snapshot().status == Status.QUEUED
         assert any("getting ready" in c.value for c in at.caption)
     finally:
         waiting.stop()

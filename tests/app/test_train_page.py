@@ -1,9 +1,11 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
 from apptest import open_app
 
-from playground.config import MAX_HIDDEN_LAYERS
+from playground.config import MAX_HIDDEN_LAYERS, from_query
 from playground.data import loaders
 from playground.runs.scheduler import SCHEDULER
+from playground.status import Status
+from ui.session import Key
 
 
 def _selectbox(at, label):
@@ -17,7 +19,7 @@ def test_train_page_renders_and_controls_change_config(no_exceptions):
     _selectbox(at, "Dataset").set_value("iris").run()
     _selectbox(at, "Activation function").set_value("tanh").run()
     no_exceptions(at)
-    cfg = at.session_state["config"]
+    cfg = at.session_state[Key.CONFIG]
     assert (cfg.dataset, cfg.activation) == ("iris", "tanh")
     # the URL follows the controls, with the config's field names
     assert at.query_params["dataset"] == "iris" and at.query_params["activation"] == "tanh"
@@ -26,10 +28,10 @@ def test_train_page_renders_and_controls_change_config(no_exceptions):
 def test_step_runs_exactly_one_epoch(no_exceptions):
     at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "30"})
     next(b for b in at.button if b.label == "Step").click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     deadline = 0
     import time
-    while job.snapshot().status != "paused" or job.snapshot().epoch < 1:
+    while job.snapshot().status != Status.PAUSED or job.snapshot().epoch < 1:
         time.sleep(0.05)
         deadline += 1
         assert deadline < 400, job.snapshot()
@@ -41,26 +43,26 @@ def test_step_runs_exactly_one_epoch(no_exceptions):
     while job.snapshot().epoch < 2:
         time.sleep(0.05)
     time.sleep(0.2)
-    assert job.snapshot().epoch == 2 and job.snapshot().status == "paused"
+    assert job.snapshot().epoch == 2 and job.snapshot().status == Status.PAUSED
     job.stop()
 
 
 def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
     at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "15", "hidden": "8"})
     next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     job.join(60)
     at.run()
     no_exceptions(at)
     snap = job.snapshot()
-    assert snap.status == "completed" and snap.epoch == 15
+    assert snap.status == Status.COMPLETED and snap.epoch == 15
     md = " ".join(m.value for m in at.markdown)
     assert "Epoch log" in md and "Decision boundary" in md
     assert "boundary" in snap.probes
     log = at.dataframe[0].value
     assert list(log.columns) == ["loss", "accuracy", "val_loss", "val_accuracy", "time (s)"] and len(log) == 15
     assert log["val_loss"].iloc[0] == snap.history[-1]["val_loss"]      # newest epoch first
-    at.session_state["w_lang"] = "ko"
+    at.session_state[Key.W_LANG] = "ko"
     at.run()
     no_exceptions(at)
     log = at.dataframe[0].value
@@ -70,24 +72,25 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
 
 
 def test_changing_controls_during_a_run_keeps_it(no_exceptions):
-    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000", "activation": "relu"})
     next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state["job"]
+    job = at.session_state[Key.JOB]
     _selectbox(at, "Activation function").set_value("tanh").run()
     no_exceptions(at)
-    assert at.session_state["job"] is job and job.snapshot().active
+    assert at.session_state[Key.JOB] is job and job.snapshot().active
     assert job.cfg.activation == "relu"
     assert any("next run" in i.value for i in at.info)
     job.stop()
 
 
 def test_link_restores_controls_and_reports_bad_values(no_exceptions):
-    at = open_app(query={"dataset": "wine", "hidden": "5,3", "lr": "0.003", "optimizer": "sgd",
-                         "epochs": "abc", "lang": "ko"})
+    good = {"dataset": "wine", "hidden": "5,3", "lr": "0.003", "optimizer": "sgd"}
+    at = open_app(query={**good, "epochs": "abc", "lang": "ko"})
     no_exceptions(at)
-    cfg = at.session_state["config"]
-    assert (cfg.dataset, cfg.hidden, cfg.lr, cfg.optimizer, cfg.epochs) == ("wine", (5, 3), 0.003, "sgd", 50)
-    assert at.session_state["w_n_layers"] == 2
+    cfg = at.session_state[Key.CONFIG]
+    assert (cfg.dataset, cfg.hidden, cfg.lr, cfg.optimizer) == ("wine", (5, 3), 0.003, "sgd")
+    assert cfg.epochs == from_query(good)[0].epochs          # the bad value is skipped, not guessed
+    assert at.session_state[Key.W_N_LAYERS] == 2
     assert any("epochs" in w.value for w in at.warning)   # the bad value is named, in Korean
     assert "데이터셋" in [s.label for s in at.selectbox]
 
@@ -96,8 +99,8 @@ def test_link_with_the_most_hidden_layers_restores_them(no_exceptions):
     deep = ",".join(["16"] * MAX_HIDDEN_LAYERS)
     at = open_app(query={"lang": "en", "dataset": "circle", "hidden": deep})
     no_exceptions(at)
-    assert at.session_state["config"].hidden == (16,) * MAX_HIDDEN_LAYERS
-    assert at.session_state["w_n_layers"] == MAX_HIDDEN_LAYERS
+    assert at.session_state[Key.CONFIG].hidden == (16,) * MAX_HIDDEN_LAYERS
+    assert at.session_state[Key.W_N_LAYERS] == MAX_HIDDEN_LAYERS
 
 
 def test_data_page_shows_pipeline_for_titanic(no_exceptions):
@@ -120,7 +123,7 @@ def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
     try:
         at = open_app(query={"lang": "en", "dataset": "circle"})
         next(b for b in at.button if b.label == "Train").click().run()
-        job = at.session_state["job"]
+        job = at.session_state[Key.JOB]
         import time
         for _ in range(100):
             if job.snapshot().queue_position:
@@ -128,12 +131,12 @@ def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
             time.sleep(0.05)
         at.run()
         no_exceptions(at)
-        assert job.snapshot().status == "queued"
+        assert job.snapshot().status == Status.QUEUED
         assert any("number 1 in line" in w.value for w in at.warning)
     finally:
         SCHEDULER.max_running = saved
     job.join(30)
-    assert job.snapshot().status == "completed"
+    assert job.snapshot().status == Status.COMPLETED
 
 
 def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatch, tmp_path):
@@ -156,3 +159,53 @@ def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatc
     no_exceptions(at)
     assert len(calls) == 1
     assert len(at.error) == 1                                   # Train's message, not twice
+
+
+def test_a_new_kind_of_data_moves_the_controls_to_its_defaults(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "lr": "0.1"})
+    assert at.session_state[Key.CONFIG].lr == 0.1                  # a link's value, for its dataset
+    _selectbox(at, "Dataset").set_value("xor").run()                # the same kind: the learner's lr stays
+    assert at.session_state[Key.CONFIG].lr == 0.1
+    _selectbox(at, "Dataset").set_value("titanic").run()            # a table: the tables' defaults
+    no_exceptions(at)
+    cfg = at.session_state[Key.CONFIG]
+    assert (cfg.hidden, cfg.activation, cfg.lr, cfg.patience, cfg.epochs) == ((64, 32), "relu", 0.003, 10, 300)
+    assert at.query_params["dataset"] == "titanic" and "hidden" not in at.query_params   # still a short link
+    _selectbox(at, "Dataset").set_value("mnist").run()
+    no_exceptions(at)
+    cfg = at.session_state[Key.CONFIG]
+    assert cfg.model == "cnn" and cfg.scaler == "standard"
+    assert "Feature scaling" not in [s.label for s in at.selectbox]   # pixels are always scaled to 0-1
+
+
+def test_a_link_opens_with_its_datasets_defaults(no_exceptions):
+    at = open_app(query={"lang": "ko", "dataset": "mnist"})
+    no_exceptions(at)
+    cfg = at.session_state[Key.CONFIG]
+    assert (cfg.model, cfg.epochs, cfg.patience) == ("cnn", 30, 5)
+
+
+def test_regression_chooses_its_loss_and_classification_names_its_own(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "auto-mpg"})
+    loss = _selectbox(at, "Loss function")
+    assert loss.options == ["mean squared error (MSE)", "mean absolute error (MAE)", "Huber loss"]
+    loss.set_value("mae").run()
+    no_exceptions(at)
+    assert at.session_state[Key.CONFIG].loss == "mae" and at.query_params["loss"] == "mae"
+    assert any("mean absolute error" in c.value for c in at.caption)          # the Train page names it
+    _selectbox(at, "Dataset").set_value("titanic").run()
+    no_exceptions(at)
+    assert at.session_state[Key.CONFIG].loss == "auto"
+    assert "Loss function" not in [s.label for s in at.selectbox]
+    assert any("binary cross-entropy (sigmoid output)" in c.value for c in at.caption)
+    ko = open_app(query={"lang": "ko", "dataset": "iris"})
+    assert any("크로스 엔트로피 (소프트맥스 출력)" in c.value for c in ko.caption)
+
+
+def test_the_loss_chart_can_use_a_log_scale(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle"})
+    toggle = next(t for t in at.toggle if t.label == "Loss on a log scale")
+    toggle.set_value(True).run()
+    no_exceptions(at)
+    fig = at.get("plotly_chart")[0].proto.spec
+    assert '"type":"log"' in fig.replace(" ", "")

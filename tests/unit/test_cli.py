@@ -113,7 +113,8 @@ def test_main_progress_log_and_summary(capsys):
     assert cli.main(["train", "--dataset", "iris", "--epochs", "2", "--hidden", "4"]) == 0
     out, err = capsys.readouterr()
     assert "Epoch 1/2" in err and "completed after 2 epochs" in err
-    assert out.startswith("test: accuracy=") and "confusion matrix" in out
+    assert out.startswith("loss: cross-entropy (softmax output); completed; weights of epoch 2\n")
+    assert "\nval: loss=" in out and "\ntest: accuracy=" in out and "confusion matrix" in out
 
 
 def test_main_regression_json(capsys):

@@ -34,8 +34,44 @@ def test_still_falling_says_train_longer():
 
 def test_jagged_curves_are_noisy():
     rng = np.random.default_rng(0)
-    loss = 0.5 + 0.2 * rng.standard_normal(40)
+    loss = 0.5 + 0.03 * rng.standard_normal(40)
     assert diagnose(hist(loss, loss), "running", "binary")[0] == "noisy"
+
+
+def test_a_wildly_oscillating_loss_points_to_the_learning_rate():
+    rng = np.random.default_rng(0)
+    loss = 0.5 + 0.2 * rng.standard_normal(40)       # jumps of ~40% of the loss, epoch to epoch
+    assert diagnose(hist(loss, loss), "running", "binary")[0] == "oscillating"
+
+
+def test_tiny_wiggles_on_a_flat_curve_are_not_noise():
+    rng = np.random.default_rng(0)
+    flat = 0.69 + 0.001 * rng.standard_normal(40)    # a linear model on xor: flat, not jagged
+    assert diagnose(hist(flat, flat, acc=0.5), "completed", "binary")[0] == "underfitting"
+
+
+def test_an_exploding_first_epoch_points_to_the_learning_rate():
+    loss = np.r_[662.0, 0.69 - 0.001 * E[1:]]       # circle with lr 10 and relu
+    case, values = diagnose(hist(loss, loss), "completed", "binary", constant_loss=0.693)
+    assert case == "exploded_start" and values["x"] == "955"
+    fast = np.r_[0.67, 0.05 * np.exp(-E[1:] / 5)]   # a fast healthy fall is not an explosion
+    assert diagnose(hist(fast, fast), "completed", "binary", constant_loss=0.693)[0] != "exploded_start"
+
+
+def test_chance_accuracy_points_to_the_learning_rate_when_a_linear_model_learns():
+    flat = np.full(40, 0.66)
+    ref = dict(chance=0.62, constant_loss=0.665)
+    case, values = diagnose(hist(flat, flat, acc=0.62), "completed", "binary", baseline_loss=0.46, **ref)
+    assert case == "chance" and values == {"acc": "62%", "chance": "62%"}
+    # where a linear model learns nothing either (xor), it is the network's size: underfitting
+    assert diagnose(hist(flat, flat, acc=0.62), "completed", "binary", baseline_loss=0.66, **ref)[0] == "underfitting"
+
+
+def test_flat_above_the_linear_baseline_is_underfitting():
+    flat = np.full(40, 0.60)
+    case, values = diagnose(hist(flat, flat, acc=0.8), "completed", "binary", chance=0.62, baseline_loss=0.46,
+                            constant_loss=0.665)
+    assert case == "underfitting_baseline" and values == {"loss": "0.6", "base": "0.46"}
 
 
 def test_low_flat_accuracy_is_underfitting():

@@ -25,9 +25,9 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 # A valid, non-default value for every field (the table must not grow a field without one).
 SAMPLES = {
-    "dataset": "iris", "n_samples": 1234, "noise": 0.35, "target": "label", "task": "regression",
+    "dataset": "table.csv", "n_samples": 1234, "noise": 0.35, "target": "label", "task": "regression",
     "scaler": "robust", "val_split": 0.1, "test_split": 0.25, "model": "mlp", "hidden": (16, 4, 2),
-    "activation": "tanh", "dropout": 0.5, "batch_norm": True, "optimizer": "rmsprop", "lr": 0.003,
+    "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4,
     "patience": 5, "restore_best": False, "seed": 42,
 }
@@ -90,9 +90,13 @@ def test_make_config_all_samples():
 
 
 def test_to_query_from_query_roundtrip():
-    cfg = make_config(**NON_DEFAULT)
+    # a link never names a server file: an embedded regression set (so a regression loss
+    # applies) without the CSV-only options
+    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task")} | {"dataset": "auto-mpg"}
+    cfg = make_config(**values)
     query = to_query(cfg)
-    assert set(query) == set(NON_DEFAULT)
+    base = config.defaults_for("auto-mpg")
+    assert set(query) == {k for k, v in values.items() if v != getattr(base, k)} | {"dataset"}
     assert all(isinstance(v, str) for v in query.values())
     back, problems = from_query(query)
     assert problems == [] and back == cfg
@@ -101,6 +105,9 @@ def test_to_query_from_query_roundtrip():
 def test_to_query_of_default_is_empty_and_roundtrips():
     assert to_query(DEFAULT) == {}
     assert from_query({}) == (DEFAULT, [])
+    for name in ("titanic", "mnist", "plane"):      # each dataset's own defaults make a one-parameter link
+        assert to_query(config.defaults_for(name)) == {"dataset": name}
+        assert from_query({"dataset": name}) == (config.defaults_for(name), [])
     cnn = make_config(dataset="digits", model="cnn", hidden="")
     back, problems = from_query(to_query(cnn))
     assert problems == [] and back == cnn and back.hidden == ()

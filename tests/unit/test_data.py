@@ -136,7 +136,7 @@ def test_titanic_pipeline_reports_imputed_ages():
     assert impute[0]["value"] == pytest.approx(median)
     sex = entries["sex"]
     assert sex["kind"] == "categorical"
-    assert sex["steps"][-1] == {"op": "onehot", "categories": ["female", "male"]}
+    assert sex["steps"][-1] == {"op": "onehot", "categories": ["female", "male"], "grouped": 0}
     assert {"sex_female", "sex_male", "age"} <= set(p.feature_names)
     assert len(p.feature_names) == p.n_features
     assert not torch.isnan(p.train.X).any()

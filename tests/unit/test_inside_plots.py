@@ -59,7 +59,7 @@ def test_network_links_coloured_by_sign_with_values_on_hover():
 
 def test_network_aggregated_image_inputs_in_both_languages():
     _, prep = prepared_for(dataset="digits")
-    model = build_model(make_config(dataset="digits", hidden=(40,)), 64, 10)
+    model = build_model(make_config(dataset="digits", model="mlp", hidden=(40,)), 64, 10)
     g = graph.network_graph(model, prep)
     for T, rows in ((EN, "pixel rows 1–1"), (KO, "픽셀 1–1행")):
         fig = inside_figs.network_figure(g, T)

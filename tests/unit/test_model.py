@@ -86,7 +86,7 @@ def test_activation_table_matches_config_choices():
 
 
 def test_batch_norm_and_dropout_are_in_each_block():
-    net = build_model(make_config(hidden="8,8", batch_norm=True, dropout=0.5), 4, 1)
+    net = build_model(make_config(hidden="8,8", activation="relu", batch_norm=True, dropout=0.5), 4, 1)
     for name in net.hidden_names:
         kinds = [type(m) for m in net.get_submodule(name)]
         assert kinds[0] is nn.Linear and nn.BatchNorm1d in kinds and SeededDropout in kinds

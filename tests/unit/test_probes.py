@@ -79,7 +79,7 @@ def test_two_unit_scatter_equals_manual_forward():
 
 
 def test_two_unit_second_layer_equals_manual_forward():
-    tr = trained(2, dataset="moons", hidden=(5, 2))
+    tr = trained(2, dataset="moons", hidden=(5, 2), activation="relu")
     sample = capture.sample_rows(tr.data, n=80)
     rep = live.inspect(tr.model, tr.data, "relu", sample)["layers"]["hidden2"]["repr"]
     l1, l2 = tr.model.hidden1[0], tr.model.hidden2[0]
@@ -137,7 +137,7 @@ def test_input_weights_by_feature_name():
 
 def test_weight_images_and_cnn_view():
     _, prep = prepared_for(dataset="digits")
-    mlp = build_model(make_config(dataset="digits", hidden=(40,)), 64, 10)
+    mlp = build_model(make_config(dataset="digits", model="mlp", hidden=(40,)), 64, 10)
     pics = layers.weight_images(mlp, prep)
     assert pics["images"].shape == (layers.MAX_PICTURES, 8, 8) and pics["units"] == 40
     np.testing.assert_array_equal(pics["images"][5], mlp.hidden1[0].weight.detach().numpy()[5].reshape(8, 8))
@@ -158,7 +158,7 @@ def test_weight_images_and_cnn_view():
 
 def test_network_graph_aggregates_wide_layers():
     _, prep = prepared_for(dataset="digits")                          # 8x8 images, 64 inputs
-    model = build_model(make_config(dataset="digits", hidden=(32, 5)), 64, 10)
+    model = build_model(make_config(dataset="digits", model="mlp", hidden=(32, 5)), 64, 10)
     g = graph.network_graph(model, prep, max_nodes=4)
     sizes = [(L["name"], L["size"], len(L["groups"])) for L in g["layers"]]
     assert sizes == [("input", 64, 4), ("hidden1", 32, 4), ("hidden2", 5, 4), ("output", 10, 4)]
@@ -193,7 +193,7 @@ def test_network_graph_cnn():
 # --- TF Playground thumbnails ------------------------------------------------------------------------------
 
 def test_neuron_surfaces_equal_forward_on_the_grid():
-    tr = trained(2, dataset="circle", hidden=(6, 3))
+    tr = trained(2, dataset="circle", hidden=(6, 3), activation="relu")
     plane = boundary.neuron_surfaces(tr.model, tr.data, resolution=20)
     names = [r[0] for r in plane["rows"]]
     assert names == ["input", "hidden1", "hidden2", "output"]

@@ -1,0 +1,78 @@
+"""What this session works on: the sidebar's config, the user's uploaded table, and the
+dataset and split the config names."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from playground.config import DEFAULT, RunConfig
+from playground.data import loaders, reader
+from playground.data import prepare as prep_mod
+
+from .session import Key
+
+# a failed download (no network) takes seconds: remembered this long instead of retried every rerun
+RETRY_DOWNLOAD_S = 60
+# the fields that change the prepared data (the rest only change training)
+DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "test_split", "target", "task")
+
+
+def config() -> RunConfig:
+    return st.session_state.get(Key.CONFIG, DEFAULT)
+
+
+def set_config(cfg: RunConfig) -> None:
+    st.session_state[Key.CONFIG] = cfg
+
+
+def uploaded() -> loaders.Dataset | None:
+    """The user's table, when one was read (not a refused one)."""
+    up = st.session_state.get(Key.UPLOADED)
+    return up if isinstance(up, loaders.Dataset) else None
+
+
+def dataset_for(cfg: RunConfig) -> loaders.Dataset:
+    """The Dataset a config names: an uploaded table lives in the session, the rest in the registry."""
+    if loaders.is_csv_path(cfg.dataset):
+        up = uploaded()
+        if up is None or up.name != cfg.dataset:
+            raise loaders.DataError("err.file_not_found", "dataset", path=cfg.dataset)
+        return up
+    failures = st.session_state.setdefault(Key.DATASET_FAILURES, {})
+    failed = failures.get(cfg.dataset)
+    if failed and time.monotonic() - failed[0] < RETRY_DOWNLOAD_S:
+        raise failed[1]
+    try:
+        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+    except loaders.DataError as e:
+        failures[cfg.dataset] = (time.monotonic(), e)
+        raise
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _prepared(cfg_key: tuple, _ds) -> prep_mod.Prepared:
+    return prep_mod.prepare(_ds, RunConfig(**dict(cfg_key)))
+
+
+def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
+    """Split + preprocessing for previews (cached; read-only). An uploaded table's is cached
+    in its session (the page reruns every second while a run is live), never across them."""
+    ds = dataset_for(cfg)
+    key = tuple((k, getattr(cfg, k)) for k in DATA_FIELDS)
+    if ds.source != "uploaded table":
+        return _prepared(key, ds)
+    cached = st.session_state.get(Key.UPLOAD_PREPARED)
+    if cached is None or cached[0] is not ds or cached[1] != key:
+        cached = (ds, key, prep_mod.prepare(ds, cfg))
+        st.session_state[Key.UPLOAD_PREPARED] = cached
+    return cached[2]
+
+
+def uploaded_frame(file):
+    """The uploaded file read into a DataFrame once per upload, not on every rerun."""
+    cached = st.session_state.get(Key.UPLOAD_FRAME)
+    if cached is None or cached[0] != file.file_id:
+        cached = (file.file_id, reader.read_table(file, file.name))
+        st.session_state[Key.UPLOAD_FRAME] = cached
+    return cached[1]

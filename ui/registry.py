@@ -1,0 +1,150 @@
+"""Runs belong to the server, not to a browser tab.
+
+Each run is registered under a token that its page keeps in the URL (`?run=...`), so a
+reload finds it again, with its history. A reaper thread asks Streamlit's runtime which
+sessions still have a connected browser: a run whose tab is gone (closed, crashed, the
+laptop shut) is stopped after a short grace, not after the idle timeout, and its memory is
+let go. After a server restart the token names nothing, and the page says the run was lost.
+The registry also counts each session's reruns, for the teacher's status page.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+RUN_PARAM = "run"
+# a closed tab's run is stopped after this many seconds (a reload within it reattaches)
+GRACE_S = float(os.environ.get("PLAYGROUND_CLOSED_TAB_GRACE", 15))
+REAP_EVERY_S = 2.0
+# a finished run stays findable by its token this long after its page went away
+KEEP_FINISHED_S = 600.0
+
+
+def session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+@dataclass
+class Entry:
+    job: object
+    session: str | None
+    gone_since: float | None = None     # when its browser was first seen disconnected
+
+
+@dataclass
+class SessionStats:
+    reruns: int = 0
+    first: float = field(default_factory=time.monotonic)
+    last: float = field(default_factory=time.monotonic)
+    recent: list = field(default_factory=list)   # monotonic times of the last reruns (rate)
+
+    def rate(self, window: float = 30.0) -> float:
+        now = time.monotonic()
+        return sum(1 for t in self.recent if now - t <= window) / window
+
+
+class Registry:
+    def __init__(self, grace: float = GRACE_S, connected=None):
+        self.grace = grace
+        self._connected = connected or _browser_connected
+        self._lock = threading.Lock()
+        self._runs: dict[str, Entry] = {}
+        self._sessions: dict[str, SessionStats] = {}
+        self._reaper: threading.Thread | None = None
+
+    # --- runs -------------------------------------------------------------------------------------------
+    def register(self, job, session: str | None) -> str:
+        token = secrets.token_urlsafe(9)
+        with self._lock:
+            self._runs[token] = Entry(job, session)
+        self._start_reaper()
+        return token
+
+    def attach(self, token: str | None, session: str | None):
+        """The run a reloaded page names, now belonging to this session; None if unknown."""
+        with self._lock:
+            entry = self._runs.get(token or "")
+            if entry is None:
+                return None
+            entry.session, entry.gone_since = session, None
+            return entry.job
+
+    def forget(self, token: str | None) -> None:
+        with self._lock:
+            self._runs.pop(token or "", None)
+
+    def runs(self) -> list[tuple[str, Entry]]:
+        with self._lock:
+            return list(self._runs.items())
+
+    # --- sessions' reruns ---------------------------------------------------------------------------------
+    def count_rerun(self, session: str | None) -> None:
+        if session is None:
+            return
+        now = time.monotonic()
+        with self._lock:
+            s = self._sessions.setdefault(session, SessionStats())
+            s.reruns += 1
+            s.last = now
+            s.recent = [t for t in s.recent if now - t <= 30.0] + [now]
+
+    def sessions(self) -> dict[str, SessionStats]:
+        with self._lock:
+            return dict(self._sessions)
+
+    # --- the reaper -----------------------------------------------------------------------------------------
+    def reap(self, now: float | None = None) -> list[str]:
+        """Stop the runs whose browser has been gone longer than the grace; forget finished
+        runs nobody looks at. Returns the tokens of the runs it stopped."""
+        now = time.monotonic() if now is None else now
+        stopped = []
+        with self._lock:
+            for token, e in list(self._runs.items()):
+                if self._connected(e.session):
+                    e.gone_since = None
+                    continue
+                e.gone_since = e.gone_since or now
+                gone_for = now - e.gone_since
+                if e.job.snapshot().active:
+                    if gone_for >= self.grace:
+                        e.job.stop()
+                        stopped.append(token)
+                elif gone_for >= KEEP_FINISHED_S:
+                    del self._runs[token]      # lets its model and data go
+            for sid, s in list(self._sessions.items()):
+                if not self._connected(sid) and now - s.last > KEEP_FINISHED_S:
+                    del self._sessions[sid]
+        return stopped
+
+    def _start_reaper(self) -> None:
+        with self._lock:
+            if self._reaper is not None and self._reaper.is_alive():
+                return
+            self._reaper = threading.Thread(target=self._reap_forever, daemon=True, name="run-reaper")
+            self._reaper.start()
+
+    def _reap_forever(self) -> None:
+        while True:
+            time.sleep(REAP_EVERY_S)
+            try:
+                self.reap()
+            except Exception:   # the reaper must outlive one bad entry
+                pass
+
+
+def _browser_connected(session: str | None) -> bool:
+    """True while the session's websocket is connected (Streamlit keeps a disconnected
+    session for a reconnect, but no longer lists it as active)."""
+    if session is None or not Runtime.exists():
+        return True          # outside a server (AppTest): nothing to judge by
+    return Runtime.instance().is_active_session(session)
+
+
+REGISTRY = Registry()

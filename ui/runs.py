@@ -1,0 +1,106 @@
+"""This session's background jobs: start a training run (registered with the server under
+a token its URL keeps, so a reload finds it), a cross-validation, and the one guard that
+stops a job when Streamlit drops the session that owns it."""
+from __future__ import annotations
+
+import os
+import weakref
+
+import streamlit as st
+
+from playground.config import RunConfig
+from playground.data.prepare import Prepared
+from playground.runs.crossval import CrossValJob
+from playground.runs.job import BackgroundJob
+from playground.runs.training import TrainingJob
+
+from . import data, registry
+from .session import Key
+
+# A tab that stops polling for this long (closed, crashed) has its run stopped. Generous,
+# because browsers throttle timers in hidden tabs (down to once a minute).
+IDLE_TIMEOUT_S = float(os.environ.get("PLAYGROUND_IDLE_TIMEOUT", 150))
+# Only the Evaluate page polls a cross-validation: leave time to look at the other pages.
+CV_IDLE_TIMEOUT_S = IDLE_TIMEOUT_S * 5
+
+
+class JobGuard:
+    """Kept in session_state beside its job. When Streamlit drops the session, the guard is
+    collected and the job stops, unless a reloaded page (another session) took the run over
+    (the registry's reaper and the idle timeout cover tabs that linger)."""
+
+    def __init__(self, job: BackgroundJob, token: str | None = None):
+        weakref.finalize(self, _release, job, token, registry.session_id())
+
+
+def _release(job: BackgroundJob, token: str | None, session: str | None) -> None:
+    owner = dict(registry.REGISTRY.runs()).get(token) if token else None
+    if owner is None or owner.session == session:
+        job.stop()
+        registry.REGISTRY.forget(token)
+
+
+def _replace(job_key: str) -> None:
+    """Stop the job a new one is about to replace (and let its memory go)."""
+    old = st.session_state.get(job_key)
+    if old is not None:
+        old.stop()
+    if job_key == Key.JOB:
+        registry.REGISTRY.forget(st.session_state.pop(Key.RUN_TOKEN, None))
+
+
+def _hold(job_key: str, guard_key: str, job: BackgroundJob, token: str | None = None) -> None:
+    st.session_state[job_key] = job
+    st.session_state[guard_key] = JobGuard(job, token)
+
+
+# --- training ------------------------------------------------------------------------------------
+
+def training_job() -> TrainingJob | None:
+    return st.session_state.get(Key.JOB)
+
+
+def serial() -> int:
+    """How many runs this session started: memos of one run compare it."""
+    return st.session_state.get(Key.JOB_SERIAL, 0)
+
+
+def start_training(cfg: RunConfig, prepared: Prepared, *, paused: bool = False, probes=None) -> TrainingJob:
+    """Start a run for this session (stopping its previous one). `paused`: wait for step()."""
+    _replace(Key.JOB)
+    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, idle_timeout=IDLE_TIMEOUT_S)
+    token = registry.REGISTRY.register(job, registry.session_id())
+    st.session_state[Key.RUN_TOKEN] = token
+    _hold(Key.JOB, Key.JOB_GUARD, job, token)
+    st.session_state[Key.JOB_SERIAL] = serial() + 1
+    return job.start(paused=paused)
+
+
+def reattach(token: str | None) -> bool:
+    """First run of a session whose URL names a run: take it over (a reload). False when
+    the server no longer knows it (it restarted, or the run was let go long ago)."""
+    job = registry.REGISTRY.attach(token, registry.session_id())
+    if job is None:
+        return False
+    st.session_state[Key.RUN_TOKEN] = token
+    _hold(Key.JOB, Key.JOB_GUARD, job, token)
+    st.session_state[Key.JOB_SERIAL] = serial() + 1
+    return True
+
+
+def run_token() -> str | None:
+    return st.session_state.get(Key.RUN_TOKEN)
+
+
+# --- cross-validation -------------------------------------------------------------------------------
+
+def cv_job() -> CrossValJob | None:
+    return st.session_state.get(Key.CV_JOB)
+
+
+def start_cross_validation(cfg: RunConfig, prepared: Prepared, method: str, k: int) -> CrossValJob:
+    """Start a cross-validation (raises ConfigError when the method cannot run on this data)."""
+    job = CrossValJob(cfg, prepared, method, k, idle_timeout=CV_IDLE_TIMEOUT_S)
+    _replace(Key.CV_JOB)
+    _hold(Key.CV_JOB, Key.CV_GUARD, job)
+    return job.start()

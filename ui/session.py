@@ -1,0 +1,120 @@
+"""Every st.session_state key the app uses, declared once.
+
+Modules write `st.session_state[Key.JOB]`, never the string. Each line says what the key
+holds and who writes it. Widget keys are here too: a keyed widget keeps its value under
+its key, and tests find widgets by key. A key that follows a name (a config field, a
+layer number, a canvas generation) comes from one of the functions below the class.
+"""
+from __future__ import annotations
+
+
+class Key:
+    # --- the session: language, config, data (ui/) ------------------------------------------------
+    LANG = "lang"                          # "ko" | "en"; ui.lang on first read, then the sidebar's switch
+    CONFIG = "config"                      # the last valid RunConfig of the sidebar; ui.sidebar
+    INITIALISED = "_initialised"           # True once the first run read the link; ui.sidebar.init_session
+    URL_PROBLEMS = "url_problems"          # the link's bad values (ConfigErrors), shown once; ui.sidebar
+    UPLOADED = "uploaded_dataset"          # the user's table as a Dataset (or the ConfigError that refused it)
+    UPLOAD_ID = "_upload_id"               # (file_id, target, task) it was read with; ui.sidebar
+    UPLOAD_FRAME = "_upload_frame"         # (file_id, DataFrame): the upload read once; ui.data
+    UPLOAD_PREPARED = "_upload_prepared"   # (Dataset, data fields, Prepared): its split, once; ui.data
+    UPLOAD_PROBLEM = "upload_problem"      # (file name, message) of a rejected upload; ui.sidebar, read by Train
+    PENDING_DATASET = "_pending_dataset"   # an accepted upload to select on the next draw; ui.sidebar
+    DATASET_FAILURES = "_dataset_failures"  # {dataset: (monotonic time, DataError)}: no retry for a while; ui.data
+
+    # --- background jobs (ui.runs) ------------------------------------------------------------------
+    JOB = "job"                            # this session's TrainingJob
+    RUN_TOKEN = "_run_token"               # its token in ui.registry and in the URL (?run=): a reload finds it
+    RUN_LOST = "_run_lost"                 # the URL named a run the server no longer has (shown once)
+    JOB_GUARD = "job_guard"                # its JobGuard: stops it when the session is dropped
+    JOB_SERIAL = "job_serial"              # how many runs this session started (memo keys per run)
+    CV_JOB = "eval_cv_job"                 # this session's CrossValJob
+    CV_GUARD = "eval_cv_guard"             # its JobGuard
+    PACES = "_paces"                       # {page: seconds} its polling fragment was drawn with; ui.pacing
+    RUN_CONTROLS = "_run_controls"         # (active, paused) the run buttons were drawn for; ui.widgets
+
+    # --- sidebar widgets (ui.sidebar); the config's own fields: w_key(field) -----------------------
+    W_LANG = "w_lang"                      # the language switch
+    W_UPLOAD = "w_upload"                  # the CSV file uploader
+    W_N_LAYERS = "w_n_layers"              # number of hidden layers; each layer's units: units_key(i)
+    CONTROLS_DATASET = "_controls_dataset"  # the dataset the controls were set up for (defaults on a switch)
+
+    # --- run controls (ui.widgets.run_controls, on Train and Inside) --------------------------------
+    RUN_START = "run_start"
+    RUN_PAUSE = "run_pause"
+    RUN_RESUME = "run_resume"
+    RUN_STEP = "run_step"
+    RUN_STOP = "run_stop"
+
+    # --- Train page ---------------------------------------------------------------------------------
+    TRAIN_ERROR = "train_error"            # why Train could not start, shown once
+    TRAIN_LOG_SCALE = "train_log_scale"    # widget: the loss curve on a log axis
+    CURVES_FIG = "_curves_fig"             # (signature, figure): the run's curves, built once, data swapped
+
+    # --- Evaluate page (views/evaluate.py, views/evaluate_cv.py) ------------------------------------
+    EVAL_CACHE = "eval_cache"              # {"_job": run, name: value}: predictions and baseline per run
+    EVAL_SPLIT = "eval_split"              # widget: test or validation set
+    EVAL_THRESHOLD = "eval_threshold"      # widget: the binary decision threshold
+    EVAL_CELL = "eval_cell"                # widget (translated select): the gallery's confusion cell
+    CV_METHOD = "eval_cv_method"           # widget (translated radio): kfold | stratified | loo
+    CV_K = "eval_cv_k"                     # widget: number of folds
+    CV_FIG_METRIC = "eval_cv_fig_metric"   # widget (translated select): the metric of the folds figure
+    CV_DRAWN = "_eval_cv_drawn"            # id of the CrossValJob whose end was redrawn
+
+    # --- Inside page ---------------------------------------------------------------------------------
+    INSIDE_PROBE = "inside_probe"          # (job, LiveProbe): this session's probe on that job
+    INSIDE_CACHE = "inside_cache"          # ((job id, epoch, status), view) computed from a model copy
+    INSIDE_FIGS = "inside_figs"            # {chart name: (signature, figure)}
+    INSIDE_LAYER = "inside_layer"          # widget (translated select): the layer to look at
+    INSIDE_PICK = "inside_pick"            # widget (translated select): the CNN sample
+
+    # --- Sketch page ---------------------------------------------------------------------------------
+    SKETCH_RUN = "_sketch_run"             # ((job id, epoch, status), DigitModel) of this session's run
+    SKETCH_UPLOAD = "sketch_upload"        # DigitModel read from an uploaded .pt file
+    SKETCH_UPLOAD_ID = "_sketch_upload_id"  # file_id of that upload
+    SKETCH_DEFAULT = "sketch_default"      # this session's copy of the one-click default model
+    SKETCH_TUNED = "sketch_tuned"          # {source id: fine-tuned DigitModel}
+    SKETCH_TUNE_MSG = "sketch_tune_msg"    # the last fine-tuning's before / after message
+    SKETCH_COLLECTION = "sketch_collection"  # teach.Collection of labelled sketches
+    SKETCH_CANVAS_N = "sketch_canvas_n"    # canvas generation: Clear draws a new canvas, canvas_key(n)
+    SKETCH_SOURCE = "sketch_source"        # widget: which model reads the drawing (run | upload | default)
+    SKETCH_PENDING_SOURCE = "_sketch_pending_source"  # the model just made or read, chosen on the next draw
+    SKETCH_FILE = "sketch_file"            # widget: the .pt uploader
+    SKETCH_LABEL = "sketch_label"          # widget: the label of the sketch to add
+    SKETCH_BRUSH = "sketch_brush"          # widget: brush width
+    SKETCH_TRAIN_DEFAULT = "sketch_train_default"   # buttons ...
+    SKETCH_CLEAR = "sketch_clear"
+    SKETCH_ADD = "sketch_add"
+    SKETCH_FINETUNE = "sketch_finetune"
+    SKETCH_DOWNLOAD = "sketch_download"
+    SKETCH_REMOVE_LAST = "sketch_remove_last"
+    SKETCH_CLEAR_COLLECTION = "sketch_clear_collection"
+    SKETCH_UNTUNE = "sketch_untune"
+
+
+WIDGET_PREFIX = "w_"   # every sidebar widget's key starts with it
+
+
+def w_key(field: str) -> str:
+    """The sidebar widget of a config field (playground.config.FIELDS)."""
+    return f"{WIDGET_PREFIX}{field}"
+
+
+def units_key(i: int) -> str:
+    """The units of hidden layer i (0-based)."""
+    return f"{WIDGET_PREFIX}units_{i}"
+
+
+def choice_key(key: str) -> str:
+    """(choice, language) of a translated select, kept while the widget is not drawn; ui.widgets."""
+    return f"_{key}_choice"
+
+
+def cm_normalize_key(view: str) -> str:
+    """The 'normalize' toggle of a confusion matrix; view: live | final."""
+    return f"eval_cm_norm_{view}"
+
+
+def canvas_key(n: int) -> str:
+    """The drawing canvas of generation n (Key.SKETCH_CANVAS_N)."""
+    return f"sketch_canvas_{n}"

@@ -1,0 +1,342 @@
+"""The sidebar: language, dataset, network and training controls, generated from
+playground.config.FIELDS (labels and help from i18n), kept in sync with the URL."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import streamlit as st
+
+from playground.config import (
+    DEFAULT,
+    FIELDS,
+    KIND_DEFAULTS,
+    MAX_HIDDEN_LAYERS,
+    RunConfig,
+    data_kind,
+    defaults_for,
+    validate,
+)
+from playground.data import loaders, table
+from playground.errors import ConfigError
+from playground.i18n import LANGS
+from playground.nn.model import count_params, loss_name
+
+from . import data, runs, url
+from .lang import T, lang, set_lang
+from .registry import RUN_PARAM
+from .session import WIDGET_PREFIX, Key, units_key, w_key
+from .widgets import translated_select
+
+# Presentation only (the option itself is defined once in config.FIELDS).
+LR_STEPS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+SLIDER_STEPS = {"noise": 0.05, "dropout": 0.05, "val_split": 0.05, "test_split": 0.05, "n_samples": 50,
+                "momentum": 0.05}
+UNIT_CHOICES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024]
+LANG_NAMES = {"ko": "한국어", "en": "English"}   # each language in its own words
+# widgets whose value Python cannot assign (the switch sets the language, a file comes from the browser)
+NOT_KEPT = (Key.W_LANG, Key.W_UPLOAD)
+
+
+# --- the first run and every run ---------------------------------------------------------------------
+
+def _load_into_widgets(cfg: RunConfig, fields=FIELDS) -> None:
+    ss = st.session_state
+    for name in fields:
+        if name == "hidden":
+            ss[Key.W_N_LAYERS] = len(cfg.hidden)
+            for i, h in enumerate(cfg.hidden):
+                ss[units_key(i)] = h
+        else:
+            ss[w_key(name)] = getattr(cfg, name)
+
+
+def _keep_widget_values() -> None:
+    """Re-assign every sidebar value at the start of a run: Streamlit drops the state of a
+    widget a run did not reach (a page switch clicked mid-run reset epochs to 1); a value
+    assigned from Python survives the run."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET_PREFIX) and k not in NOT_KEPT]:
+        ss[key] = ss[key]
+
+
+def init_session() -> None:
+    """First run of a session: the link's config (if any) fills the controls."""
+    if st.session_state.get(Key.INITIALISED):
+        _keep_widget_values()
+        return
+    cfg, problems = url.read()
+    token = st.query_params.get(RUN_PARAM)
+    if token and not runs.reattach(token):      # a reload finds its run; a restarted server does not
+        st.session_state[Key.RUN_LOST] = True
+    data.set_config(cfg)
+    _load_into_widgets(cfg)
+    st.session_state[Key.CONTROLS_DATASET] = cfg.dataset   # a link's values stay for its own dataset
+    st.session_state[Key.URL_PROBLEMS] = problems
+    st.session_state[Key.INITIALISED] = True
+
+
+# --- one control per field ---------------------------------------------------------------------------
+
+def _field(name: str, container=st):
+    """One control, chosen from the field's type and range."""
+    f = FIELDS[name]
+    m = f.metadata
+    label, help_ = T(f"field.{name}"), T.get(f"field.{name}.help", m["help"])
+    key = w_key(name)
+    if key not in st.session_state:
+        st.session_state[key] = f.default
+    if m["choices"]:
+        return translated_select(container.selectbox, label, m["choices"], key, default=f.default, help=help_,
+                                 format_func=lambda v: T.get(f"choice.{name}.{v}", v))
+    if isinstance(f.default, bool):
+        return container.toggle(label, key=key, help=help_)
+    if name == "lr":
+        steps = sorted(set(LR_STEPS) | {st.session_state[key]})
+        return container.select_slider(label, steps, key=key, help=help_, format_func=lambda v: f"{v:g}")
+    kind = type(f.default)
+    if name in SLIDER_STEPS:
+        return container.slider(label, kind(m["lo"]), kind(m["hi"]), step=kind(SLIDER_STEPS[name]), key=key,
+                                help=help_)
+    return container.number_input(label, min_value=kind(m["lo"]), max_value=kind(m["hi"]), key=key, help=help_,
+                                  step=kind(1) if kind is int else 1e-4, format=None if kind is int else "%g")
+
+
+def _hidden_controls() -> tuple:
+    ss = st.session_state
+    if Key.W_N_LAYERS not in ss:
+        ss[Key.W_N_LAYERS] = len(DEFAULT.hidden)
+    n = st.slider(T("field.n_layers"), 0, MAX_HIDDEN_LAYERS, key=Key.W_N_LAYERS, help=T("field.n_layers.help"))
+    units = []
+    cols = st.columns(3) if n else []
+    for i in range(n):
+        k = units_key(i)
+        if k not in ss:
+            ss[k] = units[-1] if units else 8
+        options = sorted(set(UNIT_CHOICES) | {ss[k]})
+        units.append(cols[i % 3].selectbox(T("field.units", i=i + 1), options, key=k))
+    return tuple(units)
+
+
+# --- data --------------------------------------------------------------------------------------------
+
+def _dataset_select() -> str:
+    ss = st.session_state
+    up = data.uploaded()
+    names = list(loaders.DATASETS) + ([up.name] if up is not None else [])
+    key = w_key("dataset")
+    if ss.pop(Key.PENDING_DATASET, None) in names:
+        ss[key] = up.name
+    if ss.get(key) not in names:
+        ss[key] = DEFAULT.dataset
+    name = translated_select(st.selectbox, T("field.dataset"), names, key, format_func=_dataset_label)
+    st.caption(_dataset_caption(name, up))
+    _follow_dataset(name, up)
+    return name
+
+
+def _follow_dataset(name: str, up) -> None:
+    """A newly chosen dataset: options that cannot apply to it are reset, and when the kind
+    of data changes (toy, table, image) the controls move to that kind's defaults. Within a
+    kind the learner's settings stay, as TensorFlow Playground keeps them across datasets."""
+    ss = st.session_state
+    prev = ss.get(Key.CONTROLS_DATASET)
+    if prev == name:
+        return
+    ss[Key.CONTROLS_DATASET] = name
+    kind = data_kind(name)
+    fields = {f for d in KIND_DEFAULTS.values() for f in d} if prev is not None and data_kind(prev) != kind else set()
+    info = loaders.DATASETS.get(name)
+    task = info.task if info else (up.task if up is not None else "regression")
+    if info is not None:
+        fields |= {"target", "task"}              # a CSV's options
+        if info.image_shape is not None:
+            fields.add("scaler")                  # pixels are always scaled to 0-1
+    if task != "regression":
+        fields.add("loss")
+    _load_into_widgets(defaults_for(name), fields)
+    if fields & set(KIND_DEFAULTS["tabular"]):
+        st.toast(T("side.defaults_moved", kind=T(f"kind.{kind}")), icon=":material/tune:")
+
+
+def _dataset_label(name: str) -> str:
+    info = loaders.DATASETS.get(name)
+    if info is None:
+        return f"CSV · {name}"
+    icon = {"toy": "●", "tabular": "▦", "image": "▣"}[info.kind]
+    return f"{icon} {name} · {T(f'task.{info.task}')}"
+
+
+def _dataset_caption(name: str, up) -> str:
+    info = loaders.DATASETS.get(name)
+    if info is None:
+        return T("data.uploaded_caption", rows=up.n_rows if up else 0)
+    try:
+        desc = loaders.describe(info)
+        size = T("data.size", rows=f"{desc['rows']:,}", features=desc["features"])
+    except ConfigError:
+        size = ""
+    return f"{T(f'dataset.{name}')} {size}"
+
+
+def _upload_section() -> None:
+    ss = st.session_state
+    with st.expander(T("data.upload_title"), expanded=loaders.is_csv_path(ss.get(w_key("dataset"), ""))):
+        file = st.file_uploader(T("data.upload_label"), type=["csv", "tsv", "txt", "xlsx"], key=Key.W_UPLOAD,
+                                help=T("data.upload_help"))
+        ss.pop(Key.UPLOAD_PROBLEM, None)   # the Train page warns that a rejected file is not what it trains on
+        if file is None:
+            return
+        try:
+            df = data.uploaded_frame(file)
+        except ConfigError as e:
+            st.error(msg := e.text(lang()))
+            ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
+            return
+        cols = list(df.columns.astype(str))
+        target_key = w_key("target")
+        if ss.get(target_key) not in cols:
+            ss[target_key] = cols[-1] if cols else ""
+        target = st.selectbox(T("field.target"), cols, key=target_key)
+        task = _field("task")
+        name = file.name if file.name.lower().endswith(".csv") else Path(file.name).stem + ".csv"
+        upload = (file.file_id, target, task)
+        if ss.get(Key.UPLOAD_ID) != upload:     # a new file or a new target / task: read it once
+            ss[Key.UPLOAD_ID] = upload
+            try:
+                ss[Key.UPLOADED] = table.from_dataframe(df, target, task, name=name)
+                ss[Key.PENDING_DATASET] = name  # a new table is selected at once (and only then)
+            except ConfigError as e:
+                ss[Key.UPLOADED] = e
+        ds = ss[Key.UPLOADED]
+        if isinstance(ds, ConfigError):
+            st.error(msg := ds.text(lang()))
+            ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
+            return
+        st.success(T("data.upload_ok", rows=ds.n_rows, task=T(f"task.{ds.task}")))
+
+
+# --- the whole sidebar ---------------------------------------------------------------------------------
+
+def _language_switch() -> None:
+    chosen = st.segmented_control(T("app.language"), LANGS, key=Key.W_LANG, default=lang(),
+                                  format_func=LANG_NAMES.get, label_visibility="collapsed")
+    if chosen and chosen != lang():
+        set_lang(chosen)
+        st.rerun()
+
+
+def _network_controls(info) -> tuple:
+    """The network's controls; returns the hidden layers' sizes."""
+    ss = st.session_state
+    st.header(T("side.network"))
+    if info is not None and info.image_shape is not None:
+        _field("model")
+    elif ss.get(w_key("model")) != "mlp":
+        ss[w_key("model")] = "mlp"
+    hidden = _hidden_controls()
+    _field("activation")
+    c1, c2 = st.columns(2)
+    with c1:
+        _field("dropout")
+    with c2:
+        st.write("")
+        _field("batch_norm")
+    return hidden
+
+
+def _loss_control(task: str) -> None:
+    """Regression chooses its loss; classification's follows from its output (named here)."""
+    ss = st.session_state
+    key = w_key("loss")
+    if task == "regression":
+        if ss.get(key) == "mse":              # the same loss as auto: one name for it
+            ss[key] = "auto"
+        translated_select(st.selectbox, T("field.loss"), ("auto", "mae", "huber"), key, default="auto",
+                          help=T("field.loss.help"), format_func=lambda v: T(f"choice.loss.{v}"))
+    else:
+        ss[key] = "auto"
+        name = loss_name(task)
+        st.caption(T("side.loss_fixed", name=T(f"loss.{name}")), help=T(f"loss.formula.{name}"))
+
+
+def _training_controls(task: str, images: bool) -> None:
+    ss = st.session_state
+    st.header(T("side.training"))
+    _loss_control(task)
+    _field("optimizer")
+    _field("lr")
+    if ss.get(w_key("optimizer")) in ("sgd", "rmsprop"):
+        _field("momentum")
+    c1, c2 = st.columns(2)
+    with c1:
+        _field("batch_size")
+    with c2:
+        _field("epochs")
+    with st.expander(T("side.more")):
+        _field("val_split")
+        _field("test_split")
+        _field("patience")
+        if ss.get(w_key("patience"), 0) > 0:
+            _field("restore_best")
+        if not images:                        # pixels are always scaled to 0-1
+            _field("scaler")
+        _field("shuffle")
+        _field("weight_decay")
+        _field("seed")
+
+
+def _config_from_widgets(hidden: tuple) -> RunConfig:
+    """The controls' config if it is valid (saved for the pages), else the last valid one."""
+    ss = st.session_state
+    values = {n: ss.get(w_key(n), f.default) for n, f in FIELDS.items() if n != "hidden"}
+    values["hidden"] = hidden
+    try:
+        cfg = validate(dataclasses.replace(DEFAULT, **values))
+    except ConfigError as e:
+        st.error(e.text(lang()))
+        return data.config()
+    data.set_config(cfg)
+    return cfg
+
+
+def sidebar() -> RunConfig:
+    """Draw the controls and return the (validated) config they describe."""
+    with st.sidebar:
+        _language_switch()
+        st.header(T("side.data"))
+        ds_name = _dataset_select()
+        info = loaders.DATASETS.get(ds_name)
+        if info is not None and info.kind == "toy":
+            _field("n_samples")
+            _field("noise")
+        _upload_section()
+        hidden = _network_controls(info)
+        up = data.uploaded()
+        task = info.task if info else (up.task if up is not None and up.name == ds_name else "regression")
+        _training_controls(task, images=info is not None and info.image_shape is not None)
+        cfg = _config_from_widgets(hidden)
+        _param_count(cfg)
+        for p in st.session_state.pop(Key.URL_PROBLEMS, []):
+            st.warning(T("app.url_problem", msg=p.text(lang())))
+        _share_link(cfg)
+        url.sync(cfg, runs.run_token())
+    return cfg
+
+
+def _param_count(cfg: RunConfig) -> None:
+    try:
+        prep = data.prepared_for(cfg)
+        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
+    except ConfigError:
+        return
+    sizes = " → ".join(str(s) for s in [prep.n_features, *cfg.hidden, prep.n_outputs])
+    if cfg.model == "cnn":
+        sizes = "CNN → " + " → ".join(str(s) for s in [*cfg.hidden, prep.n_outputs])
+    st.caption(T("side.params", n=f"{n:,}", sizes=sizes))
+
+
+def _share_link(cfg: RunConfig) -> None:
+    with st.popover(T("app.share"), width="stretch"):
+        st.caption(T("app.share_help"))
+        st.code(url.share_url(cfg), language=None, wrap_lines=True)

@@ -1,0 +1,47 @@
+"""The link: the config in the URL's query parameters, read on the first run, written back
+as the controls change, and the share link."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from playground.config import RunConfig, from_query, to_query
+from playground.data import loaders
+from playground.errors import ConfigError
+
+from .lang import LANG_PARAM, lang
+from .registry import RUN_PARAM
+
+
+def read() -> tuple[RunConfig, list[ConfigError]]:
+    """The link's config; bad values are skipped and returned as problems."""
+    return from_query(dict(st.query_params))
+
+
+def _params(cfg: RunConfig, *, dataset: bool = True) -> dict[str, str]:
+    q = to_query(cfg)
+    if not dataset:
+        q.pop("dataset", None)
+    q[LANG_PARAM] = lang()
+    return q
+
+
+def sync(cfg: RunConfig, run_token: str | None = None) -> None:
+    """Keep the address bar on the current config (an uploaded table's name stays out of it:
+    a link never opens a server's files) and on this tab's run, so a reload finds it (the
+    share link leaves the run out: it shares a setup, not a run)."""
+    q = _params(cfg, dataset=not loaders.is_csv_path(cfg.dataset))
+    if run_token:
+        q[RUN_PARAM] = run_token
+    if dict(st.query_params) != q:
+        st.query_params.from_dict(q)
+
+
+def share_url(cfg: RunConfig) -> str:
+    base = ""
+    try:
+        base = str(st.context.url).split("?")[0]
+    except Exception:
+        pass
+    return f"{base}?{urlencode(_params(cfg))}"

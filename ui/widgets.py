@@ -1,0 +1,96 @@
+"""Widgets more than one page uses: the run controls, and selects with translated labels."""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from playground.status import Status
+
+from .lang import T, lang
+from .session import Key, choice_key
+
+
+def _drawn_for(snap) -> tuple[bool, bool]:
+    """(active, paused): all the run controls depend on."""
+    return bool(snap and snap.active), bool(snap and snap.status == Status.PAUSED)
+
+
+def run_controls(job, snap, *, start: Callable[[bool], None] | None = None, changed: bool = False) -> None:
+    """Train, Pause or Resume, Step and Stop for this session's run, the same on every page.
+    `start(paused)` starts a run (paused: for one step); a page without it (Inside) has no
+    Train button, and its Step only steps a paused run. `changed`: the sidebar differs from
+    the run's config, so Step starts a new run instead of stepping this one."""
+    active, paused = _drawn_for(snap)
+    st.session_state[Key.RUN_CONTROLS] = (active, paused)
+    cols = iter(st.columns([1.3, 1.3, 1.3, 1, 2] if start else [1.3, 1.3, 1, 3]))
+    if start and next(cols).button(T("train.start"), type="primary", icon=":material/play_arrow:", width="stretch",
+                                   help=T("train.start_help"), key=Key.RUN_START):
+        start(False)
+        st.rerun()
+    col = next(cols)
+    if paused:
+        if col.button(T("train.resume"), icon=":material/resume:", width="stretch", key=Key.RUN_RESUME):
+            job.resume()
+            st.rerun()
+    elif col.button(T("train.pause"), icon=":material/pause:", width="stretch", disabled=not active,
+                    key=Key.RUN_PAUSE):
+        job.pause()
+        st.rerun()
+    can_step = paused or (start is not None and not active)
+    if next(cols).button(T("train.step"), icon=":material/skip_next:", width="stretch", help=T("train.step_help"),
+                         disabled=not can_step, key=Key.RUN_STEP):
+        if paused and not changed:
+            job.step()
+        else:
+            start(True)
+        st.rerun()
+    if next(cols).button(T("train.stop"), icon=":material/stop:", width="stretch", disabled=not active,
+                         key=Key.RUN_STOP):
+        job.stop()
+        st.rerun()
+
+
+def controls_outdated(snap) -> bool:
+    """The run paused (at an epoch's end), resumed or finished since the run controls were
+    drawn: a polling fragment reruns the whole page to redraw them."""
+    return _drawn_for(snap) != st.session_state.get(Key.RUN_CONTROLS)
+
+
+# --- selects with translated option labels -----------------------------------------------------------
+
+def translated_select(widget: Callable, label: str, options: Sequence, key: str,
+                      format_func: Callable[[Any], str], *, default=None, **kw):
+    """A selectbox, radio or segmented control (`widget`: st.selectbox, a column's radio...)
+    whose option labels are translated: the one place that handles a language switch.
+
+    The browser holds a keyed select's choice as the label it drew. After a switch no
+    option has that label any more, and Streamlit would reset the choice to the first.
+    A value assigned from Python is sent again with this run's labels, so after a switch
+    (and when the widget was not drawn in the last run, e.g. on another page) the choice
+    is assigned here. It is also kept under choice_key(key), which outlives the runs that
+    do not draw the widget. The labels are computed once, in this run's language: Streamlit
+    (and AppTest) may call format_func after the run, when `T` no longer knows the session."""
+    ss = st.session_state
+    kept = ss.get(choice_key(key))          # (choice, language it was drawn in)
+    here = lang()
+    if key not in ss or kept is None or kept[1] != here:
+        value = choice(key, default)
+        ss[key] = value if value in options else (default if default in options else options[0])
+    labels = [format_func(o) for o in options]
+
+    def label_of(v) -> str:
+        return labels[options.index(v)] if v in options else str(v)
+
+    chosen = widget(label, options, key=key, format_func=label_of, **kw)
+    ss[choice_key(key)] = (chosen, here)
+    return chosen
+
+
+def choice(key: str, default=None):
+    """A translated select's choice before (or without) drawing it."""
+    ss = st.session_state
+    if key in ss:
+        return ss[key]
+    kept = ss.get(choice_key(key))
+    return kept[0] if kept else default

@@ -1,0 +1,137 @@
+"""The Evaluate page's cross-validation section: choose a method and K, run it in the
+background, show the folds as they come in. Also `fmt`, a metric as the page shows it."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from playground.errors import ConfigError
+from playground.figures import evaluation as eval_figs
+from playground.runs import crossval
+from playground.status import Status
+from ui import data, runs, widgets
+from ui.lang import T, lang
+from ui.session import Key
+from ui.status import duration
+
+CV_LONG = 1500   # fold-epochs; more than this takes minutes on a busy 2-core server (LOO on iris: 2,400)
+
+
+def fmt(v, digits: int = 3) -> str:
+    return "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.{digits}f}"
+
+
+def plan(cfg, prep, task, y) -> tuple[str, int, str | None]:
+    """Method and K chosen here, with what they would cost; (method, k, why not) ."""
+    k_now = st.session_state.get(Key.CV_K, 5)
+
+    def caption(m):
+        why = crossval.unavailable(m, task, y, 5 if m == "loo" else k_now)
+        return ":material/block: " + T(why[0], **why[1]) if why and m != "kfold" else T(f"eval.cv.about.{m}")
+
+    c1, c2 = st.columns([3, 2])
+    method = widgets.translated_select(c1.radio, T("eval.cv.method"), crossval.METHODS, Key.CV_METHOD,
+                                       lambda m: T(f"eval.cv.method.{m}"),
+                                       default="kfold" if task == "regression" else "stratified",
+                                       captions=[caption(m) for m in crossval.METHODS])
+    k = c2.slider(T("eval.cv.k"), crossval.K_MIN, crossval.K_MAX, 5, key=Key.CV_K, disabled=method == "loo")
+    why = crossval.unavailable(method, task, y, k)
+    n_folds = len(y) if method == "loo" else k
+    epochs = min(cfg.epochs, crossval.MAX_EPOCHS)
+    c2.caption(T("eval.cv.plan", folds=n_folds, epochs=epochs, rows=len(y), dataset=cfg.dataset,
+                 test=len(prep.test.y)))
+    if cfg.epochs > crossval.MAX_EPOCHS:
+        c2.caption(T("eval.cv.capped", max=crossval.MAX_EPOCHS, epochs=cfg.epochs))
+    if why:
+        st.warning(T(why[0], **why[1]))
+    elif n_folds * epochs > CV_LONG:
+        st.warning(T("eval.cv.long", folds=n_folds, epochs=epochs), icon=":material/timer:")
+    return method, k, why
+
+
+def cv_section() -> None:
+    st.divider()
+    st.header(T("eval.cv.title"))
+    st.caption(T("eval.cv.intro"))
+    cfg = data.config()
+    try:
+        prep = data.prepared_for(cfg)
+    except ConfigError as e:
+        st.error(e.text(lang()))
+        return
+    y = prep.dataset.y[crossval.development_rows(prep)]
+    method, k, why = plan(cfg, prep, prep.task, y)
+    cv = runs.cv_job()
+    running = bool(cv and cv.snapshot().active)
+    b1, b2, _ = st.columns([1.6, 1, 3])
+    if b1.button(T("eval.cv.run"), type="primary", icon=":material/play_arrow:", disabled=bool(why) or running,
+                 width="stretch"):
+        try:
+            runs.start_cross_validation(cfg, prep, method, k)
+        except ConfigError as e:
+            st.error(e.text(lang()))
+        else:
+            st.rerun()
+    if b2.button(T("eval.cv.stop"), icon=":material/stop:", disabled=not running, width="stretch"):
+        cv.stop()
+        st.rerun()
+    st.fragment(cv_results, run_every=0.5 if running else None)()
+
+
+def cv_progress(s) -> None:
+    if s.status == Status.ERROR:
+        st.error(s.error)
+    elif s.status == Status.QUEUED and s.queue_position:
+        st.warning(T("eval.cv.queued", pos=s.queue_position), icon=":material/hourglass_top:")
+    status = T(f"eval.cv.status.{s.status}")
+    if s.active:
+        text = T("eval.cv.progress", status=status, fold=min(len(s.folds) + 1, s.n_folds), n=s.n_folds,
+                 epoch=s.epoch, epochs=s.epochs)
+        if s.progress > 0.02:   # measured, not guessed: the time so far over the share done
+            left = s.elapsed * (1 - s.progress) / s.progress
+            text += " · " + T("eval.cv.eta", eta=duration(left))
+    else:
+        text = T("eval.cv.progress_done", status=status, done=len(s.folds), n=s.n_folds)
+    st.progress(s.progress, text=text)
+
+
+def cv_folds(s) -> None:
+    summ = crossval.fold_summary(s.folds, s.keys)
+    st.markdown(f"**{T('eval.cv.mean_std', n=len(s.folds))}**")
+    for col, k in zip(st.columns(len(s.keys)), s.keys):
+        mean, std = summ[k]
+        # the std as the delta line: "mean ± std" in one value is cut off with five tiles
+        col.metric(T(f"eval.m.{k}"), fmt(mean), delta=f"± {fmt(std)}", delta_color="off", delta_arrow="off",
+                   help=T("eval.cv.tile_help", mean=fmt(mean), std=fmt(std)))
+    # the table gets the full width: nine columns scroll sideways in a narrow one
+    df = pd.DataFrame(list(s.folds))[["fold", "n_train", "n_test", "epochs", *s.keys]]
+    df = df.rename(columns={"fold": T("eval.cv.fold"), "n_train": T("eval.cv.n_train"),
+                            "n_test": T("eval.cv.n_test"), "epochs": T("eval.cv.epochs"),
+                            **{k: T(f"eval.m.{k}") for k in s.keys}})
+    st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(df), 380),
+                 column_config={T(f"eval.m.{k}"): st.column_config.NumberColumn(format="%.3f") for k in s.keys})
+    left, right = st.columns([1, 3])
+    with left:
+        metric = widgets.translated_select(st.selectbox, T("eval.cv.figure_metric"), s.keys, Key.CV_FIG_METRIC,
+                                           lambda k: T(f"eval.m.{k}"), default=s.keys[0])
+    with right:
+        st.plotly_chart(eval_figs.folds_figure(s.folds, metric or s.keys[0], T), key="cv_folds")
+    if s.method == "loo":
+        st.caption(T("eval.cv.loo_note"))
+    if s.pooled:
+        st.caption(T("eval.cv.pooled", values=" · ".join(f"{T(f'eval.m.{k}')} {fmt(v)}" for k, v in s.pooled.items())))
+
+
+def cv_results() -> None:
+    cv = runs.cv_job()
+    if cv is None:
+        st.caption(T("eval.cv.empty"))
+        return
+    s = cv.snapshot()
+    cv_progress(s)
+    st.caption(T("eval.cv.results_for", method=T(f"eval.cv.method.{s.method}"), dataset=cv.cfg.dataset,
+                 n=s.n_folds, epochs=s.epochs))
+    if s.folds:
+        cv_folds(s)
+    if s.finished and st.session_state.get(Key.CV_DRAWN) != id(cv):
+        st.session_state[Key.CV_DRAWN] = id(cv)
+        st.rerun()   # re-enable the Run button once the last fold is in
