@@ -19,6 +19,7 @@ PAGES = [
     ("views/evaluate.py", "nav.evaluate", ":material/analytics:", "evaluate"),
     ("views/inside.py", "nav.inside", ":material/hub:", "inside"),
     ("views/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
+    ("views/classroom.py", "nav.classroom", ":material/groups:", "classroom"),   # the teacher's view
 ]
 
 sidebar.init_session()

@@ -254,10 +254,8 @@ def from_query(params: dict, base: RunConfig | None = None) -> tuple[RunConfig, 
     if dataset is not None and dataset not in DATASETS:   # never open server files from a link
         problems.append(ConfigError("err.unknown_dataset", "dataset", name=dataset, choices=", ".join(DATASETS)))
         dataset = None
-    if base is None:
+    if base is None or (dataset and dataset != base.dataset):   # another dataset: its own defaults
         base = defaults_for(dataset or DEFAULT.dataset)
-    elif dataset:
-        base = dataclasses.replace(base, dataset=dataset)
     cfg = base
     for k, v in params.items():
         if k not in FIELDS or k == "dataset":

@@ -67,14 +67,26 @@ class Registry:
         self._start_reaper()
         return token
 
-    def attach(self, token: str | None, session: str | None):
-        """The run a reloaded page names, now belonging to this session; None if unknown."""
+    def attach(self, token: str | None, session: str | None, wait: float = 2.0):
+        """The run a reloaded page names, now belonging to this session. None if unknown, or
+        if the page it belongs to is still open (an address copied to another tab or a
+        classmate shares the setup, not the run); a reload's old page closes within `wait`."""
         with self._lock:
             entry = self._runs.get(token or "")
-            if entry is None:
+        if entry is None:
+            return None
+        deadline = time.monotonic() + wait
+        while entry.session != session and self._connected(entry.session):
+            if time.monotonic() >= deadline:
                 return None
+            time.sleep(0.1)
+        with self._lock:
             entry.session, entry.gone_since = session, None
-            return entry.job
+        return entry.job
+
+    def knows(self, token: str | None) -> bool:
+        with self._lock:
+            return (token or "") in self._runs
 
     def forget(self, token: str | None) -> None:
         with self._lock:
@@ -102,25 +114,31 @@ class Registry:
     # --- the reaper -----------------------------------------------------------------------------------------
     def reap(self, now: float | None = None) -> list[str]:
         """Stop the runs whose browser has been gone longer than the grace; forget finished
-        runs nobody looks at. Returns the tokens of the runs it stopped."""
+        runs nobody looks at. Returns the tokens of the runs it stopped. The jobs are asked
+        outside the registry's lock: a job busy ending must not hold up every page's rerun."""
         now = time.monotonic() if now is None else now
-        stopped = []
         with self._lock:
-            for token, e in list(self._runs.items()):
-                if self._connected(e.session):
-                    e.gone_since = None
-                    continue
-                e.gone_since = e.gone_since or now
-                gone_for = now - e.gone_since
-                if e.job.snapshot().active:
-                    if gone_for >= self.grace:
-                        e.job.stop()
-                        stopped.append(token)
-                elif gone_for >= KEEP_FINISHED_S:
-                    del self._runs[token]      # lets its model and data go
-            for sid, s in list(self._sessions.items()):
-                if not self._connected(sid) and now - s.last > KEEP_FINISHED_S:
-                    del self._sessions[sid]
+            entries = list(self._runs.items())
+            sessions = list(self._sessions.items())
+        stopped, finished = [], []
+        for token, e in entries:
+            if self._connected(e.session):
+                e.gone_since = None
+                continue
+            e.gone_since = e.gone_since or now
+            gone_for = now - e.gone_since
+            if e.job.snapshot().active:
+                if gone_for >= self.grace:
+                    e.job.stop("closed")
+                    stopped.append(token)
+            elif gone_for >= KEEP_FINISHED_S:
+                finished.append(token)
+        gone = [sid for sid, st_ in sessions if not self._connected(sid) and now - st_.last > KEEP_FINISHED_S]
+        with self._lock:
+            for token in finished:
+                self._runs.pop(token, None)          # lets its model and data go
+            for sid in gone:
+                self._sessions.pop(sid, None)
         return stopped
 
     def _start_reaper(self) -> None:
@@ -143,8 +161,9 @@ def _browser_connected(session: str | None) -> bool:
     """True while the session's websocket is connected (Streamlit keeps a disconnected
     session for a reconnect, but no longer lists it as active)."""
     if session is None or not Runtime.exists():
-        return True          # outside a server (AppTest): nothing to judge by
-    return Runtime.instance().is_active_session(session)
+        return True          # outside a server: nothing to judge by
+    active = Runtime.instance().is_active_session(session)
+    return active if isinstance(active, bool) else True   # AppTest's runtime is a mock
 
 
 REGISTRY = Registry()

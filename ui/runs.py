@@ -10,6 +10,7 @@ import streamlit as st
 
 from playground.config import RunConfig
 from playground.data.prepare import Prepared
+from playground.runs import budget
 from playground.runs.crossval import CrossValJob
 from playground.runs.job import BackgroundJob
 from playground.runs.training import TrainingJob
@@ -68,7 +69,10 @@ def serial() -> int:
 def start_training(cfg: RunConfig, prepared: Prepared, *, paused: bool = False, probes=None) -> TrainingJob:
     """Start a run for this session (stopping its previous one). `paused`: wait for step()."""
     _replace(Key.JOB)
-    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, idle_timeout=IDLE_TIMEOUT_S)
+    limits = budget.Limits.from_env()
+    budget.check(cfg, prepared, limits)        # ConfigError: what to change, before anything starts
+    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, idle_timeout=IDLE_TIMEOUT_S,
+                      time_limit=limits.run_seconds * 1.5)   # the estimate errs on the slow side
     token = registry.REGISTRY.register(job, registry.session_id())
     st.session_state[Key.RUN_TOKEN] = token
     _hold(Key.JOB, Key.JOB_GUARD, job, token)

@@ -22,9 +22,8 @@ from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import data, runs, url
+from . import data, registry, runs, url
 from .lang import T, lang, set_lang
-from .registry import RUN_PARAM
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
 
@@ -66,9 +65,9 @@ def init_session() -> None:
         _keep_widget_values()
         return
     cfg, problems = url.read()
-    token = st.query_params.get(RUN_PARAM)
+    token = st.query_params.get(registry.RUN_PARAM)
     if token and not runs.reattach(token):      # a reload finds its run; a restarted server does not
-        st.session_state[Key.RUN_LOST] = True
+        st.session_state[Key.RUN_LOST] = "elsewhere" if registry.REGISTRY.knows(token) else "gone"
     data.set_config(cfg)
     _load_into_widgets(cfg)
     st.session_state[Key.CONTROLS_DATASET] = cfg.dataset   # a link's values stay for its own dataset
@@ -291,6 +290,8 @@ def _config_from_widgets(hidden: tuple) -> RunConfig:
     ss = st.session_state
     values = {n: ss.get(w_key(n), f.default) for n, f in FIELDS.items() if n != "hidden"}
     values["hidden"] = hidden
+    if not loaders.is_csv_path(values["dataset"]):     # the upload's target / task while a built-in set is chosen
+        values["target"], values["task"] = DEFAULT.target, DEFAULT.task
     try:
         cfg = validate(dataclasses.replace(DEFAULT, **values))
     except ConfigError as e:

@@ -26,11 +26,11 @@ def start(cfg, paused: bool = False) -> None:
     """Start a run of the sidebar's config; `paused`: for one epoch, then wait."""
     try:
         prep = data.prepared_for(cfg)
+        probes = {"boundary": boundary_probe} if boundary.is_plane_dataset(prep) else {}
+        job = runs.start_training(cfg, prep, paused=paused, probes=probes)   # refuses runs over budget
     except ConfigError as e:
         st.session_state[Key.TRAIN_ERROR] = e.text(lang())
         return
-    probes = {"boundary": boundary_probe} if boundary.is_plane_dataset(prep) else {}
-    job = runs.start_training(cfg, prep, paused=paused, probes=probes)
     if paused:
         job.step()
 
@@ -43,8 +43,8 @@ def notes(cfg, changed: bool) -> str | None:
                    icon=":material/warning:")
     if train_error := st.session_state.pop(Key.TRAIN_ERROR, None):
         st.error(train_error)
-    if st.session_state.pop(Key.RUN_LOST, None):
-        st.warning(T("train.run_lost"), icon=":material/cloud_off:")
+    if lost := st.session_state.pop(Key.RUN_LOST, None):
+        st.warning(T(f"train.run_{lost}"), icon=":material/cloud_off:")
     if changed:
         st.info(T("train.changed_note"), icon=":material/info:")
     return train_error
@@ -67,12 +67,14 @@ def curves_figure(s, task, epochs):
         cached = (sig, training_figs.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs,
                                                     log_loss=log))
         st.session_state[Key.CURVES_FIG] = cached
-    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs)
+    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs, s.partial)
 
 
 def progress(s) -> None:
     if s.status == Status.ERROR:
         st.error(s.error)
+    elif s.status == Status.STOPPED and s.stop_reason:
+        st.warning(T(f"train.stopped_{s.stop_reason}"), icon=":material/timer_off:")
     elif s.status == Status.QUEUED and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
     frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)

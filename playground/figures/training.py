@@ -33,6 +33,10 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
                                  legendgroup="best", showlegend=col == 1,
                                  hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>"),
                       row=1, col=col)
+    fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.epoch_so_far"), legendgroup="partial",
+                             marker=dict(symbol="circle-open", size=10, color=TRAIN_COLOR, line=dict(width=2)),
+                             hovertemplate=T("plot.epoch_so_far") + " %{x:.2f}: %{y:.4f}<extra></extra>"),
+                  row=1, col=1)
     if stopped_epoch:
         for col in (1, 2):
             fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), row=1, col=col)
@@ -50,15 +54,17 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     return layout(fig, 370, top=40, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.22})
 
 
-def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None):
-    """Put a (longer) history into a figure made by `history_figure` for the same task.
+def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None,
+                          partial: tuple | None = None):
+    """Put a (longer) history into a figure made by `history_figure` for the same task;
+    `partial` (epoch + fraction, loss so far) marks the running epoch of a long one.
     A live page redraws every second; rebuilding the figure holds the GIL, which the
     training thread also needs, for ~30 ms, swapping the data for ~1 ms."""
     metric = "mae" if task == "regression" else "accuracy"
     ep = [h["epoch"] for h in history]   # lists, not arrays: plotly would send arrays base64-packed
     keys = ("loss", "val_loss", metric, "val_" + metric)
     best = history[best_epoch - 1] if best_epoch else None   # snapshots keep best_epoch <= len(history)
-    x_max = max(epochs or 1, ep[-1] if ep else 1)
+    x_max = max(epochs or 1, ep[-1] if ep else 1, partial[0] if partial else 1)
     with fig.batch_update():
         for trace, key in zip(fig.data[:4], keys):
             trace.x, trace.y = ep, [h[key] for h in history]
@@ -66,6 +72,8 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
         for trace, key in zip(fig.data[4:6], (keys[1], keys[3])):
             trace.x, trace.y = ([best_epoch], [best[key]]) if best else ([], [])
             trace.visible = best is not None
+        fig.data[6].x, fig.data[6].y = ([partial[0]], [partial[1]]) if partial else ([], [])
+        fig.data[6].visible = partial is not None
         fig.update_xaxes(range=[0.5, x_max + 0.5])
     return fig
 

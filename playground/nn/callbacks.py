@@ -51,6 +51,7 @@ EXPLOSION_FACTOR = 1000.0
 # A run that ends inside such a streak is judged at its end.
 BLOWUP_FACTOR = 1.2
 BLOWUP_EPOCHS = 10
+BLOWUP_EPOCHS_AT_END = 3  # a run that ends sooner is judged on its last 3 epochs (one bad epoch is noise)
 RECOVERING = 0.5
 CHANCE_MARGIN = 0.02     # validation accuracy within this of the majority class's share
 INITIAL_ROWS = 1024      # rows that give the untrained network's loss (cheap, once)
@@ -92,7 +93,8 @@ class DivergenceCheck(Callback):
         self.streak = self.streak + [loss] if blown else []
         recent = self.streak[-self.epochs:]
         ending = trainer.stop_status is not None or epoch >= trainer.cfg.epochs   # e.g. early stopping
-        if (len(recent) == self.epochs or (ending and recent)) and recent[-1] > RECOVERING * recent[0]:
+        long_enough = len(recent) == self.epochs or (ending and len(recent) >= min(BLOWUP_EPOCHS_AT_END, epoch))
+        if long_enough and recent[-1] > RECOVERING * recent[0]:
             trainer.stop_status = Status.DIVERGED
 
 

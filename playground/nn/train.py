@@ -44,6 +44,7 @@ class Trainer:
         self.status = Status.READY
         self.stop_status: Status | None = None   # set by a callback to end the run after this epoch
         self.samples_seen = 0               # within the current epoch, for progress bars
+        self._epoch_losses: list = []       # this epoch's batch losses so far (detached), for running_loss
         self.last_val_output = None         # probabilities / predictions on the val set
         self._stop = False
         # Regression is trained on a standardized target; losses are reported in its units.
@@ -101,6 +102,7 @@ class Trainer:
         # Detached per-batch losses and outputs, reduced once per epoch: a few tiny ops per
         # batch cost 1-3% of a small MLP's epoch (measured); a list append costs nothing.
         losses, outs = [], []
+        self._epoch_losses = losses
         hooks = self._backward_hooks
         seen = 0
         self.samples_seen = 0
@@ -131,6 +133,14 @@ class Trainer:
         m = metric_name(self.task)
         logs[m] = float(hits) / seen * (self._y_scale if self.task == "regression" else 1.0)
         return logs
+
+    def running_loss(self) -> float | None:
+        """The current epoch's mean batch loss so far, in the target's units (None before its
+        first batch): a curve point inside a long epoch. Call it from the training thread."""
+        losses = list(self._epoch_losses)
+        if not losses:
+            return None
+        return float(torch.stack(losses).mean()) * self._loss_scale
 
     def _hits(self, out, y):
         """Per-batch sum of correct predictions (classification) or absolute errors (regression)."""
@@ -219,6 +229,14 @@ class Trainer:
             for cb in self.callbacks:
                 cb.on_train_end(self, status)
         return None
+
+    def release(self) -> None:
+        """Let go of what only training needs (optimizer state, gradients): a finished run's
+        memory is its weights."""
+        self.optimizer.state.clear()
+        for p in self.model.parameters():
+            p.grad = None
+        self._epoch_losses = []
 
     def fit(self) -> History:
         while not self.finished:

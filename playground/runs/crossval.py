@@ -188,7 +188,7 @@ class CrossValJob(BackgroundJob):
                 trainer.request_stop()
         while not trainer.finished:
             if self.stop_requested or self.abandoned():
-                self.stop()
+                self.stop("idle" if not self.stop_requested else None)
                 return None
             trainer.step_epoch()
         if trainer.status == Status.STOPPED:

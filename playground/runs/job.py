@@ -25,6 +25,7 @@ class BackgroundJob:
         self.idle_timeout = idle_timeout  # stop if nobody asked for a snapshot this long
         self._cond = threading.Condition()
         self.stop_requested = False       # read by the scheduler while this job waits in line
+        self.stop_reason: str | None = None   # budget | idle when not stopped by its user
         self._status = Status.QUEUED
         self._error: str | None = None
         self._holding = False
@@ -37,8 +38,10 @@ class BackgroundJob:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, reason: str | None = None) -> None:
         with self._cond:
+            if not self.stop_requested:
+                self.stop_reason = reason
             self.stop_requested = True
             self._on_stop()
             self._cond.notify_all()

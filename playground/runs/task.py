@@ -36,7 +36,9 @@ class TaskJob(BackgroundJob):
             result = self._work(self._report)
         except BaseException as e:
             self._exception = e
-            raise                      # the base class turns it into an error status
+            with self._cond:
+                self._error, self._status = f"{type(e).__name__}: {e}", Status.ERROR
+            raise
         with self._cond:
             self._result, self._status = result, Status.COMPLETED
 

@@ -52,6 +52,8 @@ class Snapshot:
     chance: float | None = None          # the majority class's share of the validation set
     baseline_loss: float | None = None   # a linear / logistic model's validation loss (for the coach)
     constant_loss: float | None = None   # always predicting the prior / the mean, on validation
+    partial: tuple | None = None         # (epoch + fraction, training loss so far) inside a long epoch
+    stop_reason: str | None = None       # why a stopped run stopped when not by its user: budget | idle
 
     @property
     def finished(self) -> bool:
@@ -62,9 +64,25 @@ class Snapshot:
         return not self.finished
 
 
+# Inside an epoch longer than this, the page gets a curve point: the epoch's loss so far.
+PARTIAL_EVERY_S = 1.5
+
+
 class _Publish(Callback):
     def __init__(self, job: "TrainingJob"):
         self.job = job
+        self.last = time.perf_counter()
+
+    def on_epoch_begin(self, trainer, epoch):
+        self.last = time.perf_counter()
+
+    def on_after_backward(self, trainer, batch):
+        now = time.perf_counter()
+        if now - self.last >= PARTIAL_EVERY_S:   # a long epoch: a point now, not minutes from now
+            self.last = now
+            self.job._on_partial(trainer)
+            if self.job.over_budget():
+                self.job.stop("budget")
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.job._on_epoch(trainer, logs)
@@ -78,8 +96,10 @@ class TrainingJob(BackgroundJob):
 
     def __init__(self, cfg: RunConfig, prepared: Prepared | None = None, *, dataset=None,
                  scheduler: Scheduler = SCHEDULER, probes: dict[str, ProbeFn] | None = None,
-                 probe_interval: float = 0.25, idle_timeout: float | None = None, model=None):
+                 probe_interval: float = 0.25, idle_timeout: float | None = None, model=None,
+                 time_limit: float | None = None):
         super().__init__(cfg.dataset, scheduler=scheduler, idle_timeout=idle_timeout)
+        self.time_limit = time_limit          # seconds of training this run may use (the server's budget)
         self.cfg = cfg
         self.prepared = prepared
         self._dataset = dataset
@@ -97,9 +117,11 @@ class TrainingJob(BackgroundJob):
         self._state: dict | None = None
         self._grad_norms: tuple = ()
         self._weights_epoch = 0
+        self._partial: tuple | None = None
         self._reference: dict = {}
         self._probe_values: dict = {}
         self._train_seconds = 0.0
+        self._epoch_t0: float | None = None
         self._samples = 0
         self._last_probe = 0.0
 
@@ -129,6 +151,13 @@ class TrainingJob(BackgroundJob):
     def _on_stop(self) -> None:
         if self.trainer:
             self.trainer.request_stop()
+
+    def over_budget(self) -> bool:
+        """Trained longer than the limit allows (the estimate before it started was off)."""
+        return self.time_limit is not None and self._train_seconds + self._epoch_seconds() > self.time_limit
+
+    def _epoch_seconds(self) -> float:
+        return time.perf_counter() - self._epoch_t0 if self._epoch_t0 else 0.0
 
     def set_probe(self, name: str, fn: ProbeFn | None) -> None:
         with self._cond:
@@ -168,43 +197,49 @@ class TrainingJob(BackgroundJob):
         while not trainer.finished:
             if not self._may_start_epoch(trainer):
                 break
-            t0 = time.perf_counter()
+            if self.over_budget():
+                self.stop("budget")
+            self._epoch_t0 = time.perf_counter()
             logs = trainer.step_epoch()
-            self._train_seconds += time.perf_counter() - t0
+            with self._cond:                      # samples and seconds together: a true samples/s
+                self._train_seconds += self._epoch_seconds()
+                self._samples += trainer.samples_seen if logs else 0
+                self._epoch_t0 = None
             if logs is None:
                 break
         self._run_probes(force=True)
         self._set_status(trainer.status)
 
     def _may_start_epoch(self, trainer: Trainer) -> bool:
-        """Consume one step, or pause (slot given back) until a command comes.
-        False when the run must end."""
-        paused = False
+        """Consume one step, or pause (slot given back) until a command comes, then wait for
+        a slot again. False when the run must end. The decision is taken under the lock; the
+        slow parts (probes, the scheduler, ending the trainer) run outside it."""
         while True:
             with self._cond:
                 if self.stop_requested:
-                    trainer.end(Status.STOPPED)
-                    return False
-                if self._steps_left != 0:
+                    break
+                waiting = self._steps_left == 0
+                if not waiting and self._holding:
                     if self._steps_left is not None:
                         self._steps_left -= 1
-                    break
-                if paused:
+                    if self.abandoned():
+                        self.stop_requested, self.stop_reason = True, "idle"
+                        break
+                    self._status = Status.RUNNING
+                    return True
+                if waiting and self._status == Status.PAUSED:
                     self._cond.wait(0.5)
                     if self.abandoned():
-                        self.stop_requested = True
+                        self.stop_requested, self.stop_reason = True, "idle"
                     continue
-            paused = True       # outside the lock: probes and the scheduler take their own
-            self._set_status(Status.PAUSED)
-            self._run_probes(force=True)
-            self._give_slot()
-        if self.abandoned():
-            self.stop()         # the epoch about to start ends the run as stopped
-        if paused and not self._take_slot():
-            trainer.end(Status.STOPPED)
-            return False
-        self._set_status(Status.RUNNING)
-        return True
+            if waiting:          # pause: probes see the paused model, the slot goes to the next in line
+                self._set_status(Status.PAUSED)
+                self._run_probes(force=True)
+                self._give_slot()
+            elif not self._take_slot():   # resumed: queue again (a pause meanwhile is checked above)
+                break
+        trainer.end(Status.STOPPED)
+        return False
 
     def _publish_state(self, trainer: Trainer) -> None:
         state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
@@ -213,7 +248,6 @@ class TrainingJob(BackgroundJob):
 
     def _on_epoch(self, trainer: Trainer, logs: dict) -> None:
         """In the worker at the end of an epoch (after early stopping's verdict and restore)."""
-        self._samples += len(trainer.data.train.X)
         state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
         with self._cond:
             self._epoch = trainer.epoch
@@ -223,17 +257,28 @@ class TrainingJob(BackgroundJob):
             self._val_output = trainer.last_val_output
             self._grad_norms = tuple(trainer.grad_norms)
             self._state = state
+            self._partial = None
         if trainer.epoch == MIN_EPOCHS - 1:    # the coach needs it from MIN_EPOCHS on; off the first point's path
             self._compute_reference(trainer)
         self._run_probes()
 
+    def _on_partial(self, trainer: Trainer) -> None:
+        loss = trainer.running_loss()
+        n = len(trainer.data.train.X)
+        if loss is not None and n:
+            with self._cond:
+                self._partial = (trainer.epoch + min(trainer.samples_seen / n, 1.0), loss)
+
     def _on_end(self, trainer: Trainer) -> None:
-        self._publish_state(trainer)
+        if trainer.early_stopping.restored:     # the best epoch's weights (else: the last epoch's, published)
+            self._publish_state(trainer)
         if not self._reference:
             self._compute_reference(trainer)
         with self._cond:
             self._weights_epoch = trainer.weights_epoch
             self._val_output = trainer.last_val_output
+            self._partial = None
+        trainer.release()                       # a finished run keeps no optimizer state or gradients
 
     def _compute_reference(self, trainer: Trainer) -> None:
         try:
@@ -288,4 +333,5 @@ class TrainingJob(BackgroundJob):
                 val_output=self._val_output, elapsed=self.elapsed, grad_norms=self._grad_norms,
                 weights_epoch=self._weights_epoch, loss_name=tr.loss_name if tr else "",
                 chance=self._reference.get("chance"), baseline_loss=self._reference.get("baseline_loss"),
-                constant_loss=self._reference.get("constant_loss"))
+                constant_loss=self._reference.get("constant_loss"), partial=self._partial,
+                stop_reason=self.stop_reason)

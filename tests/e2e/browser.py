@@ -39,10 +39,10 @@ def screenshot(page, name: str) -> Path:
 class Server:
     """`streamlit run app.py` on a free port; `env` adds environment variables."""
 
-    def __init__(self, **env):
-        self.port = free_port()
+    def __init__(self, port: int | None = None, **env):
+        self.port = port or free_port()
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log = open(ARTIFACTS / f"streamlit-{self.port}.log", "w")
+        self.log = open(ARTIFACTS / f"streamlit-{self.port}.log", "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--browser.gatherUsageStats", "false",

@@ -1,18 +1,28 @@
-"""Classroom behaviour on one server: with one training slot, a second student's run
-waits in a visible queue; when the first student closes the tab, that run is
-stopped and the second one starts."""
+"""Classroom behaviour on one server, in real browsers: with one training slot a second
+student's run waits in a visible queue; a closed tab's run is stopped after the short grace
+(the idle timeout is left at its 150 s, so only the closed socket can free the slot); a
+reload finds its run; after a server restart the page says the run is gone."""
+import re
+
 import pytest
 from browser import Server, screenshot, wait_for_app
+
+EPOCH = re.compile(r"training: epoch (\d+)")
 
 
 @pytest.fixture
 def one_slot_server():
-    server = Server(PLAYGROUND_MAX_JOBS="1", PLAYGROUND_IDLE_TIMEOUT="4")
+    server = Server(PLAYGROUND_MAX_JOBS="1", PLAYGROUND_CLOSED_TAB_GRACE="5")
     yield server
     server.close()
 
 
-def test_queue_and_closed_tab_frees_the_slot(browser, one_slot_server):
+def _epoch(page) -> int:
+    page.wait_for_selector("text=/training: epoch \\d+/", timeout=30_000)
+    return int(EPOCH.search(page.locator("[data-testid='stMain']").inner_text()).group(1))
+
+
+def test_queue_and_closed_tab_frees_the_slot_within_the_grace(browser, one_slot_server):
     url = f"{one_slot_server.url}/?dataset=spiral&hidden=16,16&epochs=2000&lang=en"
     first = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     first.goto(url)
@@ -28,6 +38,29 @@ def test_queue_and_closed_tab_frees_the_slot(browser, one_slot_server):
     second.wait_for_selector("text=/number 1 in line/", timeout=30_000)
     screenshot(second, "classroom-queued")
 
-    first.context.close()                  # the first student closes the tab
-    second.wait_for_selector("text=/finished: 20 epochs/", timeout=60_000)
+    first.context.close()                  # the first student closes the tab: 5 s grace, then the slot
+    second.wait_for_selector("text=/finished: 20 epochs/", timeout=40_000)
     second_ctx.close()
+
+
+def test_a_reload_finds_the_run_and_a_restart_says_it_is_gone(browser):
+    server = Server(PLAYGROUND_CLOSED_TAB_GRACE="20")
+    try:
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        page.goto(f"{server.url}/?dataset=spiral&epochs=2000&lang=en")
+        wait_for_app(page)
+        page.get_by_role("button", name="Train").click()
+        before = _epoch(page)
+        page.wait_for_function("() => location.search.includes('run=')", timeout=20_000)
+        page.reload()
+        wait_for_app(page)
+        after = _epoch(page)                                   # no Train press: the same run, going on
+        assert after >= before and page.get_by_role("button", name="Pause").is_enabled()
+        screenshot(page, "classroom-reloaded")
+        server.close()                                          # the server restarts on the same port
+        server = Server(port=server.port)
+        page.wait_for_selector("text=/run this page showed is gone/", timeout=60_000)
+        screenshot(page, "classroom-restarted")
+        assert page.get_by_role("button", name="Train").is_enabled()
+    finally:
+        server.close()

@@ -25,7 +25,18 @@ def test_updated_figure_equals_fresh_one(task, metric):
 
 def test_best_star_hidden_until_there_is_one():
     fig = training_figs.history_figure([], "binary", Translator("ko"), epochs=10)
-    assert [len(t.x) for t in fig.data] == [0] * 6
+    assert [len(t.x) for t in fig.data] == [0] * 7
     assert fig.data[4].visible is False and fig.data[5].visible is False
     assert fig.layout.xaxis.range == (0.5, 10.5)
     assert fig.layout.xaxis.title.text == Translator("ko")("plot.epoch")
+
+
+def test_a_long_epoch_shows_its_loss_so_far():
+    T = Translator("en")
+    fig = training_figs.history_figure(_history(2), "binary", T, epochs=10)
+    training_figs.update_history_figure(fig, _history(2), "binary", epochs=10, partial=(2.4, 0.31))
+    so_far = fig.data[6]
+    assert so_far.visible and list(so_far.x) == [2.4] and list(so_far.y) == [0.31]
+    assert so_far.name == T("plot.epoch_so_far") and so_far.xaxis == "x"          # on the loss panel
+    training_figs.update_history_figure(fig, _history(3), "binary", epochs=10)    # the epoch ended
+    assert fig.data[6].visible is False

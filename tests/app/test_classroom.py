@@ -1,0 +1,163 @@
+"""Classroom safety in the Streamlit layer: the polling pace, the run registry (a closed
+tab's run stops after the grace, a reload reattaches, a restart is reported), and a link
+over the server's budget refused with its message."""
+from __future__ import annotations
+
+import time
+
+from apptest import open_app
+
+from playground.config import make_config
+from playground.runs.scheduler import SCHEDULER, Scheduler
+from playground.runs.training import Snapshot, TrainingJob
+from playground.status import Status
+from ui import pacing
+from ui.registry import KEEP_FINISHED_S, REGISTRY, RUN_PARAM, Registry, _browser_connected
+from ui.session import Key
+
+
+def snap(status, elapsed=0.0):
+    return Snapshot(status=status, epoch=0, epochs=10, history=(), elapsed=elapsed)
+
+
+def test_a_queued_or_paused_page_asks_every_few_seconds_only():
+    assert pacing.poll_seconds(snap(Status.QUEUED)) >= 2.0            # was 0.25 s for as long as it waited
+    assert pacing.poll_seconds(snap(Status.LOADING)) >= 2.0
+    assert pacing.poll_seconds(snap(Status.PAUSED)) >= 2.0
+    assert pacing.poll_seconds(snap(Status.RUNNING, elapsed=0.5)) == pacing.FAST   # the first points
+    assert pacing.poll_seconds(snap(Status.RUNNING, elapsed=30)) == pacing.LIVE
+    assert pacing.poll_seconds(snap(Status.COMPLETED)) is None and pacing.poll_seconds(None) is None
+    # 28 queued students: ~11 reruns/s in all, not the ~150/s that froze the server
+    assert 28 / pacing.poll_seconds(snap(Status.QUEUED)) < 15
+
+
+class FakeBrowsers:
+    def __init__(self):
+        self.closed = set()
+
+    def __call__(self, session):
+        return session not in self.closed
+
+
+def long_job():
+    return TrainingJob(make_config(dataset="circle", epochs=2000), scheduler=Scheduler(2)).start()
+
+
+def test_a_closed_tab_stops_its_run_after_the_grace_not_before():
+    browsers = FakeBrowsers()
+    reg = Registry(grace=15, connected=browsers)
+    job = long_job()
+    token = reg.register(job, "tab-1")
+    try:
+        browsers.closed.add("tab-1")
+        t0 = time.monotonic()
+        assert reg.reap(now=t0) == [] and job.snapshot().active           # just closed: within the grace
+        assert reg.reap(now=t0 + 14) == [] and job.snapshot().active
+        assert reg.reap(now=t0 + 15.1) == [token]
+        job.join(10)
+        assert job.snapshot().status == Status.STOPPED
+        reg.reap(now=t0 + 15.1 + KEEP_FINISHED_S)
+        assert reg.attach(token, "tab-2") is None                          # let go, memory and all
+    finally:
+        job.stop()
+
+
+def test_a_reload_within_the_grace_reattaches():
+    browsers = FakeBrowsers()
+    reg = Registry(grace=15, connected=browsers)
+    job = long_job()
+    token = reg.register(job, "tab-1")
+    try:
+        browsers.closed.add("tab-1")                                       # the reload closes the old socket
+        t0 = time.monotonic()
+        reg.reap(now=t0)
+        assert reg.attach(token, "tab-1-reloaded") is job
+        assert reg.reap(now=t0 + 60) == [] and job.snapshot().active       # the new tab is connected
+    finally:
+        job.stop()
+
+
+def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    token = at.query_params[RUN_PARAM]
+    try:
+        deadline = time.monotonic() + 30
+        while job.snapshot().epoch < 3:
+            assert time.monotonic() < deadline
+            job.join(0.05)
+        old_page = dict(REGISTRY.runs())[token].session
+        REGISTRY._connected = lambda session: session != old_page          # the reload closed the old page
+        again = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000", RUN_PARAM: token})
+        no_exceptions(again)
+        assert again.session_state[Key.JOB] is job and len(job.snapshot().history) >= 3
+        assert again.query_params[RUN_PARAM] == token
+    finally:
+        REGISTRY._connected = _browser_connected
+        job.stop()
+
+
+def test_a_copied_address_does_not_take_over_a_run_whose_page_is_open(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    token = at.query_params[RUN_PARAM]
+    dict(REGISTRY.runs())[token].session = "a-page-still-open"    # AppTest gives every page one session id
+    REGISTRY._connected = lambda session: True
+    try:
+        other = open_app(query={"lang": "en", "dataset": "circle", RUN_PARAM: token})
+        no_exceptions(other)
+        assert Key.JOB not in other.session_state and job.snapshot().active
+        assert any("still open" in w.value for w in other.warning)
+    finally:
+        REGISTRY._connected = _browser_connected
+        job.stop()
+
+
+def test_a_run_the_server_no_longer_knows_is_reported_lost(no_exceptions):
+    at = open_app(query={"lang": "ko", "dataset": "circle", RUN_PARAM: "from-before-the-restart"})
+    no_exceptions(at)
+    assert Key.JOB not in at.session_state
+    assert any("사라졌습니다" in w.value for w in at.warning)
+    assert RUN_PARAM not in at.query_params                                 # said once
+
+
+def test_an_over_budget_link_is_refused_with_its_message(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "mnist", "model": "mlp", "hidden": "4096,4096,4096",
+                         "epochs": "2000", "batch_size": "1"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    no_exceptions(at)
+    assert Key.JOB not in at.session_state
+    assert any("larger batch or a smaller network" in e.value for e in at.error)
+
+
+def test_a_queued_train_page_polls_slowly(no_exceptions):
+    saved = SCHEDULER.max_running
+    SCHEDULER.max_running = 0
+    try:
+        at = open_app(query={"lang": "en", "dataset": "circle"})
+        next(b for b in at.button if b.label == "Train").click().run()
+        job = at.session_state[Key.JOB]
+        at.run()
+        no_exceptions(at)
+        assert job.snapshot().status == Status.QUEUED
+        assert at.session_state[Key.PACES]["train"] == pacing.QUEUED
+    finally:
+        SCHEDULER.max_running = saved
+        at.session_state[Key.JOB].stop()
+
+
+def test_the_teachers_page_shows_runs_sessions_and_memory(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    try:
+        for lang, memory in (("en", "Server memory"), ("ko", "서버 메모리")):
+            page = open_app("classroom.py", query={"lang": lang})
+            no_exceptions(page)
+            assert memory in [m.label for m in page.metric]
+            assert any(at.query_params[RUN_PARAM][:6] in df.value.to_string() for df in page.dataframe)
+            assert float(page.metric[3].value.split()[0].replace(",", "")) > 100     # MB, a real reading
+    finally:
+        job.stop()

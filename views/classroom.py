@@ -1,0 +1,94 @@
+"""Classroom: what one server is doing for the whole class (for the teacher; /classroom).
+
+Sessions and their rerun rates, the runs training and waiting, the server's memory and
+threads: enough to see at a glance whether the class fits the server."""
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime import Runtime
+
+from playground.runs.scheduler import SCHEDULER
+from ui import pacing, registry
+from ui.lang import T
+from ui.status import status_line
+
+
+def memory_mb() -> tuple[float, float]:
+    """(resident, peak) MB of this server process (Linux /proc)."""
+    fields = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                name, value = line.split(":")
+                fields[name] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def connected_sessions() -> int:
+    """Pages with a connected browser (Streamlit's session manager; outside a server, this one)."""
+    try:
+        return len(Runtime.instance()._session_mgr.list_active_sessions())
+    except (RuntimeError, AttributeError, TypeError):
+        return 1
+
+
+def summary() -> None:
+    rss, peak = memory_mb()
+    runs = registry.REGISTRY.runs()
+    snaps = [e.job.snapshot() for _, e in runs]
+    c = st.columns(5)
+    c[0].metric(T("class.sessions"), connected_sessions())
+    c[1].metric(T("class.training"), f"{SCHEDULER.running} / {SCHEDULER.max_running}")
+    c[2].metric(T("class.waiting"), sum(1 for s in snaps if s.status == "queued"))
+    c[3].metric(T("class.memory"), f"{rss:,.0f} MB", help=T("class.memory_help", peak=f"{peak:,.0f}"))
+    c[4].metric(T("class.threads"), threading.active_count())
+
+
+def runs_table() -> None:
+    now = time.monotonic()
+    rows = []
+    for token, e in registry.REGISTRY.runs():
+        s = e.job.snapshot()
+        rows.append({T("class.col.run"): token[:6], T("class.col.dataset"): e.job.cfg.dataset,
+                     T("class.col.status"): status_line(s),
+                     T("class.col.speed"): f"{s.samples_per_sec:,.0f}" if s.samples_per_sec else "–",
+                     T("class.col.browser"): T("class.gone", s=f"{now - e.gone_since:.0f}") if e.gone_since
+                     else T("class.connected")})
+    st.subheader(T("class.runs"))
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:
+        st.caption(T("class.no_runs"))
+
+
+def sessions_table() -> None:
+    stats = registry.REGISTRY.sessions()
+    st.subheader(T("class.reruns"))
+    st.caption(T("class.reruns_help"))
+    rows = [{T("class.col.session"): sid[:8], T("class.col.reruns"): s.reruns,
+             T("class.col.rate"): f"{s.rate():.2f}"} for sid, s in stats.items()]
+    if rows:
+        df = pd.DataFrame(rows).sort_values(T("class.col.rate"), ascending=False)
+        st.dataframe(df, hide_index=True, width="stretch")
+        st.caption(T("class.total_rate", rate=f"{sum(s.rate() for s in stats.values()):.1f}"))
+
+
+def panel() -> None:
+    pacing.tick()
+    summary()
+    runs_table()
+    sessions_table()
+
+
+def render() -> None:
+    st.title(T("class.title"))
+    st.caption(T("class.subtitle"))
+    st.fragment(panel, run_every=pacing.PAUSED)()
+
+
+render()
