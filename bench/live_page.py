@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser import free_port, wait_for_app  # noqa: E402
 
-QUERY = "dataset=mnist&hidden=128,64&lr=0.001&batch_size=32&epochs={epochs}&lang=en"
+QUERY = "dataset=mnist&model=mlp&hidden=128,64&activation=relu&lr=0.001&batch_size=32&epochs={epochs}&patience=0&lang=en"
 HEADLESS = """
 import time, sys
 from playground.config import make_config
-from playground.jobs import TrainingJob
+from playground.runs.training import TrainingJob
 cfg = make_config(dataset="mnist", model="mlp", hidden="128,64", activation="relu", lr=0.001, batch_size=32, epochs={epochs}, patience=0)
 j = TrainingJob(cfg).start(); j.join()
 print(j.snapshot().samples_per_sec)

@@ -9,6 +9,8 @@ The registry also counts each session's reruns, for the teacher's status page.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import secrets
 import threading
@@ -23,7 +25,8 @@ RUN_PARAM = "run"
 GRACE_S = float(os.environ.get("PLAYGROUND_CLOSED_TAB_GRACE", 15))
 REAP_EVERY_S = 2.0
 # a finished run stays findable by its token this long after its page went away
-KEEP_FINISHED_S = 600.0
+KEEP_FINISHED_S = 180.0
+TRIM_EVERY_S = 30.0
 
 
 def session_id() -> str | None:
@@ -149,12 +152,26 @@ class Registry:
             self._reaper.start()
 
     def _reap_forever(self) -> None:
+        last_trim = time.monotonic()
         while True:
             time.sleep(REAP_EVERY_S)
             try:
                 self.reap()
+                if time.monotonic() - last_trim > TRIM_EVERY_S:
+                    last_trim = time.monotonic()
+                    return_memory()
             except Exception:   # the reaper must outlive one bad entry
                 pass
+
+
+def return_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS (glibc keeps it otherwise, so a
+    server that once held 30 runs would look 30 runs big for the rest of the lesson)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):    # not glibc: nothing to trim
+        pass
 
 
 def _browser_connected(session: str | None) -> bool:

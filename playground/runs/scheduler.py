@@ -12,7 +12,7 @@ import threading
 
 class Scheduler:
     def __init__(self, max_running: int | None = None):
-        self.max_running = max_running or int(os.environ.get("PLAYGROUND_MAX_JOBS", 0)) or os.cpu_count() or 1
+        self.max_running = max_running or _env_int("PLAYGROUND_MAX_JOBS") or os.cpu_count() or 1
         self._cond = threading.Condition()
         self._running: set = set()
         self._waiting: list = []
@@ -45,6 +45,14 @@ class Scheduler:
     @property
     def running(self) -> int:
         return len(self._running)
+
+
+def _env_int(name: str) -> int:
+    """A teacher's setting; empty or not a whole number means unset (the default applies)."""
+    try:
+        return max(int(os.environ.get(name, "") or 0), 0)
+    except ValueError:
+        return 0
 
 
 SCHEDULER = Scheduler()

@@ -25,9 +25,10 @@ def train_then_evaluate(page, app_url, dataset: str, epochs: int) -> None:
         "?.includes(ds + ' ·')", arg=dataset, timeout=30_000)
     wait_for_app(page)
     page.get_by_role("button", name=re.compile(rf"{EN('train.start')}$")).click()
-    page.wait_for_function(   # the sidebar status says the run is over
-        "t => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes(t)",
-        arg=EN("status.completed", epoch="").split(":")[0], timeout=60_000)
+    page.wait_for_function(   # the Train page's status says the run is over
+        "ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(t))",
+        arg=[EN("status.completed", epoch="").split(":")[0], EN("status.early_stopped", epoch="").strip()],
+        timeout=60_000)
     page.locator("[data-testid='stSidebarNav'] a", has_text=EN("nav.evaluate")).click()
     page.get_by_text(EN("eval.baseline.title")).wait_for(timeout=30_000)
     page.get_by_text(EN("eval.cv.empty")).wait_for(timeout=30_000)     # the page's last element

@@ -18,7 +18,7 @@ def _curve_points(page) -> int:
     # the loss curve is the first plotly figure on the page; its first trace is the training loss
     return page.evaluate("""() => {
         const g = document.querySelector('.js-plotly-plot');
-        return g && g.data && g.data.length ? g.data[0].x.length : 0; }""")
+        return g && g.data && g.data.length ? (g.data[0].x || []).length : 0; }""")
 
 
 def test_train_live_then_stop(page, app_url):

@@ -124,11 +124,17 @@ def test_main_regression_json(capsys):
     assert set(out["history"][0]) >= {"mae", "val_mae"}
 
 
-def test_main_diverged_run_is_json_without_nan(capsys):
+def test_main_diverged_run_is_strict_json(capsys):
     assert cli.main(["train", "--dataset", "plane", "--optimizer", "sgd", "--lr", "10", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)       # strict JSON: NaN losses become null
-    assert out["status"] == "diverged" and out["test"] == {}
-    assert out["history"][-1]["loss"] is None
+    text = capsys.readouterr().out
+    out = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in strict JSON"))
+    assert out["status"] == "diverged"
+
+
+def test_nan_and_infinity_become_null_in_json():
+    """A run whose loss became NaN (sklearn would refuse its metrics, strict JSON its numbers)."""
+    blob = {"history": [{"loss": float("nan")}, {"loss": float("inf")}], "test": {}, "x": (1.0, -float("inf"))}
+    assert cli._finite(blob) == {"history": [{"loss": None}, {"loss": None}], "test": {}, "x": [1.0, None]}
 
 
 @pytest.mark.parametrize("argv", [
