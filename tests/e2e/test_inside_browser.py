@@ -46,7 +46,7 @@ def _full_page_screenshot(page, name: str, charts: int, korean: bool = False) ->
 
 @pytest.mark.parametrize("name,query,charts,korean", [
     ("circle", "dataset=circle&n_samples=2000&hidden=8,8&epochs=2000", 8, False),  # + thumbnails, weights
-    ("mnist", "dataset=mnist&hidden=32,16&epochs=400", 7, True),                   # + first-layer pictures
+    ("mnist", "dataset=mnist&model=mlp&hidden=32,16&epochs=400&patience=0", 7, True),  # + first-layer pictures
 ])
 def test_inside_page_while_training(page, app_url, name, query, charts, korean):
     page.goto(f"{app_url}/?{query}&lang=en")
