@@ -103,8 +103,10 @@ def cv_job() -> CrossValJob | None:
 
 
 def start_cross_validation(cfg: RunConfig, prepared: Prepared, method: str, k: int) -> CrossValJob:
-    """Start a cross-validation (raises ConfigError when the method cannot run on this data)."""
+    """Start a cross-validation (raises ConfigError when the method cannot run on this data,
+    or when its trainings together would pass the server's budget for one run)."""
     job = CrossValJob(cfg, prepared, method, k, idle_timeout=CV_IDLE_TIMEOUT_S)
+    budget.check(job.cfg, prepared, trainings=len(job.folds))
     _replace(Key.CV_JOB)
     _hold(Key.CV_JOB, Key.CV_GUARD, job)
     return job.start()

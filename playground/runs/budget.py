@@ -69,10 +69,13 @@ def estimate(cfg: RunConfig, n_train: int, n_features: int, n_outputs: int, imag
     return Estimate(params, step, steps, step * steps, step * steps * cfg.epochs)
 
 
-def check(cfg: RunConfig, prepared, limits: Limits | None = None) -> Estimate:
-    """Refuse, before it starts, a run a shared server cannot afford, saying what to change."""
+def check(cfg: RunConfig, prepared, limits: Limits | None = None, trainings: int = 1) -> Estimate:
+    """Refuse, before it starts, a run a shared server cannot afford, saying what to change.
+    `trainings`: how many times it trains (the folds of a cross-validation)."""
     limits = limits or Limits.from_env()
-    est = estimate(cfg, len(prepared.train.y), prepared.n_features, prepared.n_outputs, prepared.image_shape)
+    one = estimate(cfg, len(prepared.train.y), prepared.n_features, prepared.n_outputs, prepared.image_shape)
+    est = Estimate(one.params, one.step_seconds, one.steps_per_epoch, one.epoch_seconds * trainings,
+                   one.run_seconds * trainings)
     if est.step_seconds > limits.step_seconds:
         raise ConfigError("err.budget_step", "hidden", step=_seconds(est.step_seconds),
                           max=_seconds(limits.step_seconds), params=f"{est.params:,}")

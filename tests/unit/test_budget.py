@@ -79,3 +79,13 @@ def test_a_long_epoch_reports_its_loss_so_far(monkeypatch):
         job.stop()
         job.join(10)
     assert job.snapshot().partial is None                       # an ended run shows its epochs only
+
+
+def test_a_cross_validation_counts_every_fold():
+    cfg, prep = prepared_for(**{**RUNAWAY, "batch_size": 64, "epochs": 10})
+    limits = budget.Limits(run_seconds=900, step_seconds=2)
+    one = budget.check(cfg, prep, limits)
+    assert one.run_seconds < 900
+    with pytest.raises(ConfigError) as e:
+        budget.check(cfg, prep, limits, trainings=10)          # ten folds of the same run
+    assert e.value.key in ("err.budget_run", "err.budget_epoch")
