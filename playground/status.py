@@ -27,3 +27,15 @@ class Status(StrEnum):
 
 # How a run can end; the Trainer's own end states are all of these but ERROR.
 FINISHED = frozenset({Status.COMPLETED, Status.EARLY_STOPPED, Status.DIVERGED, Status.STOPPED, Status.ERROR})
+
+
+class StatusView:
+    """`finished` and `active` for a snapshot that carries a `status`."""
+
+    @property
+    def finished(self) -> bool:
+        return Status(self.status).finished
+
+    @property
+    def active(self) -> bool:
+        return not self.finished

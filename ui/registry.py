@@ -44,7 +44,6 @@ class Entry:
 @dataclass
 class SessionStats:
     reruns: int = 0
-    first: float = field(default_factory=time.monotonic)
     last: float = field(default_factory=time.monotonic)
     recent: list = field(default_factory=list)   # monotonic times of the last reruns (rate)
 

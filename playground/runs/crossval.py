@@ -16,7 +16,7 @@ from ..data.prepare import Prepared, prepare_rows
 from ..errors import ConfigError
 from ..nn.model import predict_output
 from ..nn.train import Trainer
-from ..status import Status
+from ..status import Status, StatusView
 from .job import BackgroundJob
 from .scheduler import SCHEDULER, Scheduler
 
@@ -105,7 +105,7 @@ def fold_summary(folds, keys) -> dict:
 
 
 @dataclass(frozen=True)
-class CVSnapshot:
+class CVSnapshot(StatusView):
     status: Status         # queued | running | completed | stopped | error
     method: str
     n_folds: int
@@ -118,13 +118,6 @@ class CVSnapshot:
     queue_position: int = 0
     elapsed: float = 0.0
 
-    @property
-    def finished(self) -> bool:
-        return Status(self.status).finished
-
-    @property
-    def active(self) -> bool:
-        return not self.finished
 
     @property
     def progress(self) -> float:

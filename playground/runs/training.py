@@ -23,7 +23,7 @@ from ..data.prepare import Prepared, prepare
 from ..nn.callbacks import Callback
 from ..nn.model import copy_model
 from ..nn.train import Trainer
-from ..status import Status
+from ..status import Status, StatusView
 from .job import BackgroundJob
 from .scheduler import SCHEDULER, Scheduler
 
@@ -31,7 +31,7 @@ ProbeFn = Callable[[Trainer], Any]
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(StatusView):
     status: Status
     epoch: int                 # epochs completed; always == len(history)
     epochs: int
@@ -55,13 +55,6 @@ class Snapshot:
     partial: tuple | None = None         # (epoch + fraction, training loss so far) inside a long epoch
     stop_reason: str | None = None       # why a stopped run stopped when not by its user: budget | idle
 
-    @property
-    def finished(self) -> bool:
-        return Status(self.status).finished
-
-    @property
-    def active(self) -> bool:
-        return not self.finished
 
 
 # Inside an epoch longer than this, the page gets a curve point: the epoch's loss so far.
