@@ -29,4 +29,5 @@ nav = st.navigation([st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=ur
                      for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()])
 sidebar.sidebar()
 status.sidebar_status(nav.url_path or PAGES[0][3])   # the default page has no path
+sidebar.link_problems()
 nav.run()

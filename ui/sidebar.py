@@ -235,12 +235,8 @@ def _network_controls(info) -> tuple:
         ss[w_key("model")] = "mlp"
     hidden = _hidden_controls()
     _field("activation")
-    c1, c2 = st.columns(2)
-    with c1:
-        _field("dropout")
-    with c2:
-        st.write("")
-        _field("batch_norm")
+    _field("dropout")
+    _field("batch_norm")        # a row of its own: "배치 정규화" was cut to "배치 …" beside the slider
     return hidden
 
 
@@ -318,11 +314,15 @@ def sidebar() -> RunConfig:
         _training_controls(task, images=info is not None and info.image_shape is not None)
         cfg = _config_from_widgets(hidden)
         _param_count(cfg)
-        for p in st.session_state.pop(Key.URL_PROBLEMS, []):
-            st.warning(T("app.url_problem", msg=p.text(lang())))
         _share_link(cfg)
         url.sync(cfg, runs.run_token())
     return cfg
+
+
+def link_problems() -> None:
+    """The link's bad values, once, at the top of the page (not under the sidebar's controls)."""
+    for p in st.session_state.pop(Key.URL_PROBLEMS, []):
+        st.warning(T("app.url_problem", msg=p.text(lang())), icon=":material/link_off:")
 
 
 def _param_count(cfg: RunConfig) -> None:

@@ -23,30 +23,31 @@ def run_controls(job, snap, *, start: Callable[[bool], None] | None = None, chan
     the run's config, so Step starts a new run instead of stepping this one."""
     active, paused = _drawn_for(snap)
     st.session_state[Key.RUN_CONTROLS] = (active, paused)
-    cols = iter(st.columns([1.3, 1.3, 1.3, 1, 2] if start else [1.3, 1.3, 1, 3]))
-    if start and next(cols).button(T("train.start"), type="primary", icon=":material/play_arrow:", width="stretch",
-                                   help=T("train.start_help"), key=Key.RUN_START):
+    # one flexible row: each button as wide as its label, wrapping on a narrow screen
+    # (equal columns cut "학습 시작" to "학습 …" at 1024 px)
+    row = st.container(horizontal=True, gap="small")
+    if start and row.button(T("train.start"), type="primary", icon=":material/play_arrow:", width="content",
+                            help=T("train.start_help"), key=Key.RUN_START):
         start(False)
         st.rerun()
-    col = next(cols)
     if paused:
-        if col.button(T("train.resume"), icon=":material/resume:", width="stretch", key=Key.RUN_RESUME):
+        if row.button(T("train.resume"), icon=":material/resume:", width="content", key=Key.RUN_RESUME):
             job.resume()
             st.rerun()
-    elif col.button(T("train.pause"), icon=":material/pause:", width="stretch", disabled=not active,
+    elif row.button(T("train.pause"), icon=":material/pause:", width="content", disabled=not active,
                     key=Key.RUN_PAUSE):
         job.pause()
         st.rerun()
     can_step = paused or (start is not None and not active)
-    if next(cols).button(T("train.step"), icon=":material/skip_next:", width="stretch", help=T("train.step_help"),
-                         disabled=not can_step, key=Key.RUN_STEP):
+    if row.button(T("train.step"), icon=":material/skip_next:", width="content", help=T("train.step_help"),
+                  disabled=not can_step, key=Key.RUN_STEP):
         if paused and not changed:
             job.step()
         else:
             start(True)
         st.rerun()
-    if next(cols).button(T("train.stop"), icon=":material/stop:", width="stretch", disabled=not active,
-                         key=Key.RUN_STOP):
+    if row.button(T("train.stop"), icon=":material/stop:", width="content", disabled=not active,
+                  key=Key.RUN_STOP):
         job.stop()
         st.rerun()
 

@@ -22,10 +22,11 @@ def activation_curves():
     return layers.activation_curves()
 
 
-def explainer(chosen: str) -> None:
+def explainer(chosen: str, hidden_layers: int = 1) -> None:
     st.subheader(T("inside.act_header"))
     st.plotly_chart(inside_figs.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
-    st.markdown(T("inside.act_text", act=T.get(f"choice.activation.{chosen}", chosen)))
+    text = "inside.act_text" if hidden_layers else "inside.act_text_none"   # no hidden layer: no activation
+    st.markdown(T(text, act=T.get(f"choice.activation.{chosen}", chosen)))
     if chosen == "linear":
         st.warning(T("inside.linear_note"), icon=":material/warning:")
     st.markdown(T("inside.why_nonlinear"))
@@ -192,12 +193,12 @@ def render() -> None:
     if job is None:
         st.info(T("inside.no_job"), icon=":material/info:")
         st.page_link("views/train.py", label=T("inside.go_train"), icon=":material/model_training:")
-        explainer(data.config().activation)
+        explainer(data.config().activation, len(data.config().hidden))
         return
     snap = job.snapshot()
     widgets.run_controls(job, snap)   # pause to study one epoch, step to see what one more changes
     st.fragment(panel, run_every=pacing.drawn_pace("inside", snap, live.LIVE_SECONDS))()
-    explainer(job.cfg.activation)
+    explainer(job.cfg.activation, len(job.cfg.hidden))
 
 
 render()

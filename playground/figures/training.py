@@ -50,6 +50,8 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    else:                                   # an error is never negative (an empty chart showed -1)
+        fig.update_yaxes(rangemode="tozero", row=1, col=2)
     update_history_figure(fig, history, task, best_epoch, epochs)
     return layout(fig, 370, top=40, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.22})
 

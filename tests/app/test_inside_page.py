@@ -154,3 +154,6 @@ def test_regression_without_hidden_layers_and_linear_note():
     assert [a["text"].split("<br>")[0] for a in network["layout"]["annotations"]] == [
         "<b>Input layer</b>", "<b>Output layer</b>"]
     assert any("single linear layer" in w.value for w in at.warning)
+    # with no hidden layer the network uses no activation function, and says so (not "uses linear")
+    assert any("no hidden layer**, so no activation function" in m.value for m in at.markdown)
+    assert not any("Your network uses" in m.value for m in at.markdown)

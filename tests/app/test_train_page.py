@@ -91,7 +91,7 @@ def test_link_restores_controls_and_reports_bad_values(no_exceptions):
     assert (cfg.dataset, cfg.hidden, cfg.lr, cfg.optimizer) == ("wine", (5, 3), 0.003, "sgd")
     assert cfg.epochs == from_query(good)[0].epochs          # the bad value is skipped, not guessed
     assert at.session_state[Key.W_N_LAYERS] == 2
-    assert any("epochs" in w.value for w in at.warning)   # the bad value is named, in Korean
+    assert any("epochs" in w.value for w in at.main.warning)   # named, in Korean, at the top of the page
     assert "데이터셋" in [s.label for s in at.selectbox]
 
 

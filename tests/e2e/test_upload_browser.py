@@ -33,10 +33,9 @@ def test_upload_csv_then_train(page, app_url, tmp_path):
     wait_for_app(page)
     assert page.locator("[data-testid='stSidebar'] [data-testid='stAlertContentError']").count() == 0
     page.get_by_role("button", name="Train").click()
-    page.wait_for_selector("text=/finished: \\d+ epochs|early stopping at epoch \\d+/", timeout=60_000)
-    wait_for_app(page)
     # the run is iris's (three classes, a softmax output), not the uploaded two-class table's
-    assert "Loss function: cross-entropy (softmax output)" in page.locator("[data-testid='stMain']").inner_text()
+    page.wait_for_selector("text=/Loss function: cross-entropy \\(softmax output\\)/", timeout=60_000)
+    assert "binary cross-entropy" not in page.locator("[data-testid='stMain']").inner_text()
 
 
 def test_upload_bad_csv_gets_a_message(page, app_url, tmp_path):
