@@ -14,6 +14,7 @@ import time
 import torch
 
 from ..status import Status
+from .model import cloned_state
 
 
 class Callback:
@@ -117,7 +118,7 @@ class EarlyStopping(Callback):
         if val_loss < self.best_val_loss:
             self.best_val_loss, self.best_epoch, self._wait = val_loss, epoch, 0
             if self.patience and self.restore_best:
-                self._best_state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+                self._best_state = cloned_state(trainer.model)
             return
         self._wait += 1
         if self.patience and self._wait >= self.patience:

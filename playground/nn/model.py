@@ -61,8 +61,9 @@ class Net(nn.Sequential):
         return [n for n, _ in self.named_children() if n.startswith(("conv", "hidden"))]   # not reshapes
 
 
-def _assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:
-    """The named blocks, initialised from torch's current RNG on its current device."""
+def assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:
+    """The named blocks, initialised from torch's current RNG on its current device
+    (build_model seeds it; count_params and the run budget build on `meta`)."""
     blocks: list[tuple[str, nn.Module]] = []
     if cfg.model == "cnn":
         if image_shape is None:   # e.g. a CSV table: validate() cannot know it has no images
@@ -91,7 +92,7 @@ def count_params(n_features: int, n_outputs: int, cfg: RunConfig, image_shape=No
     """Parameter count of the real module, built on the `meta` device (no memory, no
     RNG), so a huge net is refused before anything is allocated."""
     with torch.device("meta"):
-        net = _assemble(cfg, n_features, n_outputs, image_shape)
+        net = assemble(cfg, n_features, n_outputs, image_shape)
     return sum(p.numel() for p in net.parameters())
 
 
@@ -101,7 +102,7 @@ def build_model(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=Non
         raise ConfigError("err.too_large", "hidden", n=f"{n_params:,}", max=f"{MAX_PARAMS:,}")
     with _INIT_LOCK:
         torch.manual_seed(cfg.seed)
-        return _assemble(cfg, n_features, n_outputs, image_shape)
+        return assemble(cfg, n_features, n_outputs, image_shape)
 
 
 def copy_model(model: nn.Module, cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None,
@@ -109,9 +110,13 @@ def copy_model(model: nn.Module, cfg: RunConfig, n_features: int, n_outputs: int
     """A fresh net in eval mode holding `model`'s weights (or the given state dict): what
     a page reads while a training thread may still be updating the original."""
     net = build_model(cfg, n_features, n_outputs, tuple(image_shape) if image_shape else None)
-    state = state if state is not None else model.state_dict()
-    net.load_state_dict({k: v.detach().clone() for k, v in state.items()})
+    net.load_state_dict(state if state is not None else cloned_state(model))   # load_state_dict copies
     return net.eval()
+
+
+def cloned_state(model: nn.Module) -> dict:
+    """The model's weights and buffers as tensors of their own (they survive further training)."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
 def loss_name(task: str, loss: str = "auto") -> str:

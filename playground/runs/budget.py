@@ -19,7 +19,7 @@ from torch import nn
 
 from ..config import RunConfig
 from ..errors import ConfigError
-from ..nn.model import _assemble
+from ..nn.model import assemble
 
 STEP_OVERHEAD_S = 5e-4      # autograd + optimizer bookkeeping of one step
 PARAM_S = 8e-9              # per parameter per step: read, gradient, optimizer state
@@ -50,7 +50,7 @@ class Estimate:
 def _macs(cfg: RunConfig, n_features: int, n_outputs: int, image_shape) -> tuple[int, int, int]:
     """(parameters, dense multiply-adds, conv multiply-adds) per sample, from the real module."""
     with torch.device("meta"):
-        net = _assemble(cfg, n_features, n_outputs, image_shape)
+        net = assemble(cfg, n_features, n_outputs, image_shape)
     params = sum(p.numel() for p in net.parameters())
     dense = sum(m.in_features * m.out_features for m in net.modules() if isinstance(m, nn.Linear))
     conv, size = 0, image_shape

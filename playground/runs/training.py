@@ -21,7 +21,7 @@ from ..config import RunConfig
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..nn.callbacks import Callback
-from ..nn.model import copy_model
+from ..nn.model import cloned_state, copy_model
 from ..nn.train import Trainer
 from ..status import Status, StatusView
 from .job import BackgroundJob
@@ -235,13 +235,13 @@ class TrainingJob(BackgroundJob):
         return False
 
     def _publish_state(self, trainer: Trainer) -> None:
-        state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+        state = cloned_state(trainer.model)
         with self._cond:
             self._state = state
 
     def _on_epoch(self, trainer: Trainer, logs: dict) -> None:
         """In the worker at the end of an epoch (after early stopping's verdict and restore)."""
-        state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+        state = cloned_state(trainer.model)
         with self._cond:
             self._epoch = trainer.epoch
             self._history = self._history + (dict(logs),)   # new tuple: readers never see a half-written list

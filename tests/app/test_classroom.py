@@ -77,11 +77,15 @@ def test_a_reload_within_the_grace_reattaches():
         job.stop()
 
 
-def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
+def train_in_app():
+    """A page that pressed Train on a long run: (page, job, the run's token in its URL)."""
     at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
     next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state[Key.JOB]
-    token = at.query_params[RUN_PARAM]
+    return at, at.session_state[Key.JOB], at.query_params[RUN_PARAM]
+
+
+def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
+    at, job, token = train_in_app()
     try:
         deadline = time.monotonic() + 30
         while job.snapshot().epoch < 3:
@@ -99,10 +103,7 @@ def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
 
 
 def test_a_copied_address_does_not_take_over_a_run_whose_page_is_open(no_exceptions):
-    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
-    next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state[Key.JOB]
-    token = at.query_params[RUN_PARAM]
+    at, job, token = train_in_app()
     dict(REGISTRY.runs())[token].session = "a-page-still-open"    # AppTest gives every page one session id
     REGISTRY._connected = lambda session: True
     try:
@@ -149,15 +150,13 @@ def test_a_queued_train_page_polls_slowly(no_exceptions):
 
 
 def test_the_teachers_page_shows_runs_sessions_and_memory(no_exceptions):
-    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000"})
-    next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state[Key.JOB]
+    at, job, token = train_in_app()
     try:
         for lang, memory in (("en", "Server memory"), ("ko", "서버 메모리")):
             page = open_app("classroom.py", query={"lang": lang})
             no_exceptions(page)
             assert memory in [m.label for m in page.metric]
-            assert any(at.query_params[RUN_PARAM][:6] in df.value.to_string() for df in page.dataframe)
+            assert any(token[:6] in df.value.to_string() for df in page.dataframe)
             assert float(page.metric[3].value.split()[0].replace(",", "")) > 100     # MB, a real reading
     finally:
         job.stop()
