@@ -8,7 +8,8 @@ import weakref
 
 import streamlit as st
 
-from playground.config import RunConfig
+from playground.config import FIELDS, LIVE_FIELDS, RunConfig
+from playground.errors import ConfigError
 from playground.data.prepare import Prepared
 from playground.runs import budget
 from playground.runs.crossval import CrossValJob
@@ -90,6 +91,25 @@ def reattach(token: str | None) -> bool:
     _hold(Key.JOB, Key.JOB_GUARD, job, token)
     st.session_state[Key.JOB_SERIAL] = serial() + 1
     return True
+
+
+def follow_sidebar(cfg: RunConfig) -> tuple[tuple[str, ...], ConfigError | None]:
+    """The sidebar's changes reach this session's live run: the settings a running run can
+    take (config.LIVE_FIELDS: learning rate, batch size, L1 / L2, dropout, ...) apply from
+    its next batch. Returns the other fields that differ (they need a new run, which only
+    the user starts) and the error of a change the run refused."""
+    job = training_job()
+    if job is None:
+        return (), None
+    diff = [n for n in FIELDS if getattr(job.cfg, n) != getattr(cfg, n)]
+    live = {n: getattr(cfg, n) for n in diff if n in LIVE_FIELDS}
+    error = None
+    if live and not job.snapshot().finished:
+        try:
+            job.change(**live)
+        except ConfigError as e:       # e.g. batch size 1 with batch normalization
+            error = e
+    return tuple(n for n in diff if n not in LIVE_FIELDS), error
 
 
 def run_token() -> str | None:

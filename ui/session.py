@@ -45,11 +45,21 @@ class Key:
     RUN_RESUME = "run_resume"
     RUN_STEP = "run_step"
     RUN_STOP = "run_stop"
+    RUN_RESET = "run_reset"
 
     # --- Train page ---------------------------------------------------------------------------------
     TRAIN_ERROR = "train_error"            # why Train could not start, shown once
     TRAIN_LOG_SCALE = "train_log_scale"    # widget: the loss curve on a log axis
     CURVES_FIG = "_curves_fig"             # (signature, figure): the run's curves, built once, data swapped
+    LAB_SPEED = "lab_speed"                # widget: epochs per second at most (0: max); ui.lab
+    LAB_SHOW_TEST = "lab_show_test"        # widget: test points on the boundary
+    LAB_DISCRETIZE = "lab_discretize"      # widget: the boundary as classes / bands
+    LAB_NODE = "_lab_node"                 # (run serial, layer index, node) clicked in the diagram
+    LAB_NETWORK = "lab_network"            # the diagram's plotly chart (its click selection)
+    LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure)}: figures rebuilt only when their data changes
+    LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
+    LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
+    LAB_CHANGE_ERROR = "_lab_change_error"  # a mid-run change the run refused (message), shown once
 
     # --- Evaluate page (views/evaluate.py, views/evaluate_cv.py) ------------------------------------
     EVAL_CACHE = "eval_cache"              # {"_job": run, name: value}: predictions and baseline per run

@@ -16,16 +16,18 @@ def _drawn_for(snap) -> tuple[bool, bool]:
     return bool(snap and snap.active), bool(snap and snap.status == Status.PAUSED)
 
 
-def run_controls(job, snap, *, start: Callable[[bool], None] | None = None, changed: bool = False) -> None:
-    """Train, Pause or Resume, Step and Stop for this session's run, the same on every page.
-    `start(paused)` starts a run (paused: for one step); a page without it (Inside) has no
-    Train button, and its Step only steps a paused run. `changed`: the sidebar differs from
-    the run's config, so Step starts a new run instead of stepping this one."""
+def run_controls(job, snap, *, start: Callable[[bool], None] | None = None,
+                 reset: Callable[[], None] | None = None, row=None) -> None:
+    """Train, Pause or Resume, Step, Stop (and Reset) for this session's run, the same on
+    every page. `start(paused)` starts a run (paused: for one step); `reset()` a fresh one
+    paused at epoch 0. A page without them (Inside) has no Train or Reset button, and its
+    Step only steps a paused run. Step and Resume always continue the run there is: a
+    changed sidebar never restarts it (that takes Train, Reset or the lab's confirmation)."""
     active, paused = _drawn_for(snap)
     st.session_state[Key.RUN_CONTROLS] = (active, paused)
     # one flexible row: each button as wide as its label, wrapping on a narrow screen
     # (equal columns cut "학습 시작" to "학습 …" at 1024 px)
-    row = st.container(horizontal=True, gap="small")
+    row = row or st.container(horizontal=True, gap="small")
     if start and row.button(T("train.start"), type="primary", icon=":material/play_arrow:", width="content",
                             help=T("train.start_help"), key=Key.RUN_START):
         start(False)
@@ -41,7 +43,7 @@ def run_controls(job, snap, *, start: Callable[[bool], None] | None = None, chan
     can_step = paused or (start is not None and not active)
     if row.button(T("train.step"), icon=":material/skip_next:", width="content", help=T("train.step_help"),
                   disabled=not can_step, key=Key.RUN_STEP):
-        if paused and not changed:
+        if paused:
             job.step()
         else:
             start(True)
@@ -49,6 +51,10 @@ def run_controls(job, snap, *, start: Callable[[bool], None] | None = None, chan
     if row.button(T("train.stop"), icon=":material/stop:", width="content", disabled=not active,
                   key=Key.RUN_STOP):
         job.stop()
+        st.rerun()
+    if reset and row.button(T("lab.reset"), icon=":material/restart_alt:", width="content",
+                            help=T("lab.reset_help"), key=Key.RUN_RESET):
+        reset()
         st.rerun()
 
 

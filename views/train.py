@@ -1,14 +1,22 @@
-"""Train: buttons, progress, live curves, decision boundary, coach, epoch log."""
+"""Train: the lab. One screen with the run controls, the epoch counter and losses, the
+network (weights as lines; on 2-D data each neuron's output over the plane), the decision
+boundary (or the most telling live view of other data) and the curves; below them the
+coach, what a mid-run change did, and the epoch log."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground.analysis import coach
+from playground.analysis import coach, evaluation
 from playground.errors import ConfigError
+from playground.figures import evaluation as eval_figs
+from playground.figures import lab as lab_figs
 from playground.figures import training as training_figs
-from playground.inspect import boundary
-from playground.nn.model import count_params, loss_name
+from playground.figures.inside import mosaic_figure
+from playground.inspect import boundary, graph
+from playground.nn.model import build_model, count_params, loss_name
+from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, pacing, runs, widgets
+from ui import data, lab, pacing, runs, widgets
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import duration, status_line
@@ -16,28 +24,51 @@ from ui.status import duration, status_line
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "good": st.success}
+PANEL_H = 360          # the three panels' height: all of them in the first screen at 1280x720
+# the three panels' widths: network, boundary (>= 300 px at 1280 px with the sidebar), curves
+PANELS = [1, 1.3, 0.95]
+# The lab fits one screen: less empty space above the first row than Streamlit's default.
+COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
+               "[data-testid=stMetricValue]{font-size:1.7rem}</style>")
 
+
+# --- probes: computed in the training thread every ~0.25 s, read here from the snapshot ---------
 
 def boundary_probe(trainer):
     return boundary.surface(trainer.model, trainer.data, resolution=50)
 
 
-def start(cfg, paused: bool = False) -> None:
-    """Start a run of the sidebar's config; `paused`: for one epoch, then wait."""
+def plane_probe(trainer):
+    return boundary.neuron_surfaces(trainer.model, trainer.data)
+
+
+def graph_probe(trainer):
+    return graph.network_graph(trainer.model, trainer.data)
+
+
+def probes_for(prep) -> dict:
+    if boundary.is_plane_dataset(prep):
+        return {"boundary": boundary_probe, "plane": plane_probe, "graph": graph_probe}
+    return {"graph": graph_probe}
+
+
+def start(cfg, paused: bool = False, step: bool = True) -> None:
+    """Start a run of the sidebar's config; `paused`: wait at epoch 0 (then one epoch, with
+    `step`; without it: Reset, fresh weights shown before any training)."""
     try:
         prep = data.prepared_for(cfg)
-        probes = {"boundary": boundary_probe} if boundary.is_plane_dataset(prep) else {}
-        job = runs.start_training(cfg, prep, paused=paused, probes=probes)   # refuses runs over budget
+        job = runs.start_training(cfg, prep, paused=paused, probes=probes_for(prep))  # refuses runs over budget
     except ConfigError as e:
         st.session_state[Key.TRAIN_ERROR] = e.text(lang())
         return
-    if paused:
+    job.set_speed(lab.speed())
+    if paused and step:
         job.step()
 
 
-def notes(cfg, changed: bool) -> str | None:
-    """What the page must say before the run: a rejected upload, a failed start, a changed
-    config. Returns the failed start's message."""
+def notes(cfg) -> str | None:
+    """What the page must say before the run: a rejected upload, a failed start. Returns
+    the failed start's message."""
     if problem := st.session_state.get(Key.UPLOAD_PROBLEM):
         st.warning(T("train.upload_not_used", file=problem[0], why=problem[1], dataset=cfg.dataset),
                    icon=":material/warning:")
@@ -45,8 +76,6 @@ def notes(cfg, changed: bool) -> str | None:
         st.error(train_error)
     if lost := st.session_state.pop(Key.RUN_LOST, None):
         st.warning(T(f"train.run_{lost}"), icon=":material/cloud_off:")
-    if changed:
-        st.info(T("train.changed_note"), icon=":material/info:")
     return train_error
 
 
@@ -57,34 +86,179 @@ def cfg_task(cfg) -> str:
         return "binary"
 
 
-def curves_figure(s, task, epochs):
-    """The run's curves figure, built once per run, language, stop and scale; later polls
-    only swap its data (rebuilding it every second slowed training)."""
-    log = bool(st.session_state.get(Key.TRAIN_LOG_SCALE))
-    sig = (runs.serial(), task, lang(), epochs, s.stopped_epoch, log)
-    cached = st.session_state.get(Key.CURVES_FIG)
-    if cached is None or cached[0] != sig:
-        cached = (sig, training_figs.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs,
-                                                    log_loss=log))
-        st.session_state[Key.CURVES_FIG] = cached
-    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs, s.partial)
+def _memo(name: str, sig, build):
+    """A figure rebuilt only when its signature changes (the page polls every second)."""
+    figs = st.session_state.setdefault(Key.LAB_FIGS, {})
+    if name not in figs or figs[name][0] != sig:
+        figs[name] = (sig, build())
+    return figs[name][1]
 
 
-def progress(s) -> None:
+# --- the numbers and the progress -------------------------------------------------------------
+
+def numbers(s, task: str) -> None:
+    """TensorFlow Playground's epoch counter, and this epoch's losses as numbers."""
+    last = s.history[-1] if s.history else {}
+    m = metric_name(task)
+    row = st.container(horizontal=True, gap="medium")
+    epochs = "∞" if s.endless else f"{s.epochs:,}"
+    row.metric(T("lab.epoch"), f"{s.epoch:,} / {epochs}", width="content")
+    for key, label in (("loss", "lab.train_loss"), ("val_loss", "lab.val_loss"), (f"val_{m}", f"lab.val_{m}")):
+        value = last.get(key)
+        shown = "–" if value is None else (f"{value:.1%}" if m == "accuracy" and key == f"val_{m}" else f"{value:.4f}")
+        row.metric(T(label), shown, width="content")
+
+
+def progress(s, label: str) -> None:
+    """The status line (with the run's label) and, for a run with an end, how far it is."""
     if s.status == Status.ERROR:
         st.error(s.error)
     elif s.status == Status.STOPPED and s.stop_reason:
         st.warning(T(f"train.stopped_{s.stop_reason}"), icon=":material/timer_off:")
     elif s.status == Status.QUEUED and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
-    frac = min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0)
     if s.samples_per_sec == 0:      # queued or loading: nothing measured yet
         text = status_line(s)
+    elif s.active and s.status != Status.PAUSED and s.eta_seconds is not None:
+        text = T("train.progress", sps=f"{s.samples_per_sec:,.0f}", eta=duration(s.eta_seconds), status=status_line(s))
+    else:                           # paused, endless or over: no time left to count down
+        text = T("train.progress_done", sps=f"{s.samples_per_sec:,.0f}", status=status_line(s))
+    text = f"{label} — {text}"
+    if s.endless:                   # no end to measure against
+        st.caption(text)
     else:
-        key = "train.progress" if s.active else "train.progress_done"
-        text = T(key, sps=f"{s.samples_per_sec:,.0f}", eta=duration(s.eta_seconds), status=status_line(s))
-    st.progress(frac, text=text)
+        st.progress(min((s.epoch + s.epoch_fraction) / max(s.epochs, 1), 1.0), text=text)
 
+
+# --- the three panels ----------------------------------------------------------------------------
+
+def network_panel(s, job) -> None:
+    """The network: weights as coloured lines; on 2-D data each node's output over the plane.
+    A click on a node enlarges it below."""
+    st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
+    g = s.probes.get("graph")
+    if g is None or isinstance(g[1], Exception):
+        return
+    plane = s.probes.get("plane")
+    plane = plane[1] if plane and not isinstance(plane[1], Exception) else None
+    fig = _memo("network", (runs.serial(), g[0], s.status, lang()),
+                lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
+    event = st.plotly_chart(fig, key=Key.LAB_NETWORK, on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False})
+    _remember_click(event, g[1])
+    if job.cfg.l1:
+        st.caption(T("lab.sparsity", pct=f"{_near_zero(g[1]):.0%}"))
+
+
+def _near_zero(g: dict) -> float:
+    w = np.concatenate([link["mag"].ravel() for link in g["links"]]) if g["links"] else np.zeros(1)
+    return float((w < 1e-2).mean())
+
+
+def _remember_click(event, g: dict) -> None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        node = lab_figs.node_at(g, points[0]["x"], points[0]["y"])
+        if node:
+            st.session_state[Key.LAB_NODE] = (runs.serial(), *node)
+
+
+def enlarged_node(s) -> None:
+    """The clicked node's output over the plane, large."""
+    picked = st.session_state.get(Key.LAB_NODE)
+    plane = s.probes.get("plane")
+    if not picked or picked[0] != runs.serial() or not plane or isinstance(plane[1], Exception):
+        return
+    _, layer, node = picked
+    rows = plane[1]["rows"]
+    if layer >= len(rows) or node >= rows[layer][1].shape[0]:
+        return
+    name = rows[layer][0]
+    title = T("lab.node_title", node=_node_name(name, node, plane[1]), epoch=plane[0])
+    fig = training_figs.boundary_figure({"x": plane[1]["x"], "y": plane[1]["y"], "z": rows[layer][1][node]},
+                                        {"train": (np.zeros((0, 2)), np.zeros(0)), "test": (np.zeros((0, 2)), np.zeros(0))},
+                                        "regression", T, height=300)
+    with st.expander(title, expanded=True):
+        st.plotly_chart(fig, key="lab_node_fig")
+
+
+def _node_name(layer: str, node: int, plane: dict) -> str:
+    from playground.figures.inside import layer_title, node_label
+    if layer == "input":
+        names = plane.get("input_names") or ["x1", "x2"]
+        return names[node] if node < len(names) else f"x{node + 1}"
+    return layer_title(layer, T) if layer == "output" else node_label(layer, node)
+
+
+def plane_points(prep, split: str):
+    s = prep.split(split)
+    return prep.dataset.X.iloc[s.index][["x1", "x2"]].to_numpy(), s.y.numpy()
+
+
+def boundary_panel(s, job, task: str) -> None:
+    prep = job.prepared
+    show_test, discretize = lab.boundary_options()     # the toggles are drawn below the chart
+    probe = s.probes.get("boundary")
+    surf = probe[1] if probe else None
+    if isinstance(surf, Exception):
+        st.error(str(surf))
+        return
+    pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
+    sig = (runs.serial(), probe[0] if probe else -1, s.status, show_test, discretize, lang())
+    fig = _memo("boundary", sig, lambda: _lab_boundary(surf, pts, task, show_test, discretize))
+    st.plotly_chart(fig, key="boundary", config={"displayModeBar": False})
+    lab.boundary_toggles()
+
+
+def _lab_boundary(surf, pts, task, show_test, discretize, height=PANEL_H - 20):
+    """The boundary as large as the column allows: no legend or colour bar (the toggles
+    and the caption say what is drawn)."""
+    fig = training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
+                                        discretize=discretize, colorbar=False)
+    fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=4, b=4))
+    fig.update_xaxes(title_standoff=2)
+    fig.update_yaxes(title_standoff=2)
+    return fig
+
+
+def live_view_panel(s, job, task: str) -> None:
+    """Data that is not a plane: the validation set's confusion matrix (classification) or
+    predictions against the truth (regression), as of the last epoch."""
+    if s.val_output is None:
+        return
+    pred = evaluation.from_output(job.prepared, "val", s.val_output)
+    if task == "regression":
+        st.markdown(f"**{T('lab.live_pred', epoch=s.epoch)}**")
+        fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.pred_actual_figure(
+            pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20))
+    else:
+        st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
+        fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.confusion_figure(
+            evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20))
+    st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
+
+
+def curves_figure(s, task, epochs):
+    """The run's curves figure, built once per run, language, stop, scale and change; later
+    polls only swap its data (rebuilding it every second slowed training)."""
+    log = bool(st.session_state.get(Key.TRAIN_LOG_SCALE))
+    sig = (runs.serial(), task, lang(), epochs, s.stopped_epoch, log, len(s.changes))
+    cached = st.session_state.get(Key.CURVES_FIG)
+    if cached is None or cached[0] != sig:
+        cached = (sig, training_figs.history_figure(list(s.history), task, T, s.best_epoch, s.stopped_epoch, epochs,
+                                                    log_loss=log, stacked=True, changes=s.changes,
+                                                    height=PANEL_H))
+        st.session_state[Key.CURVES_FIG] = cached
+    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs, s.partial)
+
+
+def curves_panel(s, task: str, epochs: int) -> None:
+    st.markdown(f"**{T('lab.curves')}**")
+    st.plotly_chart(curves_figure(s, task, epochs), key="curves", config={"displayModeBar": False})
+    st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
+
+
+# --- below the panels ----------------------------------------------------------------------------
 
 def loss_line(loss: str) -> None:
     """Which loss the run minimises, with its formula on hover."""
@@ -99,76 +273,132 @@ def coach_and_log(s, task) -> None:
     if s.history:
         st.markdown(f"**{T('train.log')}**")
         df = pd.DataFrame(list(s.history))
+        changes = {}
+        for c in s.changes:         # a change made during epoch e+1 shows on that epoch's row
+            e = int(c["epoch"]) + 1
+            changes[e] = "; ".join(filter(None, [changes.get(e), training_figs.change_text(c, T)]))
+        if changes:
+            df[T("lab.change_col")] = df["epoch"].map(changes).fillna("")
         df = df.rename(columns={c: T.get(f"train.col.{c}", c) for c in df.columns}).set_index(T("train.col.epoch"))
         st.dataframe(df.iloc[::-1], height=260, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in df.columns})
+                     column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                    for c in df.columns if c != T("lab.change_col")})
 
 
-def boundary_panel(s, job, task) -> None:
-    epoch, surf = s.probes["boundary"]
-    if isinstance(surf, Exception):
-        st.error(str(surf))
+# --- before the first run: the data and the network Train would use -------------------------------
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _initial_graph(cfg, _prep):
+    model = build_model(cfg, _prep.n_features, _prep.n_outputs, _prep.image_shape)
+    return graph.network_graph(model, _prep), (boundary.neuron_surfaces(model, _prep)
+                                               if boundary.is_plane_dataset(_prep) else None)
+
+
+def data_preview(cfg, prep, task: str) -> None:
+    ds = prep.dataset
+    st.markdown(f"**{T('lab.data')}**")
+    if boundary.is_plane_dataset(prep):
+        show_test, _ = lab.boundary_options()
+        pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
+        st.plotly_chart(_lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40),
+                        key="preview_points", config={"displayModeBar": False})
+        lab.boundary_toggles()
+        st.caption(T("lab.data_points", train=len(prep.train.y), test=len(prep.test.y), val=len(prep.val.y)))
+    elif ds.image_shape is not None:
+        h, w = ds.image_shape
+        idx = prep.train.index[:12]
+        imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
+        names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
+        st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
+    else:
+        st.caption(T("lab.rows", dataset=cfg.dataset))
+        st.dataframe(ds.X.head(5), height=210, width="stretch")
+        y = np.asarray(ds.y)[prep.train.index]
+        if task == "regression":
+            st.caption(T("lab.target_range", name=ds.target_name, lo=f"{y.min():.4g}", hi=f"{y.max():.4g}",
+                         mean=f"{y.mean():.4g}"))
+        else:
+            counts = pd.Series(y).map(lambda i: ds.class_names[int(i)]).value_counts(normalize=True)
+            st.caption(T("lab.class_balance") + ": " + ", ".join(f"{k} {v:.0%}" for k, v in counts.items()))
+
+
+def preview(cfg, shown_error: str | None) -> None:
+    """No run yet: the data, the network's shape (its initial weights), empty curves."""
+    try:
+        prep = data.prepared_for(cfg)
+        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
+    except ConfigError as e:
+        if e.text(lang()) != shown_error:      # not twice on one page
+            st.error(e.text(lang()))
         return
-    prep = job.prepared
-    pts = {sp: (prep.dataset.X.iloc[prep.split(sp).index].to_numpy(), prep.split(sp).y.numpy())
-           for sp in ("train", "test")}
-    st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}** "
-                f"· {T('plot.epoch')} {epoch}")
-    st.plotly_chart(training_figs.boundary_figure(surf, pts, task, T, height=380), key="boundary")
+    task = prep.task
+    st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
+                 test=len(prep.test.y), params=f"{n:,}"))
+    net, data_col, curves = st.columns(PANELS)
+    with net:
+        st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
+        try:
+            g, plane = _initial_graph(cfg, prep)
+            st.plotly_chart(lab_figs.lab_network_figure(g, plane, T, height=PANEL_H), key="preview_network",
+                            config={"displayModeBar": False})
+        except ConfigError as e:
+            st.error(e.text(lang()))
+    with data_col:
+        data_preview(cfg, prep, task)
+    with curves:
+        loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "")
+        st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs or 100, stacked=True,
+                                                     height=PANEL_H - 40,
+                                                     log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),
+                        key="curves_empty", config={"displayModeBar": False})
+        st.caption(T("train.press_start"))
 
 
-def live_panel(cfg) -> None:
+# --- the live part: a fragment polling the run ----------------------------------------------------
+
+def live_panel(cfg, shown_error) -> None:
     pacing.tick()
     job = runs.training_job()
     if job is None:
-        task = cfg_task(cfg)
-        loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "")
-        st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs,
-                                                     log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),
-                        key="curves_empty")
-        st.caption(T("train.press_start"))
+        preview(cfg, shown_error)
         return
     s = job.snapshot()
-    progress(s)
     task = job.prepared.task if job.prepared else cfg_task(cfg)
-    loss_line(s.loss_name)
-    st.plotly_chart(curves_figure(s, task, job.cfg.epochs), key="curves")
-    left, right = st.columns([3, 2]) if "boundary" in s.probes else (st.container(), None)
-    with left:
-        coach_and_log(s, task)
-    if right is not None:
-        with right:
+    numbers(s, task)
+    progress(s, lab.run_label(job))
+    net, middle, curves = st.columns(PANELS)
+    with net:
+        network_panel(s, job)
+    with middle:
+        if "boundary" in job.probes:
+            st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}**")
             boundary_panel(s, job, task)
+        else:
+            live_view_panel(s, job, task)
+    with curves:
+        curves_panel(s, task, job.cfg.epochs)
+    enlarged_node(s)
+    lab.what_changed(s, task)
+    loss_line(s.loss_name)
+    coach_and_log(s, task)
     if s.active and pacing.pace_changed("train", s):
         st.rerun()   # the pace changed (queued -> running, fast -> steady): redraw with the new one
     if widgets.controls_outdated(s):
         st.rerun()
 
 
-def summary(cfg, shown_error: str | None) -> None:
-    """Before the first run: the data and the network Train would use."""
-    try:
-        prep = data.prepared_for(cfg)
-        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
-        st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
-                     test=len(prep.test.y), params=f"{n:,}"))
-    except ConfigError as e:
-        if e.text(lang()) != shown_error:      # not twice on one page
-            st.error(e.text(lang()))
-
-
 def render() -> None:
     cfg, job = data.config(), runs.training_job()
     snap = job.snapshot() if job else None
-    st.title(T("train.title"))
-    st.caption(T("train.subtitle"))
-    changed = bool(snap and snap.active and job.cfg != cfg)
-    widgets.run_controls(job, snap, start=lambda paused: start(cfg, paused), changed=changed)
-    error = notes(cfg, changed)
-    st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
-    st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg)
-    if job is None:
-        summary(cfg, error)
+    st.html(COMPACT_CSS)
+    # no page title: the navigation names the page, and the first screen is for the lab
+    top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    widgets.run_controls(job, snap, start=lambda paused: start(cfg, paused),
+                         reset=lambda: start(cfg, paused=True, step=False), row=top)
+    lab.speed_control(job, top)
+    error = notes(cfg)
+    lab.changes_notes(cfg, job, lambda paused: start(cfg, paused))
+    st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg, error)
 
 
 render()

@@ -133,3 +133,8 @@ def regression_view(pred: Predictions) -> dict:
     """Actual, predicted, residual (actual - predicted) and R², MAE, MSE, RMSE."""
     y, yhat = np.asarray(pred.y_true, float), np.asarray(pred.output, float)
     return {"actual": y, "predicted": yhat, "residual": y - yhat, **metrics.regression(y, yhat)}
+
+
+def confusion(pred: Predictions, threshold: float = 0.5) -> np.ndarray:
+    """The confusion matrix over every class (rows: truth, columns: prediction)."""
+    return skm.confusion_matrix(pred.y_true, pred.labels(threshold), labels=list(range(pred.k)))

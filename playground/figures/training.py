@@ -13,47 +13,75 @@ from .style import BLUE, DIVERGING, GREEN, LEGEND_BELOW, ORANGE, RED, TRAIN_COLO
 
 
 def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None,
-                   log_loss: bool = False):
+                   log_loss: bool = False, stacked: bool = False, changes=(), height: int | None = None):
     """Two panels: loss / val_loss (`log_loss`: on a log scale, where a loss that falls by
-    orders of magnitude or explodes stays readable), and the metric (accuracy or MAE).
+    orders of magnitude or explodes stays readable), and the metric (accuracy or MAE),
+    side by side or `stacked` (the lab's narrow column). `changes`: settings changed
+    mid-run ({'epoch', 'changes': {field: (old, new)}}), each a dotted line with its values.
     Traces 0-3 are the curves and 4-5 the best-epoch stars, so `update_history_figure` can
     swap their data in place."""
     metric = "mae" if task == "regression" else "accuracy"
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(T("plot.loss_title"), T(f"plot.{metric}_title")),
-                        horizontal_spacing=0.1)
+    titles = (T("plot.loss_title"), T(f"plot.{metric}_title"))
+    fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
+           if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
+    at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
     for col, key in ((1, "loss"), (2, metric)):
         for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
             fig.add_trace(go.Scatter(x=[], y=[], mode="lines",
                                      name=name, line=dict(color=color, width=2), legendgroup=prefix or "train",
                                      showlegend=col == 1,
-                                     hovertemplate="%{y:.4f}"), row=1, col=col)
+                                     hovertemplate="%{y:.4f}"), **at(col))
     for col in (1, 2):
         fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.best_epoch"),
                                  marker=dict(symbol="star", size=14, color=GREEN, line=dict(width=1, color="white")),
                                  legendgroup="best", showlegend=col == 1,
                                  hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>"),
-                      row=1, col=col)
+                      **at(col))
     fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.epoch_so_far"), legendgroup="partial",
                              marker=dict(symbol="circle-open", size=10, color=TRAIN_COLOR, line=dict(width=2)),
                              hovertemplate=T("plot.epoch_so_far") + " %{x:.2f}: %{y:.4f}<extra></extra>"),
-                  row=1, col=1)
+                  **at(1))
     if stopped_epoch:
         for col in (1, 2):
-            fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), row=1, col=col)
+            fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), **at(col))
         fig.add_annotation(x=stopped_epoch, y=1, yref="paper", xref="x", text=T("plot.early_stop"),
                            showarrow=False, font=dict(color=RED), yanchor="bottom", xanchor="right")
-    fig.update_xaxes(title_text=T("plot.epoch"))
+    for change in changes:
+        _mark_change(fig, change, T, at)
+    fig.update_xaxes(title_text=T("plot.epoch"), title_standoff=4, **(at(2) if stacked else {}))
     if log_loss:
-        fig.update_yaxes(title_text=T("plot.loss_axis_log"), type="log", exponentformat="power", row=1, col=1)
+        fig.update_yaxes(title_text=T("plot.loss_axis_log"), type="log", exponentformat="power", **at(1))
     else:
-        fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), row=1, col=2)
+        fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", **at(1))
+    fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), **at(2))
     if metric == "accuracy":
-        fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+        fig.update_yaxes(range=[0, 1.02], tickformat=".0%", **at(2))
     else:                                   # an error is never negative (an empty chart showed -1)
-        fig.update_yaxes(rangemode="tozero", row=1, col=2)
+        fig.update_yaxes(rangemode="tozero", **at(2))
     update_history_figure(fig, history, task, best_epoch, epochs)
-    return layout(fig, 370, top=40, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.22})
+    legend = ({**LEGEND_BELOW, "y": -0.2, "font": dict(size=11)} if stacked else {**LEGEND_BELOW, "y": -0.22})
+    return layout(fig, height or (400 if stacked else 370), top=40, hovermode="x unified", legend=legend)
+
+
+def change_text(change: dict, T) -> str:
+    """'lr 0.03 → 0.003, batch 32 → 64': what a mid-run change set."""
+    return ", ".join(f"{T(f'field.{name}')} {_short(old)} → {_short(new)}"
+                     for name, (old, new) in change["changes"].items())
+
+
+def _short(v) -> str:
+    if isinstance(v, bool):
+        return "✓" if v else "✗"
+    return f"{v:g}" if isinstance(v, (int, float)) else str(v)
+
+
+def _mark_change(fig, change: dict, T, at) -> None:
+    """A dotted line at the epoch a setting changed, its values on hover (and a small label)."""
+    x = change["epoch"] + 0.5     # between the last epoch before it and the first after
+    for col in (1, 2):
+        fig.add_vline(x=x, line=dict(color="#6b7280", dash="dot", width=1.5), **at(col))
+    fig.add_annotation(x=x, y=1, xref="x", yref="y domain", text="Δ", hovertext=change_text(change, T),
+                       showarrow=False, yanchor="bottom", font=dict(color="#374151", size=12))
 
 
 def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None,
@@ -80,35 +108,73 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
     return fig
 
 
-def boundary_figure(surface: dict, points: dict, task: str, T, class_names=None, height: int = 420):
+def boundary_figure(surface: dict | None, points: dict, task: str, T, class_names=None, height: int = 420,
+                    show_test: bool = True, discretize: bool = False, colorbar: bool = True):
     """Heatmap of the model's output over the plane with train (circles) and test
-    (outlined) points. `points`: {'train': (X, y), 'test': (X, y)} in raw coordinates."""
+    (outlined) points. `points`: {'train': (X, y), 'test': (X, y)} in raw coordinates.
+    `surface` None: the points alone (before a run). `discretize`: the predicted class
+    (or the prediction in a few bands) instead of the smooth output, as TensorFlow
+    Playground's toggle."""
     fig = go.Figure()
-    if task == "binary":
-        fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=surface["z"], zmin=0, zmax=1,
-                                 colorscale=DIVERGING, opacity=0.75,
-                                 colorbar=dict(title=T("plot.prob_class1"), thickness=12),
-                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.3f}<extra></extra>"))
-        fig.add_trace(go.Contour(x=surface["x"], y=surface["y"], z=surface["z"], showscale=False,
-                                 contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                                 line=dict(color="black", width=2), hoverinfo="skip", name=T("plot.boundary")))
-    else:
-        fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=surface["z"], colorscale="RdBu",
-                                 opacity=0.75, colorbar=dict(title=T("plot.prediction"), thickness=12),
-                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
-    for split, symbol, line in (("train", "circle", 0.5), ("test", "circle-open", 2)):
+    if surface is not None:
+        z = np.asarray(surface["z"], float)
+        if task == "binary":
+            if discretize:
+                z = (z >= 0.5).astype(float)
+            fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=z, zmin=0, zmax=1,
+                                     colorscale=DIVERGING, opacity=0.75, showscale=colorbar,
+                                     colorbar=dict(title=T("plot.prob_class1"), thickness=10),
+                                     hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.3f}<extra></extra>"))
+            fig.add_trace(go.Contour(x=surface["x"], y=surface["y"], z=surface["z"], showscale=False,
+                                     contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                                     line=dict(color="black", width=2), hoverinfo="skip", name=T("plot.boundary")))
+        else:
+            if discretize:           # eight bands between the lowest and highest prediction
+                lo, hi = float(z.min()), float(z.max())
+                step = (hi - lo) / 8 or 1.0
+                z = lo + (np.floor((z - lo) / step).clip(0, 7) + 0.5) * step
+            fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=z, colorscale="RdBu",
+                                     opacity=0.75, showscale=colorbar,
+                                     colorbar=dict(title=T("plot.prediction"), thickness=10),
+                                     hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
+    for split, symbol in (("train", "circle"), ("test", "circle-open")):
+        if split == "test" and not show_test:
+            continue
         X, y = points[split]
         X = np.asarray(X)
         if task == "binary":
             colors = np.where(np.asarray(y) > 0.5, BLUE, ORANGE)
-            marker = dict(color=colors, size=7, symbol=symbol, line=dict(width=line, color="white" if split == "train" else None))
+            marker = dict(color=colors, size=7, symbol=symbol, line=dict(width=0.5, color="white"))
         else:
-            marker = dict(color=np.asarray(y), colorscale="RdBu", size=7, symbol=symbol, line=dict(width=line))
+            marker = dict(color=np.asarray(y), colorscale="RdBu", size=7, symbol=symbol, line=dict(width=0.5))
         if split == "test":
             marker["line"] = dict(width=2, color=marker["color"] if task == "binary" else "black")
         fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker,
                                  name=T(f"plot.{split}_points"),
                                  hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra></extra>"))
-    fig.update_xaxes(title_text="x1", range=[surface["x"][0], surface["x"][-1]], constrain="domain")
-    fig.update_yaxes(title_text="x2", range=[surface["y"][0], surface["y"][-1]], scaleanchor="x", scaleratio=1)
+    if surface is not None:
+        x_range, y_range = [surface["x"][0], surface["x"][-1]], [surface["y"][0], surface["y"][-1]]
+    else:
+        allx = np.concatenate([np.asarray(p[0]) for p in points.values()])
+        lo, hi = allx.min(0) - 0.5, allx.max(0) + 0.5
+        x_range, y_range = [lo[0], hi[0]], [lo[1], hi[1]]
+    fig.update_xaxes(title_text="x1", range=x_range, constrain="domain")
+    fig.update_yaxes(title_text="x2", range=y_range, scaleanchor="x", scaleratio=1)
     return layout(fig, height, top=30, legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1))
+
+
+def what_changed_figure(before: list[dict], after: list[dict], at: float, task: str, T, height: int = 300):
+    """The loss and validation loss just before a mid-run change (grey) and after it
+    (coloured), the change a dotted line: did the new setting help?"""
+    fig = go.Figure()
+    for part, label, colors, dash in ((before, T("lab.before"), ("#9ca3af", "#d1a17a"), "dot"),
+                                      (after, T("lab.after"), (TRAIN_COLOR, VAL_COLOR), "solid")):
+        ep = [h["epoch"] for h in part]
+        for key, color, name in (("loss", colors[0], T("plot.train")), ("val_loss", colors[1], T("plot.validation"))):
+            fig.add_trace(go.Scatter(x=ep, y=[h[key] for h in part], mode="lines+markers", name=f"{name} · {label}",
+                                     line=dict(color=color, dash=dash, width=2), marker=dict(size=5),
+                                     hovertemplate="%{y:.4f}"))
+    fig.add_vline(x=at + 0.5, line=dict(color="#6b7280", dash="dot"))
+    fig.update_xaxes(title_text=T("plot.epoch"))
+    fig.update_yaxes(title_text=T("plot.loss_axis"))
+    return layout(fig, height, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.3})

@@ -48,8 +48,8 @@ def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int) -> nn.Sequential:
     if cfg.batch_norm:
         layers.append(nn.BatchNorm1d(n_out))
     layers.append(ACTIVATION_MODULES[cfg.activation]())
-    if cfg.dropout > 0:
-        layers.append(SeededDropout(cfg.dropout, seed))
+    # always there (p = 0 returns its input): the dropout rate can change while a run goes on
+    layers.append(SeededDropout(cfg.dropout, seed))
     return nn.Sequential(*layers)
 
 

@@ -6,6 +6,7 @@ so there is one host sync per epoch, not one per batch.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -16,7 +17,19 @@ from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..status import Status
 from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
-from .model import build_model, loss_function, loss_name, loss_power, make_optimizer, predict_output, user_output
+from .model import (
+    SeededDropout,
+    build_model,
+    loss_function,
+    loss_name,
+    loss_power,
+    make_optimizer,
+    predict_output,
+    user_output,
+)
+
+# optimizer hyperparameters a running run can change, by config field
+OPTIMIZER_KEYS = {"lr": "lr", "momentum": "momentum", "weight_decay": "weight_decay"}
 
 
 def metric_name(task: str) -> str:
@@ -47,6 +60,9 @@ class Trainer:
         self._epoch_losses: list = []       # this epoch's batch losses so far (detached), for running_loss
         self.last_val_output = None         # probabilities / predictions on the val set
         self._stop = False
+        self._pending: dict | None = None   # settings changed mid-run, applied before the next batch
+        self.changes: list[dict] = []       # applied: {'epoch': epochs done + fraction, 'changes': {f: (old, new)}}
+        self._l1_params = [p for p in self.model.parameters() if p.dim() > 1]   # weights, not biases / BN
         # Regression is trained on a standardized target; losses are reported in its units.
         self._y_scale = prepared.y_std if self.task == "regression" else 1.0
         self._loss_scale = self._y_scale ** loss_power(self.loss_name)
@@ -59,6 +75,32 @@ class Trainer:
     # --- control -------------------------------------------------------------------------
     def request_stop(self) -> None:
         self._stop = True
+
+    def change(self, **values) -> None:
+        """Change settings a running run can take (config.LIVE_FIELDS): applied by the
+        training thread before its next batch, and recorded in `changes`. Any thread."""
+        merged = dict(self._pending or {})
+        merged.update(values)
+        self._pending = merged          # one reference swap: the training thread takes it whole
+
+    def _apply_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        diff = {k: (getattr(self.cfg, k), v) for k, v in pending.items() if getattr(self.cfg, k) != v}
+        if not diff:
+            return
+        self.cfg = dataclasses.replace(self.cfg, **{k: new for k, (_, new) in diff.items()})
+        for group in self.optimizer.param_groups:
+            for field, key in OPTIMIZER_KEYS.items():
+                if field in diff and key in group:   # Adam has no momentum: nothing to set
+                    group[key] = getattr(self.cfg, field)
+        if "dropout" in diff:
+            for m in self.model.modules():
+                if isinstance(m, SeededDropout):
+                    m.p = self.cfg.dropout
+        self.early_stopping.patience = self.cfg.patience
+        self.early_stopping.restore_best = self.cfg.restore_best
+        n = max(len(self.data.train.X), 1)
+        self.changes.append({"epoch": self.epoch + min(self.samples_seen / n, 1.0), "changes": diff})
 
     @property
     def finished(self) -> bool:
@@ -92,10 +134,13 @@ class Trainer:
         return out if self.task == "multiclass" else out[:, 0]   # (n, K) or (n,)
 
     def train_epoch(self) -> dict:
-        cfg, model, opt, loss_fn = self.cfg, self.model, self.optimizer, self.loss_fn
+        self.samples_seen = 0
+        if self._pending is not None:
+            self._apply_pending()
+        model, opt, loss_fn = self.model, self.optimizer, self.loss_fn
         X, y = self.data.train.X, self._y_train
-        n, bs = len(X), cfg.batch_size
-        if cfg.shuffle:
+        n = len(X)
+        if self.cfg.shuffle:
             perm = torch.randperm(n, generator=self.gen)
             X, y = X[perm], y[perm]
         model.train()
@@ -104,24 +149,29 @@ class Trainer:
         losses, outs = [], []
         self._epoch_losses = losses
         hooks = self._backward_hooks
-        seen = 0
+        seen = batch = 0
         self.samples_seen = 0
-        for i in range(0, n, bs):
+        while seen < n:
             if self._stop:
                 break
-            xb, yb = X[i:i + bs], y[i:i + bs]
+            if self._pending is not None:     # a setting changed mid-run: from this batch on
+                self._apply_pending()
+            cfg = self.cfg
+            xb, yb = X[seen:seen + cfg.batch_size], y[seen:seen + cfg.batch_size]
             if len(xb) == 1 and cfg.batch_norm:   # BatchNorm cannot train on a single row
-                continue
+                break
             out = self._outputs(model(xb))
             loss = loss_fn(out, yb)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            # L1 joins the gradient, not the reported loss: train and val losses stay comparable
+            (loss + cfg.l1 * sum(p.abs().sum() for p in self._l1_params) if cfg.l1 else loss).backward()
             for cb in hooks:
-                cb.on_after_backward(self, i // bs)
+                cb.on_after_backward(self, batch)
             opt.step()
             losses.append(loss.detach())
             outs.append(out.detach())
             seen += len(yb)
+            batch += 1
             self.samples_seen = seen
         loss_sum = hits = 0.0
         if outs:   # the batches trained are contiguous slices: rows 0..seen of the shuffled y
@@ -218,7 +268,7 @@ class Trainer:
             cb.on_epoch_end(self, epoch, logs)
         if self.stop_status:
             self.end(self.stop_status)
-        elif epoch >= self.cfg.epochs:
+        elif self.cfg.epochs and epoch >= self.cfg.epochs:   # epochs 0: until paused or stopped
             self.end(Status.COMPLETED)
         return logs
 

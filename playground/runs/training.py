@@ -17,7 +17,7 @@ import torch
 
 from ..analysis.baselines import reference_scores
 from ..analysis.coach import MIN_EPOCHS
-from ..config import RunConfig
+from ..config import LIVE_FIELDS, RunConfig
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..nn.callbacks import Callback
@@ -54,6 +54,12 @@ class Snapshot(StatusView):
     constant_loss: float | None = None   # always predicting the prior / the mean, on validation
     partial: tuple | None = None         # (epoch + fraction, training loss so far) inside a long epoch
     stop_reason: str | None = None       # why a stopped run stopped when not by its user: budget | idle
+    changes: tuple = ()        # settings changed mid-run: {'epoch': float, 'changes': {field: (old, new)}}
+    speed: float | None = None           # at most this many epochs per second (None: as fast as it can)
+
+    @property
+    def endless(self) -> bool:
+        return self.epochs == 0
 
 
 
@@ -101,6 +107,10 @@ class TrainingJob(BackgroundJob):
         self.trainer: Trainer | None = None   # the worker's; pages use snapshot() and model_copy()
         self._model = model
         self._steps_left: int | None = None   # None: run freely; n: n more epochs may start, then pause
+        self._speed: float | None = None      # epochs per second at most (a toy run slowed to be watched)
+        self._next_epoch_at = 0.0
+        self._changes: tuple = ()             # every change requested, in order (the page marks them at once)
+        self._pending_changes: dict = {}      # changes made before the trainer exists
         # published at epoch boundaries, under self._cond
         self._epoch = 0
         self._history: tuple = ()
@@ -141,6 +151,36 @@ class TrainingJob(BackgroundJob):
             self._steps_left = epochs
             self._cond.notify_all()
 
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """At most this many epochs a second (None or 0: as fast as it can)."""
+        with self._cond:
+            self._speed = epochs_per_second or None
+            self._next_epoch_at = min(self._next_epoch_at, time.perf_counter() + 1 / self._speed
+                                      if self._speed else 0.0)
+            self._cond.notify_all()
+
+    def change(self, **values) -> RunConfig:
+        """Apply settings a running run can take (config.LIVE_FIELDS) from its next batch on;
+        returns the run's new config. Other fields need a new run: ValueError."""
+        wrong = set(values) - set(LIVE_FIELDS)
+        if wrong:
+            raise ValueError(f"not changeable mid-run: {sorted(wrong)}")
+        with self._cond:
+            new = self.cfg.replace(**values)            # ConfigError: an invalid value changes nothing
+            diff = {k: (getattr(self.cfg, k), getattr(new, k)) for k in values if getattr(self.cfg, k) != getattr(new, k)}
+            if not diff:
+                return self.cfg
+            tr = self.trainer
+            running = tr is not None and self._status == Status.RUNNING and self._epoch_t0 is not None
+            frac = min(tr.samples_seen / max(len(tr.data.train.X), 1), 1.0) if running else 0.0
+            self._changes = self._changes + ({"epoch": self._epoch + frac, "changes": diff},)
+            self.cfg = new
+            if tr is not None:
+                tr.change(**{k: v for k, (_, v) in diff.items()})
+            else:
+                self._pending_changes.update({k: v for k, (_, v) in diff.items()})
+            return self.cfg
+
     def _on_stop(self) -> None:
         if self.trainer:
             self.trainer.request_stop()
@@ -180,6 +220,8 @@ class TrainingJob(BackgroundJob):
         trainer = Trainer(self.cfg, self.prepared, [_Publish(self)], model=self._model)
         with self._cond:
             self.trainer = trainer
+            if self._pending_changes:
+                trainer.change(**self._pending_changes)
             if self.stop_requested:
                 trainer.request_stop()
         self._mark_started()
@@ -212,7 +254,12 @@ class TrainingJob(BackgroundJob):
                 if self.stop_requested:
                     break
                 waiting = self._steps_left == 0
+                if not waiting and self._holding and self._speed and time.perf_counter() < self._next_epoch_at:
+                    self._cond.wait(self._next_epoch_at - time.perf_counter())   # slowed to be watched
+                    continue
                 if not waiting and self._holding:
+                    if self._speed:
+                        self._next_epoch_at = time.perf_counter() + 1 / self._speed
                     if self._steps_left is not None:
                         self._steps_left -= 1
                     if self.abandoned():
@@ -317,7 +364,8 @@ class TrainingJob(BackgroundJob):
             if tr and sps > 0 and not status.finished:
                 n = len(tr.data.train.X)
                 frac = min(tr.samples_seen / n, 1.0) if status == Status.RUNNING else 0.0
-                eta = max(epochs - epoch - frac, 0) * n / sps
+                if epochs:          # an endless run has no end to estimate
+                    eta = max(epochs - epoch - frac, 0) * n / sps
             return Snapshot(
                 status=status, epoch=epoch, epochs=epochs, history=self._history,
                 best_epoch=self._best_epoch, stopped_epoch=self._stopped_epoch,
@@ -327,4 +375,4 @@ class TrainingJob(BackgroundJob):
                 weights_epoch=self._weights_epoch, loss_name=tr.loss_name if tr else "",
                 chance=self._reference.get("chance"), baseline_loss=self._reference.get("baseline_loss"),
                 constant_loss=self._reference.get("constant_loss"), partial=self._partial,
-                stop_reason=self.stop_reason)
+                stop_reason=self.stop_reason, changes=self._changes, speed=self._speed)

@@ -92,7 +92,11 @@ def test_batch_norm_and_dropout_are_in_each_block():
         assert kinds[0] is nn.Linear and nn.BatchNorm1d in kinds and SeededDropout in kinds
         assert kinds.index(nn.BatchNorm1d) < kinds.index(nn.ReLU) < kinds.index(SeededDropout)
     plain = build_model(make_config(hidden="8,8"), 4, 1)
-    assert not any(isinstance(m, (nn.BatchNorm1d, SeededDropout)) for m in plain.modules())
+    assert not any(isinstance(m, nn.BatchNorm1d) for m in plain.modules())
+    # a rate of 0 keeps the (inactive) dropout, so the rate can change while a run goes on
+    assert all(m.p == 0 for m in plain.modules() if isinstance(m, SeededDropout))
+    x = torch.randn(16, 4)
+    assert torch.equal(plain.train()(x), plain.eval()(x))
 
 
 def test_dropout_masks_in_training_only_and_is_seeded():

@@ -1,0 +1,96 @@
+"""The lab's own controls: speed, the boundary's toggles, settings changed mid-run (applied,
+or waiting for a new network), the "what changed?" view and the run's label."""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.figures.training import change_text, what_changed_figure
+
+from . import runs
+from .lang import T, lang
+from .session import Key
+
+SPEEDS = (0, 30, 10, 3, 1)        # epochs per second at most; 0: as fast as the server can
+
+
+def speed_control(job, container=st) -> None:
+    """How many epochs a second at most; applied to the run at once and to later runs."""
+    ss = st.session_state
+    ss.setdefault(Key.LAB_SPEED, 0)
+    speed = container.select_slider(T("lab.speed"), SPEEDS, key=Key.LAB_SPEED, help=T("lab.speed_help"), width=170,
+                                    format_func=lambda v: T("lab.speed_max") if v == 0 else T("lab.speed_per_s", n=v))
+    if job is not None and (job.snapshot().speed or 0) != speed:
+        job.set_speed(speed)
+
+
+def speed() -> float:
+    return st.session_state.get(Key.LAB_SPEED, 0)
+
+
+def boundary_options() -> tuple[bool, bool]:
+    """(show test data, discretize output), before their toggles are drawn (below the chart)."""
+    ss = st.session_state
+    return ss.get(Key.LAB_SHOW_TEST, True), ss.get(Key.LAB_DISCRETIZE, False)
+
+
+def boundary_toggles() -> None:
+    """TensorFlow Playground's two toggles for the boundary: show test data, discretize output."""
+    st.session_state.setdefault(Key.LAB_SHOW_TEST, True)
+    row = st.container(horizontal=True, gap="small")
+    row.toggle(T("lab.show_test"), key=Key.LAB_SHOW_TEST)
+    row.toggle(T("lab.discretize"), key=Key.LAB_DISCRETIZE, help=T("lab.discretize_help"))
+
+
+def net_text(cfg) -> str:
+    """'8-8 tanh', 'CNN + 64 relu', or 'no hidden layer'."""
+    layers = "-".join(str(h) for h in cfg.hidden) or T("lab.no_hidden")
+    if cfg.model == "cnn":
+        layers = "CNN + " + layers
+    return f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers
+
+
+def run_label(job) -> str:
+    return T("lab.run_label", n=runs.serial(), dataset=job.cfg.dataset, net=net_text(job.cfg))
+
+
+def changes_notes(cfg, job, start) -> None:
+    """Changes of the sidebar against the run: the live ones were applied (ui.runs); the
+    others wait for the user's confirmation to start over. A run on another dataset is
+    labelled as the previous one."""
+    restart, error = runs.follow_sidebar(cfg)
+    if error is not None:
+        st.error(T("lab.change_failed", msg=error.text(lang())))
+    if job is None:
+        return
+    finished = job.snapshot().finished
+    if "dataset" in restart:
+        st.warning(T("lab.other_dataset", n=runs.serial(), dataset=job.cfg.dataset, now=cfg.dataset),
+                   icon=":material/history:")
+    elif restart and not finished:
+        names = ", ".join(T(f"field.{n}") if n != "hidden" else T("field.n_layers") for n in restart)
+        box = st.container(horizontal=True, vertical_alignment="center")
+        box.info(T("lab.restart_needed", fields=names), icon=":material/info:")
+        if box.button(T("lab.restart"), key=Key.LAB_RESTART, icon=":material/restart_alt:"):
+            start(False)
+            st.rerun()
+
+
+def what_changed(s, task: str) -> None:
+    """One click after a mid-run change: the curve a few epochs before and after it."""
+    if not s.changes:
+        return
+    last = s.changes[-1]
+    if not st.toggle(T("lab.what_changed"), key=Key.LAB_WHAT_CHANGED, help=T("lab.what_changed_help")):
+        return
+    at = last["epoch"]
+    st.caption(T("lab.what_changed_title", epoch=f"{at:g}", what=change_text(last, T)))
+    before = [h for h in s.history if h["epoch"] <= at][-10:]
+    after = [h for h in s.history if h["epoch"] > at][:10]
+    if len(after) < 2:
+        st.caption(T("lab.wait_after"))
+    for when, part in ((T("lab.before"), before), (T("lab.after"), after)):
+        if len(part) >= 2:
+            first, last_ = part[0]["val_loss"], part[-1]["val_loss"]
+            st.caption(T("lab.trend", when=when, first=f"{first:.4f}", last=f"{last_:.4f}", n=len(part) - 1,
+                         per=f"{(last_ - first) / (len(part) - 1):+.4f}"))
+    st.plotly_chart(what_changed_figure(before, after, at, task, T), key="lab_what_changed_fig")
