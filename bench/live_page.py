@@ -1,10 +1,13 @@
-"""Live-training benchmark (issue 3): run with `python bench/live_page.py`.
+"""Live-training benchmark (issues 3 and 13): run with `python bench/live_page.py [mnist|spiral]`.
 
 1. Latency: seconds from the click on Train until the loss curve has its first point
    (target <= 1 s).
-2. Throughput: samples/s of the same run (mnist, MLP 784-128-64-10, Adam, batch 32)
-   with the Train page open and live in headless Chromium vs headless (a TrainingJob
-   in a separate process), alternating A/B; prints the ratio (target >= 0.85).
+2. Throughput: samples/s of the same run with the Train page (the lab: network diagram,
+   live view, curves) open and live in headless Chromium vs headless (a TrainingJob in a
+   separate process, no probes), alternating A/B; prints the ratio (target >= 0.85).
+   `mnist`: MLP 784-128-64-10, Adam, batch 32 (the diagram's weights probe, the live
+   confusion matrix). `spiral`: 8-8 tanh on 500 points, the lab's 2-D views (boundary,
+   every neuron's picture, the diagram) computed in the training thread ~4 times a second.
    80 epochs is ~10 s, the length of a classroom demo run; the ratio covers the whole run,
    start-up included (the page polls every 0.25 s for its first 2 s, then every second).
    Chromium runs on the same machine as the server, so its rendering counts against it.
@@ -23,31 +26,38 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser import free_port, wait_for_app  # noqa: E402
 
-QUERY = "dataset=mnist&model=mlp&hidden=128,64&activation=relu&lr=0.001&batch_size=32&epochs={epochs}&patience=0&lang=en"
+SCENARIOS = {   # (config values, epochs of a measured run)
+    "mnist": (dict(dataset="mnist", model="mlp", hidden="128,64", activation="relu", lr=0.001, batch_size=32,
+                   patience=0), 80),
+    "spiral": (dict(dataset="spiral", hidden="8,8"), 1500),
+}
 HEADLESS = """
-import time, sys
 from playground.config import make_config
 from playground.runs.training import TrainingJob
-cfg = make_config(dataset="mnist", model="mlp", hidden="128,64", activation="relu", lr=0.001, batch_size=32, epochs={epochs}, patience=0)
+cfg = make_config(**{values!r}, epochs={epochs})
 j = TrainingJob(cfg).start(); j.join()
 print(j.snapshot().samples_per_sec)
 """
 
 
-def headless(epochs: int) -> float:
-    out = subprocess.run([sys.executable, "-c", HEADLESS.format(epochs=epochs)], cwd=ROOT,
+def query(values: dict, epochs: int) -> str:
+    return "&".join(f"{k}={v}" for k, v in {**values, "epochs": epochs, "lang": "en"}.items())
+
+
+def headless(values: dict, epochs: int) -> float:
+    out = subprocess.run([sys.executable, "-c", HEADLESS.format(values=values, epochs=epochs)], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     return float(out.strip().splitlines()[-1])
 
 
-def live(page, url: str, epochs: int) -> tuple[float, float]:
-    page.goto(f"{url}/?{QUERY.format(epochs=epochs)}")
+def live(page, url: str, values: dict, epochs: int) -> tuple[float, float]:
+    page.goto(f"{url}/?{query(values, epochs)}")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)   # plotly is loaded before Train
+    page.wait_for_selector(".st-key-curves_empty .js-plotly-plot", timeout=30_000)   # plotly is loaded before Train
     t0 = time.perf_counter()
     page.get_by_role("button", name="Train").click()
     try:
-        page.wait_for_function("""() => { const g = document.querySelector('.js-plotly-plot');
+        page.wait_for_function("""() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');
                                        return g && g.data && g.data.length && g.data[0].x.length > 0; }""",
                                timeout=30_000, polling=20)
     except Exception:
@@ -60,7 +70,8 @@ def live(page, url: str, epochs: int) -> tuple[float, float]:
     return first, sps
 
 
-def main(rounds: int = 4, epochs: int = 80) -> None:
+def main(scenario: str = "mnist", rounds: int = 4) -> None:
+    values, epochs = SCENARIOS[scenario]
     from playwright.sync_api import sync_playwright
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -73,13 +84,13 @@ def main(rounds: int = 4, epochs: int = 80) -> None:
             b = p.chromium.launch(executable_path=shutil.which("chromium"),
                                   args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = b.new_page(viewport={"width": 1400, "height": 1000})
-            live(page, f"http://127.0.0.1:{port}", 1)   # warm-up: dataset cache, imports
+            live(page, f"http://127.0.0.1:{port}", values, 1)   # warm-up: dataset cache, imports
             firsts, lives, heads = [], [], []
             for r in range(rounds):
-                first, sps = live(page, f"http://127.0.0.1:{port}", epochs)
+                first, sps = live(page, f"http://127.0.0.1:{port}", values, epochs)
                 firsts.append(first)
                 lives.append(sps)
-                heads.append(headless(epochs))
+                heads.append(headless(values, epochs))
                 print(f"round {r + 1}: first curve point after {first:.2f} s; live {sps:,.0f} samples/s; "
                       f"headless {heads[-1]:,.0f} samples/s", flush=True)
             b.close()
@@ -92,4 +103,4 @@ def main(rounds: int = 4, epochs: int = 80) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

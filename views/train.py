@@ -230,11 +230,11 @@ def live_view_panel(s, job, task: str) -> None:
     if task == "regression":
         st.markdown(f"**{T('lab.live_pred', epoch=s.epoch)}**")
         fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.pred_actual_figure(
-            pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20))
+            pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20).update_layout(title=None))
     else:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
         fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.confusion_figure(
-            evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20))
+            evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20).update_layout(title=None))
     st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
 
 

@@ -38,27 +38,33 @@ def node_maps(graph: dict, plane: dict | None) -> dict[int, np.ndarray]:
     return out
 
 
-def _compact(fig, graph: dict) -> None:
-    """A third of the page wide: layer sizes for titles (the names overlapped), no colour bar."""
+def _compact(fig, graph: dict) -> float:
+    """A third of the page wide: layer sizes for titles (the names overlapped), no colour bar,
+    room for the input and output names. Returns the x range's width in layer gaps."""
     fig.update_layout(annotations=[dict(a.to_plotly_json(), text=f"<b>{L['size']:,}</b>")
                                    for a, L in zip(fig.layout.annotations, graph["layers"])])
     for trace in fig.data:
         if trace.marker is not None and trace.marker.colorbar is not None and trace.marker.colorscale:
             trace.marker.showscale = False
     fig.update_layout(margin=dict(l=4, r=4, t=10, b=4))
+    names = [tr for tr in fig.data if tr.mode == "text"]      # the inputs' names, then the outputs'
+    left, right = (max((len(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1]))
+    # room for the names: about 0.07 of a layer gap a letter
+    x_range = [-0.4 - 0.07 * left, len(graph["layers"]) - 0.6 + 0.07 * right]
+    fig.update_xaxes(range=x_range)
+    return x_range[1] - x_range[0]
 
 
 def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, width: int = 280):
     """The network diagram; with `plane` (inspect.boundary.neuron_surfaces) each node shows
     its output over the input plane. `width`: the expected drawing width in px."""
     fig = network_figure(graph, T, height=height)
-    _compact(fig, graph)
+    x_units = _compact(fig, graph)
     maps = node_maps(graph, plane)
     if not maps:
         return fig
     layers = graph["layers"]
     top = max(len(L["groups"]) for L in layers) / 2
-    x_units = len(layers) + 0.8                  # network_figure's x range: [-0.9, layers - 0.1]
     y_units = 2 * top + 2.1                      # and its y range
     # One y unit is `ratio` times as long on screen as one x unit, whatever the real width
     # (plotly shrinks an axis to keep it): the pictures stay square. The ratio that fills

@@ -44,8 +44,8 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     if stopped_epoch:
         for col in (1, 2):
             fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), **at(col))
-        fig.add_annotation(x=stopped_epoch, y=1, yref="paper", xref="x", text=T("plot.early_stop"),
-                           showarrow=False, font=dict(color=RED), yanchor="bottom", xanchor="right")
+        fig.add_annotation(x=stopped_epoch, y=0.98, yref="y domain", xref="x", text=T("plot.early_stop"),
+                           showarrow=False, font=dict(color=RED), yanchor="top", xanchor="right")
     for change in changes:
         _mark_change(fig, change, T, at)
     fig.update_xaxes(title_text=T("plot.epoch"), title_standoff=4, **(at(2) if stacked else {}))

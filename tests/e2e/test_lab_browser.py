@@ -1,0 +1,131 @@
+"""The live lab in a real browser: one screen holds the network, the boundary and the
+curves; a mid-run change keeps the run going and shows in the log; Pause then Step
+continues the same run; engineered features let a network with no hidden layer separate
+`circle`. Screenshots go to test-artifacts/."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from browser import ARTIFACTS, screenshot, wait_for_app
+
+EPOCH = re.compile(r"^\s*([\d,]+)\s*/")
+
+
+def _open(browser, url: str, width: int, height: int):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = ctx.new_page()
+    page.goto(url)
+    wait_for_app(page)
+    return ctx, page
+
+
+def _epoch(page) -> int | None:
+    """The lab's epoch counter ("123 / 300" or "123 / ∞")."""
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=re.compile("Epoch|에포크")).first
+    try:
+        m = EPOCH.search(metric.locator("[data-testid='stMetricValue']").inner_text(timeout=3000))
+    except Exception:
+        return None
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def _wait_epoch(page, predicate, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        e = _epoch(page)
+        if e is not None and predicate(e):
+            return e
+        time.sleep(0.3)
+    pytest.fail(f"epoch counter stuck at {_epoch(page)}")
+
+
+def _box(page, key: str) -> dict:
+    """Where a keyed element is drawn (waiting for it to be drawn with a size)."""
+    el = page.locator(f".st-key-{key}").first
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        box = el.bounding_box() if el.count() else None
+        if box and box["width"] > 0 and box["height"] > 0:
+            return box
+        time.sleep(0.3)
+    pytest.fail(f"{key} was not drawn")
+
+
+def test_first_screen_holds_the_lab(browser, app_url):
+    for (w, h), keys in (((1400, 900), ("lab_network", "boundary", "curves")), ((1280, 720), ("boundary", "curves"))):
+        ctx, page = _open(browser, f"{app_url}/?dataset=circle&epochs=0&lang=ko", w, h)
+        try:
+            page.get_by_role("button", name="학습 시작").click()
+            _wait_epoch(page, lambda e: e >= 3)
+            time.sleep(1.5)          # the panels' first drawing
+            for key in keys:
+                box = _box(page, key)
+                assert box["y"] >= 0 and box["y"] + box["height"] <= h, f"{key} below the fold at {w}x{h}: {box}"
+            assert _box(page, "boundary")["width"] >= 300 if w >= 1400 else _box(page, "boundary")["width"] >= 270
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"lab-{w}x{h}-ko.png"))   # the first screen as a user sees it
+        finally:
+            ctx.close()
+
+
+def _sidebar_slider(page, key: str):
+    """The handle of a sidebar slider, by its widget key (ui.session)."""
+    return page.locator(f"[data-testid='stSidebar'] .st-key-{key} input[type='range']").first
+
+
+def test_learning_rate_changed_mid_run_keeps_the_run(browser, app_url):
+    ctx, page = _open(browser, f"{app_url}/?dataset=spiral&hidden=8,8&epochs=0&lang=en", 1400, 1000)
+    try:
+        page.get_by_role("button", name="Train").click()
+        before = _wait_epoch(page, lambda e: e >= 5)
+        slider = _sidebar_slider(page, "w_lr")
+        slider.focus()
+        slider.press("ArrowLeft")       # 0.03 -> 0.01
+        # marked on the curves (and in the epoch log's change column, a canvas grid)
+        page.wait_for_function("""() => {
+            const g = document.querySelector('.st-key-curves .js-plotly-plot');
+            return g && (g.layout.annotations || []).some(a => (a.hovertext || '').includes('Learning rate 0.03 → 0.01'));
+        }""", timeout=20_000)
+        after = _wait_epoch(page, lambda e: e >= before + 5)
+        assert after > before           # the counter went on: the same run, not a new one at epoch 1
+        assert "Run 1 " in page.locator("[data-testid='stProgress'], [data-testid='stCaptionContainer']").filter(
+            has_text="Run ").first.inner_text()
+        screenshot(page, "lab-lr-change")
+    finally:
+        ctx.close()
+
+
+def test_pause_then_step_continues_the_same_run(browser, app_url):
+    ctx, page = _open(browser, f"{app_url}/?dataset=xor&epochs=0&lang=en", 1400, 1000)
+    try:
+        page.get_by_role("button", name="Train").click()
+        _wait_epoch(page, lambda e: e >= 3)
+        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Resume").wait_for(timeout=20_000)
+        paused_at = _epoch(page)
+        # a changed setting that needs a new network must not restart the run on Step
+        layers = _sidebar_slider(page, "w_n_layers")
+        layers.focus()
+        layers.press("ArrowRight")
+        page.wait_for_selector("text=/need a new network/", timeout=20_000)
+        page.get_by_role("button", name="Step").click()
+        stepped = _wait_epoch(page, lambda e: e >= paused_at + 1, timeout=20)
+        assert stepped == paused_at + 1
+    finally:
+        ctx.close()
+
+
+def test_features_let_no_hidden_layer_separate_circle(browser, app_url):
+    ctx, page = _open(browser, f"{app_url}/?dataset=circle&hidden=&features=x1sq,x2sq&epochs=150&lang=en",
+                      1400, 900)
+    try:
+        page.get_by_role("button", name="Train").click()
+        page.wait_for_selector("text=/finished|early stopping/", timeout=90_000)
+        value = (page.locator("[data-testid='stMetric']").filter(has_text="Validation accuracy")
+                 .locator("[data-testid='stMetricValue']").inner_text())
+        assert float(value.rstrip("%")) >= 95.0, value
+        screenshot(page, "lab-features-circle")
+    finally:
+        ctx.close()
