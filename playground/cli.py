@@ -2,6 +2,7 @@
 
     python -m playground datasets
     python -m playground train --dataset circle --hidden 8 --epochs 50 [--json] [--save model.pt]
+    python -m playground train --dataset circle --features x1sq,x2sq --hidden ''
 
 Options are generated from config.FIELDS, so the flags are the config's field
 names (and the URL's query parameters). Bad input: one line on stderr, exit 2.
@@ -55,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_datasets() -> int:
     from .data.loaders import describe  # loading is heavy: only for the commands that need it
     rows = [describe(info) for info in DATASETS.values()]
-    print(f"{'name':<15}{'task':<12}{'rows':>7}{'features':>10}  source")
+    width = max(len(r["name"]) for r in rows) + 2
+    print(f"{'name':<{width}}{'task':<12}{'rows':>7}{'features':>10}  source")
     for r in rows:
-        print(f"{r['name']:<15}{r['task']:<12}{r['rows']:>7}{r['features']:>10}  {r['source']}")
+        print(f"{r['name']:<{width}}{r['task']:<12}{r['rows']:>7}{r['features']:>10}  {r['source']}")
     return 0
 
 
@@ -79,6 +81,8 @@ def check_save_path(path: str | None) -> None:
 def run_train(args) -> dict:
     values = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
     cfg = make_config(**values)   # a bad option is refused before torch and sklearn load (seconds)
+    if cfg.epochs == 0:           # "until stopped" needs a Stop button: the app's
+        raise ConfigError("err.endless_cli", "epochs")
     check_save_path(args.save)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
@@ -113,8 +117,24 @@ def split_metrics(trainer, split: str, metrics) -> dict:
     return out
 
 
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """`--points -1,2,0;...` as `--points=-1,2,0;...`: argparse takes a value starting with
+    a minus (a painted point left of the axis) for a flag."""
+    flags = {"--" + n.replace("_", "-") for n in FIELDS}
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in flags and i + 1 < len(argv) and argv[i + 1][:2].lstrip("-")[:1] in set("0123456789."):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(_attach_negative_values(argv))
     try:
         if args.command == "datasets":
             return cmd_datasets()

@@ -12,7 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data.registry import DATASETS, is_csv_path
+from .data import paint
+from .data.features import DEFAULT_FEATURES, FEATURES
+from .data.registry import DATASETS, is_csv_path, is_painted, is_toy
 from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
@@ -36,9 +38,11 @@ def format_number(x) -> str:
     return str(x) if isinstance(x, int) else f"{x:g}"
 
 
-def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False):
+def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False, live=False):
+    """One option. `live`: a running run takes a new value at its next epoch (the rest
+    need a new run)."""
     return field(default=default, metadata=dict(help=help, choices=choices, lo=lo, hi=hi,
-                                                log=log, group=group, toy=toy))
+                                                log=log, group=group, toy=toy, live=live))
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ class RunConfig:
     dataset: str = opt("circle", "dataset name (see `python -m playground datasets`)", group="data")
     n_samples: int = opt(500, "number of points for the 2-D toy datasets", lo=50, hi=5000, group="data", toy=True)
     noise: float = opt(0.1, "noise level for the 2-D toy datasets (0 = clean)", lo=0.0, hi=1.0, group="data", toy=True)
+    features: tuple = opt(DEFAULT_FEATURES, "input features of the 2-D datasets, comma separated, from "
+                          + ", ".join(FEATURES) + " (computed from the raw coordinates, then scaled)",
+                          group="data", toy=True)
+    points: str = opt("", "the painted datasets' points: x,y,value;x,y,value... with x and y in [-6, 6] "
+                      "(value: the class 0 / 1 of paint, the target of paint-regression; empty elsewhere)",
+                      group="data")
     target: str = opt("", "target column for a CSV table (empty: the last column)", group="data")
     task: str = opt("auto", "task for a CSV table", choices=TASKS, group="data")
     scaler: str = opt("standard", "feature scaling fitted on the training set", choices=SCALERS, group="data")
@@ -56,20 +66,23 @@ class RunConfig:
     model: str = opt("mlp", "mlp, or a small cnn for image datasets", choices=MODELS, group="net")
     hidden: tuple = opt((8, 8), "hidden layer sizes, comma separated; empty = no hidden layer", group="net")
     activation: str = opt("tanh", "activation of the hidden layers", choices=ACTIVATIONS, group="net")
-    dropout: float = opt(0.0, "dropout rate after each hidden layer", lo=0.0, hi=0.9, group="net")
+    dropout: float = opt(0.0, "dropout rate after each hidden layer", lo=0.0, hi=0.9, group="net", live=True)
     batch_norm: bool = opt(False, "batch normalization in each hidden layer", group="net")
     # training
     loss: str = opt("auto", "loss function; regression can use mse, mae or huber (auto: the task's own)",
                     choices=LOSSES)
     optimizer: str = opt("adam", "optimizer", choices=OPTIMIZERS)
-    lr: float = opt(0.03, "learning rate", lo=1e-6, hi=10.0, log=True)
-    momentum: float = opt(0.9, "momentum (sgd and rmsprop)", lo=0.0, hi=0.999)
-    batch_size: int = opt(32, "mini-batch size", lo=1, hi=8192)
-    epochs: int = opt(100, "number of epochs", lo=1, hi=2000)
+    lr: float = opt(0.03, "learning rate", lo=1e-6, hi=10.0, log=True, live=True)
+    momentum: float = opt(0.9, "momentum (sgd and rmsprop)", lo=0.0, hi=0.999, live=True)
+    batch_size: int = opt(32, "mini-batch size", lo=1, hi=8192, live=True)
+    epochs: int = opt(100, "number of epochs (0 = until paused or stopped, in the app only)", lo=0, hi=2000,
+                      live=True)
     shuffle: bool = opt(True, "shuffle the training set every epoch")
-    weight_decay: float = opt(0.0, "L2 weight decay", lo=0.0, hi=1.0)
-    patience: int = opt(0, "early stopping patience on val_loss in epochs (0 = off)", lo=0, hi=1000)
-    restore_best: bool = opt(True, "with early stopping, restore the weights of the best epoch")
+    weight_decay: float = opt(0.0, "L2 weight decay", lo=0.0, hi=1.0, live=True)
+    l1: float = opt(0.0, "L1 regularization strength (sum of |weights|, biases excluded)", lo=0.0, hi=1.0,
+                    live=True)
+    patience: int = opt(0, "early stopping patience on val_loss in epochs (0 = off)", lo=0, hi=1000, live=True)
+    restore_best: bool = opt(True, "with early stopping, restore the weights of the best epoch", live=True)
     seed: int = opt(0, "random seed for data, split, initial weights and shuffling", lo=0, hi=2**31 - 1)
 
     def replace(self, **changes) -> "RunConfig":
@@ -78,11 +91,16 @@ class RunConfig:
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
+        d["features"] = list(self.features)
         return d
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
 DEFAULT = RunConfig()
+# what a running run can take at its next epoch, and what needs a new run
+LIVE_FIELDS = tuple(n for n, f in FIELDS.items() if f.metadata["live"])
+RESTART_FIELDS = tuple(n for n in FIELDS if n not in LIVE_FIELDS)
+TUPLE_FIELDS = ("hidden", "features")
 
 # Each kind of data starts from its own defaults (the field defaults above are the toy
 # sets': TensorFlow Playground's small tanh net and learning rate, fun to watch; batch 32,
@@ -101,6 +119,13 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+# A dataset's own defaults on top of its kind's: the painted sets start from an example.
+DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
+    "paint": dict(points=paint.EXAMPLE),
+    "paint-regression": dict(points=paint.EXAMPLE_REGRESSION),
+}
+
+
 def data_kind(dataset: str) -> str:
     """toy | tabular | image | remote_image: which defaults a dataset starts from."""
     info = DATASETS.get(dataset)
@@ -111,7 +136,8 @@ def data_kind(dataset: str) -> str:
 
 def defaults_for(dataset: str) -> RunConfig:
     """The config a dataset starts from (not validated: the name may be a new CSV)."""
-    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset)])
+    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset)],
+                               **DATASET_DEFAULTS.get(dataset, {}))
 
 
 def default_text(name: str) -> str:
@@ -138,6 +164,12 @@ def parse_hidden(text: str) -> tuple:
         raise ConfigError("err.hidden_format", "hidden", text=text)
 
 
+def parse_features(text) -> tuple:
+    """"x1sq, x2sq" (or a list) -> ("x1sq", "x2sq"); names are checked by validate."""
+    parts = text if isinstance(text, (list, tuple)) else str(text).strip().strip("[]()").split(",")
+    return tuple(str(p).strip().strip("'\"").lower() for p in parts if str(p).strip())
+
+
 def parse_value(name: str, text: Any):
     """Turn a CLI / URL string (or an already-typed value) into the field's type."""
     if name not in FIELDS:
@@ -146,6 +178,8 @@ def parse_value(name: str, text: Any):
     kind = _kind(f)
     if name == "hidden":
         return tuple(int(v) for v in text) if isinstance(text, (list, tuple)) else parse_hidden(text)
+    if name == "features":
+        return parse_features(text)
     if kind is bool:
         if isinstance(text, bool):
             return text
@@ -169,7 +203,7 @@ def parse_value(name: str, text: Any):
 
 
 def format_value(name: str, value) -> str:
-    if name == "hidden":
+    if name in TUPLE_FIELDS:
         return ",".join(str(h) for h in value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -192,6 +226,9 @@ def validate(cfg: RunConfig) -> RunConfig:
                 if not isinstance(h, int) or isinstance(h, bool) or not 1 <= h <= MAX_UNITS:
                     raise ConfigError("err.layer_units", name, max=MAX_UNITS, got=h)
             continue
+        if name == "features":
+            _check_features(v)
+            continue
         kind = _kind(f)
         if kind is bool and not isinstance(v, bool):
             raise ConfigError("err.must_bool", name, name=name)
@@ -212,10 +249,32 @@ def validate(cfg: RunConfig) -> RunConfig:
     return cfg
 
 
+def _check_features(v) -> None:
+    if not isinstance(v, tuple) or not v:
+        raise ConfigError("err.features_empty", "features", choices=", ".join(FEATURES))
+    for name in v:
+        if name not in FEATURES:
+            raise ConfigError("err.features_unknown", "features", name=name, choices=", ".join(FEATURES))
+    if len(set(v)) != len(v):
+        raise ConfigError("err.features_twice", "features", name=next(n for n in v if v.count(n) > 1))
+
+
+def _check_plane_options(cfg: RunConfig) -> None:
+    """Input features apply to the 2-D sets, points to the painted ones (and there they
+    must be enough to train on)."""
+    if cfg.features != DEFAULT_FEATURES and not is_toy(cfg.dataset):
+        raise ConfigError("err.features_need_plane", "features", dataset=cfg.dataset)
+    if is_painted(cfg.dataset):
+        paint.check(paint.parse(cfg.points), DATASETS[cfg.dataset].task)
+    elif cfg.points:
+        raise ConfigError("err.points_need_paint", "points", dataset=cfg.dataset)
+
+
 def _check_combinations(cfg: RunConfig) -> None:
     """Options that cannot apply together are refused, not silently ignored."""
     if cfg.batch_size == 1 and cfg.batch_norm:
         raise ConfigError("err.batch_norm_one_row", "batch_size")
+    _check_plane_options(cfg)
     info = DATASETS.get(cfg.dataset)
     if info is None:          # a CSV: its task is known once it is read
         return

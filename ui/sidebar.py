@@ -18,11 +18,13 @@ from playground.config import (
     validate,
 )
 from playground.data import loaders, table
+from playground.data.features import FEATURES, LABELS
+from playground.data.registry import is_painted, is_toy
 from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import data, registry, runs, url
+from . import data, paint, registry, runs, url
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
@@ -35,6 +37,9 @@ UNIT_CHOICES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48, 64, 96, 128, 256, 5
 LANG_NAMES = {"ko": "한국어", "en": "English"}   # each language in its own words
 # widgets whose value Python cannot assign (the switch sets the language, a file comes from the browser)
 NOT_KEPT = (Key.W_LANG, Key.W_UPLOAD)
+# session keys of this module (to be declared in ui.session.Key)
+W_ENDLESS = "w_endless"          # widget: the ∞ toggle (epochs = 0: until paused or stopped)
+PAINT_KEPT = "_paint_kept"       # {painted dataset: points} kept while another dataset is chosen
 
 
 # --- the first run and every run ---------------------------------------------------------------------
@@ -46,6 +51,8 @@ def _load_into_widgets(cfg: RunConfig, fields=FIELDS) -> None:
             ss[Key.W_N_LAYERS] = len(cfg.hidden)
             for i, h in enumerate(cfg.hidden):
                 ss[units_key(i)] = h
+        elif name == "features":
+            ss[w_key(name)] = list(cfg.features)     # a multi-select holds a list
         else:
             ss[w_key(name)] = getattr(cfg, name)
 
@@ -77,11 +84,11 @@ def init_session() -> None:
 
 # --- one control per field ---------------------------------------------------------------------------
 
-def _field(name: str, container=st):
-    """One control, chosen from the field's type and range."""
+def _field(name: str, container=st, *, label: str | None = None, help: str | None = None):
+    """One control, chosen from the field's type and range (`label`, `help`: other words)."""
     f = FIELDS[name]
     m = f.metadata
-    label, help_ = T(f"field.{name}"), T.get(f"field.{name}.help", m["help"])
+    label, help_ = label or T(f"field.{name}"), help or T.get(f"field.{name}.help", m["help"])
     key = w_key(name)
     if key not in st.session_state:
         st.session_state[key] = f.default
@@ -107,14 +114,39 @@ def _hidden_controls() -> tuple:
         ss[Key.W_N_LAYERS] = len(DEFAULT.hidden)
     n = st.slider(T("field.n_layers"), 0, MAX_HIDDEN_LAYERS, key=Key.W_N_LAYERS, help=T("field.n_layers.help"))
     units = []
-    cols = st.columns(3) if n else []
+    cols = st.columns(2) if n else []      # three columns cut "128" to "12"
     for i in range(n):
         k = units_key(i)
         if k not in ss:
             ss[k] = units[-1] if units else 8
         options = sorted(set(UNIT_CHOICES) | {ss[k]})
-        units.append(cols[i % 3].selectbox(T("field.units", i=i + 1), options, key=k))
+        units.append(cols[i % 2].selectbox(T("labdata.units", i=i + 1), options, key=k))
     return tuple(units)
+
+
+def _features_control() -> None:
+    """The 2-D sets' input features, TensorFlow Playground's FEATURES column."""
+    key = w_key("features")
+    if key not in st.session_state:
+        st.session_state[key] = list(DEFAULT.features)
+    st.pills(T("field.features"), FEATURES, selection_mode="multi", key=key, format_func=LABELS.get,
+             help=T("field.features.help"))
+
+
+def _epochs_control() -> None:
+    """A number box, and the ∞ toggle that sets it to 0 (until paused or stopped)."""
+    ss = st.session_state
+    key = w_key("epochs")
+    if key not in ss:
+        ss[key] = DEFAULT.epochs
+    ss[W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
+    _field("epochs", help=T("labdata.epochs_help"))
+    st.toggle(T("labdata.endless"), key=W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
+
+
+def _endless_changed() -> None:
+    ss = st.session_state
+    ss[w_key("epochs")] = 0 if ss[W_ENDLESS] else defaults_for(ss.get(w_key("dataset"), DEFAULT.dataset)).epochs
 
 
 # --- data --------------------------------------------------------------------------------------------
@@ -143,6 +175,8 @@ def _follow_dataset(name: str, up) -> None:
     if prev == name:
         return
     ss[Key.CONTROLS_DATASET] = name
+    if prev is not None and is_painted(prev):   # a painting survives a look at another dataset
+        ss.setdefault(PAINT_KEPT, {})[prev] = ss.get(w_key("points"), "")
     kind = data_kind(name)
     fields = {f for d in KIND_DEFAULTS.values() for f in d} if prev is not None and data_kind(prev) != kind else set()
     info = loaders.DATASETS.get(name)
@@ -153,7 +187,12 @@ def _follow_dataset(name: str, up) -> None:
             fields.add("scaler")                  # pixels are always scaled to 0-1
     if task != "regression":
         fields.add("loss")
+    fields.add("points")                          # a painted set's own (or its example); empty elsewhere
+    if not is_toy(name):
+        fields.add("features")                    # x1², sin x1... need the plane
     _load_into_widgets(defaults_for(name), fields)
+    if name in ss.get(PAINT_KEPT, {}):
+        ss[w_key("points")] = ss[PAINT_KEPT][name]
     if fields & set(KIND_DEFAULTS["tabular"]):
         st.toast(T("side.defaults_moved", kind=T(f"kind.{kind}")), icon=":material/tune:")
 
@@ -170,6 +209,8 @@ def _dataset_caption(name: str, up) -> str:
     info = loaders.DATASETS.get(name)
     if info is None:
         return T("data.uploaded_caption", rows=up.n_rows if up else 0)
+    if info.painted:
+        return T(f"dataset.{name}")
     try:
         desc = loaders.describe(info)
         size = T("data.size", rows=f"{desc['rows']:,}", features=desc["features"])
@@ -233,6 +274,8 @@ def _network_controls(info) -> tuple:
         _field("model")
     elif ss.get(w_key("model")) != "mlp":
         ss[w_key("model")] = "mlp"
+    if info is not None and info.kind == "toy":
+        _features_control()
     hidden = _hidden_controls()
     _field("activation")
     _field("dropout")
@@ -267,7 +310,7 @@ def _training_controls(task: str, images: bool) -> None:
     with c1:
         _field("batch_size")
     with c2:
-        _field("epochs")
+        _epochs_control()
     with st.expander(T("side.more")):
         _field("val_split")
         _field("test_split")
@@ -277,7 +320,8 @@ def _training_controls(task: str, images: bool) -> None:
         if not images:                        # pixels are always scaled to 0-1
             _field("scaler")
         _field("shuffle")
-        _field("weight_decay")
+        _field("weight_decay", label=T("labdata.weight_decay"), help=T("labdata.weight_decay_help"))
+        _field("l1")
         _field("seed")
 
 
@@ -286,6 +330,8 @@ def _config_from_widgets(hidden: tuple) -> RunConfig:
     ss = st.session_state
     values = {n: ss.get(w_key(n), f.default) for n, f in FIELDS.items() if n != "hidden"}
     values["hidden"] = hidden
+    chosen = values["features"]                        # in the table's order, as the link writes them
+    values["features"] = tuple(f for f in FEATURES if f in chosen) if isinstance(chosen, list) else tuple(chosen)
     if not loaders.is_csv_path(values["dataset"]):     # the upload's target / task while a built-in set is chosen
         values["target"], values["task"] = DEFAULT.target, DEFAULT.task
     try:
@@ -304,7 +350,9 @@ def sidebar() -> RunConfig:
         st.header(T("side.data"))
         ds_name = _dataset_select()
         info = loaders.DATASETS.get(ds_name)
-        if info is not None and info.kind == "toy":
+        if info is not None and info.painted:
+            paint.sidebar_section()
+        elif info is not None and info.kind == "toy":
             _field("n_samples")
             _field("noise")
         _upload_section()
@@ -341,3 +389,5 @@ def _share_link(cfg: RunConfig) -> None:
     with st.popover(T("app.share"), width="stretch"):
         st.caption(T("app.share_help"))
         st.code(url.share_url(cfg), language=None, wrap_lines=True)
+        if not url.points_fit_link(cfg):
+            paint.too_many_for_link(cfg)

@@ -13,6 +13,13 @@ from playground.errors import ConfigError
 from .lang import LANG_PARAM, lang
 from .registry import RUN_PARAM
 
+# painted points a link carries (longer: the share popover offers them as a CSV)
+MAX_LINK_POINTS = 1500
+
+
+def points_fit_link(cfg: RunConfig) -> bool:
+    return len(cfg.points) <= MAX_LINK_POINTS
+
 
 def read() -> tuple[RunConfig, list[ConfigError]]:
     """The link's config; bad values are skipped and returned as problems."""
@@ -21,6 +28,8 @@ def read() -> tuple[RunConfig, list[ConfigError]]:
 
 def _params(cfg: RunConfig, *, dataset: bool = True) -> dict[str, str]:
     q = to_query(cfg)
+    if not points_fit_link(cfg):
+        q.pop("points", None)
     if not dataset:
         q.pop("dataset", None)
     q[LANG_PARAM] = lang()

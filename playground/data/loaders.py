@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from . import toy
+from . import paint, toy
 from .dataset import Dataset, classification_dataset
 from .registry import DATASETS, DatasetInfo, is_csv_path
 from .table import read_csv
@@ -30,12 +30,23 @@ def _rdata(package: str, name: str) -> pd.DataFrame:
 
 
 def _toy(name):
-    def load(n_samples=500, noise=0.1, seed=0):
+    def load(n_samples=500, noise=0.1, seed=0, **_):
         xy, y = toy.make(name, n_samples, noise, seed)
         X = pd.DataFrame(xy, columns=["x1", "x2"])
         if name == "plane":
             return Dataset(name, "regression", X, y, "y", source="generated")
         return classification_dataset(name, X, y, "class", "generated", class_names=["0", "1"])
+    return load
+
+
+def _painted(name):
+    def load(points: str = "", **_):
+        pts = paint.parse(points or (paint.EXAMPLE_REGRESSION if name == "paint-regression" else paint.EXAMPLE))
+        X = pd.DataFrame([(x, y) for x, y, _ in pts], columns=["x1", "x2"], dtype=float)
+        v = np.array([p[2] for p in pts], dtype=float)
+        if name == "paint-regression":
+            return Dataset(name, "regression", X, v, "y", source="painted")
+        return classification_dataset(name, X, v.astype(int), "class", "painted", class_names=["0", "1"])
     return load
 
 
@@ -125,6 +136,8 @@ def _openml(name, openml_name, class_names):
 
 LOADERS = {
     **{name: _toy(name) for name in toy.GENERATORS},
+    "paint": _painted("paint"),
+    "paint-regression": _painted("paint-regression"),
     "auto-mpg": load_auto_mpg,
     "house-prices": load_house_prices,
     "diabetes": _sklearn("load_diabetes", "regression", "progression"),
@@ -143,24 +156,28 @@ assert LOADERS.keys() == DATASETS.keys(), "every registered dataset needs a load
 
 
 @functools.lru_cache(maxsize=32)
-def _load_cached(name: str, n_samples: int, noise: float, seed: int) -> Dataset:
-    return LOADERS[name](n_samples=n_samples, noise=noise, seed=seed)
+def _load_cached(name: str, n_samples: int, noise: float, seed: int, points: str) -> Dataset:
+    return LOADERS[name](n_samples=n_samples, noise=noise, seed=seed, points=points)
 
 
-def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int = 0) -> Dataset:
-    """Load a registered dataset (cached; treat the result as read-only)."""
+def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int = 0, points: str = "") -> Dataset:
+    """Load a registered dataset (cached; treat the result as read-only). `points`: the
+    painted sets' points (empty: their example)."""
     if name not in DATASETS:
         raise DataError("err.unknown_dataset", "dataset", name=name, choices=", ".join(DATASETS))
-    if DATASETS[name].kind != "toy":  # only toy sets depend on these
+    info = DATASETS[name]
+    if info.kind != "toy" or info.painted:  # only generated toy sets depend on these
         n_samples, noise, seed = 0, 0.0, 0
-    return _load_cached(name, n_samples, noise, seed)
+    if not info.painted:
+        points = ""
+    return _load_cached(name, n_samples, noise, seed, points)
 
 
 def load_for_config(cfg) -> Dataset:
     """The Dataset a RunConfig names (data sits below config, so it is not imported here)."""
     if is_csv_path(cfg.dataset):
         return read_csv(cfg.dataset, cfg.target or None, cfg.task)
-    return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+    return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, getattr(cfg, "points", ""))
 
 
 def describe(info: DatasetInfo) -> dict:

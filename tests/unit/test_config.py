@@ -25,13 +25,18 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 # A valid, non-default value for every field (the table must not grow a field without one).
 SAMPLES = {
-    "dataset": "table.csv", "n_samples": 1234, "noise": 0.35, "target": "label", "task": "regression",
+    "dataset": "table.csv", "n_samples": 1234, "noise": 0.35, "features": ("x1sq", "x2sq"),
+    "points": "1,1,0;" * 5 + "-1,-1,1;" * 5, "target": "label", "task": "regression",
     "scaler": "robust", "val_split": 0.1, "test_split": 0.25, "model": "mlp", "hidden": (16, 4, 2),
     "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
-    "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4,
+    "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
     "patience": 5, "restore_best": False, "seed": 42,
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
+# options that need a dataset of their own (cnn: images; features: the plane; points: a painted set),
+# tested with one below and in test_features.py / test_paint.py
+DATASET_BOUND = ("features", "points")
+CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND}
 
 
 def test_samples_cover_every_field():
@@ -85,14 +90,16 @@ def test_make_config_from_strings():
 
 
 def test_make_config_all_samples():
-    cfg = make_config(**{k: format_value(k, v) for k, v in SAMPLES.items()})
-    assert cfg == RunConfig(**SAMPLES)
+    cfg = make_config(**{k: format_value(k, v) for k, v in CSV_SAMPLES.items()})
+    assert cfg == RunConfig(**CSV_SAMPLES)
+    plane = {k: SAMPLES[k] for k in DATASET_BOUND} | {"dataset": "paint"}
+    assert make_config(**{k: format_value(k, v) for k, v in plane.items()}) == RunConfig(**plane)
 
 
 def test_to_query_from_query_roundtrip():
     # a link never names a server file: an embedded regression set (so a regression loss
     # applies) without the CSV-only options
-    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task")} | {"dataset": "auto-mpg"}
+    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task", *DATASET_BOUND)} | {"dataset": "auto-mpg"}
     cfg = make_config(**values)
     query = to_query(cfg)
     base = config.defaults_for("auto-mpg")
@@ -149,7 +156,13 @@ def bad(**changes):
     (bad(lr=100.0), "lr", "err.range"),
     (bad(lr=math.nan), "lr", "err.must_number"),
     (bad(noise=math.inf), "noise", "err.must_number"),
-    (bad(epochs=0), "epochs", "err.range"),
+    (bad(epochs=-1), "epochs", "err.range"),
+    (bad(epochs=2001), "epochs", "err.range"),
+    (bad(l1=1.5), "l1", "err.range"),
+    (bad(features=("x1", "x9")), "features", "err.features_unknown"),
+    (bad(dataset="iris", features=("x1sq",)), "features", "err.features_need_plane"),
+    (bad(points="1,1,0"), "points", "err.points_need_paint"),
+    (bad(dataset="paint", points="1,1,0"), "points", "err.points_too_few"),
     (bad(epochs=2.5), "epochs", "err.must_int"),
     (bad(batch_size=True), "batch_size", "err.must_int"),
     (bad(lr="0.1"), "lr", "err.must_number"),
@@ -199,3 +212,23 @@ def test_every_range_and_choice_default_is_valid():
         if m["choices"]:
             assert f.default in m["choices"], name
     assert config.MAX_HIDDEN_LAYERS >= 1 and config.MAX_UNITS >= 1
+
+
+def test_endless_epochs_is_zero():
+    assert make_config(epochs="0").epochs == 0
+    assert "until paused or stopped" in FIELDS["epochs"].metadata["help"]
+
+
+def test_live_and_restart_fields_split_the_table():
+    assert set(config.LIVE_FIELDS) == {"lr", "momentum", "batch_size", "weight_decay", "l1", "dropout", "epochs",
+                                       "patience", "restore_best"}
+    assert set(config.LIVE_FIELDS) | set(config.RESTART_FIELDS) == set(FIELDS)
+    assert not set(config.LIVE_FIELDS) & set(config.RESTART_FIELDS)
+    assert list(config.RESTART_FIELDS) == [n for n in FIELDS if n not in config.LIVE_FIELDS]
+
+
+def test_l1_field():
+    f = FIELDS["l1"]
+    assert f.default == 0.0 and (f.metadata["lo"], f.metadata["hi"]) == (0.0, 1.0) and f.metadata["group"] == "train"
+    assert "biases excluded" in f.metadata["help"]
+    assert to_query(make_config(l1="0.001")) == {"l1": "0.001"}
