@@ -8,7 +8,7 @@ import streamlit as st
 
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state="expanded")
 
-from ui import pacing, sidebar, status  # noqa: E402  (after set_page_config)
+from ui import pacing, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -25,9 +25,12 @@ PAGES = [
 sidebar.init_session()
 pacing.tick()
 st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language
-nav = st.navigation([st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
-                     for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()])
+pages = [st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
+         for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()]
+# an unknown path opens the default page with a translated note, not Streamlit's English dialog
+nav = st.navigation(unknown_page.catch_unknown(pages, PAGES[0][3]))
 sidebar.sidebar()
 status.sidebar_status(nav.url_path or PAGES[0][3])   # the default page has no path
 sidebar.link_problems()
+unknown_page.note()
 nav.run()

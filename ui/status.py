@@ -17,6 +17,19 @@ def status_line(snap) -> str:
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
 
 
+def progress_text(snap) -> str:
+    """The progress bar's text: status, speed and time left. Paused, nothing trains, so the
+    time left is what the run still needs once resumed, said as such: a clock that kept
+    counting down (or jumped) while the run waits would tell the learner it is still going."""
+    if snap.samples_per_sec == 0:      # queued or loading: nothing measured yet
+        return status_line(snap)
+    sps = f"{snap.samples_per_sec:,.0f}"
+    if snap.status == Status.PAUSED:
+        return T("status.progress_paused", status=status_line(snap), sps=sps, eta=duration(snap.eta_seconds))
+    key = "train.progress" if snap.active else "train.progress_done"
+    return T(key, sps=sps, eta=duration(snap.eta_seconds), status=status_line(snap))
+
+
 def duration(seconds) -> str:
     """Time left as the reader counts it: seconds below 90, then minutes."""
     if seconds is None:

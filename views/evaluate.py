@@ -116,6 +116,11 @@ def multiclass_view(pred: evaluation.Predictions, key: str, cell=None) -> None:
     report_table(s["report"])
 
 
+# the gallery's first choice: every mistake, not one cell. A string, not None: a selectbox
+# whose value is None draws as empty, with Streamlit's untranslated "Choose an option"
+ALL_MISTAKES = "all"
+
+
 def gallery(pred: evaluation.Predictions, prep) -> None:
     """Misclassified images (or one confusion-matrix cell's), most confident first."""
     names = pred.class_names
@@ -127,12 +132,14 @@ def gallery(pred: evaluation.Predictions, prep) -> None:
     mistakes = int(cm.sum() - np.trace(cm))
 
     def label(c):
-        if c is None:
+        if c == ALL_MISTAKES:
             return T("eval.gallery_all", n=mistakes)
         return T("eval.gallery_option", true=names[c[0]], pred=names[c[1]], n=int(cm[c]))
 
-    cell = widgets.translated_select(st.selectbox, T("eval.gallery_cell"), [None, *cells], Key.EVAL_CELL, label,
-                                     help=T("eval.gallery_help"))
+    cell = widgets.translated_select(st.selectbox, T("eval.gallery_cell"), [ALL_MISTAKES, *cells], Key.EVAL_CELL,
+                                     label, default=ALL_MISTAKES, help=T("eval.gallery_help"),
+                                     placeholder=T("select.placeholder"))
+    cell = None if cell == ALL_MISTAKES else cell
     rows = evaluation.cell_rows(pred, *(cell or (None, None)), threshold=thr, limit=30)
     total = mistakes if cell is None else int(cm[cell])
     if not rows:
@@ -173,7 +180,8 @@ def show(pred: evaluation.Predictions, prep, live: bool) -> None:
         # live: the polling fragment already reruns this; final: only the threshold part reruns
         (binary_view if live else st.fragment(binary_view))(pred, key)
     else:
-        multiclass_view(pred, key, widgets.choice(Key.EVAL_CELL) if images else None)
+        cell = widgets.choice(Key.EVAL_CELL) if images else None
+        multiclass_view(pred, key, None if cell == ALL_MISTAKES else cell)
     if images and pred.task != "regression":
         gallery(pred, prep)
 

@@ -112,7 +112,8 @@ def cv_folds(s) -> None:
     left, right = st.columns([1, 3])
     with left:
         metric = widgets.translated_select(st.selectbox, T("eval.cv.figure_metric"), s.keys, Key.CV_FIG_METRIC,
-                                           lambda k: T(f"eval.m.{k}"), default=s.keys[0])
+                                           lambda k: T(f"eval.m.{k}"), default=s.keys[0],
+                                           placeholder=T("select.placeholder"))
     with right:
         st.plotly_chart(eval_figs.folds_figure(s.folds, metric or s.keys[0], T), key="cv_folds")
     if s.method == "loo":

@@ -6,6 +6,7 @@ A paused or finished run is read from job.model_copy() (weights of an epoch boun
 """
 import streamlit as st
 
+from playground import i18n
 from playground.figures import inside as inside_figs
 from playground.inspect import layers, live
 from playground.status import Status
@@ -32,6 +33,11 @@ def explainer(chosen: str, hidden_layers: int = 1) -> None:
     st.markdown(T("inside.why_nonlinear"))
     st.latex(r"W_2\,(W_1 x + b_1) + b_2 \;=\; (W_2 W_1)\,x + (W_2 b_1 + b_2)")
     st.caption(T("inside.why_nonlinear_try"))
+
+
+def for_task(key: str, task: str) -> str:
+    """A caption's regression variant where it has one: classes mean nothing there."""
+    return f"{key}_regression" if task == "regression" and i18n.has(f"{key}_regression") else key
 
 
 def live_probe(job):
@@ -87,7 +93,8 @@ def chart(name: str, view: dict, build, *depends) -> None:
 
 def pick_layer(view) -> str:
     return widgets.translated_select(st.selectbox, T("inside.layer"), list(view["layers"]), Key.INSIDE_LAYER,
-                                     lambda n: inside_figs.layer_title(n, T), help=T("inside.layer_help"))
+                                     lambda n: inside_figs.layer_title(n, T), help=T("inside.layer_help"),
+                                     placeholder=T("select.placeholder"))
 
 
 def activations_section(view, layer, job) -> None:
@@ -98,7 +105,7 @@ def activations_section(view, layer, job) -> None:
         chart("heatmap", view, lambda: inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task,
                                                                       prep.class_names, T, layer), layer)
         note = T("inside.heat_cut", shown=len(lv["shown"]), units=lv["units"]) if len(lv["shown"]) < lv["units"] else ""
-        st.caption(T("inside.heat_caption", n=len(view["y"])) + " " + note)
+        st.caption(T(for_task("inside.heat_caption", prep.task), n=len(view["y"])) + " " + note)
     with right:
         chart("hist", view, lambda: inside_figs.histogram_figure(lv, T, layer), layer)
         dead = lv["dead"]
@@ -120,7 +127,8 @@ def drives_section(view, layer, job) -> None:
         cnn = view["cnn"]
         names = [prep.class_names[view["y"][p]] for p in cnn["picks"]]
         k = widgets.translated_select(st.selectbox, T("inside.pick_sample"), list(range(len(names))), Key.INSIDE_PICK,
-                                      lambda i: T("inside.sample_of", cls=names[i]))
+                                      lambda i: T("inside.sample_of", cls=names[i]),
+                                      placeholder=T("select.placeholder"))
         chart("cnn", view, lambda: inside_figs.cnn_figure(cnn, k, prep.image_shape, T), k)
         st.caption(T("inside.cnn_caption"))
     elif "pictures" in view and layer == "hidden1":
@@ -146,7 +154,7 @@ def layers_section(view, job) -> None:
         lv = view["layers"][layer]
         chart("repr", view, lambda: inside_figs.representation_figure(lv["repr"], view["y"], prep.task,
                                                                       prep.class_names or [], T, layer), layer)
-        st.caption(T("inside.repr_caption_" + lv["repr"]["kind"]))
+        st.caption(T(for_task("inside.repr_caption_" + lv["repr"]["kind"], prep.task)))
     with right:
         drives_section(view, layer, job)
 
@@ -162,7 +170,7 @@ def whole_view(view, job) -> None:
     if "plane" in view:
         st.subheader(T("inside.thumbs_section"))
         chart("thumbs", view, lambda: inside_figs.thumbnails_figure(view["plane"], T))
-        st.caption(T("inside.thumbs_caption"))
+        st.caption(T(for_task("inside.thumbs_caption", job.prepared.task)))
     st.subheader(T("inside.grad_section"))
     if view["grad_norms"]:
         chart("grads", view, lambda: inside_figs.grad_norms_figure(view["grad_norms"], T))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from playground.errors import ConfigError
 from playground.figures import sketch as sketch_figs
+from playground.figures.inside import layer_title
 from playground.nn import model
 from playground.sketch import digit_model, preprocess, teach
 from playground.status import Status
@@ -202,9 +203,10 @@ def _inside(dm, image, reading) -> None:
             st.caption(T("sketch.no_hidden"))
         for name, values in reading.activations.items():
             if values.ndim == 3:                          # (C, H, W) after convolution + pooling
-                st.caption(T("sketch.layer_maps", name=name, c=values.shape[0], h=values.shape[1], w=values.shape[2]))
+                st.caption(T("sketch.layer_maps", name=layer_title(name, T), c=values.shape[0], h=values.shape[1],
+                             w=values.shape[2]))
             else:
-                st.caption(T("sketch.layer_units", name=name, n=values.size))
+                st.caption(T("sketch.layer_units", name=layer_title(name, T), n=values.size))
             st.plotly_chart(sketch_figs.activation_figure(values, T), key=f"sketch_act_{name}",
                             config={"displayModeBar": False})
         if reading.activations:

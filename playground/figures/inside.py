@@ -198,8 +198,8 @@ def representation_figure(rep: dict, y, task: str, class_names, T, layer: str) -
         fig.update_yaxes(title_text=f"z2 ({node_label(layer, 1)})" if rep["kind"] == "raw" else "",
                          showticklabels=rep["kind"] == "raw")
     title = T("inside.repr_raw" if rep["kind"] != "pca" else "inside.repr_pca", layer=layer_title(layer, T))
-    return _layout(fig, 400, title, legend=dict(title=T("inside.class"), itemsizing="constant"),
-                   hovermode="closest")
+    legend = dict(title=T("inside.class"), itemsizing="constant") if task != "regression" else None
+    return _layout(fig, 400, title, legend=legend, hovermode="closest")
 
 
 # --- weights -------------------------------------------------------------------------------------------------

@@ -117,7 +117,11 @@ def test_image_run_gallery_and_confusion_cell_in_korean(no_exceptions):
     assert images and len(images[0].proto.imgs) == min(30, wrong)
     assert HANGUL.search(images[0].proto.imgs[0].caption)
     cell = at.selectbox(key=Key.EVAL_CELL)
-    assert cell.value is None
+    # "every mistake" is a real option, drawn as chosen: a None value would draw an empty box with
+    # Streamlit's untranslated "Choose an option"
+    assert cell.value == "all" and cell.index == 0          # views.evaluate.ALL_MISTAKES
+    assert cell.options[0] == KO("eval.gallery_all", n=wrong)
+    assert cell.proto.placeholder == KO("select.placeholder")
     # pick the most frequent confusion: only its images are shown
     cm = np.asarray(s["confusion_matrix"])
     off = cm - np.diag(np.diag(cm))

@@ -157,3 +157,35 @@ def test_regression_without_hidden_layers_and_linear_note():
     # with no hidden layer the network uses no activation function, and says so (not "uses linear")
     assert any("no hidden layer**, so no activation function" in m.value for m in at.markdown)
     assert not any("Your network uses" in m.value for m in at.markdown)
+
+
+def test_regression_captions_talk_about_the_target_not_classes():
+    """plane is a regression: no caption, legend or chart title may talk about classes or a
+    decision boundary; the regression wording is used instead (both languages)."""
+    from playground.i18n import Translator
+    for lang in ("en", "ko"):
+        T = Translator(lang)
+        at = open_app(query={"lang": lang, "dataset": "plane", "epochs": "3", "hidden": "4,3"})
+        _button(at, T("train.start")).click().run()
+        at.session_state[Key.JOB].join(90)
+        at.switch_page("views/inside.py")
+        at.run()
+        no_exceptions(at)
+        captions = [c.value for c in at.caption]
+        assert any(c.startswith(T("inside.heat_caption_regression", n=200)) for c in captions), captions
+        assert T("inside.repr_caption_pca_regression") in captions
+        assert T("inside.thumbs_caption_regression") in captions
+        for classy in ("inside.heat_caption", "inside.repr_caption_pca", "inside.thumbs_caption"):
+            assert not any(T(classy, n=200) in c for c in captions), classy
+        figs = _figures(at)
+        heat = next(f for f in figs if _title(f).startswith(T("inside.heat_title", layer=T("inside.layer.hidden", i=1))))
+        assert heat["layout"]["yaxis"]["title"]["text"] == T("inside.samples_by_target")
+        rep = next(f for f in figs if _title(f).startswith(T("inside.repr_pca", layer=T("inside.layer.hidden", i=1))))
+        assert "legend" not in rep["layout"] or T("inside.class") not in json.dumps(rep["layout"]["legend"])
+        layer = _selectbox(at, T("inside.layer"))
+        assert layer.options == [T("inside.layer.hidden", i=1), T("inside.layer.hidden", i=2)]
+        assert layer.proto.placeholder == T("select.placeholder")
+    # a classification run keeps the class wording
+    at = _train_then_open_inside({"dataset": "circle", "epochs": "2", "hidden": "3"})
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(Translator("en")("inside.heat_caption", n=200)) for c in captions)

@@ -1,0 +1,110 @@
+"""Small fixes a learner would notice: a paused run's time left, an unknown page's note in the
+session's language (not Streamlit's English dialog), layer names translated on the sketch page."""
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from apptest import open_app
+from PIL import Image
+from streamlit.runtime.pages_manager import PagesManager
+
+import ui.status
+from playground.i18n import Translator
+from playground.runs.training import Snapshot
+from playground.sketch import digit_model, preprocess
+from playground.status import Status
+from ui.session import Key, canvas_key
+
+EN, KO = Translator("en"), Translator("ko")
+
+
+def no_exceptions(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# --- a paused run's progress text ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("T", [EN, KO])
+def test_paused_progress_says_paused_and_keeps_its_time_left(monkeypatch, T):
+    monkeypatch.setattr(ui.status, "T", T)
+    running = Snapshot(status=Status.RUNNING, epoch=3, epochs=20, history=(), samples_per_sec=1000.0,
+                       eta_seconds=40.0)
+    assert ui.status.progress_text(running) == T("train.progress", status=T("status.running", epoch=3, epochs=20),
+                                                 sps="1,000", eta=T("unit.seconds", n="40"))
+    paused = replace(running, status=Status.PAUSED, eta_seconds=42.0)
+    text = ui.status.progress_text(paused)
+    assert text == T("status.progress_paused", status=T("status.paused", epoch=3, epochs=20), sps="1,000",
+                     eta=T("unit.seconds", n="42"))
+    assert text != T("train.progress", status=T("status.paused", epoch=3, epochs=20), sps="1,000",
+                     eta=T("unit.seconds", n="42"))    # says the clock waits, not a plain countdown
+    # nothing measured yet: only the status
+    assert ui.status.progress_text(replace(paused, samples_per_sec=0.0)) == T("status.paused", epoch=3, epochs=20)
+    done = replace(running, status=Status.COMPLETED, epoch=20, eta_seconds=None)
+    assert ui.status.progress_text(done) == T("train.progress_done", status=T("status.completed", epoch=20,
+                                                                              epochs=20), sps="1,000")
+
+
+# --- an unknown page --------------------------------------------------------------------------------------
+
+def _asking_for(monkeypatch, path: str) -> None:
+    """The browser asked for /<path> (AppTest always asks for the root)."""
+    monkeypatch.setattr(PagesManager, "intended_page_name", property(lambda self: path))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_an_unknown_page_opens_train_with_a_translated_note(monkeypatch, lang):
+    T = Translator(lang)
+    _asking_for(monkeypatch, "nonexistent")
+    at = open_app(query={"lang": lang, "dataset": "xor"})
+    no_exceptions(at)
+    assert any(b.label == T("train.start") for b in at.button)          # the default page ran: Train
+    assert [w.value for w in at.warning if w.value == T("app.page_not_found", path="nonexistent")]
+    assert at.query_params["dataset"] == "xor" and at.query_params["lang"] == lang     # the link's setup kept
+    at.run()                                                            # said once
+    assert not [w for w in at.warning if "nonexistent" in w.value]
+
+
+def test_the_default_pages_own_path_is_left_to_streamlit(monkeypatch):
+    """/train: Streamlit reserves the default page's name, so no hidden page can take it (its
+    own dialog remains there); the app must still run the default page without an error."""
+    _asking_for(monkeypatch, "train")
+    at = open_app(query={"lang": "en"})
+    no_exceptions(at)
+    assert any(b.label == EN("train.start") for b in at.button)
+    assert not [w for w in at.warning if w.value.startswith("There is no page")]
+
+
+def test_a_known_page_is_not_caught(monkeypatch):
+    _asking_for(monkeypatch, "inside")
+    at = open_app("inside.py", query={"lang": "en"})
+    no_exceptions(at)
+    assert at.title[0].value == EN("inside.title") and not at.warning
+
+
+# --- layer names on the sketch page -------------------------------------------------------------------------
+
+def _canvas_value(rgba: np.ndarray) -> dict:
+    """What streamlit-drawable-canvas sends back: Fabric JSON and a PNG data URL."""
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url}, "backgroundFit": None}
+
+
+def test_sketch_names_its_hidden_layers_in_the_sessions_language():
+    dm = digit_model.shared_default()
+    canvas = preprocess.as_canvas(dm.test[0][0].numpy().reshape(28, 28), scale=0.8)
+    at = open_app("sketch.py", query={"lang": "ko"})
+    at.button(key=Key.SKETCH_TRAIN_DEFAULT).click().run()
+    at.session_state[canvas_key(0)] = _canvas_value(canvas)
+    at.run()
+    no_exceptions(at)
+    captions = [c.value for c in at.caption]
+    sizes = dm.cfg.hidden
+    for i, n in enumerate(sizes, 1):
+        assert KO("sketch.layer_units", name=KO("inside.layer.hidden", i=i), n=n) in captions, captions
+    assert not any("hidden1" in c for c in captions)
