@@ -15,7 +15,8 @@ from .session import Key
 # a failed download (no network) takes seconds: remembered this long instead of retried every rerun
 RETRY_DOWNLOAD_S = 60
 # the fields that change the prepared data (the rest only change training)
-DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "test_split", "target", "task")
+DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "test_split", "target", "task",
+               "features", "points")
 
 
 def config() -> RunConfig:
@@ -44,7 +45,7 @@ def dataset_for(cfg: RunConfig) -> loaders.Dataset:
     if failed and time.monotonic() - failed[0] < RETRY_DOWNLOAD_S:
         raise failed[1]
     try:
-        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
+        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.points)
     except loaders.DataError as e:
         failures[cfg.dataset] = (time.monotonic(), e)
         raise

@@ -94,3 +94,9 @@ def what_changed(s, task: str) -> None:
             st.caption(T("lab.trend", when=when, first=f"{first:.4f}", last=f"{last_:.4f}", n=len(part) - 1,
                          per=f"{(last_ - first) / (len(part) - 1):+.4f}"))
     st.plotly_chart(what_changed_figure(before, after, at, task, T), key="lab_what_changed_fig")
+
+
+def loss_line(loss: str) -> None:
+    """Which loss the run minimises, with its formula on hover."""
+    if loss:
+        st.caption(T("train.loss_line", name=T(f"loss.{loss}")), help=T(f"loss.formula.{loss}"))

@@ -17,12 +17,8 @@ from playground.errors import ConfigError
 from playground.figures.style import BLUE, DIVERGING, ORANGE
 
 from .lang import T
-from .session import w_key
+from .session import Key, paint_key, w_key
 
-# the editor in the sidebar's data section (the Train page may draw its own instead)
-IN_SIDEBAR = True
-SIDEBAR_KEY = "paint_side"
-SHARE_CSV = "share_points_csv"     # widget: the share popover's CSV of points too many for a link
 GRID = 49                 # clickable markers per side over [-6, 6]
 ERASE_RADIUS = 0.6        # an erase click removes the nearest point this close
 ERASE = "erase"
@@ -30,27 +26,27 @@ ERASE = "erase"
 
 # session keys of one editor (`key` tells two editors apart)
 def mode_key(key: str) -> str:
-    return f"{key}_mode"            # widget: class 0 | class 1 | erase (regression: add | erase)
+    return paint_key(key, "mode")
 
 
 def value_key(key: str) -> str:
-    return f"{key}_value"           # widget: the target value of new points (paint-regression)
+    return paint_key(key, "value")
 
 
 def gen_key(key: str) -> str:
-    return f"{key}_gen"             # chart generation: a handled click draws a fresh chart (no selection)
+    return paint_key(key, "gen")
 
 
 def chart_key(key: str, n: int) -> str:
-    return f"{key}_chart_{n}"       # widget: the plotly chart of generation n
+    return paint_key(key, f"chart_{n}")
 
 
 def note_key(key: str) -> str:
-    return f"{key}_note"            # a message from the last click (the editor is full), shown once
+    return paint_key(key, "note")
 
 
 def button_key(key: str, what: str) -> str:
-    return f"{key}_{what}"          # widgets: clear | reset | download
+    return paint_key(key, what)
 
 
 def current_points() -> list[paint.Point]:
@@ -178,15 +174,11 @@ def download_button(points: list[paint.Point], task: str, key: str, container=st
 
 
 def sidebar_section() -> None:
-    """The painted set's part of the sidebar's data section."""
-    if IN_SIDEBAR:
-        with st.expander(T("paint.sidebar_title"), expanded=True):
-            paint_editor(height=250, key=SIDEBAR_KEY)
-    else:
-        st.caption(T("paint.where"))
+    """The painted set's part of the sidebar's data section: where to paint (the lab)."""
+    st.caption(T("paint.where"))
 
 
 def too_many_for_link(cfg) -> None:
     """In the share popover: the points do not fit a link; here they are as a CSV."""
     st.warning(T("paint.too_long_for_link", n=f"{len(cfg.points):,}"), icon=":material/link_off:")
-    download_button(paint.parse(cfg.points), DATASETS[cfg.dataset].task, key=SHARE_CSV)
+    download_button(paint.parse(cfg.points), DATASETS[cfg.dataset].task, key=Key.SHARE_POINTS_CSV)

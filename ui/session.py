@@ -38,6 +38,9 @@ class Key:
     W_UPLOAD = "w_upload"                  # the CSV file uploader
     W_N_LAYERS = "w_n_layers"              # number of hidden layers; each layer's units: units_key(i)
     CONTROLS_DATASET = "_controls_dataset"  # the dataset the controls were set up for (defaults on a switch)
+    W_ENDLESS = "w_endless"                # the ∞ toggle beside epochs (epochs 0: until paused or stopped)
+    PAINT_KEPT = "_paint_kept"             # {painted dataset: points} kept while another dataset is chosen
+    SHARE_POINTS_CSV = "share_points_csv"  # widget: the share popover's CSV of points too many for a link; ui.paint
 
     # --- run controls (ui.widgets.run_controls, on Train and Inside) --------------------------------
     RUN_START = "run_start"
@@ -123,6 +126,13 @@ def choice_key(key: str) -> str:
 def cm_normalize_key(view: str) -> str:
     """The 'normalize' toggle of a confusion matrix; view: live | final."""
     return f"eval_cm_norm_{view}"
+
+
+def paint_key(editor: str, what: str) -> str:
+    """A key of a paint editor (ui.paint; `editor` tells two apart): mode | value (widgets),
+    gen (chart generation), chart_<n> (widget), note (a message shown once), clear | reset |
+    download (buttons)."""
+    return f"{editor}_{what}"
 
 
 def canvas_key(n: int) -> str:

@@ -38,8 +38,6 @@ LANG_NAMES = {"ko": "한국어", "en": "English"}   # each language in its own w
 # widgets whose value Python cannot assign (the switch sets the language, a file comes from the browser)
 NOT_KEPT = (Key.W_LANG, Key.W_UPLOAD)
 # session keys of this module (to be declared in ui.session.Key)
-W_ENDLESS = "w_endless"          # widget: the ∞ toggle (epochs = 0: until paused or stopped)
-PAINT_KEPT = "_paint_kept"       # {painted dataset: points} kept while another dataset is chosen
 
 
 # --- the first run and every run ---------------------------------------------------------------------
@@ -139,14 +137,14 @@ def _epochs_control() -> None:
     key = w_key("epochs")
     if key not in ss:
         ss[key] = DEFAULT.epochs
-    ss[W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
+    ss[Key.W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
     _field("epochs", help=T("labdata.epochs_help"))
-    st.toggle(T("labdata.endless"), key=W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
+    st.toggle(T("labdata.endless"), key=Key.W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
 
 
 def _endless_changed() -> None:
     ss = st.session_state
-    ss[w_key("epochs")] = 0 if ss[W_ENDLESS] else defaults_for(ss.get(w_key("dataset"), DEFAULT.dataset)).epochs
+    ss[w_key("epochs")] = 0 if ss[Key.W_ENDLESS] else defaults_for(ss.get(w_key("dataset"), DEFAULT.dataset)).epochs
 
 
 # --- data --------------------------------------------------------------------------------------------
@@ -176,7 +174,7 @@ def _follow_dataset(name: str, up) -> None:
         return
     ss[Key.CONTROLS_DATASET] = name
     if prev is not None and is_painted(prev):   # a painting survives a look at another dataset
-        ss.setdefault(PAINT_KEPT, {})[prev] = ss.get(w_key("points"), "")
+        ss.setdefault(Key.PAINT_KEPT, {})[prev] = ss.get(w_key("points"), "")
     kind = data_kind(name)
     fields = {f for d in KIND_DEFAULTS.values() for f in d} if prev is not None and data_kind(prev) != kind else set()
     info = loaders.DATASETS.get(name)
@@ -191,8 +189,8 @@ def _follow_dataset(name: str, up) -> None:
     if not is_toy(name):
         fields.add("features")                    # x1², sin x1... need the plane
     _load_into_widgets(defaults_for(name), fields)
-    if name in ss.get(PAINT_KEPT, {}):
-        ss[w_key("points")] = ss[PAINT_KEPT][name]
+    if name in ss.get(Key.PAINT_KEPT, {}):
+        ss[w_key("points")] = ss[Key.PAINT_KEPT][name]
     if fields & set(KIND_DEFAULTS["tabular"]):
         st.toast(T("side.defaults_moved", kind=T(f"kind.{kind}")), icon=":material/tune:")
 

@@ -11,12 +11,11 @@ from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.figures import lab as lab_figs
 from playground.figures import training as training_figs
-from playground.figures.inside import mosaic_figure
 from playground.inspect import boundary, graph
-from playground.nn.model import build_model, count_params, loss_name
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, pacing, runs, widgets
+from ui import data, lab, lab_preview, pacing, runs, widgets
+from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import duration, status_line
@@ -24,9 +23,6 @@ from ui.status import duration, status_line
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "good": st.success}
-PANEL_H = 360          # the three panels' height: all of them in the first screen at 1280x720
-# the three panels' widths: network, boundary (>= 300 px at 1280 px with the sidebar), curves
-PANELS = [1, 1.3, 0.95]
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
                "[data-testid=stMetricValue]{font-size:1.7rem}</style>")
@@ -190,11 +186,6 @@ def _node_name(layer: str, node: int, plane: dict) -> str:
     return layer_title(layer, T) if layer == "output" else node_label(layer, node)
 
 
-def plane_points(prep, split: str):
-    s = prep.split(split)
-    return prep.dataset.X.iloc[s.index][["x1", "x2"]].to_numpy(), s.y.numpy()
-
-
 def boundary_panel(s, job, task: str) -> None:
     prep = job.prepared
     show_test, discretize = lab.boundary_options()     # the toggles are drawn below the chart
@@ -203,22 +194,11 @@ def boundary_panel(s, job, task: str) -> None:
     if isinstance(surf, Exception):
         st.error(str(surf))
         return
-    pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
+    pts = {sp: lab_preview.plane_points(prep, sp) for sp in ("train", "test")}
     sig = (runs.serial(), probe[0] if probe else -1, s.status, show_test, discretize, lang())
-    fig = _memo("boundary", sig, lambda: _lab_boundary(surf, pts, task, show_test, discretize))
+    fig = _memo("boundary", sig, lambda: lab_preview.lab_boundary(surf, pts, task, show_test, discretize))
     st.plotly_chart(fig, key="boundary", config={"displayModeBar": False})
     lab.boundary_toggles()
-
-
-def _lab_boundary(surf, pts, task, show_test, discretize, height=PANEL_H - 20):
-    """The boundary as large as the column allows: no legend or colour bar (the toggles
-    and the caption say what is drawn)."""
-    fig = training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
-                                        discretize=discretize, colorbar=False)
-    fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=4, b=4))
-    fig.update_xaxes(title_standoff=2)
-    fig.update_yaxes(title_standoff=2)
-    return fig
 
 
 def live_view_panel(s, job, task: str) -> None:
@@ -260,12 +240,6 @@ def curves_panel(s, task: str, epochs: int) -> None:
 
 # --- below the panels ----------------------------------------------------------------------------
 
-def loss_line(loss: str) -> None:
-    """Which loss the run minimises, with its formula on hover."""
-    if loss:
-        st.caption(T("train.loss_line", name=T(f"loss.{loss}")), help=T(f"loss.formula.{loss}"))
-
-
 def coach_and_log(s, task) -> None:
     case, values = coach.diagnose(s.history, s.status, task, chance=s.chance, baseline_loss=s.baseline_loss,
                                    constant_loss=s.constant_loss)
@@ -285,82 +259,13 @@ def coach_and_log(s, task) -> None:
                                     for c in df.columns if c != T("lab.change_col")})
 
 
-# --- before the first run: the data and the network Train would use -------------------------------
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _initial_graph(cfg, _prep):
-    model = build_model(cfg, _prep.n_features, _prep.n_outputs, _prep.image_shape)
-    return graph.network_graph(model, _prep), (boundary.neuron_surfaces(model, _prep)
-                                               if boundary.is_plane_dataset(_prep) else None)
-
-
-def data_preview(cfg, prep, task: str) -> None:
-    ds = prep.dataset
-    st.markdown(f"**{T('lab.data')}**")
-    if boundary.is_plane_dataset(prep):
-        show_test, _ = lab.boundary_options()
-        pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
-        st.plotly_chart(_lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40),
-                        key="preview_points", config={"displayModeBar": False})
-        lab.boundary_toggles()
-        st.caption(T("lab.data_points", train=len(prep.train.y), test=len(prep.test.y), val=len(prep.val.y)))
-    elif ds.image_shape is not None:
-        h, w = ds.image_shape
-        idx = prep.train.index[:12]
-        imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
-        names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
-        st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
-    else:
-        st.caption(T("lab.rows", dataset=cfg.dataset))
-        st.dataframe(ds.X.head(5), height=210, width="stretch")
-        y = np.asarray(ds.y)[prep.train.index]
-        if task == "regression":
-            st.caption(T("lab.target_range", name=ds.target_name, lo=f"{y.min():.4g}", hi=f"{y.max():.4g}",
-                         mean=f"{y.mean():.4g}"))
-        else:
-            counts = pd.Series(y).map(lambda i: ds.class_names[int(i)]).value_counts(normalize=True)
-            st.caption(T("lab.class_balance") + ": " + ", ".join(f"{k} {v:.0%}" for k, v in counts.items()))
-
-
-def preview(cfg, shown_error: str | None) -> None:
-    """No run yet: the data, the network's shape (its initial weights), empty curves."""
-    try:
-        prep = data.prepared_for(cfg)
-        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
-    except ConfigError as e:
-        if e.text(lang()) != shown_error:      # not twice on one page
-            st.error(e.text(lang()))
-        return
-    task = prep.task
-    st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
-                 test=len(prep.test.y), params=f"{n:,}"))
-    net, data_col, curves = st.columns(PANELS)
-    with net:
-        st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
-        try:
-            g, plane = _initial_graph(cfg, prep)
-            st.plotly_chart(lab_figs.lab_network_figure(g, plane, T, height=PANEL_H), key="preview_network",
-                            config={"displayModeBar": False})
-        except ConfigError as e:
-            st.error(e.text(lang()))
-    with data_col:
-        data_preview(cfg, prep, task)
-    with curves:
-        loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "")
-        st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs or 100, stacked=True,
-                                                     height=PANEL_H - 40,
-                                                     log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),
-                        key="curves_empty", config={"displayModeBar": False})
-        st.caption(T("train.press_start"))
-
-
 # --- the live part: a fragment polling the run ----------------------------------------------------
 
 def live_panel(cfg, shown_error) -> None:
     pacing.tick()
     job = runs.training_job()
     if job is None:
-        preview(cfg, shown_error)
+        lab_preview.preview(cfg, shown_error)
         return
     s = job.snapshot()
     task = job.prepared.task if job.prepared else cfg_task(cfg)
@@ -378,8 +283,11 @@ def live_panel(cfg, shown_error) -> None:
     with curves:
         curves_panel(s, task, job.cfg.epochs)
     enlarged_node(s)
+    if lab_preview.painted(cfg):
+        with st.expander(T("paint.title"), expanded=False):
+            lab_preview.paint.paint_editor(height=PANEL_H - 40)
     lab.what_changed(s, task)
-    loss_line(s.loss_name)
+    lab.loss_line(s.loss_name)
     coach_and_log(s, task)
     if s.active and pacing.pace_changed("train", s):
         st.rerun()   # the pace changed (queued -> running, fast -> steady): redraw with the new one

@@ -10,10 +10,12 @@ from playground.data import paint as paint_data
 from playground.i18n import Translator
 from ui import paint
 from ui.session import Key, w_key
-from ui.sidebar import W_ENDLESS
+
 
 EN, KO = Translator("en"), Translator("ko")
 PAGE = "data.py"     # any page: the sidebar is the same on each
+LAB = "train.py"     # the painting editor lives in the lab
+EDITOR = "paint"     # its key (ui.paint.paint_editor)
 
 
 def no_exceptions(at):
@@ -32,15 +34,15 @@ def config(at):
 def test_endless_toggle_sets_epochs_to_zero_and_back_to_the_kinds_default():
     at = open_app(PAGE, query={"lang": "en", "dataset": "titanic", "epochs": "40"})
     no_exceptions(at)
-    toggle = at.toggle(key=W_ENDLESS)
+    toggle = at.toggle(key=Key.W_ENDLESS)
     assert toggle.label == EN("labdata.endless") and toggle.value is False
     toggle.set_value(True).run()
     no_exceptions(at)
     assert config(at).epochs == 0 and at.number_input(key=w_key("epochs")).value == 0
-    at.toggle(key=W_ENDLESS).set_value(False).run()
+    at.toggle(key=Key.W_ENDLESS).set_value(False).run()
     assert config(at).epochs == defaults_for("titanic").epochs == 300
     at.number_input(key=w_key("epochs")).set_value(0).run()      # 0 typed in the box is endless too
-    assert at.toggle(key=W_ENDLESS).value is True and config(at).epochs == 0
+    assert at.toggle(key=Key.W_ENDLESS).value is True and config(at).epochs == 0
     assert "0" in at.number_input(key=w_key("epochs")).help
 
 
@@ -75,24 +77,24 @@ def test_l1_beside_l2_and_readable_layer_sizes_in_korean():
 
 
 def test_paint_starts_from_its_example_and_hides_size_and_noise():
-    at = open_app(PAGE, query={"lang": "en", "dataset": "paint"})
+    at = open_app(LAB, query={"lang": "en", "dataset": "paint"})
     no_exceptions(at)
     assert config(at).points == paint_data.EXAMPLE
     keys = {s.key for s in at.slider}
     assert w_key("n_samples") not in keys and w_key("noise") not in keys
     assert any("40 points (class 0: 20, class 1: 20)" in c.value for c in at.caption)
-    assert at.segmented_control(key=paint.mode_key(paint.SIDEBAR_KEY)).value == "0"
+    assert at.segmented_control(key=paint.mode_key(EDITOR)).value == "0"
     assert at.download_button  # the CSV
 
 
 def test_clear_reset_and_a_painting_kept_across_a_dataset_switch():
-    at = open_app(PAGE, query={"lang": "en", "dataset": "paint"})
-    at.button(key=paint.button_key(paint.SIDEBAR_KEY, "clear")).click().run()
+    at = open_app(LAB, query={"lang": "en", "dataset": "paint"})
+    at.button(key=paint.button_key(EDITOR, "clear")).click().run()
     no_exceptions(at)
     assert at.session_state[w_key("points")] == ""
     assert any(EN("err.points_too_few", min=10, got=0) in e.value for e in at.error)
     assert config(at).points == paint_data.EXAMPLE                    # the last valid config stays
-    at.button(key=paint.button_key(paint.SIDEBAR_KEY, "reset")).click().run()
+    at.button(key=paint.button_key(EDITOR, "reset")).click().run()
     assert config(at).points == paint_data.EXAMPLE and not at.error
     mine = paint_data.fmt([(x / 2, x / 2, float(x > 0)) for x in range(-8, 8)])
     at.session_state[w_key("points")] = mine                           # what a click on the plane writes
@@ -106,9 +108,9 @@ def test_clear_reset_and_a_painting_kept_across_a_dataset_switch():
 
 
 def test_paint_regression_has_a_value_slider():
-    at = open_app(PAGE, query={"lang": "ko", "dataset": "paint-regression"})
+    at = open_app(LAB, query={"lang": "ko", "dataset": "paint-regression"})
     no_exceptions(at)
-    assert at.slider(key=paint.value_key(paint.SIDEBAR_KEY)).label == KO("paint.value")
+    assert at.slider(key=paint.value_key(EDITOR)).label == KO("paint.value")
     assert config(at).points == paint_data.EXAMPLE_REGRESSION
 
 

@@ -12,7 +12,7 @@ from playground.runs.scheduler import Scheduler
 from playground.runs.training import TrainingJob
 from playground.status import Status
 from ui.runs import JobGuard
-from ui.session import Key, canvas_key, choice_key, cm_normalize_key, units_key, w_key
+from ui.session import Key, canvas_key, choice_key, cm_normalize_key, paint_key, units_key, w_key
 
 EN, KO = Translator("en"), Translator("ko")
 
@@ -28,7 +28,9 @@ def _declared() -> set[str]:
 
 
 def _is_declared(key: str, declared: set[str]) -> bool:
-    return key in declared or any(re.fullmatch(p, key) for p in (units_key(r"\d+"), canvas_key(r"\d+")))
+    patterns = (units_key(r"\d+"), canvas_key(r"\d+"),
+                paint_key("paint", r"(mode|value|gen|chart_\d+|note|clear|reset|download)"))
+    return key in declared or any(re.fullmatch(p, key) for p in patterns)
 
 
 def _trained(query: dict):
@@ -78,12 +80,13 @@ def test_the_run_controls_are_the_same_on_train_and_inside():
             job.join(0.05)
         at.run()
         train = {b.key: b.label for b in at.button if b.key and b.key.startswith("run_")}
-        assert train == {Key.RUN_START: "Train", Key.RUN_RESUME: "Resume", Key.RUN_STEP: "Step", Key.RUN_STOP: "Stop"}
+        assert train == {Key.RUN_START: "Train", Key.RUN_RESUME: "Resume", Key.RUN_STEP: "Step", Key.RUN_STOP: "Stop",
+                         Key.RUN_RESET: "Reset"}
         at.switch_page("views/inside.py")
         at.run()
         no_exceptions(at)
         inside = {b.key: b.label for b in at.button if b.key and b.key.startswith("run_")}
-        assert inside == {k: v for k, v in train.items() if k != Key.RUN_START}    # no Train button here
+        assert inside == {k: v for k, v in train.items() if k not in (Key.RUN_START, Key.RUN_RESET)}   # no new runs here
         at.button(key=Key.RUN_STOP).click().run()
         job.join(10)
         assert job.snapshot().status == Status.STOPPED

@@ -5,7 +5,7 @@ from playground.config import MAX_HIDDEN_LAYERS, from_query
 from playground.data import loaders
 from playground.runs.scheduler import SCHEDULER
 from playground.status import Status
-from ui.session import Key
+from ui.session import Key, w_key
 
 
 def _selectbox(at, label):
@@ -15,7 +15,7 @@ def _selectbox(at, label):
 def test_train_page_renders_and_controls_change_config(no_exceptions):
     at = open_app(query={"lang": "en"})
     no_exceptions(at)
-    assert [b.label for b in at.button][:4] == ["Train", "Pause", "Step", "Stop"]
+    assert [b.label for b in at.button][:5] == ["Train", "Pause", "Step", "Stop", "Reset"]
     _selectbox(at, "Dataset").set_value("iris").run()
     _selectbox(at, "Activation function").set_value("tanh").run()
     no_exceptions(at)
@@ -71,15 +71,61 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
                                  "검증 정확도 (val_accuracy)", "시간(초)"]
 
 
-def test_changing_controls_during_a_run_keeps_it(no_exceptions):
-    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000", "activation": "relu"})
+def _wait(predicate, timeout=30.0):
+    import time
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_change_that_needs_a_new_network_waits_for_the_users_word(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "0", "activation": "relu"})
     next(b for b in at.button if b.label == "Train").click().run()
     job = at.session_state[Key.JOB]
     _selectbox(at, "Activation function").set_value("tanh").run()
     no_exceptions(at)
     assert at.session_state[Key.JOB] is job and job.snapshot().active
-    assert job.cfg.activation == "relu"
-    assert any("next run" in i.value for i in at.info)
+    assert job.cfg.activation == "relu"                     # not applied, not restarted
+    assert any("need a new network" in i.value and "Activation function" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Start over with the new settings").click().run()
+    new = at.session_state[Key.JOB]
+    assert new is not job and new.cfg.activation == "tanh"
+    _wait(lambda: job.snapshot().finished)
+    new.stop()
+
+
+def test_a_live_setting_applies_to_the_running_run_and_is_logged(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "0"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    _wait(lambda: job.snapshot().epoch >= 2)
+    at.session_state[w_key("lr")] = 0.003
+    at.session_state[w_key("batch_size")] = 64
+    at.run()
+    no_exceptions(at)
+    assert at.session_state[Key.JOB] is job and (job.cfg.lr, job.cfg.batch_size) == (0.003, 64)
+    (change,) = job.snapshot().changes
+    assert change["changes"] == {"lr": (0.03, 0.003), "batch_size": (32, 64)}
+    _wait(lambda: job.snapshot().epoch >= change["epoch"] + 2)
+    at.run()
+    log = at.dataframe[0].value
+    marked = log[log["Change"] != ""]
+    assert len(marked) == 1 and "Learning rate 0.03 → 0.003" in marked["Change"].iloc[0]
+    assert marked.index[0] == int(change["epoch"]) + 1
+    assert list(log.index) == list(range(job.snapshot().epoch, 0, -1)) or log.index[0] >= marked.index[0]
+    job.stop()
+
+
+def test_reset_shows_fresh_weights_paused_at_epoch_zero(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "xor"})
+    next(b for b in at.button if b.label == "Reset").click().run()
+    job = at.session_state[Key.JOB]
+    _wait(lambda: job.snapshot().status == Status.PAUSED and "plane" in job.snapshot().probes)
+    at.run()
+    no_exceptions(at)
+    assert job.snapshot().epoch == 0 and any(b.label == "Resume" for b in at.button)
+    assert {"boundary", "plane", "graph"} <= set(job.snapshot().probes)   # the untrained network, drawn
     job.stop()
 
 
@@ -207,5 +253,5 @@ def test_the_loss_chart_can_use_a_log_scale(no_exceptions):
     toggle = next(t for t in at.toggle if t.label == "Loss on a log scale")
     toggle.set_value(True).run()
     no_exceptions(at)
-    fig = at.get("plotly_chart")[0].proto.spec
+    fig = next(c for c in at.get("plotly_chart") if "Loss (lower" in c.proto.spec).proto.spec   # the curves
     assert '"type":"log"' in fig.replace(" ", "")

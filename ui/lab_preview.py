@@ -1,0 +1,118 @@
+"""The lab before its first run: the data (2-D points, a table's first rows and class
+balance, sample images, or the painting editor) and the network Train would build, with
+its initial weights; and the boundary figure the lab draws live too."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from playground.data.registry import DATASETS
+from playground.errors import ConfigError
+from playground.figures import lab as lab_figs
+from playground.figures import training as training_figs
+from playground.figures.inside import mosaic_figure
+from playground.inspect import boundary, graph
+from playground.nn.model import build_model, count_params, loss_name
+
+from . import data, lab, paint
+from .lang import T, lang
+from .session import Key
+
+PANEL_H = 360          # the lab's panels' height: all of them in the first screen at 1280x720
+PANELS = [1, 1.3, 0.95]   # their widths: network, boundary (>= 300 px at 1400 px), curves
+
+
+def plane_points(prep, split: str):
+    s = prep.split(split)
+    return prep.dataset.X.iloc[s.index][["x1", "x2"]].to_numpy(), s.y.numpy()
+
+
+def lab_boundary(surf, pts, task, show_test, discretize, height=PANEL_H - 20):
+    """The boundary as large as the column allows: no legend or colour bar (the toggles
+    and the caption say what is drawn)."""
+    fig = training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
+                                        discretize=discretize, colorbar=False)
+    fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=4, b=4))
+    fig.update_xaxes(title_standoff=2)
+    fig.update_yaxes(title_standoff=2)
+    return fig
+
+
+def painted(cfg) -> bool:
+    info = DATASETS.get(cfg.dataset)
+    return bool(info and info.painted)
+
+
+# --- before the first run: the data and the network Train would use -------------------------------
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _initial_graph(cfg, _prep):
+    model = build_model(cfg, _prep.n_features, _prep.n_outputs, _prep.image_shape)
+    return graph.network_graph(model, _prep), (boundary.neuron_surfaces(model, _prep)
+                                               if boundary.is_plane_dataset(_prep) else None)
+
+
+def data_preview(cfg, prep, task: str) -> None:
+    ds = prep.dataset
+    st.markdown(f"**{T('lab.data')}**")
+    if painted(cfg):
+        paint.paint_editor(height=PANEL_H - 80)
+    elif boundary.is_plane_dataset(prep):
+        show_test, _ = lab.boundary_options()
+        pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
+        st.plotly_chart(lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40),
+                        key="preview_points", config={"displayModeBar": False})
+        lab.boundary_toggles()
+        st.caption(T("lab.data_points", train=len(prep.train.y), test=len(prep.test.y), val=len(prep.val.y)))
+    elif ds.image_shape is not None:
+        h, w = ds.image_shape
+        idx = prep.train.index[:12]
+        imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
+        names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
+        st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
+    else:
+        st.caption(T("lab.rows", dataset=cfg.dataset))
+        st.dataframe(ds.X.head(5), height=210, width="stretch")
+        y = np.asarray(ds.y)[prep.train.index]
+        if task == "regression":
+            st.caption(T("lab.target_range", name=ds.target_name, lo=f"{y.min():.4g}", hi=f"{y.max():.4g}",
+                         mean=f"{y.mean():.4g}"))
+        else:
+            counts = pd.Series(y).map(lambda i: ds.class_names[int(i)]).value_counts(normalize=True)
+            st.caption(T("lab.class_balance") + ": " + ", ".join(f"{k} {v:.0%}" for k, v in counts.items()))
+
+
+def preview(cfg, shown_error: str | None) -> None:
+    """No run yet: the data, the network's shape (its initial weights), empty curves."""
+    try:
+        prep = data.prepared_for(cfg)
+        n = count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape)
+    except ConfigError as e:
+        if e.text(lang()) != shown_error:      # not twice on one page
+            st.error(e.text(lang()))
+        return
+    task = prep.task
+    st.caption(T("train.summary", dataset=cfg.dataset, train=len(prep.train.y), val=len(prep.val.y),
+                 test=len(prep.test.y), params=f"{n:,}"))
+    net, data_col, curves = st.columns(PANELS)
+    with net:
+        st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
+        try:
+            g, plane = _initial_graph(cfg, prep)
+            st.plotly_chart(lab_figs.lab_network_figure(g, plane, T, height=PANEL_H), key="preview_network",
+                            config={"displayModeBar": False})
+        except ConfigError as e:
+            st.error(e.text(lang()))
+    with data_col:
+        data_preview(cfg, prep, task)
+    with curves:
+        lab.loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "")
+        st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs or 100, stacked=True,
+                                                     height=PANEL_H - 40,
+                                                     log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),
+                        key="curves_empty", config={"displayModeBar": False})
+        st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
+        st.caption(T("train.press_start"))
+
+
