@@ -26,8 +26,9 @@ def progress_text(snap) -> str:
     sps = f"{snap.samples_per_sec:,.0f}"
     if snap.status == Status.PAUSED:
         return T("status.progress_paused", status=status_line(snap), sps=sps, eta=duration(snap.eta_seconds))
-    key = "train.progress" if snap.active else "train.progress_done"
-    return T(key, sps=sps, eta=duration(snap.eta_seconds), status=status_line(snap))
+    if snap.active and snap.eta_seconds is not None:
+        return T("train.progress", sps=sps, eta=duration(snap.eta_seconds), status=status_line(snap))
+    return T("train.progress_done", sps=sps, status=status_line(snap))   # over, or endless: nothing to count
 
 
 def duration(seconds) -> str:
