@@ -8,7 +8,7 @@ import re
 import numpy as np
 import plotly.io as pio
 import pytest
-from conftest import open_app
+from apptest import open_app
 
 from playground.analysis import evaluation
 from playground.i18n import Translator
