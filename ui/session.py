@@ -20,6 +20,7 @@ class Key:
     UPLOAD_PREPARED = "_upload_prepared"   # (Dataset, data fields, Prepared): its split, once; ui.data
     UPLOAD_PROBLEM = "upload_problem"      # (file name, message) of a rejected upload; ui.sidebar, read by Train
     PENDING_DATASET = "_pending_dataset"   # an accepted upload to select on the next draw; ui.sidebar
+    UNKNOWN_PAGE_NOTE = "unknown_page_note"  # the unknown path a link asked for, shown once on Train; ui.unknown_page
     DATASET_FAILURES = "_dataset_failures"  # {dataset: (monotonic time, DataError)}: no retry for a while; ui.data
 
     # --- background jobs (ui.runs) ------------------------------------------------------------------

@@ -118,7 +118,8 @@ def _hidden_controls() -> tuple:
         if k not in ss:
             ss[k] = units[-1] if units else 8
         options = sorted(set(UNIT_CHOICES) | {ss[k]})
-        units.append(cols[i % 2].selectbox(T("labdata.units", i=i + 1), options, key=k))
+        units.append(cols[i % 2].selectbox(T("labdata.units", i=i + 1), options, key=k,
+                                           placeholder=T("select.placeholder")))
     return tuple(units)
 
 
@@ -159,8 +160,8 @@ def _dataset_select() -> str:
     if ss.get(key) not in names:
         ss[key] = DEFAULT.dataset
     name = translated_select(st.selectbox, T("field.dataset"), names, key, format_func=_dataset_label)
+    _follow_dataset(name, up)            # first: a switch may reset the number of points the caption names
     st.caption(_dataset_caption(name, up))
-    _follow_dataset(name, up)
     return name
 
 
@@ -210,7 +211,11 @@ def _dataset_caption(name: str, up) -> str:
     if info.painted:
         return T(f"dataset.{name}")
     try:
-        desc = loaders.describe(info)
+        if info.kind == "toy":               # generated: as many points as the slider asks for
+            n = st.session_state.get(w_key("n_samples"), FIELDS["n_samples"].default)
+            desc = {"rows": n, "features": 2}
+        else:
+            desc = loaders.describe(info)
         size = T("data.size", rows=f"{desc['rows']:,}", features=desc["features"])
     except ConfigError:
         size = ""
@@ -235,7 +240,7 @@ def _upload_section() -> None:
         target_key = w_key("target")
         if ss.get(target_key) not in cols:
             ss[target_key] = cols[-1] if cols else ""
-        target = st.selectbox(T("field.target"), cols, key=target_key)
+        target = st.selectbox(T("field.target"), cols, key=target_key, placeholder=T("select.placeholder"))
         task = _field("task")
         name = file.name if file.name.lower().endswith(".csv") else Path(file.name).stem + ".csv"
         upload = (file.file_id, target, task)

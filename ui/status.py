@@ -14,7 +14,7 @@ from .lang import T
 def status_line(snap) -> str:
     if snap.status == Status.QUEUED:
         return T("status.queued", pos=snap.queue_position) if snap.queue_position else T("status.waiting")
-    return T(f"status.{snap.status}", epoch=snap.epoch, epochs=snap.epochs)
+    return T(f"status.{snap.status}", epoch=snap.epoch, epochs="∞" if snap.epochs == 0 else snap.epochs)
 
 
 def progress_text(snap) -> str:
@@ -24,7 +24,7 @@ def progress_text(snap) -> str:
     if snap.samples_per_sec == 0:      # queued or loading: nothing measured yet
         return status_line(snap)
     sps = f"{snap.samples_per_sec:,.0f}"
-    if snap.status == Status.PAUSED:
+    if snap.status == Status.PAUSED and snap.eta_seconds is not None:
         return T("status.progress_paused", status=status_line(snap), sps=sps, eta=duration(snap.eta_seconds))
     if snap.active and snap.eta_seconds is not None:
         return T("train.progress", sps=sps, eta=duration(snap.eta_seconds), status=status_line(snap))

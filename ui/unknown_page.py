@@ -12,8 +12,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .lang import T
+from .session import Key
 
-NOTE_KEY = "unknown_page_note"   # the path just redirected from, shown once on the page it opened
+NOTE_KEY = Key.UNKNOWN_PAGE_NOTE   # the path just redirected from, shown once on the page it opened
 
 
 def requested_path() -> str:

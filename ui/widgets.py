@@ -89,6 +89,8 @@ def translated_select(widget: Callable, label: str, options: Sequence, key: str,
     def label_of(v) -> str:
         return labels[options.index(v)] if v in options else str(v)
 
+    if getattr(widget, "__name__", "") in ("selectbox", "multiselect"):   # not Streamlit's English one
+        kw.setdefault("placeholder", T("select.placeholder"))
     chosen = widget(label, options, key=key, format_func=label_of, **kw)
     ss[choice_key(key)] = (chosen, here)
     return chosen

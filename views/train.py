@@ -18,7 +18,7 @@ from ui import data, lab, lab_preview, pacing, runs, widgets
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
-from ui.status import duration, status_line
+from ui.status import progress_text
 
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
@@ -113,13 +113,7 @@ def progress(s, label: str) -> None:
         st.warning(T(f"train.stopped_{s.stop_reason}"), icon=":material/timer_off:")
     elif s.status == Status.QUEUED and s.queue_position:
         st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
-    if s.samples_per_sec == 0:      # queued or loading: nothing measured yet
-        text = status_line(s)
-    elif s.active and s.status != Status.PAUSED and s.eta_seconds is not None:
-        text = T("train.progress", sps=f"{s.samples_per_sec:,.0f}", eta=duration(s.eta_seconds), status=status_line(s))
-    else:                           # paused, endless or over: no time left to count down
-        text = T("train.progress_done", sps=f"{s.samples_per_sec:,.0f}", status=status_line(s))
-    text = f"{label} — {text}"
+    text = f"{label} — {progress_text(s)}"
     if s.endless:                   # no end to measure against
         st.caption(text)
     else:
@@ -261,12 +255,11 @@ def coach_and_log(s, task) -> None:
 
 # --- the live part: a fragment polling the run ----------------------------------------------------
 
-def live_panel(cfg, shown_error) -> None:
+def live_panel(cfg) -> None:
     pacing.tick()
     job = runs.training_job()
-    if job is None:
-        lab_preview.preview(cfg, shown_error)
-        return
+    if job is None:        # the run was let go meanwhile
+        st.rerun()
     s = job.snapshot()
     task = job.prepared.task if job.prepared else cfg_task(cfg)
     numbers(s, task)
@@ -283,9 +276,6 @@ def live_panel(cfg, shown_error) -> None:
     with curves:
         curves_panel(s, task, job.cfg.epochs)
     enlarged_node(s)
-    if lab_preview.painted(cfg):
-        with st.expander(T("paint.title"), expanded=False):
-            lab_preview.paint.paint_editor(height=PANEL_H - 40)
     lab.what_changed(s, task)
     lab.loss_line(s.loss_name)
     coach_and_log(s, task)
@@ -306,7 +296,13 @@ def render() -> None:
     lab.speed_control(job, top)
     error = notes(cfg)
     lab.changes_notes(cfg, job, lambda paused: start(cfg, paused))
-    st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg, error)
+    if job is None:        # not in the polling fragment: the painting editor's clicks must rerun the sidebar too
+        lab_preview.preview(cfg, error)
+        return
+    st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg)
+    if lab_preview.painted(cfg):
+        with st.expander(T("paint.title"), expanded=False):
+            lab_preview.paint.paint_editor(height=PANEL_H - 40)
 
 
 render()

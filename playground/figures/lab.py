@@ -83,6 +83,10 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
                                sizex=sx, sizey=sy, xanchor="center", yanchor="middle",
                                sizing="stretch", layer="above"))
     fig.update_layout(images=images)
+    names = [tr for tr in fig.data if tr.mode == "text"]      # beside the pictures, not under them
+    names[0].x = np.full(len(names[0].x), -sx / 2 - 0.04)
+    if len(layers) - 1 in maps:
+        names[-1].x = np.full(len(names[-1].x), len(layers) - 1 + sx / 2 + 0.04)
     return fig
 
 

@@ -90,7 +90,7 @@ def test_one_click_model_then_a_drawing_is_read(no_exceptions, mnist_digit):
     md = " ".join(m.value for m in at.markdown)
     assert "What the model receives (28×28)" in md and "Hidden layers on this sketch" in md
     captions = [c.value for c in at.caption]
-    assert "hidden1 · 128 units" in captions and "hidden2 · 64 units" in captions
+    assert "Hidden layer 1 · 128 units" in captions and "Hidden layer 2 · 64 units" in captions
 
 
 def test_teach_collects_fine_tunes_and_downloads(no_exceptions, mnist_digit):

@@ -44,8 +44,11 @@ def test_paused_progress_says_paused_and_keeps_its_time_left(monkeypatch, T):
     # nothing measured yet: only the status
     assert ui.status.progress_text(replace(paused, samples_per_sec=0.0)) == T("status.paused", epoch=3, epochs=20)
     endless = replace(running, epochs=0, eta_seconds=None)                # no end: no time left to show
-    assert ui.status.progress_text(endless) == T("train.progress_done", status=T("status.running", epoch=3, epochs=0),
+    assert ui.status.progress_text(endless) == T("train.progress_done", status=T("status.running", epoch=3, epochs="∞"),
                                                  sps="1,000")
+    paused_endless = replace(endless, status=Status.PAUSED)               # paused, still nothing to count
+    assert ui.status.progress_text(paused_endless) == T("train.progress_done", sps="1,000",
+                                                        status=T("status.paused", epoch=3, epochs="∞"))
     done = replace(running, status=Status.COMPLETED, epoch=20, eta_seconds=None)
     assert ui.status.progress_text(done) == T("train.progress_done", status=T("status.completed", epoch=20,
                                                                               epochs=20), sps="1,000")

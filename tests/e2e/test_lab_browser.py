@@ -129,3 +129,31 @@ def test_features_let_no_hidden_layer_separate_circle(browser, app_url):
         screenshot(page, "lab-features-circle")
     finally:
         ctx.close()
+
+
+def _painted_count(page) -> int:
+    text = page.get_by_text(re.compile(r"^\d+ points \(class 0")).first.inner_text(timeout=20_000)
+    return int(text.split()[0])
+
+
+def test_paint_points_and_train_on_them(browser, app_url):
+    ctx, page = _open(browser, f"{app_url}/?dataset=paint&lang=en", 1400, 1000)
+    try:
+        assert _painted_count(page) == 40                      # the example
+        page.locator("[data-testid='stSidebar']").get_by_text("Class 1").count()   # the sidebar is drawn
+        page.get_by_role("radio", name="Class 1").or_(page.get_by_role("button", name="Class 1")).first.click()
+        for n, (fx, fy) in enumerate(((0.2, 0.2), (0.25, 0.25)), start=41):
+            plot = page.locator("[class*='st-key-paint_chart_'] .nsewdrag").first
+            box = plot.bounding_box()
+            plot.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+            page.wait_for_function(f"() => document.body.innerText.includes('{n} points (class 0')", timeout=20_000)
+        assert _painted_count(page) == 42
+        page.wait_for_function("() => location.search.includes('points=')", timeout=10_000)   # it travels in the link
+        page.get_by_role("button", name="Train").click()
+        page.wait_for_selector("text=/finished|early stopping/", timeout=90_000)
+        value = (page.locator("[data-testid='stMetric']").filter(has_text="Validation accuracy")
+                 .locator("[data-testid='stMetricValue']").inner_text())
+        assert float(value.rstrip("%")) >= 80.0, value
+        screenshot(page, "lab-paint")
+    finally:
+        ctx.close()
