@@ -6,7 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state="expanded")
+from ui import projector
+
+# a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
+st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
 from ui import pacing, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
 from ui.lang import T  # noqa: E402
@@ -24,6 +27,7 @@ PAGES = [
 
 sidebar.init_session()
 pacing.tick()
+projector.apply()
 st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language
 pages = [st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
          for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()]

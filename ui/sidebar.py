@@ -392,5 +392,7 @@ def _share_link(cfg: RunConfig) -> None:
     with st.popover(T("app.share"), width="stretch"):
         st.caption(T("app.share_help"))
         st.code(url.share_url(cfg), language=None, wrap_lines=True)
+        st.caption(T("lab.projector_link"))
+        st.code(url.share_url(cfg, projector=True), language=None, wrap_lines=True)
         if not url.points_fit_link(cfg):
             paint.too_many_for_link(cfg)

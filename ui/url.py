@@ -10,6 +10,8 @@ from playground.config import RunConfig, from_query, to_query
 from playground.data import loaders
 from playground.errors import ConfigError
 
+from . import projector
+from .projector import PARAM as PROJECTOR_PARAM
 from .lang import LANG_PARAM, lang
 from .registry import RUN_PARAM
 
@@ -33,6 +35,7 @@ def _params(cfg: RunConfig, *, dataset: bool = True) -> dict[str, str]:
     if not dataset:
         q.pop("dataset", None)
     q[LANG_PARAM] = lang()
+    q.update(projector.params())          # a projector link stays one
     return q
 
 
@@ -47,10 +50,14 @@ def sync(cfg: RunConfig, run_token: str | None = None) -> None:
         st.query_params.from_dict(q)
 
 
-def share_url(cfg: RunConfig) -> str:
+def share_url(cfg: RunConfig, projector: bool = False) -> str:
+    """The setup as a link (`projector`: one that opens in projector mode, for a teacher)."""
     base = ""
     try:
         base = str(st.context.url).split("?")[0]
     except Exception:
         pass
-    return f"{base}?{urlencode(_params(cfg))}"
+    q = _params(cfg)
+    if projector:
+        q[PROJECTOR_PARAM] = "1"
+    return f"{base}?{urlencode(q)}"

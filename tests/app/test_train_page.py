@@ -255,3 +255,14 @@ def test_the_loss_chart_can_use_a_log_scale(no_exceptions):
     no_exceptions(at)
     fig = next(c for c in at.get("plotly_chart") if "Loss (lower" in c.proto.spec).proto.spec   # the curves
     assert '"type":"log"' in fig.replace(" ", "")
+
+
+def test_projector_link_keeps_its_mode_and_is_offered_in_the_share_popover(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "xor", "projector": "1"})
+    no_exceptions(at)
+    assert at.query_params["projector"] in ("1", ["1"])          # kept in the address bar
+    assert any("font-size:20px" in h.proto.body for h in at.get("html"))                 # the larger text
+    plain = open_app(query={"lang": "en", "dataset": "xor"})
+    assert not any("font-size:20px" in h.proto.body for h in plain.get("html"))
+    codes = [c.value for c in plain.code]
+    assert any("projector=1" in c for c in codes) and any("projector" not in c for c in codes)

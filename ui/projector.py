@@ -1,0 +1,30 @@
+"""Projector mode (`?projector=1`): a teacher's link opens with the sidebar collapsed and
+larger text, for a classroom's back row. Read from the link, kept in it."""
+from __future__ import annotations
+
+import streamlit as st
+
+PARAM = "projector"
+# Streamlit sizes its text in rem: a larger root font scales every label, metric and button.
+CSS = ("<style>html{font-size:20px}"
+       "[data-testid=stMetricValue]{font-size:2.1rem !important}</style>")
+
+
+def on() -> bool:
+    """Whether this page was opened in projector mode (read before anything is drawn)."""
+    return str(st.query_params.get(PARAM, "")).lower() in ("1", "true", "on", "yes")
+
+
+def sidebar_state() -> str:
+    return "collapsed" if on() else "expanded"
+
+
+def apply() -> None:
+    """The larger text, on every page of a projector session."""
+    if on():
+        st.html(CSS)
+
+
+def params() -> dict[str, str]:
+    """What the link keeps of it (ui.url adds it to the address bar and the share link)."""
+    return {PARAM: "1"} if on() else {}
