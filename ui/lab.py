@@ -100,3 +100,12 @@ def loss_line(loss: str) -> None:
     """Which loss the run minimises, with its formula on hover."""
     if loss:
         st.caption(T("train.loss_line", name=T(f"loss.{loss}")), help=T(f"loss.formula.{loss}"))
+
+
+def results_of(job_cfg, cfg, label: str) -> None:
+    """Results belong to their run: its label, and a warning when the sidebar has moved on
+    to another dataset (the results shown are the earlier run's)."""
+    st.caption(label)
+    if job_cfg.dataset != cfg.dataset:
+        st.warning(T("lab.results_of_other", label=label, dataset=job_cfg.dataset, now=cfg.dataset),
+                   icon=":material/history:")

@@ -19,6 +19,7 @@ class Key:
     UPLOAD_FRAME = "_upload_frame"         # (file_id, DataFrame): the upload read once; ui.data
     UPLOAD_PREPARED = "_upload_prepared"   # (Dataset, data fields, Prepared): its split, once; ui.data
     UPLOAD_PROBLEM = "upload_problem"      # (file name, message) of a rejected upload; ui.sidebar, read by Train
+    UPLOAD_REJECTED_AT = "_upload_rejected_at"  # {file_id: the dataset chosen when it was refused}; ui.sidebar
     PENDING_DATASET = "_pending_dataset"   # an accepted upload to select on the next draw; ui.sidebar
     UNKNOWN_PAGE_NOTE = "unknown_page_note"  # the unknown path a link asked for, shown once on Train; ui.unknown_page
     DATASET_FAILURES = "_dataset_failures"  # {dataset: (monotonic time, DataError)}: no retry for a while; ui.data

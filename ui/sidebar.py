@@ -222,6 +222,15 @@ def _dataset_caption(name: str, up) -> str:
     return f"{T(f'dataset.{name}')} {size}"
 
 
+def _reject(file, msg: str) -> None:
+    """A refused upload: the Train page warns that it trains on the chosen dataset instead,
+    until the learner picks another dataset (then they know)."""
+    ss = st.session_state
+    chosen = ss.get(w_key("dataset"))
+    if ss.setdefault(Key.UPLOAD_REJECTED_AT, {}).setdefault(file.file_id, chosen) == chosen:
+        ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
+
+
 def _upload_section() -> None:
     ss = st.session_state
     with st.expander(T("data.upload_title"), expanded=loaders.is_csv_path(ss.get(w_key("dataset"), ""))):
@@ -234,7 +243,7 @@ def _upload_section() -> None:
             df = data.uploaded_frame(file)
         except ConfigError as e:
             st.error(msg := e.text(lang()))
-            ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
+            _reject(file, msg)
             return
         cols = list(df.columns.astype(str))
         target_key = w_key("target")
@@ -254,7 +263,7 @@ def _upload_section() -> None:
         ds = ss[Key.UPLOADED]
         if isinstance(ds, ConfigError):
             st.error(msg := ds.text(lang()))
-            ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
+            _reject(file, msg)
             return
         st.success(T("data.upload_ok", rows=ds.n_rows, task=T(f"task.{ds.task}")))
 

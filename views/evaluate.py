@@ -7,7 +7,7 @@ import streamlit as st
 from playground.analysis import baselines, evaluation, metrics
 from playground.figures import evaluation as eval_figs
 from playground.status import Status
-from ui import pacing, runs, widgets
+from ui import data, lab, pacing, runs, widgets
 from ui.lang import T
 from ui.session import Key, cm_normalize_key
 from ui.status import status_line
@@ -260,6 +260,8 @@ def render() -> None:
     st.caption(T("eval.subtitle"))
     job = runs.training_job()
     snap = job.snapshot() if job else None
+    if job is not None:
+        lab.results_of(job.cfg, data.config(), lab.run_label(job))
     if job is None:
         no_run(T("eval.no_job"))
     elif snap.status == Status.ERROR:

@@ -8,7 +8,7 @@ from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.runs import crossval
 from playground.status import Status
-from ui import data, runs, widgets
+from ui import data, lab, runs, widgets
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import duration
@@ -131,6 +131,9 @@ def cv_results() -> None:
     cv_progress(s)
     st.caption(T("eval.cv.results_for", method=T(f"eval.cv.method.{s.method}"), dataset=cv.cfg.dataset,
                  n=s.n_folds, epochs=s.epochs))
+    if cv.cfg.dataset != data.config().dataset:     # results belong to their run
+        st.warning(T("lab.results_of_other", label=T("lab.cv_label", dataset=cv.cfg.dataset, net=lab.net_text(cv.cfg)),
+                     dataset=cv.cfg.dataset, now=data.config().dataset), icon=":material/history:")
     if s.folds:
         cv_folds(s)
     if s.finished and st.session_state.get(Key.CV_DRAWN) != id(cv):

@@ -266,3 +266,18 @@ def test_projector_link_keeps_its_mode_and_is_offered_in_the_share_popover(no_ex
     assert not any("font-size:20px" in h.proto.body for h in plain.get("html"))
     codes = [c.value for c in plain.code]
     assert any("projector=1" in c for c in codes) and any("projector" not in c for c in codes)
+
+
+def test_results_are_labelled_with_their_run_after_a_dataset_switch(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "3"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    job.join(30)
+    _selectbox(at, "Dataset").set_value("iris").run()
+    no_exceptions(at)
+    assert any("run 1's, on circle" in w.value and "iris" in w.value for w in at.warning)   # the lab says so
+    at.switch_page("views/evaluate.py")
+    at.run()
+    no_exceptions(at)
+    assert any("Run 1 · circle" in c.value for c in at.caption)
+    assert any("These results are from Run 1 · circle" in w.value and "now names iris" in w.value for w in at.warning)
