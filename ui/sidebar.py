@@ -82,7 +82,7 @@ def init_session() -> None:
 
 # --- one control per field ---------------------------------------------------------------------------
 
-def _field(name: str, container=st, *, label: str | None = None, help: str | None = None):
+def _field(name: str, container=st, *, label: str | None = None, help: str | None = None, disabled: bool = False):
     """One control, chosen from the field's type and range (`label`, `help`: other words)."""
     f = FIELDS[name]
     m = f.metadata
@@ -103,7 +103,8 @@ def _field(name: str, container=st, *, label: str | None = None, help: str | Non
         return container.slider(label, kind(m["lo"]), kind(m["hi"]), step=kind(SLIDER_STEPS[name]), key=key,
                                 help=help_)
     return container.number_input(label, min_value=kind(m["lo"]), max_value=kind(m["hi"]), key=key, help=help_,
-                                  step=kind(1) if kind is int else 1e-4, format=None if kind is int else "%g")
+                                  step=kind(1) if kind is int else 1e-4, format=None if kind is int else "%g",
+                                  disabled=disabled)
 
 
 def _hidden_controls() -> tuple:
@@ -139,7 +140,7 @@ def _epochs_control() -> None:
     if key not in ss:
         ss[key] = DEFAULT.epochs
     ss[Key.W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
-    _field("epochs", help=T("labdata.epochs_help"))
+    _field("epochs", help=T("labdata.epochs_help"), disabled=ss[Key.W_ENDLESS])   # ∞: the box has nothing to say
     st.toggle(T("labdata.endless"), key=Key.W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
 
 

@@ -113,7 +113,15 @@ def test_a_live_setting_applies_to_the_running_run_and_is_logged(no_exceptions):
     marked = log[log["Change"] != ""]
     assert len(marked) == 1 and "Learning rate 0.03 → 0.003" in marked["Change"].iloc[0]
     assert marked.index[0] == int(change["epoch"]) + 1
-    assert list(log.index) == list(range(job.snapshot().epoch, 0, -1)) or log.index[0] >= marked.index[0]
+    job.pause()
+    _wait(lambda: job.snapshot().status == Status.PAUSED)
+    at.run()
+    at.toggle(key=Key.LAB_WHAT_CHANGED).set_value(True).run()       # one click: before and after the change
+    no_exceptions(at)
+    assert any("Around epoch" in c.value and "Learning rate 0.03 → 0.003" in c.value for c in at.caption)
+    assert any(c.value.startswith("after: validation loss") for c in at.caption)
+    fig = next(c for c in at.get("plotly_chart") if "· before" in c.proto.spec)
+    assert "· after" in fig.proto.spec
     job.stop()
 
 
