@@ -67,12 +67,15 @@ def serial() -> int:
     return st.session_state.get(Key.JOB_SERIAL, 0)
 
 
-def start_training(cfg: RunConfig, prepared: Prepared, *, paused: bool = False, probes=None) -> TrainingJob:
-    """Start a run for this session (stopping its previous one). `paused`: wait for step()."""
+def start_training(cfg: RunConfig, prepared: Prepared, *, paused: bool = False, probes=None,
+                   probe_interval: float = 0.25) -> TrainingJob:
+    """Start a run for this session (stopping its previous one). `paused`: wait for step();
+    `probes` computed in the training thread at most every `probe_interval` seconds."""
     _replace(Key.JOB)
     limits = budget.Limits.from_env()
     budget.check(cfg, prepared, limits)        # ConfigError: what to change, before anything starts
-    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, idle_timeout=IDLE_TIMEOUT_S,
+    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, probe_interval=probe_interval,
+                      idle_timeout=IDLE_TIMEOUT_S,
                       time_limit=limits.run_seconds * 1.5)   # the estimate errs on the slow side
     token = registry.REGISTRY.register(job, registry.session_id())
     st.session_state[Key.RUN_TOKEN] = token

@@ -3,7 +3,6 @@ playground.config.FIELDS (labels and help from i18n), kept in sync with the URL.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import streamlit as st
 
@@ -17,14 +16,14 @@ from playground.config import (
     defaults_for,
     validate,
 )
-from playground.data import loaders, table
+from playground.data import loaders
 from playground.data.features import FEATURES, LABELS
 from playground.data.registry import is_painted, is_toy
 from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import data, paint, registry, runs, url
+from . import data, paint, registry, runs, upload, url
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
@@ -37,7 +36,6 @@ UNIT_CHOICES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48, 64, 96, 128, 256, 5
 LANG_NAMES = {"ko": "한국어", "en": "English"}   # each language in its own words
 # widgets whose value Python cannot assign (the switch sets the language, a file comes from the browser)
 NOT_KEPT = (Key.W_LANG, Key.W_UPLOAD)
-# session keys of this module (to be declared in ui.session.Key)
 
 
 # --- the first run and every run ---------------------------------------------------------------------
@@ -223,52 +221,6 @@ def _dataset_caption(name: str, up) -> str:
     return f"{T(f'dataset.{name}')} {size}"
 
 
-def _reject(file, msg: str) -> None:
-    """A refused upload: the Train page warns that it trains on the chosen dataset instead,
-    until the learner picks another dataset (then they know)."""
-    ss = st.session_state
-    chosen = ss.get(w_key("dataset"))
-    if ss.setdefault(Key.UPLOAD_REJECTED_AT, {}).setdefault(file.file_id, chosen) == chosen:
-        ss[Key.UPLOAD_PROBLEM] = (file.name, msg)
-
-
-def _upload_section() -> None:
-    ss = st.session_state
-    with st.expander(T("data.upload_title"), expanded=loaders.is_csv_path(ss.get(w_key("dataset"), ""))):
-        file = st.file_uploader(T("data.upload_label"), type=["csv", "tsv", "txt", "xlsx"], key=Key.W_UPLOAD,
-                                help=T("data.upload_help"))
-        ss.pop(Key.UPLOAD_PROBLEM, None)   # the Train page warns that a rejected file is not what it trains on
-        if file is None:
-            return
-        try:
-            df = data.uploaded_frame(file)
-        except ConfigError as e:
-            st.error(msg := e.text(lang()))
-            _reject(file, msg)
-            return
-        cols = list(df.columns.astype(str))
-        target_key = w_key("target")
-        if ss.get(target_key) not in cols:
-            ss[target_key] = cols[-1] if cols else ""
-        target = st.selectbox(T("field.target"), cols, key=target_key, placeholder=T("select.placeholder"))
-        task = _field("task")
-        name = file.name if file.name.lower().endswith(".csv") else Path(file.name).stem + ".csv"
-        upload = (file.file_id, target, task)
-        if ss.get(Key.UPLOAD_ID) != upload:     # a new file or a new target / task: read it once
-            ss[Key.UPLOAD_ID] = upload
-            try:
-                ss[Key.UPLOADED] = table.from_dataframe(df, target, task, name=name)
-                ss[Key.PENDING_DATASET] = name  # a new table is selected at once (and only then)
-            except ConfigError as e:
-                ss[Key.UPLOADED] = e
-        ds = ss[Key.UPLOADED]
-        if isinstance(ds, ConfigError):
-            st.error(msg := ds.text(lang()))
-            _reject(file, msg)
-            return
-        st.success(T("data.upload_ok", rows=ds.n_rows, task=T(f"task.{ds.task}")))
-
-
 # --- the whole sidebar ---------------------------------------------------------------------------------
 
 def _language_switch() -> None:
@@ -368,7 +320,7 @@ def sidebar() -> RunConfig:
         elif info is not None and info.kind == "toy":
             _field("n_samples")
             _field("noise")
-        _upload_section()
+        upload.section(_field)
         hidden = _network_controls(info)
         up = data.uploaded()
         task = info.task if info else (up.task if up is not None and up.name == ds_name else "regression")

@@ -14,7 +14,7 @@ from playground.figures import training as training_figs
 from playground.inspect import boundary, graph
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, lab_preview, pacing, runs, widgets
+from ui import data, lab, lab_preview, pacing, run_list, runs, widgets
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
@@ -23,6 +23,8 @@ from ui.status import progress_text
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "good": st.success}
+HEAVY_EVERY_S = 2.0    # the network and the boundary redraw at most this often while a run trains
+PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
                "[data-testid=stMetricValue]{font-size:1.7rem}</style>")
@@ -53,7 +55,8 @@ def start(cfg, paused: bool = False, step: bool = True) -> None:
     `step`; without it: Reset, fresh weights shown before any training)."""
     try:
         prep = data.prepared_for(cfg)
-        job = runs.start_training(cfg, prep, paused=paused, probes=probes_for(prep))  # refuses runs over budget
+        job = runs.start_training(cfg, prep, paused=paused, probes=probes_for(prep),  # refuses runs over budget
+                                  probe_interval=PROBE_EVERY_S)
     except ConfigError as e:
         st.session_state[Key.TRAIN_ERROR] = e.text(lang())
         return
@@ -80,6 +83,15 @@ def cfg_task(cfg) -> str:
         return data.dataset_for(cfg).task
     except ConfigError:
         return "binary"
+
+
+def _heavy_tick(s, probe_epoch: int):
+    """What the network and boundary figures are rebuilt on: a new probe, but while a run
+    trains at most every HEAVY_EVERY_S (a rebuild holds the GIL the training thread needs
+    for ~40 ms, measured)."""
+    if s.status == Status.RUNNING:
+        return "t", int(s.elapsed // HEAVY_EVERY_S)
+    return "e", probe_epoch, s.status
 
 
 def _memo(name: str, sig, build):
@@ -131,7 +143,7 @@ def network_panel(s, job) -> None:
         return
     plane = s.probes.get("plane")
     plane = plane[1] if plane and not isinstance(plane[1], Exception) else None
-    fig = _memo("network", (runs.serial(), g[0], s.status, lang()),
+    fig = _memo("network", (runs.serial(), _heavy_tick(s, g[0]), lang()),
                 lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
     event = st.plotly_chart(fig, key=Key.LAB_NETWORK, on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
@@ -189,7 +201,7 @@ def boundary_panel(s, job, task: str) -> None:
         st.error(str(surf))
         return
     pts = {sp: lab_preview.plane_points(prep, sp) for sp in ("train", "test")}
-    sig = (runs.serial(), probe[0] if probe else -1, s.status, show_test, discretize, lang())
+    sig = (runs.serial(), _heavy_tick(s, probe[0] if probe else -1), show_test, discretize, lang())
     fig = _memo("boundary", sig, lambda: lab_preview.lab_boundary(surf, pts, task, show_test, discretize))
     st.plotly_chart(fig, key="boundary", config={"displayModeBar": False})
     lab.boundary_toggles()
@@ -203,11 +215,11 @@ def live_view_panel(s, job, task: str) -> None:
     pred = evaluation.from_output(job.prepared, "val", s.val_output)
     if task == "regression":
         st.markdown(f"**{T('lab.live_pred', epoch=s.epoch)}**")
-        fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.pred_actual_figure(
+        fig = _memo("live", (runs.serial(), _heavy_tick(s, s.epoch), lang()), lambda: eval_figs.pred_actual_figure(
             pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20).update_layout(title=None))
     else:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
-        fig = _memo("live", (runs.serial(), s.epoch, lang()), lambda: eval_figs.confusion_figure(
+        fig = _memo("live", (runs.serial(), _heavy_tick(s, s.epoch), lang()), lambda: eval_figs.confusion_figure(
             evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20).update_layout(title=None))
     st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
 
@@ -261,10 +273,13 @@ def live_panel(cfg) -> None:
     if job is None:        # the run was let go meanwhile
         st.rerun()
     s = job.snapshot()
+    run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
     task = job.prepared.task if job.prepared else cfg_task(cfg)
     numbers(s, task)
     progress(s, lab.run_label(job))
     net, middle, curves = st.columns(PANELS)
+    with curves:           # first: the curves reach the browser before the heavier panels are built
+        curves_panel(s, task, job.cfg.epochs)
     with net:
         network_panel(s, job)
     with middle:
@@ -273,8 +288,6 @@ def live_panel(cfg) -> None:
             boundary_panel(s, job, task)
         else:
             live_view_panel(s, job, task)
-    with curves:
-        curves_panel(s, task, job.cfg.epochs)
     enlarged_node(s)
     lab.what_changed(s, task)
     lab.loss_line(s.loss_name)
@@ -286,7 +299,10 @@ def live_panel(cfg) -> None:
 
 
 def render() -> None:
-    cfg, job = data.config(), runs.training_job()
+    cfg = data.config()
+    if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
+        start(cfg)
+    job = runs.training_job()
     snap = job.snapshot() if job else None
     st.html(COMPACT_CSS)
     # no page title: the navigation names the page, and the first screen is for the lab

@@ -51,9 +51,11 @@ def _positions(m: int) -> np.ndarray:
     return (m - 1) / 2 - np.arange(m)    # top to bottom, centred on 0
 
 
-def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
+def network_figure(graph: dict, T, height: int | None = None, compact: bool = False) -> go.Figure:
     """TensorFlow Playground style: nodes in columns, links blue (+) / orange (−), width ~ |w|
-    relative to the largest in the same layer; wide layers as aggregated nodes."""
+    relative to the largest in the same layer; wide layers as aggregated nodes. `compact`
+    (a third of a page, the lab): layer sizes as titles, no colour bar, the x range fitted
+    to the input and output names."""
     layers, links, shape = graph["layers"], graph["links"], graph.get("image_shape")
     ys = [_positions(len(L["groups"])) for L in layers]
     labels = [[group_label(L, g, T, shape) for g in L["groups"]] for L in layers]
@@ -115,7 +117,7 @@ def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
         hovertext=np.array(ntext), hoverinfo="text", showlegend=False,
         marker=dict(size=17, symbol="square", color=np.array(ncolor, np.float32), colorscale=DIVERGING,
                     cmin=-lim, cmax=lim,
-                    line=dict(width=1, color="#374151"),
+                    line=dict(width=1, color="#374151"), showscale=not compact,
                     colorbar=dict(title=dict(text=T("inside.bias"), side="top"), thickness=10, len=0.6))))
     # Names: inputs on the left, outputs on the right, layer titles on top.
     for i in (0, len(layers) - 1):
@@ -125,12 +127,18 @@ def network_figure(graph: dict, T, height: int | None = None) -> go.Figure:
                            textfont=dict(size=11)))
     top = max(len(L["groups"]) for L in layers) / 2
     fig = go.Figure(traces)
-    fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}",
-                                        showarrow=False, yanchor="bottom", font=dict(size=12))
-                                   for i, L in enumerate(layers)])
-    fig.update_xaxes(visible=False, range=[-0.9, len(layers) - 0.1])
+    titles = [f"<b>{L['size']:,}</b>" if compact else f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}"
+              for L in layers]
+    x_range = [-0.9, len(layers) - 0.1]
+    if compact:       # room for the names: about 0.07 of a layer gap a letter
+        longest = [max((len(str(t)) for t in labels[i]), default=0) for i in (0, len(layers) - 1)]
+        x_range = [-0.4 - 0.07 * longest[0], len(layers) - 0.6 + 0.07 * longest[1]]
+    fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=text, showarrow=False, yanchor="bottom",
+                                        font=dict(size=12)) for i, text in enumerate(titles)])
+    fig.update_xaxes(visible=False, range=x_range)
     fig.update_yaxes(visible=False, range=[-top - 0.5, top + 1.6])
-    return _layout(fig, height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest")
+    fig = _layout(fig, height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest")
+    return fig.update_layout(margin=dict(l=4, r=4, t=10, b=4)) if compact else fig
 
 
 # --- activations ------------------------------------------------------------------------------------------
