@@ -106,6 +106,23 @@ class Key:
     SKETCH_CLEAR_COLLECTION = "sketch_clear_collection"
     SKETCH_UNTUNE = "sketch_untune"
 
+    # --- Compare page (views/compare.py) and the run list (ui.run_list) -----------------------------
+    RUN_LIST_ID = "_run_list_id"           # this session's list in ui.run_list.STORE (None: no run kept yet)
+    PENDING_START = "_pending_start"       # True: the lab starts a run of the sidebar's config on its next draw
+    COMPARE_PICK = "compare_pick"          # widget: the ids of the runs compared
+    COMPARE_LOG = "compare_log"            # widget: the loss on a log axis
+    COMPARE_RENAME_RUN = "compare_rename_run"    # widget (translated select): the run to rename
+    COMPARE_RENAME_TEXT = "compare_rename_text"  # widget: its new name
+    COMPARE_RENAME = "compare_rename"      # button
+    COMPARE_FIELD = "compare_field"        # widget (translated select): the one setting to change
+    COMPARE_VALUE = "compare_value"        # widget: its new value (reset when the field changes)
+    COMPARE_VALUE_FOR = "_compare_value_for"     # the field COMPARE_VALUE was drawn for
+    COMPARE_ONE_CHANGE = "compare_one_change"    # button: train the current setup with that one change
+    COMPARE_EXPORT = "compare_export"      # download button: the list as JSON
+    COMPARE_IMPORT = "compare_import"      # widget: the JSON file uploader
+    COMPARE_IMPORT_ID = "_compare_import_id"     # file_id of the upload already read
+    COMPARE_NOTE = "_compare_note"         # (level, message) shown once: an import's result, a refused change
+
 
 WIDGET_PREFIX = "w_"   # every sidebar widget's key starts with it
 
