@@ -21,7 +21,8 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     Traces 0-3 are the curves and 4-5 the best-epoch stars, so `update_history_figure` can
     swap their data in place."""
     metric = "mae" if task == "regression" else "accuracy"
-    titles = (T("plot.loss_title"), T(f"plot.{metric}_title"))
+    # a narrow column: MAE by its short name ("Mean absolute error (lower is better)" was cut)
+    titles = (T("plot.loss_title"), T("plot.mae_title_short" if stacked and metric == "mae" else f"plot.{metric}_title"))
     fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
            if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
     at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
