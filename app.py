@@ -11,7 +11,7 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import pacing, run_list, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
+from ui import lessons, pacing, run_list, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -23,10 +23,13 @@ PAGES = [
     ("views/inside.py", "nav.inside", ":material/hub:", "inside"),
     ("views/sketch.py", "nav.sketch", ":material/draw:", "sketch"),
     ("views/compare.py", "nav.compare", ":material/compare_arrows:", "compare"),
+    ("views/lessons.py", "nav.lessons", ":material/school:", "lessons"),
+    ("views/glossary.py", "nav.glossary", ":material/menu_book:", "glossary"),
     ("views/classroom.py", "nav.classroom", ":material/groups:", "classroom"),   # the teacher's view
 ]
 
 sidebar.init_session()
+lessons.follow_link()    # a Lessons page link (?lesson=<id>) opens its lesson as a link would
 run_list.follow()        # the run list a reloaded page's run token names (Compare)
 pacing.tick()
 projector.apply()

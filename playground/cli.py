@@ -1,6 +1,7 @@
 """`python -m playground ...`: the engine without a browser.
 
     python -m playground datasets
+    python -m playground lessons [--json] [--check]
     python -m playground train --dataset circle --hidden 8 --epochs 50 [--json] [--save model.pt]
     python -m playground train --dataset circle --features x1sq,x2sq --hidden ''
 
@@ -37,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m playground", description="Neural Network Playground engine")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("datasets", help="list the datasets")
+    ls = sub.add_parser("lessons", help="list the lessons, or train every lesson's reference setup (--check)")
+    ls.add_argument("--json", action="store_true", help="a JSON list of {id, number, title: {ko, en}, dataset}")
+    ls.add_argument("--check", action="store_true", help="train each reference setup; exit 1 if a goal is missed")
+    ls.add_argument("--lang", choices=("en", "ko"), default="en", help="the titles' language (default: en)")
     tr = sub.add_parser("train", help="train a network and report held-out metrics")
     for name, f in FIELDS.items():
         m = f.metadata
@@ -138,6 +143,9 @@ def main(argv=None) -> int:
     try:
         if args.command == "datasets":
             return cmd_datasets()
+        if args.command == "lessons":
+            from .lessons.command import main as lessons_main  # light unless --check trains
+            return lessons_main(args)
         result = run_train(args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)

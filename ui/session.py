@@ -123,6 +123,18 @@ class Key:
     COMPARE_IMPORT_ID = "_compare_import_id"     # file_id of the upload already read
     COMPARE_NOTE = "_compare_note"         # (level, message) shown once: an import's result, a refused change
 
+    # --- Lessons (ui.lessons, views/lessons.py, views/glossary.py) -----------------------------------
+    LESSON_OPEN = "lesson_open"            # id of the open lesson; a link's ?lesson= or the Lessons page
+    LESSON_SINCE = "_lesson_since"         # runs.serial() when it opened: only runs started later count
+    LESSONS_DONE = "lessons_done"          # {lesson id: run serial} of the lessons whose goal a run met
+    LESSON_CHECKED = "_lesson_checked"     # (signature, [goals.Check]): the open lesson's goal on the last run seen
+    LESSON_JUST_DONE = "_lesson_just_done"  # a lesson just completed, celebrated once by the panel
+    LESSON_UNKNOWN = "_lesson_unknown"     # a link's unknown lesson id, shown once
+    LESSON_PANEL = "lesson_panel"          # widget: the lab's lesson expander (open / closed)
+    LESSON_ANSWER = "lesson_answer"        # widget: the toggle that reveals the answer
+    LESSON_CLOSE = "lesson_close"          # button: close the lesson
+    LESSON_RESTART = "lesson_restart"      # button: the lesson's setup again
+    GLOSSARY_SEARCH = "glossary_search"    # widget: the glossary's search box
 
 WIDGET_PREFIX = "w_"   # every sidebar widget's key starts with it
 

@@ -10,7 +10,7 @@ from playground.config import RunConfig, from_query, to_query
 from playground.data import loaders
 from playground.errors import ConfigError
 
-from . import projector
+from . import lessons, projector
 from .projector import PARAM as PROJECTOR_PARAM
 from .lang import LANG_PARAM, lang
 from .registry import RUN_PARAM
@@ -24,8 +24,9 @@ def points_fit_link(cfg: RunConfig) -> bool:
 
 
 def read() -> tuple[RunConfig, list[ConfigError]]:
-    """The link's config; bad values are skipped and returned as problems."""
-    return from_query(dict(st.query_params))
+    """The link's config; bad values are skipped and returned as problems. A link naming a
+    lesson (`?lesson=<id>`) opens it: its preset under the link's own values."""
+    return from_query(lessons.from_link(dict(st.query_params)))
 
 
 def _params(cfg: RunConfig, *, dataset: bool = True) -> dict[str, str]:
@@ -36,6 +37,7 @@ def _params(cfg: RunConfig, *, dataset: bool = True) -> dict[str, str]:
         q.pop("dataset", None)
     q[LANG_PARAM] = lang()
     q.update(projector.params())          # a projector link stays one
+    q.update(lessons.link_params(cfg))    # an open lesson stays in the link
     return q
 
 

@@ -61,7 +61,8 @@ ALLOWED = {
     "runs": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
     "sketch": {"data", "nn", "runs", "config", "errors", "i18n", "status"},
     "figures": {"i18n", "inspect.names"},
-    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
+    "lessons": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
+    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons"},
     "__main__": {"cli"},
 }
 

@@ -1,0 +1,147 @@
+"""Lessons: the course one experiment at a time, as data.
+
+Each lesson is one TOML file in content/ (Korean and English side by side, read with
+tomllib): an id, a title, the concept, a preset (config fields as a share link writes
+them, applied with config.from_query), steps, a question and its answer, a goal the app
+checks on the student's run (goals.py describes its small language) and a reference
+setup (config fields on top of the preset) that reaches the goal, which
+`python -m playground lessons --check` trains.
+
+Loading is light (no torch): the CLI lists lessons and the app reads them on every page.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import FIELDS, RunConfig, from_query
+from ..data.registry import DATASETS
+from ..i18n import LANGS
+from . import goals
+
+CONTENT = Path(__file__).parent / "content"
+GLOSSARY = Path(__file__).parent / "glossary.toml"
+# the app's pages a step may link to (url paths of app.PAGES; tests check they exist)
+PAGES = ("train", "data", "evaluate", "inside", "sketch", "lessons", "glossary")
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+HANGUL = re.compile("[\uac00-\ud7a3]")
+TEXTS = ("title", "concept", "question", "answer")
+
+
+@dataclass(frozen=True)
+class Step:
+    text: dict            # {ko, en}
+    page: str | None      # a page of the app this step happens on (a link), or None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int           # 1-based, in file-name order
+    id: str
+    title: dict
+    concept: dict
+    preset: dict          # config field -> text, as in a link
+    steps: tuple
+    question: dict
+    answer: dict
+    goal: goals.Goal
+    reference: dict       # config field -> text, on top of the preset
+    path: Path
+
+    @property
+    def dataset(self) -> str:
+        return self.preset.get("dataset", FIELDS["dataset"].default)
+
+    def config(self) -> RunConfig:
+        """The preset as the app opens it (a link's way: bad values would be skipped)."""
+        return from_query(self.preset)[0]
+
+    def reference_config(self) -> RunConfig:
+        return from_query({**self.preset, **self.reference})[0]
+
+
+def text(entry: dict, lang: str) -> str:
+    """One language of a {ko, en} entry (English when the language is unknown)."""
+    return entry.get(lang) or entry.get("en", "")
+
+
+def _texts(raw: dict, name: str) -> dict:
+    v = raw.get(name)
+    return {lang: str(v.get(lang, "")) for lang in LANGS} if isinstance(v, dict) else {}
+
+
+def _strings(raw, name: str) -> dict:
+    v = raw.get(name, {})
+    return {str(k): str(x) for k, x in v.items()} if isinstance(v, dict) else {}
+
+
+def parse(path: Path, number: int) -> Lesson:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    steps = tuple(Step({lang: str(s.get(lang, "")) for lang in LANGS}, s.get("page"))
+                  for s in raw.get("steps", []) if isinstance(s, dict))
+    return Lesson(number=number, id=str(raw.get("id", "")), **{n: _texts(raw, n) for n in TEXTS},
+                  preset=_strings(raw, "preset"), steps=steps, goal=goals.parse(raw.get("goal", {})),
+                  reference=_strings(raw, "reference"), path=path)
+
+
+@functools.lru_cache(maxsize=1)
+def load_all() -> tuple[Lesson, ...]:
+    """Every lesson, in the order of its file name (01-..., 02-...)."""
+    return tuple(parse(p, i) for i, p in enumerate(sorted(CONTENT.glob("*.toml")), 1))
+
+
+def get(lesson_id: str | None) -> Lesson | None:
+    return next((x for x in load_all() if x.id == lesson_id), None)
+
+
+def problems(lesson: Lesson) -> list[str]:
+    """What is wrong with a lesson file (empty: it is complete in both languages, its
+    preset and reference are accepted by the config, its goal is well formed)."""
+    out = []
+    name = lesson.path.name
+    if not ID.match(lesson.id):
+        out.append(f"{name}: id '{lesson.id}' is not a lower-case slug")
+    elif not lesson.path.stem.endswith(lesson.id):
+        out.append(f"{name}: the file name should end with its id '{lesson.id}'")
+    entries = [(n, getattr(lesson, n)) for n in TEXTS] + [("goal", lesson.goal.text)]
+    entries += [(f"step {i}", s.text) for i, s in enumerate(lesson.steps, 1)]
+    for what, entry in entries:
+        for lang in LANGS:
+            if not entry.get(lang, "").strip():
+                out.append(f"{name}: {what} has no {lang}")
+        if entry.get("ko") and not HANGUL.search(entry["ko"]):
+            out.append(f"{name}: {what} ko is not Korean")
+    if not lesson.steps:
+        out.append(f"{name}: no steps")
+    out += [f"{name}: step {i} links to unknown page '{s.page}'" for i, s in enumerate(lesson.steps, 1)
+            if s.page is not None and s.page not in PAGES]
+    if lesson.dataset not in DATASETS:
+        out.append(f"{name}: preset dataset '{lesson.dataset}' is not an embedded dataset")
+    for what, values in (("preset", lesson.preset), ("reference", {**lesson.preset, **lesson.reference})):
+        unknown = [k for k in values if k not in FIELDS]
+        if unknown:
+            out.append(f"{name}: {what} has unknown fields {unknown}")
+        _, bad = from_query(values)
+        out += [f"{name}: {what}: {e}" for e in bad]
+    if lesson.reference_config().epochs == 0:
+        out.append(f"{name}: the reference must end (epochs > 0)")
+    out += [f"{name}: goal: {p}" for p in goals.problems(lesson.goal)]
+    return out
+
+
+def all_problems() -> list[str]:
+    lessons = load_all()
+    out = [p for x in lessons for p in problems(x)]
+    ids = [x.id for x in lessons]
+    out += [f"lesson id '{i}' is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def glossary() -> tuple[dict, ...]:
+    """The course's terms: {en, ko, section, page, where: {ko, en}, lesson}, in file order."""
+    raw = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))
+    return tuple(dict(t) for t in raw.get("term", []))

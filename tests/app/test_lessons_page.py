@@ -1,0 +1,156 @@
+"""Lessons in the app (AppTest): a `?lesson=<id>` link opens each lesson in both languages
+(its preset in the controls, the lesson kept in the address), a Lessons page link opens
+another lesson in the same session, the Lessons and Glossary pages list everything with
+links to pages that exist; with the lab's panel, a run that meets the goal marks the lesson done."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from apptest import open_app
+
+from playground import lessons
+from playground.i18n import Translator
+from playground.status import Status
+from ui.session import Key
+
+ALL = lessons.load_all()
+ROOT = Path(__file__).resolve().parents[2]
+# the lab shows the open lesson once views/train.py calls ui.lessons.lesson_panel
+LAB_PANEL = "lesson_panel(" in (ROOT / "views/train.py").read_text(encoding="utf-8")
+needs_panel = pytest.mark.skipif(not LAB_PANEL, reason="views/train.py does not call ui.lessons.lesson_panel yet")
+
+
+def no_exceptions(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_every_page_a_lesson_or_the_glossary_links_to_exists():
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    paths = set(re.findall(r'"views/(\w+)\.py", "nav\.\w+", "[^"]+", "(\w+)"', app))
+    assert {p for p, _ in paths} >= set(lessons.PAGES)
+    assert all((ROOT / f"views/{p}.py").exists() for p in lessons.PAGES)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("lesson", ALL, ids=[x.id for x in ALL])
+def test_a_lesson_link_opens_the_lesson(lesson, lang):
+    at = open_app(query={"lesson": lesson.id, "lang": lang})
+    no_exceptions(at)
+    assert at.session_state[Key.LESSON_OPEN] == lesson.id
+    assert at.session_state[Key.CONFIG] == lesson.config()            # the preset fills the controls
+    assert at.query_params["lesson"] in (lesson.id, [lesson.id])                  # and the lesson stays in the address
+    if LAB_PANEL:
+        title = Translator(lang)("lesson.panel_title", n=lesson.number, title=lessons.text(lesson.title, lang))
+        assert any(e.label.startswith(title) for e in at.expander)
+
+
+def test_a_links_own_values_win_over_the_preset():
+    at = open_app(query={"lesson": "hidden-layers", "lang": "en", "hidden": "4", "lr": "0.1"})
+    no_exceptions(at)
+    cfg = at.session_state[Key.CONFIG]
+    assert (cfg.dataset, cfg.hidden, cfg.lr, cfg.epochs) == ("circle", (4,), 0.1, 50)
+
+
+def test_an_unknown_lesson_opens_the_app_and_says_so():
+    at = open_app(query={"lesson": "no-such-lesson", "lang": "en"})
+    no_exceptions(at)
+    assert at.session_state[Key.CONFIG].dataset == "circle" and Key.LESSON_OPEN not in at.session_state
+    if LAB_PANEL:                                                       # the lab says it once
+        assert any("no-such-lesson" in w.value for w in at.warning)
+    else:
+        assert at.session_state[Key.LESSON_UNKNOWN] == "no-such-lesson"
+
+
+def test_a_lessons_page_link_opens_another_lesson_in_the_same_session():
+    at = open_app(query={"lesson": "hidden-layers", "lang": "en"})
+    at.query_params.clear()
+    at.query_params["lesson"] = "learning-rate"                        # what the page's link navigates to
+    at.run()
+    no_exceptions(at)
+    cfg = at.session_state[Key.CONFIG]
+    assert at.session_state[Key.LESSON_OPEN] == "learning-rate"
+    assert (cfg.dataset, cfg.optimizer, cfg.lr) == ("plane", "sgd", 0.0001)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_lessons_page_lists_every_lesson_with_its_mark_and_teacher_links(lang):
+    at = open_app("lessons.py", query={"lesson": "roc-auc", "lang": lang})
+    no_exceptions(at)
+    T = Translator(lang)
+    text = " ".join(m.value for m in at.markdown)
+    for x in ALL:
+        assert f"{x.number}. {lessons.text(x.title, lang)}" in text
+    assert text.count(":material/play_circle:") == 1                   # the open lesson
+    assert at.get("progress")[0].proto.text == T("lessons.progress", done=0, total=len(ALL))
+    links = at.dataframe[0].value
+    assert len(links) == len(ALL)
+    assert links.iloc[0, 3].endswith(f"?lesson={ALL[0].id}&lang={lang}&projector=1")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_glossary_lists_every_term_and_finds_one(lang):
+    at = open_app("glossary.py", query={"lang": lang})
+    no_exceptions(at)
+    text = [m.value for m in at.markdown]
+    for term in lessons.glossary():
+        assert term["ko"] in text and term["en"] in text
+    at.text_input(key=Key.GLOSSARY_SEARCH).input("학습률").run()
+    no_exceptions(at)
+    shown = [m.value for m in at.markdown]
+    assert "learning rate" in shown and "confusion matrix" not in shown
+
+
+def _train(at):
+    at.button(key=Key.RUN_START).click().run()
+    job = at.session_state[Key.JOB]
+    job.join(90)
+    assert job.snapshot().finished
+    at.run()
+    no_exceptions(at)
+    return job
+
+
+@needs_panel
+def test_a_run_that_meets_the_goal_marks_the_lesson_done():
+    at = open_app(query={"lesson": "hidden-layers", "lang": "en"})
+    _train(at)                                                          # as the preset: no hidden layer
+    assert "hidden-layers" not in at.session_state[Key.LESSONS_DONE]
+    checks = at.session_state[Key.LESSON_CHECKED][1]
+    assert [c.ok for c in checks] == [True, False, False, True]         # dataset, accuracy, layers, features
+    at.slider(key=Key.W_N_LAYERS).set_value(1).run()
+    job = _train(at)
+    assert job.cfg.hidden == (8,) and job.snapshot().status == Status.COMPLETED
+    assert "hidden-layers" in at.session_state[Key.LESSONS_DONE]
+    assert any(e.label.endswith(Translator("en")("lesson.done_short")) for e in at.expander)
+    at.toggle(key=Key.LESSON_ANSWER).set_value(True).run()
+    no_exceptions(at)
+    assert any(lessons.get("hidden-layers").answer["en"] == m.value for m in at.markdown)
+    at.switch_page("views/lessons.py")
+    at.run()
+    assert at.get("progress")[0].proto.text == Translator("en")("lessons.progress", done=1, total=len(ALL))
+
+
+@needs_panel
+def test_a_run_started_before_the_lesson_opened_does_not_count():
+    at = open_app(query={"dataset": "circle", "epochs": "20", "lang": "en"})
+    _train(at)                                                          # 8,8 tanh: would meet lesson 1's goal
+    at.query_params.clear()
+    at.query_params["lesson"] = "hidden-layers"
+    at.run()
+    no_exceptions(at)
+    assert at.session_state[Key.LESSONS_DONE] == {}
+
+
+@needs_panel
+def test_close_and_restart():
+    at = open_app(query={"lesson": "learning-rate", "lang": "en"})
+    at.select_slider(key="w_lr").set_value(0.03).run()
+    at.button(key=Key.LESSON_RESTART).click().run()                    # the lesson's setup again
+    no_exceptions(at)
+    assert at.session_state[Key.CONFIG].lr == 0.0001
+    at.button(key=Key.LESSON_CLOSE).click().run()
+    no_exceptions(at)
+    assert at.session_state[Key.LESSON_OPEN] is None and "lesson" not in at.query_params
+    assert not any(e.label.startswith("Lesson 12") for e in at.expander)
