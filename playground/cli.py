@@ -4,6 +4,8 @@
     python -m playground lessons [--json] [--check]
     python -m playground train --dataset circle --hidden 8 --epochs 50 [--json] [--save model.pt]
     python -m playground train --dataset circle --features x1sq,x2sq --hidden ''
+    python -m playground train --dataset iris --save m.pt --export-script run.py [--export-keras run_keras.py]
+    python -m playground predict --model m.pt --csv rows.csv [--out predictions.csv]
 
 Options are generated from config.FIELDS, so the flags are the config's field
 names (and the URL's query parameters). Bad input: one line on stderr, exit 2.
@@ -55,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         tr.add_argument(flag, dest=name, default=None, metavar=name.upper(), help=help_)
     tr.add_argument("--save", metavar="PATH", help="write the trained model (state dict + config)")
     tr.add_argument("--json", action="store_true", help="print one JSON object instead of the epoch log")
+    tr.add_argument("--export-script", metavar="PATH", help="write a standalone PyTorch script reproducing the run")
+    tr.add_argument("--export-keras", metavar="PATH", help="write the same model as a Keras 3 script")
+    pr = sub.add_parser("predict", help="score raw rows of a CSV with a saved model (--save)")
+    pr.add_argument("--model", required=True, metavar="PATH", help="a model file written by train --save")
+    pr.add_argument("--csv", required=True, metavar="PATH", help="rows with the training columns, as they come")
+    pr.add_argument("--out", metavar="PATH", help="write the rows plus predictions here (default: stdout)")
     return p
 
 
@@ -68,19 +76,19 @@ def cmd_datasets() -> int:
     return 0
 
 
-def check_save_path(path: str | None) -> None:
-    """Refuse a path the model could not be written to before training, not after."""
+def check_save_path(path: str | None, flag: str = "save") -> None:
+    """Refuse a path the model (or a script, `flag`) could not be written to before training, not after."""
     if path is None:
         return
     if not path.strip():
-        raise ConfigError("err.save_empty", "save")
+        raise ConfigError("err.save_empty" if flag == "save" else "err.write_empty", flag, flag=flag)
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     why = ("is a folder" if target.is_dir() else "no such folder" if not folder.is_dir()
            else "not writable" if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK))
            else None)
     if why:
-        raise ConfigError("err.save_path", "save", path=path, why=why)
+        raise ConfigError("err.save_path" if flag == "save" else "err.write_path", flag, path=path, why=why, flag=flag)
 
 
 def run_train(args) -> dict:
@@ -88,7 +96,8 @@ def run_train(args) -> dict:
     cfg = make_config(**values)   # a bad option is refused before torch and sklearn load (seconds)
     if cfg.epochs == 0:           # "until stopped" needs a Stop button: the app's
         raise ConfigError("err.endless_cli", "epochs")
-    check_save_path(args.save)
+    for flag in ("save", "export_script", "export_keras"):
+        check_save_path(getattr(args, flag, None), flag)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
     from .nn.checkpoint import save_model
@@ -100,6 +109,9 @@ def run_train(args) -> dict:
     prep = trainer.data
     if args.save:
         save_model(args.save, trainer.model, cfg, prep)
+    if args.export_script or args.export_keras:
+        from .export.files import write_scripts
+        write_scripts(cfg, prep.dataset, args.export_script, args.export_keras)
     return {"config": cfg.to_dict(), "loss": trainer.loss_name,
             "sizes": {"train": len(prep.train.y), "val": len(prep.val.y), "test": len(prep.test.y)},
             "history": trainer.history.epochs,
@@ -146,6 +158,9 @@ def main(argv=None) -> int:
         if args.command == "lessons":
             from .lessons.command import main as lessons_main  # light unless --check trains
             return lessons_main(args)
+        if args.command == "predict":
+            from .export.predict import run_predict
+            return run_predict(args.model, args.csv, args.out)
         result = run_train(args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
