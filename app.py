@@ -11,7 +11,7 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import lessons, pacing, run_list, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
+from ui import lessons, pacing, run_list, runs, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -38,6 +38,8 @@ pages = [st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(
          for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()]
 # an unknown path opens the default page with a translated note, not Streamlit's English dialog
 nav = st.navigation(unknown_page.catch_unknown(pages, PAGES[0][3]))
+with st.sidebar:     # the open lesson beside every page: its steps stay in view while the student trains
+    lessons.lesson_panel(runs.training_job(), narrow=True)
 sidebar.sidebar()
 status.sidebar_status(nav.url_path or PAGES[0][3])   # the default page has no path
 sidebar.link_problems()

@@ -193,10 +193,11 @@ def _unknown_note() -> None:
         st.page_link(PAGE, label=T("nav.lessons"), icon=PAGE_ICONS["lessons"])
 
 
-def lesson_panel(job) -> None:
+def lesson_panel(job, narrow: bool = False) -> None:
     """The open lesson beside the lab: a collapsible box whose title says the lesson and its
     goal's state; inside, the concept, the steps (with links to the pages they happen on), the
-    goal and how the last run measured against it, the question (answer on demand)."""
+    goal and how the last run measured against it, the question (answer on demand).
+    `narrow` (the sidebar): one column."""
     _unknown_note()
     lesson = current()
     if lesson is None:
@@ -209,7 +210,7 @@ def lesson_panel(job) -> None:
     label = T("lesson.panel_title", n=lesson.number, title=lessons.text(lesson.title, lang()))
     label += f" — {T('lesson.done_short') if is_done else T('lesson.in_progress')}"
     with st.expander(label, expanded=True, key=K.PANEL, icon=":material/verified:" if is_done else ":material/school:"):
-        left, right = st.columns([3, 2], gap="medium")
+        left, right = (st.container(), st.container()) if narrow else st.columns([3, 2], gap="medium")
         with left:
             st.caption(lessons.text(lesson.concept, lang()))
             st.markdown(f"**{T('lesson.steps')}**")

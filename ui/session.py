@@ -66,6 +66,14 @@ class Key:
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
     LAB_CHANGE_ERROR = "_lab_change_error"  # a mid-run change the run refused (message), shown once
 
+    # --- take the model home (ui.take_home) ---------------------------------------------------------
+    TAKE_HOME_CACHE = "_take_home_cache"   # (job id, weights epoch, epochs run): {"model": bytes, kind: (text, lines)}
+    W_DOWNLOAD_MODEL = "take_home_model"   # widget: the model download button
+    W_DOWNLOAD_SCRIPT = "take_home_script"  # widget: the PyTorch script download button
+    W_DOWNLOAD_KERAS = "take_home_keras"   # widget: the Keras script download button
+    W_SAVED_MODEL = "eval_saved_model"     # widget: the .pt uploader on Evaluate
+    SAVED_MODEL = "_eval_saved_model"      # ((file id, dataset, columns), SavedModel | ConfigError): read once
+
     # --- Evaluate page (views/evaluate.py, views/evaluate_cv.py) ------------------------------------
     EVAL_CACHE = "eval_cache"              # {"_job": run, name: value}: predictions and baseline per run
     EVAL_SPLIT = "eval_split"              # widget: test or validation set

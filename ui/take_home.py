@@ -18,14 +18,7 @@ from playground.export import mark_lines, script_with_changes
 from playground.nn.checkpoint import SavedModel, model_bytes
 
 from .lang import T, lang
-
-# session-state keys (to join ui.session.Key)
-TAKE_HOME_CACHE = "_take_home_cache"   # (job id, weights epoch, epochs run): {"model": bytes, kind: (text, lines)}
-W_DOWNLOAD_MODEL = "take_home_model"   # widget: the model download button
-W_DOWNLOAD_SCRIPT = "take_home_script"  # widget: the PyTorch script download button
-W_DOWNLOAD_KERAS = "take_home_keras"   # widget: the Keras script download button
-W_SAVED_MODEL = "eval_saved_model"     # widget: the .pt uploader on Evaluate
-SAVED_MODEL = "_eval_saved_model"      # ((file id, dataset, columns), SavedModel | ConfigError): read once
+from .session import Key
 
 CODE_HEIGHT = 460   # px: the script scrolls inside its box
 
@@ -43,11 +36,11 @@ def script_config(job, snap):
 def _files(job, snap) -> dict:
     """The model bytes and both scripts of a run, built once per run and weights."""
     key = (id(job), snap.weights_epoch, snap.epoch)
-    cache = st.session_state.get(TAKE_HOME_CACHE)
+    cache = st.session_state.get(Key.TAKE_HOME_CACHE)
     if cache is None or cache.get("_key") != key:
         cfg, prep = script_config(job, snap), job.prepared
         model = job.model_copy()
-        cache = st.session_state[TAKE_HOME_CACHE] = {
+        cache = st.session_state[Key.TAKE_HOME_CACHE] = {
             "_key": key, "model": model_bytes(model, job.cfg, prep) if model is not None else None,
             **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")}}
     return cache
@@ -67,10 +60,10 @@ def downloads(job) -> None:
     left, right = st.columns(2)
     if files["model"] is not None:
         left.download_button(T("export.download_model"), files["model"], file_name=f"{stem}_model.pt",
-                             mime="application/octet-stream", key=W_DOWNLOAD_MODEL, on_click="ignore",
+                             mime="application/octet-stream", key=Key.W_DOWNLOAD_MODEL, on_click="ignore",
                              help=T("export.download_model_help", file=f"{stem}_model.pt"))
     right.download_button(T("export.download_script"), files["pytorch"][0], file_name=f"{stem}_run.py",
-                          mime="text/x-python", key=W_DOWNLOAD_SCRIPT, on_click="ignore",
+                          mime="text/x-python", key=Key.W_DOWNLOAD_SCRIPT, on_click="ignore",
                           help=T("export.download_script_help"))
     with st.expander(T("export.code_title")):
         notes = [T("export.changed_caption") if files["pytorch"][1] else T("export.no_changes")]
@@ -85,7 +78,7 @@ def downloads(job) -> None:
         with tab_keras:
             st.caption(T("export.keras_caption"))
             st.download_button(T("export.download_keras"), files["keras"][0], file_name=f"{stem}_run_keras.py",
-                               mime="text/x-python", key=W_DOWNLOAD_KERAS, on_click="ignore")
+                               mime="text/x-python", key=Key.W_DOWNLOAD_KERAS, on_click="ignore")
             _code(*files["keras"])
 
 
@@ -97,19 +90,19 @@ def _code(text: str, lines: list[int]) -> None:
 def use_saved_model(prepared) -> SavedModel | None:
     """An uploader for a model file saved from this app; the model when it fits the current
     data (same task, input columns, classes), else a message and None."""
-    file = st.file_uploader(T("export.upload_label"), type=["pt"], key=W_SAVED_MODEL, help=T("export.upload_help"))
+    file = st.file_uploader(T("export.upload_label"), type=["pt"], key=Key.W_SAVED_MODEL, help=T("export.upload_help"))
     if file is None or prepared is None:
         return None
     ds = prepared.dataset
     key = (file.file_id, ds.name, tuple(ds.feature_names))
-    cached = st.session_state.get(SAVED_MODEL)
+    cached = st.session_state.get(Key.SAVED_MODEL)
     if cached is None or cached[0] != key:
         try:
             value = SavedModel.load(file, name=file.name)
             value.check_fits(ds)
         except ConfigError as e:
             value = e
-        cached = st.session_state[SAVED_MODEL] = (key, value)
+        cached = st.session_state[Key.SAVED_MODEL] = (key, value)
     value = cached[1]
     if isinstance(value, ConfigError):
         st.error(value.text(lang()))

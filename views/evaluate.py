@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from playground.analysis import baselines, evaluation, metrics
+from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.status import Status
-from ui import data, lab, pacing, runs, widgets
-from ui.lang import T
+from ui import data, lab, pacing, runs, take_home, widgets
+from ui.lang import T, lang
 from ui.session import Key, cm_normalize_key
 from ui.status import status_line
 from views.evaluate_cv import cv_section, fmt
@@ -255,6 +256,26 @@ def final_view(job, snap) -> None:
         baseline_section(job, pred, prep)
 
 
+def saved_model_section() -> None:
+    """Use a saved model: a .pt file from this app, scored on the current data's test rows
+    through its own preprocessing."""
+    with st.expander(T("eval.saved.title"), icon=":material/upload_file:"):
+        st.caption(T("eval.saved.help"))
+        try:
+            prep = data.prepared_for(data.config())
+        except ConfigError as e:
+            st.error(e.text(lang()))
+            return
+        saved = take_home.use_saved_model(prep)
+        if saved is None:
+            return
+        y = prep.test.y.numpy()
+        m = metrics.evaluate(prep.task, y, saved.split_outputs(prep, "test"), prep.class_names)
+        keys = ("mae", "rmse", "r2") if prep.task == "regression" else ("accuracy", "precision", "recall", "f1")
+        metric_row(m, keys)
+        st.caption(T("eval.saved.scored", n=len(y), dataset=data.config().dataset))
+
+
 def render() -> None:
     st.title(T("eval.title"))
     st.caption(T("eval.subtitle"))
@@ -272,6 +293,7 @@ def render() -> None:
         no_run(T("eval.no_epochs"), st.warning)
     else:
         final_view(job, snap)
+    saved_model_section()
     cv_section()
 
 

@@ -14,7 +14,7 @@ from playground.figures import training as training_figs
 from playground.inspect import boundary, graph
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, lab_preview, pacing, run_list, runs, widgets
+from ui import data, lab, lab_preview, lessons, pacing, run_list, runs, take_home, widgets
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
@@ -274,6 +274,7 @@ def live_panel(cfg) -> None:
         st.rerun()
     s = job.snapshot()
     run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
+    lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     task = job.prepared.task if job.prepared else cfg_task(cfg)
     numbers(s, task)
     progress(s, lab.run_label(job))
@@ -316,6 +317,7 @@ def render() -> None:
         lab_preview.preview(cfg, error)
         return
     st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg)
+    take_home.downloads(job)          # the model and the code behind the run, once it is over
     if lab_preview.painted(cfg):
         with st.expander(T("paint.title"), expanded=False):
             lab_preview.paint.paint_editor(height=PANEL_H - 40)

@@ -289,3 +289,17 @@ def test_results_are_labelled_with_their_run_after_a_dataset_switch(no_exception
     no_exceptions(at)
     assert any("Run 1 · circle" in c.value for c in at.caption)
     assert any("These results are from Run 1 · circle" in w.value and "now names iris" in w.value for w in at.warning)
+
+
+def test_a_finished_run_offers_the_model_and_its_code(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "3", "hidden": "4"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.session_state[Key.JOB].join(30)
+    at.run()
+    no_exceptions(at)
+    keys = {b.key for b in at.get("download_button")}
+    assert {Key.W_DOWNLOAD_MODEL, Key.W_DOWNLOAD_SCRIPT} <= keys
+    code = " ".join(c.value for c in at.code)
+    changed = [line for line in code.splitlines() if line.endswith("← changed")]
+    assert "import torch" in code and any("nn.Linear(n_features, 4)" in line for line in changed)   # hidden=4
+    assert "keras" in code.lower()

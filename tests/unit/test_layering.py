@@ -62,7 +62,8 @@ ALLOWED = {
     "sketch": {"data", "nn", "runs", "config", "errors", "i18n", "status"},
     "figures": {"i18n", "inspect.names"},
     "lessons": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
-    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons"},
+    "export": {"data", "nn", "config", "errors", "i18n", "status"},
+    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons", "export"},
     "__main__": {"cli"},
 }
 
