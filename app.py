@@ -29,7 +29,8 @@ PAGES = [
 ]
 
 sidebar.init_session()
-lessons.follow_link()    # a Lessons page link (?lesson=<id>) opens its lesson as a link would
+if lessons.link_names_another():   # a Lessons page link (?lesson=<id>) opens its lesson as a link would
+    sidebar.init_session()
 run_list.follow()        # the run list a reloaded page's run token names (Compare)
 pacing.tick()
 projector.apply()

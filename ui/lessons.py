@@ -61,14 +61,15 @@ def from_link(params: dict) -> dict:
     return {**lesson.preset, **params}
 
 
-def follow_link() -> None:
-    """After init_session on every run: a lesson the address names that is not the open one
-    (a Lessons page link, Restart) is opened as a fresh link would open it."""
+def link_names_another() -> bool:
+    """After init_session on every run: True when the address names a lesson that is not the
+    open one (a Lessons page link, Restart); the session is then marked for a fresh reading
+    of the link, which the app does with ui.sidebar.init_session (as a new link would)."""
     asked = st.query_params.get(PARAM)
     if asked and asked != st.session_state.get(K.OPEN) and lessons.get(asked) is not None:
-        from . import sidebar
         st.session_state[Key.INITIALISED] = False
-        sidebar.init_session()
+        return True
+    return False
 
 
 def link_params(cfg: RunConfig) -> dict:
@@ -86,7 +87,7 @@ def _close() -> None:
 
 
 def _restart(lesson_id: str) -> None:
-    """The lesson's setup again: the address names only the lesson, and follow_link applies it."""
+    """The lesson's setup again: the address names only the lesson, and the app reopens it (link_names_another)."""
     st.session_state[K.OPEN] = None
     st.query_params.from_dict({PARAM: lesson_id, "lang": lang(), **projector.params()})
 

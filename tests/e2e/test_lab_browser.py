@@ -117,15 +117,20 @@ def test_pause_then_step_continues_the_same_run(browser, app_url):
         ctx.close()
 
 
+def _train_to_the_end(page) -> float:
+    """Press Train, wait for the run's end; the validation accuracy it shows, in %."""
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("text=/finished|early stopping/", timeout=90_000)
+    value = (page.locator("[data-testid='stMetric']").filter(has_text="Validation accuracy")
+             .locator("[data-testid='stMetricValue']").inner_text())
+    return float(value.rstrip("%"))
+
+
 def test_features_let_no_hidden_layer_separate_circle(browser, app_url):
     ctx, page = _open(browser, f"{app_url}/?dataset=circle&hidden=&features=x1sq,x2sq&epochs=150&lang=en",
                       1400, 900)
     try:
-        page.get_by_role("button", name="Train").click()
-        page.wait_for_selector("text=/finished|early stopping/", timeout=90_000)
-        value = (page.locator("[data-testid='stMetric']").filter(has_text="Validation accuracy")
-                 .locator("[data-testid='stMetricValue']").inner_text())
-        assert float(value.rstrip("%")) >= 95.0, value
+        assert _train_to_the_end(page) >= 95.0
         screenshot(page, "lab-features-circle")
     finally:
         ctx.close()
@@ -149,11 +154,7 @@ def test_paint_points_and_train_on_them(browser, app_url):
             page.wait_for_function(f"() => document.body.innerText.includes('{n} points (class 0')", timeout=20_000)
         assert _painted_count(page) == 42
         page.wait_for_function("() => location.search.includes('points=')", timeout=10_000)   # it travels in the link
-        page.get_by_role("button", name="Train").click()
-        page.wait_for_selector("text=/finished|early stopping/", timeout=90_000)
-        value = (page.locator("[data-testid='stMetric']").filter(has_text="Validation accuracy")
-                 .locator("[data-testid='stMetricValue']").inner_text())
-        assert float(value.rstrip("%")) >= 80.0, value
+        assert _train_to_the_end(page) >= 80.0
         screenshot(page, "lab-paint")
     finally:
         ctx.close()
