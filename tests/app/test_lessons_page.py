@@ -17,9 +17,6 @@ from ui.session import Key
 
 ALL = lessons.load_all()
 ROOT = Path(__file__).resolve().parents[2]
-# the lab shows the open lesson once views/train.py calls ui.lessons.lesson_panel
-LAB_PANEL = "lesson_panel(" in (ROOT / "views/train.py").read_text(encoding="utf-8")
-needs_panel = pytest.mark.skipif(not LAB_PANEL, reason="views/train.py does not call ui.lessons.lesson_panel yet")
 
 
 def no_exceptions(at):
@@ -41,9 +38,8 @@ def test_a_lesson_link_opens_the_lesson(lesson, lang):
     assert at.session_state[Key.LESSON_OPEN] == lesson.id
     assert at.session_state[Key.CONFIG] == lesson.config()            # the preset fills the controls
     assert at.query_params["lesson"] in (lesson.id, [lesson.id])                  # and the lesson stays in the address
-    if LAB_PANEL:
-        title = Translator(lang)("lesson.panel_title", n=lesson.number, title=lessons.text(lesson.title, lang))
-        assert any(e.label.startswith(title) for e in at.expander)
+    title = Translator(lang)("lesson.panel_title", n=lesson.number, title=lessons.text(lesson.title, lang))
+    assert any(e.label.startswith(title) for e in at.sidebar.expander)     # beside the lab, in the sidebar
 
 
 def test_a_links_own_values_win_over_the_preset():
@@ -57,10 +53,7 @@ def test_an_unknown_lesson_opens_the_app_and_says_so():
     at = open_app(query={"lesson": "no-such-lesson", "lang": "en"})
     no_exceptions(at)
     assert at.session_state[Key.CONFIG].dataset == "circle" and Key.LESSON_OPEN not in at.session_state
-    if LAB_PANEL:                                                       # the lab says it once
-        assert any("no-such-lesson" in w.value for w in at.warning)
-    else:
-        assert at.session_state[Key.LESSON_UNKNOWN] == "no-such-lesson"
+    assert any("no-such-lesson" in w.value for w in at.warning)          # said once
 
 
 def test_a_lessons_page_link_opens_another_lesson_in_the_same_session():
@@ -112,7 +105,6 @@ def _train(at):
     return job
 
 
-@needs_panel
 def test_a_run_that_meets_the_goal_marks_the_lesson_done():
     at = open_app(query={"lesson": "hidden-layers", "lang": "en"})
     _train(at)                                                          # as the preset: no hidden layer
@@ -132,7 +124,6 @@ def test_a_run_that_meets_the_goal_marks_the_lesson_done():
     assert at.get("progress")[0].proto.text == Translator("en")("lessons.progress", done=1, total=len(ALL))
 
 
-@needs_panel
 def test_a_run_started_before_the_lesson_opened_does_not_count():
     at = open_app(query={"dataset": "circle", "epochs": "20", "lang": "en"})
     _train(at)                                                          # 8,8 tanh: would meet lesson 1's goal
@@ -143,7 +134,6 @@ def test_a_run_started_before_the_lesson_opened_does_not_count():
     assert at.session_state[Key.LESSONS_DONE] == {}
 
 
-@needs_panel
 def test_close_and_restart():
     at = open_app(query={"lesson": "learning-rate", "lang": "en"})
     at.select_slider(key="w_lr").set_value(0.03).run()

@@ -3,21 +3,15 @@ it; following its steps (train as the preset, add a hidden layer, train again) m
 done, on the lab and on the Lessons page. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from browser import screenshot, wait_for_app
 
 from playground import lessons
 
 LESSON = lessons.load_all()[0]
-ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif("lesson_panel(" not in (ROOT / "views/train.py").read_text(encoding="utf-8"),
-                                reason="views/train.py does not call ui.lessons.lesson_panel yet")
 
 
 def _panel(page):
-    """The lesson's expander on the lab (its summary names the lesson and the goal's state)."""
+    """The lesson's expander beside the lab (its summary names the lesson and the goal's state)."""
     return page.locator("[data-testid='stExpander']").filter(has_text=f"Lesson {LESSON.number} ·").first
 
 
