@@ -6,6 +6,11 @@ sessions still have a connected browser: a run whose tab is gone (closed, crashe
 laptop shut) is stopped after a short grace, not after the idle timeout, and its memory is
 let go. After a server restart the token names nothing, and the page says the run was lost.
 The registry also counts each session's reruns, for the teacher's status page.
+
+With several replicas behind a proxy (deploy/), each token's owner process is also written
+to a shared store (ui.store: Redis with PLAYGROUND_REDIS_URL, else this process's memory),
+so a page that reaches a process without its run can say whether that run's process
+restarted or the run lives on another one.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from dataclasses import dataclass, field
 
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from . import store as shared
 
 RUN_PARAM = "run"
 # a closed tab's run is stopped after this many seconds (a reload within it reattaches)
@@ -53,9 +60,11 @@ class SessionStats:
 
 
 class Registry:
-    def __init__(self, grace: float = GRACE_S, connected=None):
+    def __init__(self, grace: float = GRACE_S, connected=None, store=None, me: shared.Owner | None = None):
         self.grace = grace
         self._connected = connected or _browser_connected
+        self.store = store if store is not None else shared.from_env()
+        self.me = me or shared.this_process()
         self._lock = threading.Lock()
         self._runs: dict[str, Entry] = {}
         self._sessions: dict[str, SessionStats] = {}
@@ -66,6 +75,8 @@ class Registry:
         token = secrets.token_urlsafe(9)
         with self._lock:
             self._runs[token] = Entry(job, session)
+        self.store.heartbeat(self.me)
+        self.store.claim(token, self.me)
         self._start_reaper()
         return token
 
@@ -92,7 +103,17 @@ class Registry:
 
     def forget(self, token: str | None) -> None:
         with self._lock:
-            self._runs.pop(token or "", None)
+            held = self._runs.pop(token or "", None)
+        if held is not None:
+            self.store.release(token)
+
+    def lost_reason(self, token: str) -> str:
+        """Why `token` names no run this page can take over (a RUN_LOST value, shown as
+        train.run_<reason>): its page is still open here, its process restarted, it is on
+        another replica, or it is gone."""
+        if self.knows(token):
+            return shared.ELSEWHERE
+        return shared.why_unknown(self.store, self.me, token)
 
     def runs(self) -> list[tuple[str, Entry]]:
         with self._lock:
@@ -141,6 +162,8 @@ class Registry:
                 self._runs.pop(token, None)          # lets its model and data go
             for sid in gone:
                 self._sessions.pop(sid, None)
+        for token in finished:
+            self.store.release(token)
         return stopped
 
     def _start_reaper(self) -> None:
@@ -155,6 +178,7 @@ class Registry:
         while True:
             time.sleep(REAP_EVERY_S)
             try:
+                self.store.heartbeat(self.me)       # other replicas read "this process is alive"
                 self.reap()
                 if time.monotonic() - last_trim > TRIM_EVERY_S:
                     last_trim = time.monotonic()

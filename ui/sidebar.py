@@ -70,7 +70,7 @@ def init_session() -> None:
     cfg, problems = url.read()
     token = st.query_params.get(registry.RUN_PARAM)
     if token and not runs.reattach(token):      # a reload finds its run; a restarted server does not
-        st.session_state[Key.RUN_LOST] = "elsewhere" if registry.REGISTRY.knows(token) else "gone"
+        st.session_state[Key.RUN_LOST] = registry.REGISTRY.lost_reason(token)   # gone, elsewhere, restarted, ...
     data.set_config(cfg)
     _load_into_widgets(cfg)
     st.session_state[Key.CONTROLS_DATASET] = cfg.dataset   # a link's values stay for its own dataset

@@ -1,0 +1,162 @@
+"""Where a run token's owner is written down, so that every replica can read it.
+
+A run itself (a training thread, its model) lives in the one server process that started
+it; the proxy's sticky cookie sends its page back there. What must outlive that process,
+and be readable from the others, is small: which process holds each token, and which
+processes are alive. With it a page whose token this process does not know can say why:
+the run was on a process that restarted, or it is on another one (the browser lost its
+proxy cookie), instead of a bare "gone".
+
+Two stores with one interface: `MemoryStore` (the default: one process, nothing to set
+up; it knows only this process's runs) and `RedisStore` (`PLAYGROUND_REDIS_URL`, shared
+by every replica). No Streamlit and no playground imports: the store is plain data.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass
+
+REDIS_ENV = "PLAYGROUND_REDIS_URL"
+REPLICA_ENV = "PLAYGROUND_REPLICA"
+PREFIX = "nnplayground:"
+CLAIM_TTL_S = 6 * 3600          # a token outlives any lesson; forget() deletes it sooner
+HEARTBEAT_TTL_S = 15            # a process silent this long is taken as stopped
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """One server process: its replica's stable name (the same after a restart) and a
+    random id of this start of it."""
+    replica: str
+    boot: str
+
+
+def this_process(replica: str | None = None) -> Owner:
+    """This process: PLAYGROUND_REPLICA (set by deploy/serve.py; a pod's name in Kubernetes)
+    or host:pid, and a fresh boot id."""
+    name = replica or os.environ.get(REPLICA_ENV) or f"{socket.gethostname()}:{os.getpid()}"
+    return Owner(name, secrets.token_hex(4))
+
+
+class MemoryStore:
+    """Claims and heartbeats in this process's memory (shared by registries in one process,
+    which is how the tests play several replicas without Redis)."""
+
+    shared = False
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._claims: dict[str, tuple[Owner, float]] = {}
+        self._beats: dict[Owner, float] = {}
+
+    def claim(self, token: str, owner: Owner, ttl: float = CLAIM_TTL_S) -> None:
+        with self._lock:
+            self._claims[token] = (owner, time.monotonic() + ttl)
+
+    def owner(self, token: str) -> Owner | None:
+        with self._lock:
+            found = self._claims.get(token)
+            if found and found[1] < time.monotonic():
+                del self._claims[token]
+                found = None
+        return found[0] if found else None
+
+    def release(self, token: str) -> None:
+        with self._lock:
+            self._claims.pop(token, None)
+
+    def heartbeat(self, owner: Owner, ttl: float = HEARTBEAT_TTL_S) -> None:
+        with self._lock:
+            self._beats[owner] = time.monotonic() + ttl
+
+    def alive(self, owner: Owner) -> bool:
+        with self._lock:
+            return self._beats.get(owner, 0.0) >= time.monotonic()
+
+    def ping(self) -> bool:
+        return True
+
+
+class RedisStore:
+    """The same in Redis: `<prefix>run:<token>` -> the owner as JSON (expires after
+    CLAIM_TTL_S), `<prefix>alive:<replica>:<boot>` refreshed by the owner's heartbeat.
+    A Redis that stops answering never breaks a page: reads answer "unknown" (logged)."""
+
+    shared = True
+
+    def __init__(self, url: str, prefix: str = PREFIX, client=None):
+        if client is None:
+            try:
+                import redis
+            except ImportError as e:
+                raise RuntimeError(f"{REDIS_ENV} is set but the 'redis' package is not installed "
+                                   "(pip install redis)") from e
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.url, self.prefix, self.r = url, prefix, client
+        self._last_warning = float("-inf")
+
+    def _safely(self, what: str, fn, default=None):
+        try:
+            return fn()
+        except Exception as e:      # redis.RedisError, OSError: a store outage is not a page error
+            if time.monotonic() - self._last_warning > 60:     # once a minute, not every heartbeat
+                self._last_warning = time.monotonic()
+                log.warning("shared store %s failed (%s): %s", what, self.url, e)
+            return default
+
+    def claim(self, token: str, owner: Owner, ttl: float = CLAIM_TTL_S) -> None:
+        self._safely("claim", lambda: self.r.set(f"{self.prefix}run:{token}", json.dumps(asdict(owner)),
+                                                 ex=int(ttl)))
+
+    def owner(self, token: str) -> Owner | None:
+        raw = self._safely("read", lambda: self.r.get(f"{self.prefix}run:{token}"))
+        if not raw:
+            return None
+        try:
+            return Owner(**json.loads(raw))
+        except (ValueError, TypeError):
+            return None
+
+    def release(self, token: str) -> None:
+        self._safely("release", lambda: self.r.delete(f"{self.prefix}run:{token}"))
+
+    def heartbeat(self, owner: Owner, ttl: float = HEARTBEAT_TTL_S) -> None:
+        self._safely("heartbeat", lambda: self.r.set(self._beat_key(owner), "1", ex=max(1, int(ttl))))
+
+    def alive(self, owner: Owner) -> bool:
+        return bool(self._safely("read", lambda: self.r.exists(self._beat_key(owner)), 0))
+
+    def ping(self) -> bool:
+        return bool(self._safely("ping", self.r.ping, False))
+
+    def _beat_key(self, owner: Owner) -> str:
+        return f"{self.prefix}alive:{owner.replica}:{owner.boot}"
+
+
+def from_env() -> MemoryStore | RedisStore:
+    url = os.environ.get(REDIS_ENV, "").strip()
+    return RedisStore(url) if url else MemoryStore()
+
+
+# Why a page's run token names no run in this process (a RUN_LOST value; train.run_<why>)
+GONE = "gone"               # nobody holds it: let go long ago, or every record of it is lost
+ELSEWHERE = "elsewhere"     # this process holds it, for a page that is still open
+RESTARTED = "restarted"     # it was held by a server process that has stopped or restarted since
+OTHER_SERVER = "other_server"   # another live process holds it: the browser reached the wrong replica
+
+
+def why_unknown(store, me: Owner, token: str) -> str:
+    """For a token this process does not hold: what the shared store says about it."""
+    owner = store.owner(token)
+    if owner is None or owner == me:
+        return GONE
+    if owner.replica == me.replica or not store.alive(owner):
+        return RESTARTED
+    return OTHER_SERVER
