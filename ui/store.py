@@ -26,7 +26,7 @@ REDIS_ENV = "PLAYGROUND_REDIS_URL"
 REPLICA_ENV = "PLAYGROUND_REPLICA"
 PREFIX = "nnplayground:"
 CLAIM_TTL_S = 6 * 3600          # a token outlives any lesson; forget() deletes it sooner
-HEARTBEAT_TTL_S = 15            # a process silent this long is taken as stopped
+HEARTBEAT_TTL_S = 8             # a process silent this long is taken as stopped (it beats every 2 s)
 log = logging.getLogger(__name__)
 
 
