@@ -312,12 +312,12 @@ class TrainingJob(BackgroundJob):
     def _on_end(self, trainer: Trainer) -> None:
         if trainer.early_stopping.restored:     # the best epoch's weights (else: the last epoch's, published)
             self._publish_state(trainer)
-        if not self._reference:
-            self._compute_reference(trainer)
-        with self._cond:
+        with self._cond:                        # first: the reference below may take seconds on a big set
             self._weights_epoch = trainer.weights_epoch
             self._val_output = trainer.last_val_output
             self._partial = None
+        if not self._reference:
+            self._compute_reference(trainer)
         trainer.release()                       # a finished run keeps no optimizer state or gradients
 
     def _compute_reference(self, trainer: Trainer) -> None:

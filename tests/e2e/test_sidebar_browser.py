@@ -24,7 +24,7 @@ def test_language_switch_relabels_chosen_options(page, app_url):
     assert v["데이터셋"] == "▦ iris · 다중 분류"
     assert v["활성화 함수"] == "하이퍼볼릭 탄젠트(tanh)"
     assert v["특성 스케일링"] == "최소-최대 정규화 (0~1)"
-    assert v["에포크"] == "300" and v["1층"] == "5" and v["2층"] == "7"
+    assert v["에포크"] == "300" and v["은닉층 1 · 유닛 수"] == "5" and v["은닉층 2 · 유닛 수"] == "7"
     screenshot(page, "sidebar-korean-after-switch")
 
 
@@ -36,5 +36,6 @@ def test_early_page_switch_keeps_controls(page, app_url):
         wait_for_app(page)
         page.wait_for_selector("input[aria-label='Epochs']")
         v = _values(page)
-        assert (v["Epochs"], v["Batch size"], v["Layer 1"], v["Layer 2"], v["Activation function"]) \
+        assert (v["Epochs"], v["Batch size"], v["Hidden layer 1 · units"], v["Hidden layer 2 · units"],
+                v["Activation function"]) \
             == ("300", "16", "5", "7", "tanh"), v

@@ -15,9 +15,9 @@ def _epoch(page) -> int | None:
 
 
 def _curve_points(page) -> int:
-    # the loss curve is the first plotly figure on the page; its first trace is the training loss
+    # the lab's curves figure; its first trace is the training loss
     return page.evaluate("""() => {
-        const g = document.querySelector('.js-plotly-plot');
+        const g = document.querySelector('.st-key-curves .js-plotly-plot');
         return g && g.data && g.data.length ? (g.data[0].x || []).length : 0; }""")
 
 
@@ -62,7 +62,7 @@ def test_link_restores_controls(page, app_url):
         "els => els.map(e => [e.getAttribute('aria-label') || '', e.value])"))
     assert values["데이터셋"] == "▦ iris · 다중 분류"
     assert values["활성화 함수"] == "하이퍼볼릭 탄젠트(tanh)"
-    assert values["1층"] == "5"
+    assert values["은닉층 1 · 유닛 수"] == "5"
     assert side.get_by_text("0.003", exact=True).count() == 1   # the learning-rate slider's value
     screenshot(page, "link-restored-ko")
 
