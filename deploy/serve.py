@@ -215,7 +215,7 @@ class Launcher:
             sys.exit(f"serve.py: nginx refused the generated config ({conf}):\n{test.stderr.strip()}")
         self.nginx = self._spawn(base, "nginx.out")
         url = f"http://127.0.0.1:{self.args.port}/_stcore/health"
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + (120 if self.args.proxy_only else 10)     # proxy-only: replicas may be starting
         while True:
             try:
                 if urllib.request.urlopen(url, timeout=2).headers.get("X-Playground-Replica"):   # ours, via nginx
