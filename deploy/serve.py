@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pwd
 import shutil
 import signal
 import socket
@@ -169,10 +168,10 @@ class Launcher:
             self.env["PLAYGROUND_MAX_JOBS"] = str(max(1, (os.cpu_count() or 1) // args.replicas))
 
     def _spawn(self, cmd: list[str], log_name: str, env=None) -> subprocess.Popen:
-        log = open(self.work / log_name, "ab")
+        log = open(self.work / log_name, "ab")      # noqa: SIM115 -- the child writes it for its lifetime
         # a session of its own: Ctrl-C reaches this script, which stops the children in order
         return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env or self.env,
-                                start_new_session=True, preexec_fn=_die_with_parent)
+                                start_new_session=True, preexec_fn=_die_with_parent)   # noqa: PLW1509 -- no threads here
 
     def start_redis(self) -> None:
         port = self.args.redis_port
@@ -210,7 +209,7 @@ class Launcher:
         conf.write_text(nginx_config([f"127.0.0.1:{p}" for p in self.ports], f"{self.args.host}:{self.args.port}",
                                      self.work, upload_limit_mb()))
         base = [nginx, "-p", str(self.work), "-c", str(conf), "-e", str(self.work / "error.log")]
-        test = subprocess.run(base + ["-t"], capture_output=True, text=True)
+        test = subprocess.run(base + ["-t"], capture_output=True, text=True, check=False)
         if test.returncode != 0:
             sys.exit(f"serve.py: nginx refused the generated config ({conf}):\n{test.stderr.strip()}")
         self.nginx = self._spawn(base, "nginx.out")

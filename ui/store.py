@@ -105,7 +105,7 @@ class RedisStore:
     def _safely(self, what: str, fn, default=None):
         try:
             return fn()
-        except Exception as e:      # redis.RedisError, OSError: a store outage is not a page error
+        except Exception as e:  # noqa: BLE001 -- RedisError, OSError, ...: an outage is no page error
             if time.monotonic() - self._last_warning > 60:     # once a minute, not every heartbeat
                 self._last_warning = time.monotonic()
                 log.warning("shared store %s failed (%s): %s", what, self.url, e)

@@ -63,7 +63,7 @@ def proxy(tmp_path_factory):
     work = tmp_path_factory.mktemp("serve")
     port = _free_block(4)           # the proxy, two replicas, redis
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "serve-replicas.log", "w")
+    log = open(ARTIFACTS / "serve-replicas.log", "w")     # noqa: SIM115 -- serve.py writes it until teardown
     proc = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py"), "--replicas", "2", "--host", "127.0.0.1",
                              "--port", str(port), "--start-redis", "--redis-port", str(port + 3), "--workdir", str(work)],
                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PLAYGROUND_MAX_JOBS": "1"})
@@ -211,3 +211,21 @@ def test_two_sessions_on_two_replicas_train_upload_and_stay(browser, proxy, tmp_
     assert ports[key_a] != ports[key_b]
     assert any("/_stcore/upload_file" in r and s.startswith("2") for r, s, _ in log[key_b])
     print(f"two replicas: A on {replica_a}, B on {replica_b}; {time.monotonic() - t0:.1f} s")
+
+
+def _serve(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "deploy" / "serve.py"), *args], capture_output=True, text=True,
+                          timeout=30, check=False)
+
+
+def test_the_generated_config_is_sticky_for_http_and_websocket():
+    conf = _serve("--print-nginx", "--replicas", "3", "--port", "9000").stdout
+    assert "hash $affinity_key consistent;" in conf and f"map $cookie_{COOKIE} $affinity_key" in conf
+    assert conf.count("server 127.0.0.1:900") == 3                 # replicas on 9001, 9002, 9003
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf and "proxy_read_timeout 1d;" in conf
+    assert "client_max_body_size 21m;" in conf                     # .streamlit/config.toml maxUploadSize = 20
+
+
+def test_without_nginx_the_launcher_says_what_to_install():
+    done = _serve("--nginx", "/nonexistent/nginx", "--port", str(_free_block(3)))
+    assert done.returncode != 0 and "apt-get install -y nginx" in done.stderr and "Traceback" not in done.stderr
