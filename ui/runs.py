@@ -3,6 +3,7 @@ a token its URL keeps, so a reload finds it), a cross-validation, and the one gu
 stops a job when Streamlit drops the session that owns it."""
 from __future__ import annotations
 
+import functools
 import os
 import weakref
 
@@ -11,7 +12,7 @@ import streamlit as st
 from playground.config import FIELDS, LIVE_FIELDS, RunConfig
 from playground.errors import ConfigError
 from playground.data.prepare import Prepared
-from playground.runs import budget
+from playground.runs import budget, ray_job
 from playground.runs.crossval import CrossValJob
 from playground.runs.job import BackgroundJob
 from playground.runs.training import TrainingJob
@@ -74,9 +75,12 @@ def start_training(cfg: RunConfig, prepared: Prepared, *, paused: bool = False, 
     _replace(Key.JOB)
     limits = budget.Limits.from_env()
     budget.check(cfg, prepared, limits)        # ConfigError: what to change, before anything starts
-    job = TrainingJob(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, probe_interval=probe_interval,
-                      idle_timeout=IDLE_TIMEOUT_S,
-                      time_limit=limits.run_seconds * 1.5)   # the estimate errs on the slow side
+    # PLAYGROUND_RAY_ADDRESS: the run is a Ray actor with the same interface (Ray imported only then)
+    make = (functools.partial(ray_job.RayTrainingJob, gpu=ray_job.wants_gpu()) if ray_job.enabled()
+            else TrainingJob)
+    job = make(cfg, prepared, dataset=data.dataset_for(cfg), probes=probes, probe_interval=probe_interval,
+               idle_timeout=IDLE_TIMEOUT_S,
+               time_limit=limits.run_seconds * 1.5)   # the estimate errs on the slow side
     token = registry.REGISTRY.register(job, registry.session_id())
     st.session_state[Key.RUN_TOKEN] = token
     _hold(Key.JOB, Key.JOB_GUARD, job, token)

@@ -1,0 +1,400 @@
+"""A training run as a Ray actor, for a school that trains on a cluster (PLAYGROUND_RAY_ADDRESS).
+
+`RayTrainingJob` has the job interface the pages use (snapshot, pause, resume, step, stop,
+change, set_speed, set_probe, model_copy, alive, join) and runs our own TrainingJob inside
+the actor, unchanged: same loop, same seed, same history. Ray's resource scheduler is the
+line (one CPU per run, a GPU when asked for and the cluster has one); the page still sees a
+position, counted among the runs this process submitted that Ray has not started yet.
+
+A watcher thread per run follows the actor: it fetches the weights when an epoch ends (so a
+lost run keeps what it learned), takes the final snapshot and weights when the run ends and
+kills the actor at once, so a finished run holds no CPU. A stopped run's actor is killed
+after a short grace; an actor that dies (node lost, ray.kill) becomes a stopped run whose
+stop_reason is "lost" (the page says so, in its language, and offers Train). Ray is
+imported lazily: the app and the tests run without it.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..config import LIVE_FIELDS, RunConfig
+from ..data.prepare import Prepared
+from ..nn.model import copy_model
+from ..status import Status
+from .scheduler import Scheduler
+from .training import Snapshot, TrainingJob
+
+ADDRESS_ENV = "PLAYGROUND_RAY_ADDRESS"    # auto | ray://host:10001 | host:6379 | local
+LOCAL = "local"                           # a Ray instance started in this process (tests, one machine)
+STOP_GRACE_S = 5.0        # a stopped run's actor is killed this long after stop() if still there
+POLL_S = 0.25             # the watcher's pace; also how soon a finished run gives its CPU back
+SNAPSHOT_CACHE_S = 0.05   # several reads of one page rerun cost one round trip
+FETCH_TIMEOUT_S = 5.0
+_ROOT = Path(__file__).resolve().parents[2]   # the folder holding the `playground` package
+LOST = "lost"             # stop_reason of a run whose actor died (locales: train.stopped_lost)
+
+
+def enabled() -> bool:
+    return bool(os.environ.get(ADDRESS_ENV, "").strip())
+
+
+def wants_gpu() -> bool:
+    """PLAYGROUND_RAY_GPU=1: runs ask for a GPU (granted only when the cluster has one)."""
+    return os.environ.get("PLAYGROUND_RAY_GPU", "").strip() in ("1", "true", "yes")
+
+
+_connect_lock = threading.Lock()
+
+
+def connect(address: str | None = None, num_cpus: int | None = None):
+    """Ray, initialised once per process. `local` starts an instance in this process with
+    `num_cpus` (PLAYGROUND_RAY_CPUS, default the cores); any other address joins a cluster
+    and ships the `playground` package to its workers (they need torch, numpy, sklearn)."""
+    import ray
+    with _connect_lock:
+        if ray.is_initialized():
+            return ray
+        address = (address or os.environ.get(ADDRESS_ENV, "") or LOCAL).strip()
+        if address == LOCAL:
+            cpus = num_cpus or _env_int("PLAYGROUND_RAY_CPUS") or os.cpu_count() or 1
+            # the workers Ray starts here inherit this environment: they find `playground` too
+            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
+            store = _env_int("PLAYGROUND_RAY_STORE_MB") * 2**20 or None    # None: Ray's default
+            ray.init(num_cpus=cpus, include_dashboard=False, configure_logging=False, object_store_memory=store)
+        else:
+            ray.init(address=address, configure_logging=False,
+                     runtime_env={"py_modules": [str(_ROOT / "playground")]})
+        return ray
+
+
+def _env_int(name: str) -> int:
+    try:
+        return max(int(os.environ.get(name, "") or 0), 0)
+    except ValueError:
+        return 0
+
+
+# --- inside the actor --------------------------------------------------------------------------------
+
+class _Runner:
+    """The actor's body: a TrainingJob with a line of its own (Ray already gave it its CPU).
+    Single-threaded actor: commands run in the order the page sent them; the training runs
+    in the job's own thread."""
+
+    def __init__(self, cfg: RunConfig, prepared, probes, probe_interval, time_limit, model):
+        self.job = TrainingJob(cfg, prepared, scheduler=Scheduler(max_running=1),
+                               probes=probes, probe_interval=probe_interval, time_limit=time_limit, model=model)
+
+    def ready(self) -> int:
+        return os.getpid()
+
+    def do(self, command: str, *args, **kw) -> None:
+        """start, pause, resume, step, stop, set_speed, change, set_probe: the job's own."""
+        getattr(self.job, command)(*args, **kw)
+
+    def snapshot(self) -> Snapshot:
+        for fn in list(self.job.probes.values()):   # a page polled: probes with a heartbeat keep working
+            touch = getattr(fn, "touch", None)
+            if callable(touch):
+                touch()
+        return self.job.snapshot()
+
+    def weights(self, have: tuple | None):
+        """(status, key, state dict or None when `have` is already the key). The key is read
+        before the weights, so the weights are never older than the epoch the key names."""
+        s = self.job.snapshot()
+        key = (s.epoch, s.weights_epoch, s.finished)
+        if key == have:
+            return s.status, key, None
+        net = self.job.model_copy()
+        return s.status, key, (net.state_dict() if net is not None else None)
+
+    def final(self):
+        self.job.join()
+        net = self.job.model_copy()
+        return self.job.snapshot(), (net.state_dict() if net is not None else None)
+
+
+_ACTOR = None
+
+
+def _actor_class():
+    global _ACTOR
+    if _ACTOR is None:
+        import ray
+        _ACTOR = ray.remote(max_restarts=0)(_Runner)
+    return _ACTOR
+
+
+# --- this process's line: runs submitted to Ray that have not started -------------------------------
+
+_pending, _pending_lock = [], threading.Lock()
+_free = [0.0, 0.0]     # (monotonic time read, CPUs free then)
+
+
+def _free_cpus() -> float:
+    now = time.monotonic()
+    if now - _free[0] > 0.5:
+        import ray
+        _free[:] = [now, ray.available_resources().get("CPU", 0.0)]
+    return _free[1]
+
+
+def _line(job) -> tuple[Status, int]:
+    """QUEUED with a 1-based position while Ray has no CPU free; LOADING (its worker is
+    starting) when one is free, since Ray then has scheduled it already."""
+    with _pending_lock:
+        waiting = [j for j in _pending if not j._started]
+        position = waiting.index(job) + 1 if job in waiting else 0
+    if not position or _free_cpus() >= 1:
+        return Status.LOADING, 0
+    return Status.QUEUED, position
+
+
+# --- the page's side --------------------------------------------------------------------------------
+
+class RayTrainingJob:
+    kind = "train"
+
+    def __init__(self, cfg: RunConfig, prepared: Prepared, *, dataset=None, probes=None,
+                 probe_interval: float = 0.25, idle_timeout: float | None = None, model=None,
+                 time_limit: float | None = None, gpu: bool = False, stop_grace: float = STOP_GRACE_S,
+                 poll: float = POLL_S):
+        self.cfg = cfg
+        self.prepared = prepared     # sent to the actor once (`dataset`: only TrainingJob's signature)
+        self.probes: dict = dict(probes or {})
+        self.probe_interval = probe_interval
+        self.idle_timeout = idle_timeout
+        self.time_limit = time_limit
+        self.gpu = gpu
+        self.stop_grace, self.poll = stop_grace, poll
+        self._model = model
+        self.stop_requested = False
+        self.stop_reason: str | None = None
+        self._lock = threading.Condition()
+        self._actor = None
+        self._ready_ref = None
+        self._started = False
+        self._stop_at: float | None = None
+        self._last: Snapshot | None = None      # the latest snapshot the actor sent
+        self._last_at = 0.0
+        self._final: Snapshot | None = None     # set once the run is over; the actor is gone then
+        self._state = None                      # (key, state dict) of the latest weights fetched
+        self._speed: float | None = None
+        self._last_seen = time.monotonic()
+        self._thread = threading.Thread(target=self._watch, daemon=True, name=f"ray-{cfg.dataset}")
+
+    # --- control -------------------------------------------------------------------------------
+    def start(self, paused: bool = False) -> "RayTrainingJob":
+        ray = connect()
+        options = {"num_cpus": 1}
+        if self.gpu and ray.cluster_resources().get("GPU", 0) >= 1:
+            options["num_gpus"] = 1
+        self._actor = _actor_class().options(**options).remote(
+            self.cfg, ray.put(self.prepared), self.probes, self.probe_interval, self.time_limit, self._model)
+        self._ready_ref = self._actor.ready.remote()
+        self._actor.do.remote("start", paused=paused)
+        with _pending_lock:
+            _pending.append(self)
+        self._thread.start()
+        return self
+
+    def _send(self, command: str, *args, **kw) -> None:
+        """A command, in order, without waiting (a queued actor runs it once it starts)."""
+        if self._actor is not None and self._final is None:
+            self._actor.do.remote(command, *args, **kw)
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    def resume(self) -> None:
+        self._send("resume")
+
+    def step(self, epochs: int = 1) -> None:
+        self._send("step", epochs)
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        self._speed = epochs_per_second or None
+        self._send("set_speed", epochs_per_second)
+
+    def change(self, **values) -> RunConfig:
+        """As TrainingJob.change: validated here (ConfigError, ValueError), applied there."""
+        wrong = set(values) - set(LIVE_FIELDS)
+        if wrong:
+            raise ValueError(f"not changeable mid-run: {sorted(wrong)}")
+        with self._lock:
+            new = self.cfg.replace(**values)
+            diff = {k: getattr(new, k) for k in values if getattr(self.cfg, k) != getattr(new, k)}
+            if diff:
+                self.cfg = new
+                self._send("change", **diff)
+            return self.cfg
+
+    def set_probe(self, name: str, fn) -> None:
+        if fn is None:
+            self.probes.pop(name, None)
+        else:
+            self.probes[name] = fn
+        self._send("set_probe", name, fn)
+
+    def stop(self, reason: str | None = None) -> None:
+        with self._lock:
+            if not self.stop_requested:
+                self.stop_reason = reason
+                self._stop_at = time.monotonic()
+            self.stop_requested = True
+            self._lock.notify_all()
+        self._send("stop", reason)
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def touch(self) -> None:
+        self._last_seen = time.monotonic()
+
+    def abandoned(self) -> bool:
+        return self.idle_timeout is not None and time.monotonic() - self._last_seen > self.idle_timeout
+
+    # --- reading -------------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        self.touch()
+        if self._final is not None:
+            return self._final
+        if not self._started:
+            status, position = _line(self) if self._actor is not None else (Status.QUEUED, 0)
+            return self._bare(status, queue_position=position)
+        now = time.monotonic()
+        if self._last is not None and now - self._last_at < SNAPSHOT_CACHE_S:
+            return self._last
+        import ray
+        try:
+            s = ray.get(self._actor.snapshot.remote(), timeout=FETCH_TIMEOUT_S)
+        except ray.exceptions.RayActorError:
+            self._lose()
+        except (ray.exceptions.GetTimeoutError, ray.exceptions.ActorUnavailableError):
+            pass                                  # busy or briefly unreachable: the last one will do
+        else:
+            with self._lock:
+                if self._final is None:
+                    self._last, self._last_at = s, now
+        return self._final or self._last or self._bare(Status.LOADING)
+
+    def model_copy(self):
+        """A fresh eval-mode net with the weights of the latest epoch boundary (fetched when the
+        snapshot moved past the ones held); after the run, the final weights."""
+        with self._lock:
+            held, snap = self._state, self._final or self._last
+        want = (snap.epoch, snap.weights_epoch, snap.finished) if snap is not None else None
+        if self._final is None and self._started and (held is None or held[0] != want):
+            import ray
+            try:
+                _, key, state = ray.get(self._actor.weights.remote(held[0] if held else None),
+                                        timeout=FETCH_TIMEOUT_S)
+                if state is not None:
+                    held = (key, state)
+                    with self._lock:
+                        self._state = held
+            except ray.exceptions.RayError:
+                pass                              # lost or busy: the weights held
+        if held is None or held[1] is None:
+            return None
+        p = self.prepared
+        return copy_model(None, self.cfg, p.n_features, p.n_outputs, p.image_shape, state=held[1])
+
+    def _bare(self, status: Status, **kw) -> Snapshot:
+        return Snapshot(status=status, epoch=0, epochs=self.cfg.epochs, history=(), speed=self._speed,
+                        stop_reason=self.stop_reason, **kw)
+
+    # --- the watcher -------------------------------------------------------------------------------
+    def _watch(self) -> None:
+        import ray
+        try:
+            if self._wait_for_cpu(ray):
+                self._follow(ray)
+        except ray.exceptions.RayActorError:
+            self._lose()
+        except Exception as e:      # the page must see a message, never a run stuck "running"
+            self._end(replace(self._last or self._bare(Status.ERROR), status=Status.ERROR,
+                              error=f"{type(e).__name__}: {e}"))
+        finally:
+            with _pending_lock:
+                if self in _pending:
+                    _pending.remove(self)
+            self._kill()
+
+    def _wait_for_cpu(self, ray) -> bool:
+        """Until Ray starts the actor. False when stopped while waiting (never started)."""
+        while True:
+            if self.abandoned():
+                self.stop("idle")
+            if self.stop_requested:
+                self._end(self._bare(Status.STOPPED))
+                return False
+            ready, _ = ray.wait([self._ready_ref], timeout=self.poll)
+            if ready:
+                ray.get(self._ready_ref)          # raises when the actor died instead
+                self._started = True
+                with _pending_lock:
+                    _pending.remove(self)
+                return True
+
+    def _follow(self, ray) -> None:
+        have = None
+        while True:
+            if self.abandoned():
+                self.stop("idle")
+            if self._stop_at is not None and time.monotonic() - self._stop_at > self.stop_grace:
+                self._end(self._stopped(self.stop_reason))   # did not stop in time: killed below
+                return
+            try:
+                status, key, state = ray.get(self._actor.weights.remote(have), timeout=FETCH_TIMEOUT_S)
+            except (ray.exceptions.GetTimeoutError, ray.exceptions.ActorUnavailableError):
+                continue
+            if state is not None:
+                have = key
+                with self._lock:
+                    self._state = (key, state)
+            if Status(status).finished:
+                snap, state = ray.get(self._actor.final.remote(), timeout=60)
+                with self._lock:
+                    self._state = ((snap.epoch, snap.weights_epoch, True), state)
+                self._end(snap)
+                return
+            with self._lock:
+                self._lock.wait(self.poll)          # a stop() wakes it at once
+
+    def _stopped(self, reason: str | None) -> Snapshot:
+        """The last snapshot as a stopped run, naming the weights held (its actor is gone)."""
+        s, held = self._last or self._bare(Status.STOPPED), self._state
+        weights = {"weights_epoch": held[0][1]} if held is not None and held[0][0] <= s.epoch else {}
+        return replace(s, status=Status.STOPPED, stop_reason=reason, queue_position=0, eta_seconds=None,
+                       epoch_fraction=0.0, partial=None, **weights)
+
+    def _lose(self) -> None:
+        """The actor died (node lost, killed from outside): a stopped run with what it had."""
+        self._end(self._stopped(LOST))
+
+    def _end(self, snap: Snapshot) -> None:
+        with self._lock:
+            if self._final is None:
+                self._final = replace(snap, queue_position=0)
+                self._last = None
+            self._lock.notify_all()
+
+    def _kill(self) -> None:
+        if self._actor is None:
+            return
+        import ray
+        try:
+            ray.kill(self._actor, no_restart=True)
+        except Exception:          # already gone, or Ray shut down: nothing holds a CPU
+            pass

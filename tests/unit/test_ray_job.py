@@ -1,0 +1,171 @@
+"""runs/ray_job: a training run as a Ray actor, on a local Ray instance of 2 CPUs (started
+once for the module: Ray's start-up costs seconds, each actor ~4 s more for its worker's
+imports). Skipped when Ray is not installed (requirements-ray.txt)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+from unit_helpers import prepared_for, wait_for, without_seconds
+
+from playground.i18n import LANGS, t
+from playground.runs import ray_job
+from playground.runs.scheduler import Scheduler
+from playground.runs.training import Snapshot, TrainingJob
+from playground.status import Status
+
+ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
+
+LONG = 2000        # epochs: a run that ends only when told to (slowed with set_speed, no CPU burnt)
+SLOW = 10.0        # epochs per second for those
+TIMEOUT = 40.0     # an actor's worker imports torch: seconds, more on a loaded machine
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    if ray.is_initialized():
+        ray.shutdown()
+    ray_job.connect(ray_job.LOCAL, num_cpus=2)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def jobs():
+    """Collects the jobs a test makes; stops them and waits for their actors to go."""
+    made = []
+    yield made
+    for j in made:
+        j.stop()
+    for j in made:
+        j.join(20)
+        assert not j.alive
+
+
+def make(jobs, epochs=LONG, speed=SLOW, n_samples=100, **kw) -> ray_job.RayTrainingJob:
+    cfg, p = prepared_for(dataset="xor", n_samples=n_samples, epochs=epochs)
+    j = ray_job.RayTrainingJob(cfg, p, poll=0.1, **kw)
+    jobs.append(j)
+    j.start()
+    if speed:
+        j.set_speed(speed)
+    return j
+
+
+def running(j) -> bool:
+    return j.snapshot().status == Status.RUNNING
+
+
+def test_same_config_and_seed_give_the_same_history_as_in_process(jobs):
+    cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=6, dropout=0.1)
+    local = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1)).start()
+    remote = ray_job.RayTrainingJob(cfg, p)
+    jobs.append(remote)
+    remote.start()
+    local.join(30)
+    remote.join(TIMEOUT)
+    a, b = local.snapshot(), remote.snapshot()
+    assert isinstance(b, Snapshot) and b.status == Status.COMPLETED and b.epoch == 6
+    assert without_seconds(b.history) == without_seconds(a.history)
+    assert b.loss_name == a.loss_name and b.weights_epoch == a.weights_epoch
+    mine, theirs = local.model_copy().state_dict(), remote.model_copy().state_dict()
+    assert mine.keys() == theirs.keys() and all(torch.equal(mine[k], theirs[k]) for k in mine)
+    assert not remote.alive                 # the run is over: its actor is gone, its CPU free
+
+
+def test_controls_reach_the_actor(jobs):
+    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=LONG)
+    j = ray_job.RayTrainingJob(cfg, p, poll=0.1)
+    jobs.append(j)
+    j.start(paused=True)
+    j.step(2)
+    wait_for(lambda: j.snapshot().status == Status.PAUSED and j.snapshot().epoch == 2, TIMEOUT)
+    new = j.change(lr=0.5)
+    assert new.lr == 0.5 and j.cfg.lr == 0.5
+    with pytest.raises(ValueError):
+        j.change(hidden=(3,))         # not a live setting: needs a new run
+    j.set_speed(SLOW)
+    j.resume()
+    wait_for(lambda: j.snapshot().epoch >= 4, TIMEOUT)
+    s = j.snapshot()
+    assert s.changes and s.changes[0]["changes"]["lr"][1] == 0.5 and s.speed == SLOW
+    assert j.model_copy() is not None
+    j.stop()
+    j.join(TIMEOUT)
+    s = j.snapshot()
+    assert s.status == Status.STOPPED and s.stop_reason is None and not j.alive
+
+
+def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs):
+    a, b = make(jobs), make(jobs)
+    wait_for(lambda: running(a) and running(b), TIMEOUT)
+    c, d = make(jobs), make(jobs)
+    time.sleep(1.0)
+    assert [(x.snapshot().status, x.snapshot().queue_position) for x in (c, d)] == [
+        (Status.QUEUED, 1), (Status.QUEUED, 2)]                   # Ray has no CPU for them: in line
+    d.stop("closed")                                              # a closed tab, while in line
+    d.join(10)
+    assert (d.snapshot().status, d.snapshot().stop_reason, d.snapshot().epoch, d.alive) == (
+        Status.STOPPED, "closed", 0, False)
+    a.stop()
+    wait_for(lambda: running(c), TIMEOUT)                         # a's CPU went to c
+    assert a.snapshot().status == Status.STOPPED and a.snapshot().stop_reason is None
+    epochs = b.snapshot().epoch
+    ray.kill(b._actor)                                            # as if its node were lost
+    wait_for(lambda: b.snapshot().finished, TIMEOUT)
+    s = b.snapshot()
+    assert s.status == Status.STOPPED and s.stop_reason == ray_job.LOST and s.epoch >= epochs
+    assert b.model_copy() is not None                             # what it learned is kept
+    for lang in LANGS:                                            # the lab says so, in each language
+        assert t(f"train.stopped_{ray_job.LOST}", lang) != f"train.stopped_{ray_job.LOST}"
+
+
+def test_four_runs_on_two_cpus_queue_and_all_finish(jobs):
+    four = [make(jobs, epochs=5, speed=None) for _ in range(4)]
+    seen = set()
+
+    def done():
+        snaps = [j.snapshot() for j in four]
+        seen.update((s.status, s.queue_position) for s in snaps)
+        return all(s.finished for s in snaps)
+
+    wait_for(done, 3 * TIMEOUT, interval=0.1)
+    assert {j.snapshot().status for j in four} == {Status.COMPLETED}
+    assert (Status.QUEUED, 1) in seen and (Status.QUEUED, 2) in seen   # two waited, in order
+    assert all(j.snapshot().epoch == 5 for j in four)
+
+
+def test_a_run_nobody_polls_stops(jobs):
+    j = make(jobs, idle_timeout=0.3)          # its worker takes seconds to start: stopped first
+    j.join(TIMEOUT)
+    assert j.snapshot().status == Status.STOPPED and j.snapshot().stop_reason == "idle"
+
+
+def test_the_lab_on_ray_says_a_lost_run_and_train_starts_another(jobs, monkeypatch):
+    """The Train page, unchanged, on a RayTrainingJob: its probes travel to the actor, a
+    killed actor shows the lost-run message and Train starts a new run."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.session import Key
+
+    monkeypatch.setenv(ray_job.ADDRESS_ENV, ray_job.LOCAL)
+    at = AppTest.from_file(str(ray_job._ROOT / "app.py"), default_timeout=60)
+    for k, v in {"lang": "en", "dataset": "circle", "epochs": str(LONG), "hidden": "4"}.items():
+        at.query_params[k] = v
+    at.run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    jobs.append(job)
+    assert isinstance(job, ray_job.RayTrainingJob)
+    job.set_speed(SLOW)
+    wait_for(lambda: {"boundary", "graph"} <= set(job.snapshot().probes), TIMEOUT)
+    ray.kill(job._actor)
+    wait_for(lambda: job.snapshot().finished, TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(w.value == t("train.stopped_lost", "en") for w in at.warning)
+    next(b for b in at.button if b.label == "Train").click().run()
+    again = at.session_state[Key.JOB]
+    jobs.append(again)
+    assert again is not job and isinstance(again, ray_job.RayTrainingJob) and again.snapshot().active
