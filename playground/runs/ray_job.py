@@ -25,7 +25,7 @@ from ..config import LIVE_FIELDS, RunConfig
 from ..data.prepare import Prepared
 from ..nn.model import copy_model
 from ..status import Status
-from .scheduler import Scheduler
+from .scheduler import Scheduler, _env_int   # a teacher's setting: unset when not a number
 from .training import Snapshot, TrainingJob
 
 ADDRESS_ENV = "PLAYGROUND_RAY_ADDRESS"    # auto | ray://host:10001 | host:6379 | local
@@ -61,21 +61,17 @@ def connect(address: str | None = None, num_cpus: int | None = None):
         address = (address or os.environ.get(ADDRESS_ENV, "") or LOCAL).strip()
         if address == LOCAL:
             cpus = num_cpus or _env_int("PLAYGROUND_RAY_CPUS") or os.cpu_count() or 1
-            # the workers Ray starts here inherit this environment: they find `playground` too
-            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
             store = _env_int("PLAYGROUND_RAY_STORE_MB") * 2**20 or None    # None: Ray's default
-            ray.init(num_cpus=cpus, include_dashboard=False, configure_logging=False, object_store_memory=store)
+            old = os.environ.get("PYTHONPATH")   # Ray's processes start with it: workers find `playground`
+            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), old]))
+            try:
+                ray.init(num_cpus=cpus, include_dashboard=False, configure_logging=False, object_store_memory=store)
+            finally:
+                os.environ.pop("PYTHONPATH") if old is None else os.environ.update(PYTHONPATH=old)
         else:
             ray.init(address=address, configure_logging=False,
                      runtime_env={"py_modules": [str(_ROOT / "playground")]})
         return ray
-
-
-def _env_int(name: str) -> int:
-    try:
-        return max(int(os.environ.get(name, "") or 0), 0)
-    except ValueError:
-        return 0
 
 
 # --- inside the actor --------------------------------------------------------------------------------
