@@ -23,6 +23,7 @@ from ui.status import progress_text
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "good": st.success}
+LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
 HEAVY_EVERY_S = 2.0    # the network and the boundary redraw at most this often while a run trains
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
@@ -252,7 +253,11 @@ def coach_and_log(s, task) -> None:
     COACH_TONE.get(case, st.info)(f"**{T('coach.title')}** — {T('coach.' + case, **values)}", icon=":material/school:")
     if s.history:
         st.markdown(f"**{T('train.log')}**")
-        df = pd.DataFrame(list(s.history))
+        rows = list(s.history)
+        if s.active and len(rows) > LOG_LIVE_ROWS:       # a running run: its latest epochs (each poll redraws it)
+            st.caption(T("lab.log_latest", n=LOG_LIVE_ROWS, total=f"{len(rows):,}"))
+            rows = rows[-LOG_LIVE_ROWS:]
+        df = pd.DataFrame(rows)
         changes = {}
         for c in s.changes:         # a change made during epoch e+1 shows on that epoch's row
             e = int(c["epoch"]) + 1

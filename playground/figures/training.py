@@ -85,6 +85,21 @@ def _mark_change(fig, change: dict, T, at) -> None:
                        showarrow=False, yanchor="bottom", font=dict(color="#374151", size=12))
 
 
+MAX_CURVE_POINTS = 600   # a curve longer than this is drawn from every k-th epoch (and the last)
+
+
+def thinned(history, most: int = MAX_CURVE_POINTS):
+    """At most about `most` epochs of a long history, evenly spaced, the last one kept: an
+    endless run's curves cost the page and the browser the same after 10,000 epochs as
+    after 600 (each redraw sent and drew every point)."""
+    n = len(history)
+    if n <= most:
+        return history
+    step = -(-n // most)
+    picked = list(history[::step])
+    return picked if picked[-1] is history[-1] else picked + [history[-1]]
+
+
 def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None,
                           partial: tuple | None = None):
     """Put a (longer) history into a figure made by `history_figure` for the same task;
@@ -92,13 +107,14 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
     A live page redraws every second; rebuilding the figure holds the GIL, which the
     training thread also needs, for ~30 ms, swapping the data for ~1 ms."""
     metric = "mae" if task == "regression" else "accuracy"
-    ep = [h["epoch"] for h in history]   # lists, not arrays: plotly would send arrays base64-packed
     keys = ("loss", "val_loss", metric, "val_" + metric)
     best = history[best_epoch - 1] if best_epoch else None   # snapshots keep best_epoch <= len(history)
+    shown = thinned(history)
+    ep = [h["epoch"] for h in shown]     # lists, not arrays: plotly would send arrays base64-packed
     x_max = max(epochs or 1, ep[-1] if ep else 1, partial[0] if partial else 1)
     with fig.batch_update():
         for trace, key in zip(fig.data[:4], keys):
-            trace.x, trace.y = ep, [h[key] for h in history]
+            trace.x, trace.y = ep, [h[key] for h in shown]
             trace.mode = "lines" if len(ep) > 1 else "lines+markers"   # one point draws no line
         for trace, key in zip(fig.data[4:6], (keys[1], keys[3])):
             trace.x, trace.y = ([best_epoch], [best[key]]) if best else ([], [])

@@ -40,3 +40,13 @@ def test_a_long_epoch_shows_its_loss_so_far():
     assert so_far.name == T("plot.epoch_so_far") and so_far.xaxis == "x"          # on the loss panel
     training_figs.update_history_figure(fig, _history(3), "binary", epochs=10)    # the epoch ended
     assert fig.data[6].visible is False
+
+
+def test_a_long_history_is_drawn_thinned_with_its_last_epoch():
+    from playground.figures.training import MAX_CURVE_POINTS, history_figure, thinned, update_history_figure
+    history = [dict(epoch=i, loss=1 / i, val_loss=1.1 / i, accuracy=0.5, val_accuracy=0.5) for i in range(1, 5001)]
+    shown = thinned(history)
+    assert len(shown) <= MAX_CURVE_POINTS + 1 and shown[-1]["epoch"] == 5000 and shown[0]["epoch"] == 1
+    assert thinned(history[:100]) == history[:100]
+    fig = update_history_figure(history_figure([], "binary", lambda k, **kw: k), history, "binary", best_epoch=4321)
+    assert len(fig.data[0].x) == len(shown) and list(fig.data[4].x) == [4321]   # the best epoch stays exact
