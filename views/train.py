@@ -24,7 +24,7 @@ COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.err
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "good": st.success}
 LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
-HEAVY_EVERY_S = 2.0    # the network and the boundary redraw at most this often while a run trains
+HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"

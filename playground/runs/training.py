@@ -228,7 +228,8 @@ class TrainingJob(BackgroundJob):
         self._set_status(Status.RUNNING)
         trainer.begin()
         self._publish_state(trainer)
-        self._run_probes(force=True)
+        # no probes yet: the first epoch's end runs them (a paused start, Reset, runs them as it
+        # pauses); the first curve point comes sooner
         while not trainer.finished:
             if not self._may_start_epoch(trainer):
                 break
