@@ -21,6 +21,18 @@ def _open(browser, url: str, width: int, height: int):
     return ctx, page
 
 
+def _close(ctx, page) -> None:
+    """Stop an endless run before closing its tab: a closed tab's run holds one of the test
+    server's two training slots until the closed-tab grace is over."""
+    try:
+        stop = page.get_by_role("button", name=re.compile("^(Stop|중지)$"))
+        if stop.count() and stop.first.is_enabled():
+            stop.first.click()
+            page.wait_for_timeout(500)
+    finally:
+        ctx.close()
+
+
 def _epoch(page) -> int | None:
     """The lab's epoch counter ("123 / 300" or "123 / ∞")."""
     metric = page.locator("[data-testid='stMetric']").filter(has_text=re.compile("Epoch|에포크")).first
@@ -67,7 +79,7 @@ def test_first_screen_holds_the_lab(browser, app_url):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"lab-{w}x{h}-ko.png"))   # the first screen as a user sees it
         finally:
-            ctx.close()
+            _close(ctx, page)
 
 
 def _sidebar_slider(page, key: str):
@@ -94,7 +106,7 @@ def test_learning_rate_changed_mid_run_keeps_the_run(browser, app_url):
             has_text="Run ").first.inner_text()
         screenshot(page, "lab-lr-change")
     finally:
-        ctx.close()
+        _close(ctx, page)
 
 
 def test_pause_then_step_continues_the_same_run(browser, app_url):
@@ -114,7 +126,7 @@ def test_pause_then_step_continues_the_same_run(browser, app_url):
         stepped = _wait_epoch(page, lambda e: e >= paused_at + 1, timeout=20)
         assert stepped == paused_at + 1
     finally:
-        ctx.close()
+        _close(ctx, page)
 
 
 def _train_to_the_end(page) -> float:
