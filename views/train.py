@@ -31,7 +31,7 @@ COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;pad
                "[data-testid=stMetricValue]{font-size:1.7rem}</style>")
 
 
-# --- probes: computed in the training thread every ~0.25 s, read here from the snapshot ---------
+# --- probes: computed in the training thread (at most every PROBE_EVERY_S), read from the snapshot
 
 def boundary_probe(trainer):
     return boundary.surface(trainer.model, trainer.data, resolution=50)
