@@ -130,9 +130,9 @@ def network_figure(graph: dict, T, height: int | None = None, compact: bool = Fa
     titles = [f"<b>{L['size']:,}</b>" if compact else f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}"
               for L in layers]
     x_range = [-0.9, len(layers) - 0.1]
-    if compact:       # room for the names: about 0.07 of a layer gap a letter
+    if compact:       # room for the names: about 0.11 of a layer gap a letter (a third of a page wide)
         longest = [max((len(str(t)) for t in labels[i]), default=0) for i in (0, len(layers) - 1)]
-        x_range = [-0.4 - 0.07 * longest[0], len(layers) - 0.6 + 0.07 * longest[1]]
+        x_range = [-0.4 - 0.11 * longest[0], len(layers) - 0.6 + 0.11 * longest[1]]
     fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=text, showarrow=False, yanchor="bottom",
                                         font=dict(size=12)) for i, text in enumerate(titles)])
     fig.update_xaxes(visible=False, range=x_range)
