@@ -134,9 +134,7 @@ class Trainer:
         return out if self.task == "multiclass" else out[:, 0]   # (n, K) or (n,)
 
     def train_epoch(self) -> dict:
-        self.samples_seen = 0
-        if self._pending is not None:
-            self._apply_pending()
+        self.samples_seen = 0                 # a change applied at the first batch is marked at this epoch's start
         model, opt, loss_fn = self.model, self.optimizer, self.loss_fn
         X, y = self.data.train.X, self._y_train
         n = len(X)

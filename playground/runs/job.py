@@ -17,7 +17,30 @@ from ..status import Status
 from .scheduler import SCHEDULER, Scheduler
 
 
-class BackgroundJob:
+class Watched:
+    """What a page relies on in any job, in process or on Ray: the thread that follows it
+    (`self._thread`), and the idle timeout (`idle_timeout`, `_last_seen`) kept off by polls."""
+    _thread: threading.Thread
+    idle_timeout: float | None
+    _last_seen: float
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread.is_alive():       # a job never started has nothing to wait for
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def touch(self) -> None:
+        """Somebody is still looking (a page polled): keeps the idle timeout away."""
+        self._last_seen = time.monotonic()
+
+    def abandoned(self) -> bool:
+        return self.idle_timeout is not None and time.monotonic() - self._last_seen > self.idle_timeout
+
+
+class BackgroundJob(Watched):
     kind = "job"   # thread name prefix
 
     def __init__(self, name: str, *, scheduler: Scheduler = SCHEDULER, idle_timeout: float | None = None):
@@ -48,20 +71,6 @@ class BackgroundJob:
 
     def _on_stop(self) -> None:
         """Called under the lock when stop() is requested (e.g. interrupt a trainer mid-epoch)."""
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def touch(self) -> None:
-        """Somebody is still looking (a page polled): keeps the idle timeout away."""
-        self._last_seen = time.monotonic()
-
-    def abandoned(self) -> bool:
-        return self.idle_timeout is not None and time.monotonic() - self._last_seen > self.idle_timeout
 
     @property
     def elapsed(self) -> float:

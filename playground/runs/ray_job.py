@@ -25,6 +25,7 @@ from ..config import LIVE_FIELDS, RunConfig
 from ..data.prepare import Prepared
 from ..nn.model import copy_model
 from ..status import Status
+from .job import Watched
 from .scheduler import Scheduler, _env_int   # a teacher's setting: unset when not a number
 from .training import Snapshot, TrainingJob
 
@@ -153,7 +154,7 @@ def _line(job) -> tuple[Status, int]:
 
 # --- the page's side --------------------------------------------------------------------------------
 
-class RayTrainingJob:
+class RayTrainingJob(Watched):
     kind = "train"
 
     def __init__(self, cfg: RunConfig, prepared: Prepared, *, dataset=None, probes=None,
@@ -245,20 +246,6 @@ class RayTrainingJob:
             self.stop_requested = True
             self._lock.notify_all()
         self._send("stop", reason)
-
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def touch(self) -> None:
-        self._last_seen = time.monotonic()
-
-    def abandoned(self) -> bool:
-        return self.idle_timeout is not None and time.monotonic() - self._last_seen > self.idle_timeout
 
     # --- reading -------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:

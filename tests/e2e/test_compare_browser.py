@@ -19,9 +19,7 @@ def _picked(page) -> list[str]:
     return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
 
 
-def test_two_runs_compared(browser, app_url):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = ctx.new_page()
+def test_two_runs_compared(page, app_url):
     try:
         page.goto(f"{app_url}/?dataset=circle&hidden=8&epochs=15&lang=en")
         wait_for_app(page)
@@ -51,5 +49,3 @@ def test_two_runs_compared(browser, app_url):
     except Exception:
         screenshot(page, "compare-failed")
         raise
-    finally:
-        ctx.close()

@@ -15,33 +15,28 @@ def _panel(page):
     return page.locator("[data-testid='stExpander']").filter(has_text=f"Lesson {LESSON.number} ·").first
 
 
-def test_following_lesson_one_marks_it_done(browser, app_url):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = ctx.new_page()
-    try:
-        page.goto(f"{app_url}/?lesson={LESSON.id}&lang=en")
-        wait_for_app(page)
-        panel = _panel(page)
-        panel.wait_for(timeout=30_000)
-        assert "goal not reached yet" in panel.locator("summary").inner_text()
-        for step in LESSON.steps[:2]:
-            assert panel.get_by_text(step.text["en"].split("**")[0].strip()[:30]).count()
-        # step 1: train as the preset (no hidden layer): the goal is not met
-        page.get_by_role("button", name="Train").click()
-        panel.get_by_text("Your last run:").wait_for(timeout=60_000)
-        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-        assert "goal not reached yet" in panel.locator("summary").inner_text()
-        # step 2: one hidden layer, train again
-        layers = page.locator("[data-testid='stSidebar'] .st-key-w_n_layers input[type='range']").first
-        layers.focus()
-        layers.press("ArrowRight")
-        page.locator("[data-testid='stSidebar'] .st-key-w_units_0").wait_for(timeout=20_000)
-        page.get_by_role("button", name="Train").click()
-        page.locator("[data-testid='stExpander'] summary").filter(has_text="— done").wait_for(timeout=90_000)
-        screenshot(page, "lesson-1-done")
-        # the Lessons page marks it
-        page.get_by_role("link", name="Lessons").first.click()
-        page.get_by_text(f"1 of {len(lessons.load_all())} lessons done").wait_for(timeout=30_000)
-        screenshot(page, "lessons-page")
-    finally:
-        ctx.close()
+def test_following_lesson_one_marks_it_done(page, app_url):
+    page.goto(f"{app_url}/?lesson={LESSON.id}&lang=en")
+    wait_for_app(page)
+    panel = _panel(page)
+    panel.wait_for(timeout=30_000)
+    assert "goal not reached yet" in panel.locator("summary").inner_text()
+    for step in LESSON.steps[:2]:
+        assert panel.get_by_text(step.text["en"].split("**")[0].strip()[:30]).count()
+    # step 1: train as the preset (no hidden layer): the goal is not met
+    page.get_by_role("button", name="Train").click()
+    panel.get_by_text("Your last run:").wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    assert "goal not reached yet" in panel.locator("summary").inner_text()
+    # step 2: one hidden layer, train again
+    layers = page.locator("[data-testid='stSidebar'] .st-key-w_n_layers input[type='range']").first
+    layers.focus()
+    layers.press("ArrowRight")
+    page.locator("[data-testid='stSidebar'] .st-key-w_units_0").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Train").click()
+    page.locator("[data-testid='stExpander'] summary").filter(has_text="— done").wait_for(timeout=90_000)
+    screenshot(page, "lesson-1-done")
+    # the Lessons page marks it
+    page.get_by_role("link", name="Lessons").first.click()
+    page.get_by_text(f"1 of {len(lessons.load_all())} lessons done").wait_for(timeout=30_000)
+    screenshot(page, "lessons-page")

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 import torch
-from unit_helpers import prepared_for, wait_for
+from unit_helpers import prepared_for, stop_all, wait_for
 
 from playground.config import make_config
 from playground.nn.model import build_model
@@ -35,11 +35,7 @@ def jobs():
     """Collects the jobs a test makes and stops them, so no thread outlives its test."""
     made = []
     yield made
-    for j in made:
-        j.stop()
-    for j in made:
-        j.join(10)
-        assert not j._thread.is_alive()
+    stop_all(made, 10)
 
 
 def status(j, *wanted):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 import torch
-from unit_helpers import prepared_for, wait_for, without_seconds
+from unit_helpers import prepared_for, stop_all, wait_for, without_seconds
 
 from playground.i18n import LANGS, t
 from playground.runs import ray_job
@@ -36,11 +36,7 @@ def jobs():
     """Collects the jobs a test makes; stops them and waits for their actors to go."""
     made = []
     yield made
-    for j in made:
-        j.stop()
-    for j in made:
-        j.join(20)
-        assert not j.alive
+    stop_all(made, 20)
 
 
 def make(jobs, epochs=LONG, speed=SLOW, n_samples=100, **kw) -> ray_job.RayTrainingJob:

@@ -33,6 +33,15 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.02):
     pytest.fail(f"condition not met within {timeout}s")
 
 
+def stop_all(jobs, timeout: float = 10.0) -> None:
+    """Stop every job a test made and wait for each to go (no thread or actor outlives its test)."""
+    for j in jobs:
+        j.stop()
+    for j in jobs:
+        j.join(timeout)
+        assert not j.alive
+
+
 def without_seconds(history) -> list[dict]:
     """History entries minus the wall-clock field, for determinism checks."""
     return [{k: v for k, v in e.items() if k != "seconds"} for e in history]
