@@ -1,11 +1,16 @@
 """cli.py: `python -m playground` in real subprocesses (exit codes, stdout / stderr),
 plus a few in-process checks through cli.main for the cheaper paths.
 
-Each subprocess pays the torch + sklearn imports (~5 s of CPU), so they are registered
-here and start with the first unit test; the tests reading them are marked `late`."""
+Each subprocess pays the torch + sklearn imports (~5 s of CPU), so only a few go through a
+real interpreter (the entry point, an argparse error, a config error); they are registered
+here and start with the first unit test, and the tests reading them are marked `late`. The
+other bad inputs run through the same cli.main in process."""
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
+import io
 import json
 import shutil
 import tempfile
@@ -40,12 +45,25 @@ COMMANDS = {
     "no_hidden": ["train", "--dataset", "circle", "--epochs", "2", "--hidden", "", "--json"],
     **BAD,
 }
-for _name, _args in COMMANDS.items():
-    register(f"cli:{_name}", ["-m", "playground", *_args])
+SUBPROCESS = ("train", "unknown_dataset", "unknown_flag")     # `python -m playground` itself, both error paths
+for _name in SUBPROCESS:
+    register(f"cli:{_name}", ["-m", "playground", *COMMANDS[_name]])
 
 
+def _in_process(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = cli.main(argv)
+        except SystemExit as e:          # argparse errors exit from inside parse_args
+            rc = e.code
+    return rc, out.getvalue(), err.getvalue()
+
+
+@functools.cache
 def run(name: str) -> tuple[int, str, str]:
-    return result(f"cli:{name}")
+    """(exit code, stdout, stderr) of a command: a real interpreter for SUBPROCESS, else cli.main."""
+    return result(f"cli:{name}") if name in SUBPROCESS else _in_process(COMMANDS[name])
 
 
 @pytest.mark.late
