@@ -49,20 +49,23 @@ def without_seconds(history) -> list[dict]:
 
 # --- subprocesses started early ---------------------------------------------------------
 # A fresh interpreter pays ~4-5 s of imports (torch, sklearn). Test modules register their
-# commands at import; conftest.py starts them all when the first unit test runs, so those
-# interpreters use the second core while the in-process tests use the first; the tests
-# that read the results are marked `late` and run after the rest.
+# commands at import; right after collection (tests/conftest.py) a background thread runs
+# them one at a time, so they use the second core while the app and browser tests (which
+# mostly wait on one core) run first; the tests that read the results are marked `late`.
 
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 _commands: dict[str, list[str]] = {}
 _procs: dict = {}
 _results: dict = {}
+_lock = threading.Lock()          # _procs: the runner thread and a test may start the same command
+_killed = threading.Event()
 
 
 def register(name: str, args: list[str]) -> None:
@@ -71,18 +74,28 @@ def register(name: str, args: list[str]) -> None:
 
 
 def start_registered() -> None:
-    for name in _commands:
-        _start(name)
+    """Run every registered command in the background, one after another (one core's worth)."""
+    def run_all():
+        for name in list(_commands):
+            if _killed.is_set():
+                return
+            proc = _start(name)
+            if proc is not None:
+                proc.wait()
+    threading.Thread(target=run_all, daemon=True, name="registered-subprocesses").start()
 
 
-def _start(name: str) -> None:
-    if name in _procs:
-        return
-    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=ROOT, env=env, stdout=out, stderr=err,
-                            text=True)
-    _procs[name] = (proc, out, err)
+def _start(name: str):
+    """Start a command unless it already started; its Popen, or None when it had."""
+    with _lock:
+        if name in _procs or _killed.is_set():
+            return None
+        out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=ROOT, env=env, stdout=out, stderr=err,
+                                text=True)
+        _procs[name] = (proc, out, err)
+        return proc
 
 
 def result(name: str, timeout: float = 240) -> tuple[int, str, str]:
@@ -101,7 +114,9 @@ def result(name: str, timeout: float = 240) -> tuple[int, str, str]:
 
 def kill_started() -> None:
     """End the processes this session started that still run (each by its own handle)."""
-    for proc, _, _ in _procs.values():
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    _killed.set()
+    with _lock:
+        for proc, _, _ in _procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
