@@ -1,8 +1,12 @@
-"""AppTest helpers (imported as `from apptest import open_app`)."""
+"""AppTest helpers (imported as `from apptest import open_app, figures`)."""
 from __future__ import annotations
 
+import base64
+import json
+import time
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -18,3 +22,55 @@ def open_app(page: str | None = None, query: dict | None = None, timeout: float 
         at.switch_page(f"views/{page}")
         at.run()
     return at
+
+
+def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
+    """Poll until predicate() is truthy (a run's thread gets there on its own time: a busy
+    machine is slower, never a failure); returns its value, or fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, f"{what}: not met within {timeout:g} s"
+        time.sleep(0.05)
+    return value
+
+
+# --- figures, read through their data (never substrings of plotly's JSON: plotly 7 writes "·" as "\u00b7") ---
+
+def figures(at: AppTest) -> list[dict]:
+    """The page's plotly figures, parsed: {'data': [traces], 'layout': {...}} each."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def texts(fig: dict) -> list[str]:
+    """A figure's title and annotation texts (make_subplots writes the panels' titles as annotations)."""
+    lay = fig.get("layout", {})
+    title = (lay.get("title") or {}).get("text")
+    return [t for t in [title, *(a.get("text") for a in lay.get("annotations", []))] if t]
+
+
+def figure_titled(at: AppTest, text: str) -> dict:
+    """The one figure whose title or a panel's title starts with `text`."""
+    (fig,) = [f for f in figures(at) if any(t.startswith(text) for t in texts(f))]
+    return fig
+
+
+def trace_names(fig: dict) -> list[str]:
+    return [t.get("name", "") for t in fig.get("data", [])]
+
+
+def trace(fig: dict, name: str) -> dict:
+    """The first trace named `name`."""
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def y_axis(fig: dict, tr: dict) -> dict:
+    """The layout of the y axis a trace is drawn on ('y2' -> layout['yaxis2'])."""
+    return fig["layout"].get("yaxis" + tr.get("yaxis", "y")[1:], {})
+
+
+def array(v) -> np.ndarray:
+    """A figure's array: a JSON list, or plotly's base64 typed array {'dtype', 'bdata', 'shape'}."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)

@@ -1,12 +1,14 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
-from apptest import open_app
+from apptest import array, figure_titled, figures, open_app, trace, trace_names, wait_for, y_axis
 
 from playground.config import MAX_HIDDEN_LAYERS, from_query
 from playground.data import loaders
+from playground.i18n import Translator
 from playground.runs.scheduler import SCHEDULER
 from playground.status import Status
 from ui.session import Key, w_key
 
+EN, KO = Translator("en"), Translator("ko")
 
 def _selectbox(at, label):
     return next(s for s in at.selectbox if s.label == label)
@@ -29,21 +31,16 @@ def test_step_runs_exactly_one_epoch(no_exceptions):
     at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "30"})
     next(b for b in at.button if b.label == "Step").click().run()
     job = at.session_state[Key.JOB]
-    deadline = 0
-    import time
-    while job.snapshot().status != Status.PAUSED or job.snapshot().epoch < 1:
-        time.sleep(0.05)
-        deadline += 1
-        assert deadline < 400, job.snapshot()
+    wait_for(lambda: job.snapshot().status == Status.PAUSED and job.snapshot().epoch >= 1, what="paused after a step")
     assert job.snapshot().epoch == 1 and len(job.snapshot().history) == 1
     at.run()
     no_exceptions(at)
     assert any(b.label == "Resume" for b in at.button)
     next(b for b in at.button if b.label == "Step").click().run()
-    while job.snapshot().epoch < 2:
-        time.sleep(0.05)
-    time.sleep(0.2)
-    assert job.snapshot().epoch == 2 and job.snapshot().status == Status.PAUSED
+    # the status is RUNNING from the step's start until the run pauses after its epoch: a paused
+    # job past epoch 1 has stopped on its own, and must have stopped at exactly 2
+    wait_for(lambda: job.snapshot().status == Status.PAUSED and job.snapshot().epoch >= 2, what="paused again")
+    assert job.snapshot().epoch == 2 and len(job.snapshot().history) == 2
     job.stop()
 
 
@@ -71,12 +68,8 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
                                  "검증 정확도 (val_accuracy)", "시간(초)"]
 
 
-def _wait(predicate, timeout=30.0):
-    import time
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+def _wait(predicate):
+    wait_for(predicate, what="the run")
 
 
 def test_a_change_that_needs_a_new_network_waits_for_the_users_word(no_exceptions):
@@ -120,8 +113,12 @@ def test_a_live_setting_applies_to_the_running_run_and_is_logged(no_exceptions):
     no_exceptions(at)
     assert any("Around epoch" in c.value and "Learning rate 0.03 → 0.003" in c.value for c in at.caption)
     assert any(c.value.startswith("after: validation loss") for c in at.caption)
-    fig = next(c for c in at.get("plotly_chart") if "· before" in c.proto.spec)
-    assert "· after" in fig.proto.spec
+    (fig,) = [f for f in figures(at) if any(n.endswith(f" · {EN('lab.before')}") for n in trace_names(f))]
+    assert trace_names(fig) == [f"{EN(curve)} · {EN(when)}" for when in ("lab.before", "lab.after")
+                                for curve in ("plot.train", "plot.validation")]
+    at_epoch = int(change["epoch"])            # the before curves end at the change, the after ones start past it
+    assert array(trace(fig, f"{EN('plot.train')} · {EN('lab.before')}")["x"]).max() <= at_epoch
+    assert array(trace(fig, f"{EN('plot.train')} · {EN('lab.after')}")["x"]).min() > at_epoch
     job.stop()
 
 
@@ -166,9 +163,19 @@ def test_data_page_shows_pipeline_for_titanic(no_exceptions):
 
 
 def test_data_page_every_kind(no_exceptions):
-    for name in ("mnist", "auto-mpg", "moons"):
+    # images, a table for regression, a 2-D toy set: each overview, preview, target chart and pipeline
+    kinds = {"mnist": ("multiclass", "28×28", "datapage.balance", 1),
+             "auto-mpg": ("regression", "7", "datapage.target_dist", 1),
+             "moons": ("binary", "2", "datapage.balance", 2)}            # + the x1-x2 scatter
+    for name, (task, features, target_chart, n_figures) in kinds.items():
         at = open_app("data.py", query={"lang": "ko", "dataset": name})
         no_exceptions(at)
+        assert at.title[0].value == KO("datapage.title") and any(m.value == f"### {name}" for m in at.markdown)
+        shown = {m.label: m.value for m in at.metric}
+        assert shown[KO("datapage.task")] == KO(f"task.{task}") and shown[KO("datapage.features")] == features
+        assert [h.value for h in at.subheader] == [KO("datapage.preview"), KO(target_chart), KO("datapage.pipeline")]
+        assert len(figures(at)) == n_figures
+        assert len(at.dataframe[-1].value) >= 1                          # the pipeline: a row per column
 
 
 def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
@@ -178,11 +185,7 @@ def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
         at = open_app(query={"lang": "en", "dataset": "circle"})
         next(b for b in at.button if b.label == "Train").click().run()
         job = at.session_state[Key.JOB]
-        import time
-        for _ in range(100):
-            if job.snapshot().queue_position:
-                break
-            time.sleep(0.05)
+        wait_for(lambda: job.snapshot().queue_position, what="a place in the queue")
         at.run()
         no_exceptions(at)
         assert job.snapshot().status == Status.QUEUED
@@ -261,8 +264,9 @@ def test_the_loss_chart_can_use_a_log_scale(no_exceptions):
     toggle = next(t for t in at.toggle if t.label == "Loss on a log scale")
     toggle.set_value(True).run()
     no_exceptions(at)
-    fig = next(c for c in at.get("plotly_chart") if "Loss (lower" in c.proto.spec).proto.spec   # the curves
-    assert '"type":"log"' in fig.replace(" ", "")
+    fig = figure_titled(at, EN("plot.loss_title"))                                            # the curves
+    loss, metric = (t for t in fig["data"] if t.get("name") == EN("plot.train"))              # panel 1, panel 2
+    assert y_axis(fig, loss).get("type") == "log" and y_axis(fig, metric).get("type") != "log"
 
 
 def test_projector_link_keeps_its_mode_and_is_offered_in_the_share_popover(no_exceptions):
