@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+import torch
+from sklearn import metrics as skm
 
 from playground.config import make_config
 from playground.errors import ConfigError
@@ -23,8 +25,32 @@ def _job(**values) -> TrainingJob:
 
 
 @pytest.fixture(scope="module")
-def circle_record():
-    return rec.from_job(_job(dataset="circle", epochs=5, hidden=[4]), "Run 1 · circle · 4 tanh")
+def circle_run():
+    job = _job(dataset="circle", epochs=5, hidden=[4])
+    return job, rec.from_job(job, "Run 1 · circle · 4 tanh")
+
+
+@pytest.fixture(scope="module")
+def circle_record(circle_run):
+    return circle_run[1]
+
+
+def sklearn_metrics(model, prepared, split: str) -> dict:
+    """The record's metrics computed here from the model's raw outputs on a split: sigmoid,
+    threshold 0.5, sklearn.metrics (regression: outputs in the target's units)."""
+    s = prepared.split(split)
+    with torch.no_grad():
+        out = model.eval()(s.X)[:, 0].double()
+    y = s.y.numpy().astype(float)
+    if prepared.task == "regression":
+        pred = (out * prepared.y_std + prepared.y_mean).numpy()
+        mse = skm.mean_squared_error(y, pred)
+        return {"r2": skm.r2_score(y, pred), "mae": skm.mean_absolute_error(y, pred), "mse": mse,
+                "rmse": mse ** 0.5}
+    p = torch.sigmoid(out).numpy()
+    label = (p >= 0.5).astype(int)
+    return {"accuracy": skm.accuracy_score(y, label), "precision": skm.precision_score(y, label, zero_division=0),
+            "recall": skm.recall_score(y, label), "f1": skm.f1_score(y, label), "roc_auc": skm.roc_auc_score(y, p)}
 
 
 def test_a_record_keeps_settings_curves_metrics_and_the_boundary(circle_record):
@@ -32,10 +58,21 @@ def test_a_record_keeps_settings_curves_metrics_and_the_boundary(circle_record):
     assert r.config["dataset"] == "circle" and r.config["hidden"] == [4]
     assert r.epochs_run == 5 and list(r.history["epoch"]) == [1, 2, 3, 4, 5]
     assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(r.history)
-    assert set(r.test_metrics) == set(rec.CLASSIFICATION_METRICS) and 0 <= r.test_metrics["accuracy"] <= 1
+    assert set(r.test_metrics) == set(rec.CLASSIFICATION_METRICS)
     assert r.task == "binary" and r.dataset_kind == "toy" and r.status == "completed" and r.seconds > 0
     assert r.boundary["z"].shape == (50, 50) and r.boundary["z"].dtype == np.float32
     assert r.nbytes() < 16_000          # no model, no data: the surface and a few float32 columns
+
+
+def test_the_test_metrics_are_sklearns_on_the_test_split(circle_run):
+    """Every metric of the record is sklearn's on the model's TEST predictions; the validation
+    split's differ (so a record built from the wrong split would show)."""
+    job, r = circle_run
+    model, prep = job.model_copy(), job.prepared
+    test, val = sklearn_metrics(model, prep, "test"), sklearn_metrics(model, prep, "val")
+    assert r.test_metrics == pytest.approx(test, rel=1e-6)
+    assert r.test_metrics != pytest.approx(val, rel=1e-3)
+    assert test["accuracy"] != val["accuracy"] and test["roc_auc"] != val["roc_auc"]
 
 
 def test_json_round_trip(circle_record):
@@ -88,8 +125,12 @@ def test_differing_fields_and_merge(circle_record):
 
 
 def test_regression_and_a_long_history_are_thinned():
-    r = rec.from_job(_job(dataset="plane", epochs=3, hidden=[4]), "r")
+    job = _job(dataset="plane", epochs=3, hidden=[4])
+    r = rec.from_job(job, "r")
     assert set(r.test_metrics) == set(rec.REGRESSION_METRICS) and r.task == "regression"
+    test = sklearn_metrics(job.model_copy(), job.prepared, "test")
+    assert r.test_metrics == pytest.approx(test, rel=1e-5)
+    assert r.test_metrics != pytest.approx(sklearn_metrics(job.model_copy(), job.prepared, "val"), rel=1e-3)
     rows = [{"epoch": i + 1, "loss": 1.0 / (i + 1), "val_loss": 1.0} for i in range(5000)]
     cols = rec._history_columns(rows)
     assert len(cols["epoch"]) <= rec.MAX_POINTS and cols["epoch"][-1] == 5000 and cols["epoch"][0] == 1
