@@ -93,7 +93,8 @@ class DivergenceCheck(Callback):
         blown = loss > self.blowup * self.reference and self.useless(logs)
         self.streak = self.streak + [loss] if blown else []
         recent = self.streak[-self.epochs:]
-        ending = trainer.stop_status is not None or epoch >= trainer.cfg.epochs   # e.g. early stopping
+        # e.g. early stopping, or the last epoch (an endless run, epochs 0, has none)
+        ending = trainer.stop_status is not None or 0 < trainer.cfg.epochs <= epoch
         long_enough = len(recent) == self.epochs or (ending and len(recent) >= min(BLOWUP_EPOCHS_AT_END, epoch))
         if long_enough and recent[-1] > RECOVERING * recent[0]:
             trainer.stop_status = Status.DIVERGED
