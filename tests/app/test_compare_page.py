@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 from apptest import open_app
+from sklearn.metrics import accuracy_score, roc_auc_score
 
 from playground.runs import record as rec
 from playground.status import Status
@@ -20,12 +22,25 @@ def no_exceptions(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
+FINISHED: list = []                # the fixture's runs, in order (their models give the expected metrics)
+
+
 def _finish(at):
     job = at.session_state[Key.JOB]
     job.join(60)
     assert job.snapshot().status == Status.COMPLETED
     at.run()                       # the lab's poll sees the finished run and records it
+    FINISHED.append(job)
     return job
+
+
+def _sklearn_test_metrics(job) -> dict:
+    """Accuracy and ROC AUC of a finished run's model on its test split, by sklearn."""
+    test = job.prepared.test
+    with torch.no_grad():
+        p = torch.sigmoid(job.model_copy()(test.X)[:, 0]).numpy()
+    y = test.y.numpy().astype(int)
+    return {"accuracy": accuracy_score(y, (p >= 0.5).astype(int)), "roc_auc": roc_auc_score(y, p)}
 
 
 def _records(at):
@@ -40,6 +55,7 @@ def _fig(at, title_part: str | None = None, index: int = 0):
 @pytest.fixture(scope="module")
 def two_runs():
     """circle 8 tanh, then (through "same seed, one change") circle 2 tanh."""
+    FINISHED.clear()
     at = open_app(query={"lang": "en", "dataset": "circle", "hidden": "8", "epochs": "8"})
     at.button(key=Key.RUN_START).click().run()
     _finish(at)
@@ -91,7 +107,14 @@ def test_two_runs_side_by_side(two_runs):
     assert list(settings.columns) == ["Run", "Hidden layers"] and list(settings["Hidden layers"]) == ["8", "2"]
     results = at.dataframe[1].value
     assert {"Accuracy", "ROC AUC", "Epochs", "Training time (s)", "How it ended"} <= set(results.columns)
-    assert list(results["Epochs"]) == [8, 8] and results["Accuracy"].between(0, 1).all()
+    # the table shows each run's own numbers: sklearn's on its model's test predictions, its
+    # epochs and time (two different nets: a table repeating one run's row would show)
+    expected = [_sklearn_test_metrics(job) for job in FINISHED]
+    assert list(results["Accuracy"]) == pytest.approx([e["accuracy"] for e in expected], rel=1e-6)
+    assert list(results["ROC AUC"]) == pytest.approx([e["roc_auc"] for e in expected], rel=1e-6)
+    assert expected[0] != expected[1]
+    assert list(results["Epochs"]) == [len(job.snapshot().history) for job in FINISHED] == [8, 8]
+    assert list(results["Training time (s)"]) == [r.seconds for r in _records(at)]
     boundaries = _fig(at, index=1)
     assert [a["text"] for a in boundaries["layout"]["annotations"]][:2] == ["Run 1 · circle · 8 tanh",
                                                                             "Run 2 · circle · 2 tanh"]
