@@ -6,6 +6,7 @@ small dataset without any other exception."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -92,25 +93,40 @@ def raw_values(draw):
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(raw_values())
-def test_make_config_raises_config_error_or_trains(values):
+def refused_or_trained(values) -> str:
+    """'refused' (one ConfigError) or 'trained' (one epoch); anything else fails."""
     try:
         cfg = make_config(epochs=1, **values)
     except ConfigError as e:
         assert e.key.startswith("err.") and e.field is not None and str(e)
         event(f"ConfigError {e.key}")
-        return
-    event("trained")
+        return "refused"
     if cfg.dataset not in ("circle", "xor", "gauss", "spiral", "moons", "plane", "iris", "digits"):
         # a text that happens to end in .csv: a missing file must also be a ConfigError
         try:
             load_for_config(cfg)
         except ConfigError:
-            return
+            return "refused"
     prepared = prepare(load_for_config(cfg), cfg)
     trainer = Trainer(cfg, prepared)
     logs = trainer.step_epoch()
     assert trainer.status in FINISHED - {Status.ERROR}
     assert logs is not None and logs["epoch"] == 1
     assert len(trainer.history.epochs) == 1
+    event("trained")
+    return "trained"
+
+
+def test_make_config_raises_config_error_or_trains():
+    outcomes: Counter = Counter()
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(raw_values())
+    def refused_or_trained_property(values):
+        outcomes[refused_or_trained(values)] += 1
+
+    refused_or_trained_property()
+    # the property says nothing about training if (almost) everything is refused: about half
+    # the examples train (20 of 40 measured); fewer than an eighth means validation went wrong
+    tried = sum(outcomes.values())
+    assert outcomes["trained"] >= max(5, tried // 8), dict(outcomes)
