@@ -3,8 +3,6 @@ once for the module: Ray's start-up costs seconds, each actor ~4 s more for its 
 imports). Skipped when Ray is not installed (requirements-ray.txt)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 import torch
 from unit_helpers import prepared_for, stop_all, wait_for, without_seconds
@@ -97,9 +95,9 @@ def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs):
     a, b = make(jobs), make(jobs)
     wait_for(lambda: running(a) and running(b), TIMEOUT)
     c, d = make(jobs), make(jobs)
-    time.sleep(1.0)
-    assert [(x.snapshot().status, x.snapshot().queue_position) for x in (c, d)] == [
-        (Status.QUEUED, 1), (Status.QUEUED, 2)]                   # Ray has no CPU for them: in line
+    line = [(Status.QUEUED, 1), (Status.QUEUED, 2)]               # Ray has no CPU for them: in line
+    wait_for(lambda: [(x.snapshot().status, x.snapshot().queue_position) for x in (c, d)] == line, TIMEOUT)
+    assert running(a) and running(b)
     d.stop("closed")                                              # a closed tab, while in line
     d.join(10)
     assert (d.snapshot().status, d.snapshot().stop_reason, d.snapshot().epoch, d.alive) == (
