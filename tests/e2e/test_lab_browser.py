@@ -157,7 +157,10 @@ def test_paint_points_and_train_on_them(browser, app_url):
     ctx, page = _open(browser, f"{app_url}/?dataset=paint&lang=en", 1400, 1000)
     try:
         assert _painted_count(page) == 40                      # the example
-        page.locator("[data-testid='stSidebar']").get_by_text("Class 1").count()   # the sidebar is drawn
+        # the sidebar is drawn, on the painted set (its description: "... add class 0 or class 1.")
+        described = page.locator("[data-testid='stSidebar']").get_by_text("click the plane to add class 0 or class 1")
+        described.first.wait_for(timeout=20_000)
+        assert described.count() == 1
         page.get_by_role("radio", name="Class 1").or_(page.get_by_role("button", name="Class 1")).first.click()
         for n, (fx, fy) in enumerate(((0.2, 0.2), (0.25, 0.25)), start=41):
             plot = page.locator("[class*='st-key-paint_chart_'] .nsewdrag").first
