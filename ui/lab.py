@@ -19,7 +19,7 @@ def speed_control(job, container=st) -> None:
     ss.setdefault(Key.LAB_SPEED, 0)
     speed = container.select_slider(T("lab.speed"), SPEEDS, key=Key.LAB_SPEED, help=T("lab.speed_help"), width=170,
                                     format_func=lambda v: T("lab.speed_max") if v == 0 else T("lab.speed_per_s", n=v))
-    if job is not None and (job.snapshot().speed or 0) != speed:
+    if job is not None and (runs.record(job).speed or 0) != speed:
         job.set_speed(speed)
 
 
@@ -62,7 +62,7 @@ def changes_notes(cfg, job, start) -> None:
         st.error(T("lab.change_failed", msg=error.text(lang())))
     if job is None:
         return
-    finished = job.snapshot().finished
+    finished = runs.record(job).finished
     if "dataset" in restart:
         st.warning(T("lab.other_dataset", n=runs.serial(), dataset=job.cfg.dataset, now=cfg.dataset),
                    icon=":material/history:")

@@ -107,7 +107,7 @@ def check_goal(job, rerun: bool = True) -> bool:
     lesson = current()
     if lesson is None or job is None or runs.serial() <= ss.get(K.SINCE, 0):
         return False
-    snap = job.snapshot()
+    snap = runs.record(job)
     if not snap.history and not snap.finished:
         return False
     sig = (lesson.id, id(job), snap.epoch, str(snap.status), job.cfg)

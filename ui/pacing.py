@@ -32,8 +32,16 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
 
 
 def tick() -> None:
-    """Count a rerun of this session (a full run or a polling fragment's) for the teacher's view."""
+    """A rerun of this session began (a full run or a polling fragment's): count it for the
+    teacher's view, start a new round of run records (ui.runs.record), and heartbeat this
+    session's own jobs: the page that owns a run keeps it alive; nobody else's reads do."""
     registry.REGISTRY.count_rerun(registry.session_id())
+    ss = st.session_state
+    ss[Key.RERUN] = ss.get(Key.RERUN, 0) + 1
+    for key in (Key.JOB, Key.CV_JOB):
+        job = ss.get(key)
+        if job is not None:
+            job.heartbeat()
 
 
 def drawn_pace(page: str, snap, live: float = LIVE) -> float | None:

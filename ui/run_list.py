@@ -158,7 +158,7 @@ def record(job) -> RunRecord | None:
     on every poll. Returns the new record (None when nothing was added)."""
     if job is None or STORE.recorded(job):
         return None
-    s = job.snapshot()
+    s = runs.record(job)
     if not s.finished or s.status == "error" or not s.epoch:
         return None
     list_id = _list_id(create=True)
@@ -176,7 +176,7 @@ def record(job) -> RunRecord | None:
 
 
 def _without_metrics(job, name: str) -> RunRecord:
-    s = job.snapshot()
+    s = runs.record(job)
     return RunRecord(id=secrets.token_hex(6), name=name, config=job.cfg.to_dict(),
                      history=rec._history_columns(s.history), task=job.prepared.task if job.prepared else "",
                      dataset_kind=data_kind(job.cfg.dataset), status=str(s.status), seconds=0.0,

@@ -63,6 +63,19 @@ def training_job() -> TrainingJob | None:
     return st.session_state.get(Key.JOB)
 
 
+def record(job):
+    """This rerun's one record of `job`: read at its first use in the rerun, then the same
+    record for every part of the page (the curve, the network and the buttons agree)."""
+    ss = st.session_state
+    rerun = ss.get(Key.RERUN, 0)
+    memo = ss.get(Key.RECORDS)
+    if memo is None or memo[0] != rerun:
+        memo = ss[Key.RECORDS] = (rerun, {})
+    if job not in memo[1]:
+        memo[1][job] = job.snapshot()
+    return memo[1][job]
+
+
 def serial() -> int:
     """How many runs this session started: memos of one run compare it."""
     return st.session_state.get(Key.JOB_SERIAL, 0)
@@ -111,7 +124,7 @@ def follow_sidebar(cfg: RunConfig) -> tuple[tuple[str, ...], ConfigError | None]
     diff = [n for n in FIELDS if getattr(job.cfg, n) != getattr(cfg, n)]
     live = {n: getattr(cfg, n) for n in diff if n in LIVE_FIELDS}
     error = None
-    if live and not job.snapshot().finished:
+    if live and not record(job).finished:
         try:
             job.change(**live)
         except ConfigError as e:       # e.g. batch size 1 with batch normalization

@@ -33,6 +33,8 @@ class Key:
     CV_JOB = "eval_cv_job"                 # this session's CrossValJob
     CV_GUARD = "eval_cv_guard"             # its JobGuard
     PACES = "_paces"                       # {page: seconds} its polling fragment was drawn with; ui.pacing
+    RERUN = "_rerun"                       # this session's reruns (full or a fragment's) so far; ui.pacing.tick
+    RECORDS = "_records"                   # (rerun, {job: record}): each job read once per rerun; ui.runs.record
     RUN_CONTROLS = "_run_controls"         # (active, paused) the run buttons were drawn for; ui.widgets
 
     # --- sidebar widgets (ui.sidebar); the config's own fields: w_key(field) -----------------------
@@ -64,7 +66,6 @@ class Key:
     LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure)}: figures rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
-    LAB_CHANGE_ERROR = "_lab_change_error"  # a mid-run change the run refused (message), shown once
 
     # --- take the model home (ui.take_home) ---------------------------------------------------------
     TAKE_HOME_CACHE = "_take_home_cache"   # (job id, weights epoch, epochs run): {"model": bytes, kind: (text, lines)}

@@ -46,13 +46,13 @@ def sidebar_status(page: str) -> None:
     job = runs.training_job()
     if job is None or page in PAGES_FOLLOWING_THE_RUN:
         return
-    first = job.snapshot()
+    first = runs.record(job)
     active = first.active
 
     @st.fragment(run_every=pacing.poll_seconds(first, live=pacing.QUEUED))
     def _mini():
         pacing.tick()
-        snap = job.snapshot()
+        snap = runs.record(job)
         st.caption(":material/model_training: " + status_line(snap))
         if snap.active is not active:   # started/finished since the last full run: redraw everything
             st.rerun()

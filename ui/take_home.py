@@ -17,6 +17,7 @@ from playground.errors import ConfigError
 from playground.export import mark_lines, script_with_changes
 from playground.nn.checkpoint import SavedModel, model_bytes
 
+from . import runs
 from .lang import T, lang
 from .session import Key
 
@@ -39,7 +40,7 @@ def _files(job, snap) -> dict:
     cache = st.session_state.get(Key.TAKE_HOME_CACHE)
     if cache is None or cache.get("_key") != key:
         cfg, prep = script_config(job, snap), job.prepared
-        model = job.model_copy()
+        model = job.model_copy(snap)
         cache = st.session_state[Key.TAKE_HOME_CACHE] = {
             "_key": key, "model": model_bytes(model, job.cfg, prep) if model is not None else None,
             **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")}}
@@ -50,7 +51,7 @@ def downloads(job) -> None:
     """Model and script downloads and the code view (PyTorch | Keras) of a finished run."""
     if job is None or job.prepared is None:
         return
-    snap = job.snapshot()
+    snap = runs.record(job)
     if not snap.status.finished:
         st.caption(T("export.after_run"))
         return

@@ -229,7 +229,7 @@ def live_view() -> None:
     job = runs.training_job()
     if job is None:
         return
-    s = job.snapshot()
+    s = runs.record(job)
     if s.finished or pacing.pace_changed("evaluate", s):
         st.rerun()   # the final, test-set evaluation replaces the live one; or poll at a new pace
     if s.status == Status.QUEUED and s.queue_position:
@@ -246,7 +246,7 @@ def final_view(job, snap) -> None:
     split = widgets.translated_select(st.segmented_control, T("eval.split"), ["test", "val"], Key.EVAL_SPLIT,
                                       lambda s: T(f"eval.split.{s}"), default="test", help=T("eval.split_help"))
     split = split or "test"   # a segmented control can be clicked off
-    pred = cached(job, f"pred_{split}", lambda: evaluation.predictions(job.model_copy(), prep, split))
+    pred = cached(job, f"pred_{split}", lambda: evaluation.predictions(job.model_copy(snap), prep, split))
     restored = snap.weights_epoch != snap.epoch
     weights = T("eval.weights_best" if restored else "eval.weights_last", epoch=snap.weights_epoch)
     st.caption(T("eval.final", status=status_line(snap), dataset=job.cfg.dataset, loss=T(f"loss.{snap.loss_name}"),
@@ -280,7 +280,7 @@ def render() -> None:
     st.title(T("eval.title"))
     st.caption(T("eval.subtitle"))
     job = runs.training_job()
-    snap = job.snapshot() if job else None
+    snap = runs.record(job) if job else None
     if job is not None:
         lab.results_of(job.cfg, data.config(), lab.run_label(job))
     if job is None:

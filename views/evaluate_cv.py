@@ -8,7 +8,7 @@ from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.runs import crossval
 from playground.status import Status
-from ui import data, lab, runs, widgets
+from ui import data, lab, pacing, runs, widgets
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import duration
@@ -61,7 +61,7 @@ def cv_section() -> None:
     y = prep.dataset.y[crossval.development_rows(prep)]
     method, k, why = plan(cfg, prep, prep.task, y)
     cv = runs.cv_job()
-    running = bool(cv and cv.snapshot().active)
+    running = bool(cv and runs.record(cv).active)
     b1, b2, _ = st.columns([1.6, 1, 3])
     if b1.button(T("eval.cv.run"), type="primary", icon=":material/play_arrow:", disabled=bool(why) or running,
                  width="stretch"):
@@ -123,11 +123,12 @@ def cv_folds(s) -> None:
 
 
 def cv_results() -> None:
+    pacing.tick()          # a polling fragment's rerun: fresh records, the session's heartbeat
     cv = runs.cv_job()
     if cv is None:
         st.caption(T("eval.cv.empty"))
         return
-    s = cv.snapshot()
+    s = runs.record(cv)
     cv_progress(s)
     st.caption(T("eval.cv.results_for", method=T(f"eval.cv.method.{s.method}"), dataset=cv.cfg.dataset,
                  n=s.n_folds, epochs=s.epochs))

@@ -72,7 +72,7 @@ def current_view(job, s):
     cached = st.session_state.get(Key.INSIDE_CACHE)
     if cached and cached[0] == key:
         return cached[1], None
-    net = job.model_copy()
+    net = job.model_copy(s)
     if net is None:
         return None, (st.info, T("inside.collecting"))
     view = live.inspect(net, job.prepared, job.cfg.activation, probe.sample, probe.picks)
@@ -182,7 +182,7 @@ def panel() -> None:
     job = runs.training_job()
     if job is None:
         return
-    s = job.snapshot()
+    s = runs.record(job)
     st.caption(status_line(s))
     view, msg = current_view(job, s)
     if view is None:
@@ -203,7 +203,7 @@ def render() -> None:
         st.page_link("views/train.py", label=T("inside.go_train"), icon=":material/model_training:")
         explainer(data.config().activation, len(data.config().hidden))
         return
-    snap = job.snapshot()
+    snap = runs.record(job)
     widgets.run_controls(job, snap)   # pause to study one epoch, step to see what one more changes
     st.fragment(panel, run_every=pacing.drawn_pace("inside", snap, live.LIVE_SECONDS))()
     explainer(job.cfg.activation, len(job.cfg.hidden))

@@ -42,7 +42,7 @@ def _run_model():
     j = runs.training_job()
     if j is None:
         return None, j
-    snap = j.snapshot()
+    snap = runs.record(j)
     if snap.status in (Status.QUEUED, Status.LOADING):
         return None, j
     key = (id(j), snap.epoch, snap.status)
@@ -128,11 +128,12 @@ def _run_note(job, hint: bool = True) -> None:
             st.caption(T("sketch.run_hint"))
     elif job.cfg.dataset not in digit_model.DIGIT_SETS:
         st.caption(T("sketch.run_not_digits", dataset=job.cfg.dataset))
-    elif job.snapshot().active:        # a digit run still loading its data: offer it once it trains
+    elif runs.record(job).active:        # a digit run still loading its data: offer it once it trains
         st.caption(T("sketch.run_starting"))
 
         @st.fragment(run_every=pacing.QUEUED)
         def _wait_for_run():
+            pacing.tick()
             if _run_model()[0] is not None:
                 st.rerun()
         _wait_for_run()
@@ -154,6 +155,7 @@ def _add_sketch(rgba, label) -> None:
 
 
 def _draw_and_read(source: str) -> None:
+    pacing.tick()          # a fragment's rerun (a stroke, or the live run's poll): fresh records
     dm = _models()[0].get(source)
     if dm is None:       # the run went away (a new run is loading): redraw the whole page
         st.rerun()
@@ -278,7 +280,7 @@ def _choose_model(models: dict, job) -> str:
     source = widgets.translated_select(st.segmented_control, T("sketch.model"), options, Key.SKETCH_SOURCE,
                                        lambda s: _label(s, models[s]), default=options[0], required=True)
     st.caption(_describe(models[source]))
-    if source == "run" and job is not None and job.snapshot().active:
+    if source == "run" and job is not None and runs.record(job).active:
         st.caption(T("sketch.run_live"))
     elif "run" not in models:
         _run_note(job)
@@ -303,7 +305,7 @@ def render() -> None:
     if CANVAS_ERROR:
         st.error(T("sketch.no_canvas", why=CANVAS_ERROR))
         return
-    live = source == "run" and job is not None and job.snapshot().active
+    live = source == "run" and job is not None and runs.record(job).active
     st.fragment(_draw_and_read, run_every=1.0 if live else None)(source)
 
 

@@ -277,7 +277,7 @@ def live_panel(cfg) -> None:
     job = runs.training_job()
     if job is None:        # the run was let go meanwhile
         st.rerun()
-    s = job.snapshot()
+    s = runs.record(job)
     run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
     lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     task = job.prepared.task if job.prepared else cfg_task(cfg)
@@ -309,7 +309,7 @@ def render() -> None:
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
         start(cfg)
     job = runs.training_job()
-    snap = job.snapshot() if job else None
+    snap = runs.record(job) if job else None
     st.html(COMPACT_CSS)
     # no page title: the navigation names the page, and the first screen is for the lab
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")

@@ -61,7 +61,6 @@ class Trainer:
         self.last_val_output = None         # probabilities / predictions on the val set
         self._stop = False
         self._pending: dict | None = None   # settings changed mid-run, applied before the next batch
-        self.changes: list[dict] = []       # applied: {'epoch': epochs done + fraction, 'changes': {f: (old, new)}}
         self._l1_params = [p for p in self.model.parameters() if p.dim() > 1]   # weights, not biases / BN
         # Regression is trained on a standardized target; losses are reported in its units.
         self._y_scale = prepared.y_std if self.task == "regression" else 1.0
@@ -78,7 +77,8 @@ class Trainer:
 
     def change(self, **values) -> None:
         """Change settings a running run can take (config.LIVE_FIELDS): applied by the
-        training thread before its next batch, and recorded in `changes`. Any thread."""
+        training thread before its next batch, at this one point. Any thread. The run's log
+        of changes is its job's (runs/training.py), which validated them."""
         merged = dict(self._pending or {})
         merged.update(values)
         self._pending = merged          # one reference swap: the training thread takes it whole
@@ -99,8 +99,6 @@ class Trainer:
                     m.p = self.cfg.dropout
         self.early_stopping.patience = self.cfg.patience
         self.early_stopping.restore_best = self.cfg.restore_best
-        n = max(len(self.data.train.X), 1)
-        self.changes.append({"epoch": self.epoch + min(self.samples_seen / n, 1.0), "changes": diff})
 
     @property
     def finished(self) -> bool:

@@ -204,7 +204,7 @@ class CrossValJob(BackgroundJob):
 
     # --- the snapshot (any thread, cheap) -------------------------------------------------------------
     def snapshot(self) -> CVSnapshot:
-        self.touch()
+        """A pure read (the Evaluate page's poll heartbeats the job itself)."""
         position = self.scheduler.position(self)
         with self._cond:
             tr, status = self._trainer, self._status

@@ -1,8 +1,11 @@
 """What every background job shares: its thread, stop, join, a slot of the scheduler,
-the idle timeout, and turning any exception into a message a page can show.
+the idle timeout kept away by an explicit heartbeat, and turning any exception into a
+message a page can show.
 
 The thread never touches the UI. Commands and the state a snapshot reads are guarded
 by one Condition (`self._cond`); subclasses publish under it and snapshot under it.
+Reading a job never changes it: only `heartbeat()`, called by the page that owns the
+job, keeps it alive.
 """
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ from .scheduler import SCHEDULER, Scheduler
 
 class Watched:
     """What a page relies on in any job, in process or on Ray: the thread that follows it
-    (`self._thread`), and the idle timeout (`idle_timeout`, `_last_seen`) kept off by polls."""
+    (`self._thread`), and the idle timeout (`idle_timeout`, `_last_seen`) kept off by the
+    owner's heartbeats."""
     _thread: threading.Thread
     idle_timeout: float | None
     _last_seen: float
@@ -32,8 +36,9 @@ class Watched:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
-    def touch(self) -> None:
-        """Somebody is still looking (a page polled): keeps the idle timeout away."""
+    def heartbeat(self) -> None:
+        """The page that owns this job is still open (its polling fragment ran): keeps the
+        idle timeout away. Nothing else does: snapshots and other pages' reads are pure."""
         self._last_seen = time.monotonic()
 
     def abandoned(self) -> bool:
@@ -67,6 +72,7 @@ class BackgroundJob(Watched):
                 self.stop_reason = reason
             self.stop_requested = True
             self._on_stop()
+            self._status_changed()          # the record names the reason at once
             self._cond.notify_all()
 
     def _on_stop(self) -> None:
@@ -82,9 +88,16 @@ class BackgroundJob(Watched):
             self._t_start = time.perf_counter()
 
     # --- helpers for the thread -----------------------------------------------------------------------
-    def _set_status(self, status: Status) -> None:
+    def _set_status(self, status: Status, error: str | None = None) -> None:
         with self._cond:
             self._status = status
+            if error is not None:
+                self._error = error
+            self._status_changed()
+
+    def _status_changed(self) -> None:
+        """Under the lock, after the status (or the error) changed: a job that publishes
+        records publishes the next one here."""
 
     def _take_slot(self) -> bool:
         """Wait in the scheduler's line; False when stopped while waiting."""
@@ -105,11 +118,9 @@ class BackgroundJob(Watched):
         try:
             self._run()
         except ConfigError as e:
-            with self._cond:
-                self._error, self._status = str(e), Status.ERROR
+            self._set_status(Status.ERROR, str(e))
         except Exception as e:   # a UI must see a message, not a dead thread
-            with self._cond:
-                self._error, self._status = f"{type(e).__name__}: {e}", Status.ERROR
+            self._set_status(Status.ERROR, f"{type(e).__name__}: {e}")
             traceback.print_exc()
         finally:
             self._give_slot()

@@ -1,17 +1,19 @@
 """A training run as a Ray actor, for a school that trains on a cluster (PLAYGROUND_RAY_ADDRESS).
 
-`RayTrainingJob` has the job interface the pages use (snapshot, pause, resume, step, stop,
-change, set_speed, set_probe, model_copy, alive, join) and runs our own TrainingJob inside
-the actor, unchanged: same loop, same seed, same history. Ray's resource scheduler is the
-line (one CPU per run, a GPU when asked for and the cluster has one); the page still sees a
-position, counted among the runs this process submitted that Ray has not started yet.
+`RayTrainingJob` is a run handle like TrainingJob (runs/handle.py: start, snapshot,
+heartbeat, step, pause, resume, change, stop, model_copy) and runs our own TrainingJob
+inside the actor, unchanged: same loop, same seed, same history, same run records. Ray's
+resource scheduler is the line (one CPU per run, a GPU when asked for and the cluster has
+one); the page still sees a position, counted among the runs this process submitted that
+Ray has not started yet.
 
-A watcher thread per run follows the actor: it fetches the weights when an epoch ends (so a
-lost run keeps what it learned), takes the final snapshot and weights when the run ends and
-kills the actor at once, so a finished run holds no CPU. A stopped run's actor is killed
-after a short grace; an actor that dies (node lost, ray.kill) becomes a stopped run whose
-stop_reason is "lost" (the page says so, in its language, and offers Train). Ray is
-imported lazily: the app and the tests run without it.
+A watcher thread per run follows the actor: it fetches the latest record (with the weights
+only when they changed, so a lost run keeps what it learned), which `snapshot()` returns
+without a round trip; it takes the final record when the run ends and kills the actor at
+once, so a finished run holds no CPU. A stopped run's actor is killed after a short grace;
+an actor that dies (node lost, ray.kill) becomes a stopped run whose stop_reason is "lost"
+(the page says so, in its language, and offers Train). Ray is imported lazily: the app and
+the tests run without it.
 """
 from __future__ import annotations
 
@@ -21,19 +23,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..config import LIVE_FIELDS, RunConfig
+from ..config import RunConfig
 from ..data.prepare import Prepared
-from ..nn.model import copy_model
 from ..status import Status
 from .job import Watched
 from .scheduler import Scheduler, _env_int   # a teacher's setting: unset when not a number
-from .training import Snapshot, TrainingJob
+from .training import Snapshot, TrainingJob, model_from, validate_change
 
 ADDRESS_ENV = "PLAYGROUND_RAY_ADDRESS"    # auto | ray://host:10001 | host:6379 | local
 LOCAL = "local"                           # a Ray instance started in this process (tests, one machine)
 STOP_GRACE_S = 5.0        # a stopped run's actor is killed this long after stop() if still there
-POLL_S = 0.25             # the watcher's pace; also how soon a finished run gives its CPU back
-SNAPSHOT_CACHE_S = 0.05   # several reads of one page rerun cost one round trip
+POLL_S = 0.25             # the watcher's pace: how fresh a record is, how soon a finished run gives its CPU back
 FETCH_TIMEOUT_S = 5.0
 _ROOT = Path(__file__).resolve().parents[2]   # the folder holding the `playground` package
 LOST = "lost"             # stop_reason of a run whose actor died (locales: train.stopped_lost)
@@ -93,27 +93,23 @@ class _Runner:
         """start, pause, resume, step, stop, set_speed, change, set_probe: the job's own."""
         getattr(self.job, command)(*args, **kw)
 
-    def snapshot(self) -> Snapshot:
-        for fn in list(self.job.probes.values()):   # a page polled: probes with a heartbeat keep working
+    def heartbeat(self) -> None:
+        """The owning page is open: the run and its probes (a live view's) keep working."""
+        self.job.heartbeat()
+        for fn in list(self.job.probes.values()):
             touch = getattr(fn, "touch", None)
             if callable(touch):
                 touch()
-        return self.job.snapshot()
 
-    def weights(self, have: tuple | None):
-        """(status, key, state dict or None when `have` is already the key). The key is read
-        before the weights, so the weights are never older than the epoch the key names."""
-        s = self.job.snapshot()
-        key = (s.epoch, s.weights_epoch, s.finished)
-        if key == have:
-            return s.status, key, None
-        net = self.job.model_copy()
-        return s.status, key, (net.state_dict() if net is not None else None)
+    def snapshot(self, weights_version: int | None = None) -> Snapshot:
+        """The latest record; its weights only when they are newer than `weights_version`
+        (the page side keeps the ones it has), so a poll ships a few numbers, not the network."""
+        rec = self.job.snapshot()
+        return replace(rec, state=None) if rec.weights_version == weights_version else rec
 
-    def final(self):
+    def final(self) -> Snapshot:
         self.job.join()
-        net = self.job.model_copy()
-        return self.job.snapshot(), (net.state_dict() if net is not None else None)
+        return self.job.snapshot()
 
 
 _ACTOR = None
@@ -177,10 +173,8 @@ class RayTrainingJob(Watched):
         self._ready_ref = None
         self._started = False
         self._stop_at: float | None = None
-        self._last: Snapshot | None = None      # the latest snapshot the actor sent
-        self._last_at = 0.0
+        self._last: Snapshot | None = None      # the latest record the watcher fetched (with its weights)
         self._final: Snapshot | None = None     # set once the run is over; the actor is gone then
-        self._state = None                      # (key, state dict) of the latest weights fetched
         self._speed: float | None = None
         self._last_seen = time.monotonic()
         self._thread = threading.Thread(target=self._watch, daemon=True, name=f"ray-{cfg.dataset}")
@@ -219,16 +213,12 @@ class RayTrainingJob(Watched):
         self._send("set_speed", epochs_per_second)
 
     def change(self, **values) -> RunConfig:
-        """As TrainingJob.change: validated here (ConfigError, ValueError), applied there."""
-        wrong = set(values) - set(LIVE_FIELDS)
-        if wrong:
-            raise ValueError(f"not changeable mid-run: {sorted(wrong)}")
+        """As TrainingJob.change: checked here by the same rules (ConfigError, ValueError), applied there."""
         with self._lock:
-            new = self.cfg.replace(**values)
-            diff = {k: getattr(new, k) for k in values if getattr(self.cfg, k) != getattr(new, k)}
+            new, diff = validate_change(self.cfg, values)
             if diff:
                 self.cfg = new
-                self._send("change", **diff)
+                self._send("change", **{k: v for k, (_, v) in diff.items()})
             return self.cfg
 
     def set_probe(self, name: str, fn) -> None:
@@ -247,51 +237,26 @@ class RayTrainingJob(Watched):
             self._lock.notify_all()
         self._send("stop", reason)
 
+    def heartbeat(self) -> None:
+        super().heartbeat()
+        if self._actor is not None and self._final is None:
+            self._actor.heartbeat.remote()
+
     # --- reading -------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        self.touch()
-        if self._final is not None:
-            return self._final
-        if not self._started:
-            status, position = _line(self) if self._actor is not None else (Status.QUEUED, 0)
-            return self._bare(status, queue_position=position)
-        now = time.monotonic()
-        if self._last is not None and now - self._last_at < SNAPSHOT_CACHE_S:
-            return self._last
-        import ray
-        try:
-            s = ray.get(self._actor.snapshot.remote(), timeout=FETCH_TIMEOUT_S)
-        except ray.exceptions.RayActorError:
-            self._lose()
-        except (ray.exceptions.GetTimeoutError, ray.exceptions.ActorUnavailableError):
-            pass                                  # busy or briefly unreachable: the last one will do
-        else:
-            with self._lock:
-                if self._final is None:
-                    self._last, self._last_at = s, now
-        return self._final or self._last or self._bare(Status.LOADING)
-
-    def model_copy(self):
-        """A fresh eval-mode net with the weights of the latest epoch boundary (fetched when the
-        snapshot moved past the ones held); after the run, the final weights."""
+        """The latest record the watcher fetched (no round trip); a pure read."""
         with self._lock:
-            held, snap = self._state, self._final or self._last
-        want = (snap.epoch, snap.weights_epoch, snap.finished) if snap is not None else None
-        if self._final is None and self._started and (held is None or held[0] != want):
-            import ray
-            try:
-                _, key, state = ray.get(self._actor.weights.remote(held[0] if held else None),
-                                        timeout=FETCH_TIMEOUT_S)
-                if state is not None:
-                    held = (key, state)
-                    with self._lock:
-                        self._state = held
-            except ray.exceptions.RayError:
-                pass                              # lost or busy: the weights held
-        if held is None or held[1] is None:
-            return None
-        p = self.prepared
-        return copy_model(None, self.cfg, p.n_features, p.n_outputs, p.image_shape, state=held[1])
+            final, last, started, actor = self._final, self._last, self._started, self._actor
+        if final is not None:
+            return final
+        if not started:
+            status, position = _line(self) if actor is not None else (Status.QUEUED, 0)
+            return self._bare(status, queue_position=position)
+        return last or self._bare(Status.LOADING)
+
+    def model_copy(self, record: Snapshot | None = None):
+        """A fresh eval-mode net with the weights `record` carries (default: the latest record's)."""
+        return model_from(record or self.snapshot(), self.cfg, self.prepared)
 
     def _bare(self, status: Status, **kw) -> Snapshot:
         return Snapshot(status=status, epoch=0, epochs=self.cfg.epochs, history=(), speed=self._speed,
@@ -331,36 +296,34 @@ class RayTrainingJob(Watched):
                 return True
 
     def _follow(self, ray) -> None:
-        have = None
         while True:
             if self.abandoned():
                 self.stop("idle")
             if self._stop_at is not None and time.monotonic() - self._stop_at > self.stop_grace:
                 self._end(self._stopped(self.stop_reason))   # did not stop in time: killed below
                 return
+            with self._lock:
+                last = self._last
+            have = last.weights_version if last is not None else None
             try:
-                status, key, state = ray.get(self._actor.weights.remote(have), timeout=FETCH_TIMEOUT_S)
+                rec = ray.get(self._actor.snapshot.remote(have), timeout=FETCH_TIMEOUT_S)
             except (ray.exceptions.GetTimeoutError, ray.exceptions.ActorUnavailableError):
                 continue
-            if state is not None:
-                have = key
-                with self._lock:
-                    self._state = (key, state)
-            if Status(status).finished:
-                snap, state = ray.get(self._actor.final.remote(), timeout=60)
-                with self._lock:
-                    self._state = ((snap.epoch, snap.weights_epoch, True), state)
-                self._end(snap)
+            if rec.state is None and last is not None and rec.weights_version == have:
+                rec = replace(rec, state=last.state)          # the weights it had: unchanged
+            if rec.finished:
+                self._end(ray.get(self._actor.final.remote(), timeout=60))
                 return
             with self._lock:
+                if self._final is None:
+                    self._last = rec
                 self._lock.wait(self.poll)          # a stop() wakes it at once
 
     def _stopped(self, reason: str | None) -> Snapshot:
-        """The last snapshot as a stopped run, naming the weights held (its actor is gone)."""
-        s, held = self._last or self._bare(Status.STOPPED), self._state
-        weights = {"weights_epoch": held[0][1]} if held is not None and held[0][0] <= s.epoch else {}
+        """The last record as a stopped run, with the weights it carries (its actor is gone)."""
+        s = self._last or self._bare(Status.STOPPED)
         return replace(s, status=Status.STOPPED, stop_reason=reason, queue_position=0, eta_seconds=None,
-                       epoch_fraction=0.0, partial=None, **weights)
+                       epoch_fraction=0.0, partial=None)
 
     def _lose(self) -> None:
         """The actor died (node lost, killed from outside): a stopped run with what it had."""

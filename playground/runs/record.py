@@ -166,7 +166,7 @@ def from_job(job, name: str) -> RunRecord:
     s = job.snapshot()
     prep = job.prepared
     metrics = {}
-    model = job.model_copy()
+    model = job.model_copy(s)
     if model is not None and prep is not None and s.epoch:
         metrics = test_metrics(model, prep)
     probe = s.probes.get("boundary")

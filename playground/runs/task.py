@@ -36,8 +36,7 @@ class TaskJob(BackgroundJob):
             result = self._work(self._report)
         except BaseException as e:
             self._exception = e
-            with self._cond:
-                self._error, self._status = f"{type(e).__name__}: {e}", Status.ERROR
+            self._set_status(Status.ERROR, f"{type(e).__name__}: {e}")
             raise
         with self._cond:
             self._result, self._status = result, Status.COMPLETED

@@ -1,16 +1,17 @@
-"""A training run in a background thread, with pause / resume / step / stop and a cheap,
-consistent snapshot for a UI that polls it.
+"""A training run in a background thread, with pause / resume / step / stop, published as
+one immutable run record (a Snapshot) at every epoch and every change of status.
 
-Commands and the published state share one Condition: a command is never lost
-(no unlocked check-then-act), and a snapshot never mixes two epochs (the epoch, its
-history, its validation outputs and its weights are published together at the end of
-an epoch). Pages read `model_copy()`, weights taken at an epoch boundary, never the
-live model. A paused run gives its slot of the scheduler back.
+Commands and the published record share one Condition: a command is never lost (no
+unlocked check-then-act), and a record never mixes two epochs: its epoch, history,
+validation outputs and the weights of that same moment (`state`) are published together,
+so `model_copy(record)` rebuilds exactly the network the record's curve belongs to.
+`snapshot()` is a pure read that returns the latest record; only `heartbeat()` keeps a
+run alive. A paused run gives its slot of the scheduler back.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import torch
@@ -56,6 +57,9 @@ class Snapshot(StatusView):
     stop_reason: str | None = None       # why a stopped run stopped when not by its user: budget | idle
     changes: tuple = ()        # settings changed mid-run: {'epoch': float, 'changes': {field: (old, new)}}
     speed: float | None = None           # at most this many epochs per second (None: as fast as it can)
+    version: int = 0           # one more for every record the run publishes
+    weights_version: int = 0   # one more whenever `state` changes (Ray ships weights only then)
+    state: Any = field(default=None, repr=False, compare=False)   # the weights of `weights_epoch`, now
 
     @property
     def endless(self) -> bool:
@@ -65,18 +69,23 @@ class Snapshot(StatusView):
 
 # Inside an epoch longer than this, the page gets a curve point: the epoch's loss so far.
 PARTIAL_EVERY_S = 1.5
+# ... and its progress bar moves this often (a new record; the pages poll at most 4 times a second).
+PROGRESS_EVERY_S = 0.25
 
 
 class _Publish(Callback):
     def __init__(self, job: "TrainingJob"):
         self.job = job
-        self.last = time.perf_counter()
+        self.last = self.last_progress = time.perf_counter()
 
     def on_epoch_begin(self, trainer, epoch):
-        self.last = time.perf_counter()
+        self.last = self.last_progress = time.perf_counter()
 
     def on_after_backward(self, trainer, batch):
         now = time.perf_counter()
+        if now - self.last_progress >= PROGRESS_EVERY_S:     # the progress bar inside an epoch
+            self.last_progress = now
+            self.job._on_progress(trainer)
         if now - self.last >= PARTIAL_EVERY_S:   # a long epoch: a point now, not minutes from now
             self.last = now
             self.job._on_partial(trainer)
@@ -90,6 +99,26 @@ class _Publish(Callback):
         self.job._on_end(trainer)   # early stopping may have put the best weights back
 
 
+def validate_change(cfg: RunConfig, values: dict) -> tuple[RunConfig, dict]:
+    """A mid-run change checked against a run's config: (the new config, {field: (old, new)}
+    for the fields that really change). Fields a running run cannot take (config.LIVE_FIELDS)
+    raise ValueError; an invalid value raises ConfigError and changes nothing. Every run
+    handle, in process or on Ray, checks changes here."""
+    wrong = set(values) - set(LIVE_FIELDS)
+    if wrong:
+        raise ValueError(f"not changeable mid-run: {sorted(wrong)}")
+    new = cfg.replace(**values)
+    return new, {k: (getattr(cfg, k), getattr(new, k)) for k in values if getattr(cfg, k) != getattr(new, k)}
+
+
+def model_from(record: Snapshot, cfg: RunConfig, prepared: Prepared) -> torch.nn.Module | None:
+    """A fresh eval-mode network with the weights a record carries (None before the model exists)."""
+    if record.state is None:
+        return None
+    p = prepared
+    return copy_model(None, cfg, p.n_features, p.n_outputs, p.image_shape, state=record.state)
+
+
 class TrainingJob(BackgroundJob):
     kind = "train"
 
@@ -99,7 +128,7 @@ class TrainingJob(BackgroundJob):
                  time_limit: float | None = None):
         super().__init__(cfg.dataset, scheduler=scheduler, idle_timeout=idle_timeout)
         self.time_limit = time_limit          # seconds of training this run may use (the server's budget)
-        self.cfg = cfg
+        self.cfg = cfg                        # the run's one config: changes replace it, the trainer follows
         self.prepared = prepared
         self._dataset = dataset
         self.probes: dict[str, ProbeFn] = dict(probes or {})
@@ -109,24 +138,15 @@ class TrainingJob(BackgroundJob):
         self._steps_left: int | None = None   # None: run freely; n: n more epochs may start, then pause
         self._speed: float | None = None      # epochs per second at most (a toy run slowed to be watched)
         self._next_epoch_at = 0.0
-        self._changes: tuple = ()             # every change requested, in order (the page marks them at once)
         self._pending_changes: dict = {}      # changes made before the trainer exists
-        # published at epoch boundaries, under self._cond
-        self._epoch = 0
-        self._history: tuple = ()
-        self._best_epoch = 0
-        self._stopped_epoch = 0
-        self._val_output = None
-        self._state: dict | None = None
-        self._grad_norms: tuple = ()
-        self._weights_epoch = 0
-        self._partial: tuple | None = None
         self._reference: dict = {}
         self._probe_values: dict = {}
         self._train_seconds = 0.0
         self._epoch_t0: float | None = None
         self._samples = 0
         self._last_probe = 0.0
+        # the one published record (under self._cond); pages read only this
+        self._record = Snapshot(status=Status.QUEUED, epoch=0, epochs=cfg.epochs, history=())
 
     # --- control (any thread) -----------------------------------------------------------------
     def start(self, paused: bool = False) -> "TrainingJob":
@@ -157,28 +177,29 @@ class TrainingJob(BackgroundJob):
             self._speed = epochs_per_second or None
             self._next_epoch_at = min(self._next_epoch_at, time.perf_counter() + 1 / self._speed
                                       if self._speed else 0.0)
+            self._publish(speed=self._speed)
             self._cond.notify_all()
 
     def change(self, **values) -> RunConfig:
         """Apply settings a running run can take (config.LIVE_FIELDS) from its next batch on;
-        returns the run's new config. Other fields need a new run: ValueError."""
-        wrong = set(values) - set(LIVE_FIELDS)
-        if wrong:
-            raise ValueError(f"not changeable mid-run: {sorted(wrong)}")
+        returns the run's new config. Other fields need a new run: ValueError. The job's
+        log of changes is the run's one log; the trainer applies them before its next batch."""
         with self._cond:
-            new = self.cfg.replace(**values)            # ConfigError: an invalid value changes nothing
-            diff = {k: (getattr(self.cfg, k), getattr(new, k)) for k in values if getattr(self.cfg, k) != getattr(new, k)}
+            new, diff = validate_change(self.cfg, values)
             if not diff:
                 return self.cfg
             tr = self.trainer
             running = tr is not None and self._status == Status.RUNNING and self._epoch_t0 is not None
             frac = min(tr.samples_seen / max(len(tr.data.train.X), 1), 1.0) if running else 0.0
-            self._changes = self._changes + ({"epoch": self._epoch + frac, "changes": diff},)
             self.cfg = new
+            values = {k: v for k, (_, v) in diff.items()}
             if tr is not None:
-                tr.change(**{k: v for k, (_, v) in diff.items()})
+                tr.change(**values)
             else:
-                self._pending_changes.update({k: v for k, (_, v) in diff.items()})
+                self._pending_changes.update(values)
+            rec = self._record
+            self._publish(changes=rec.changes + ({"epoch": rec.epoch + frac, "changes": diff},),
+                          epochs=new.epochs)
             return self.cfg
 
     def _on_stop(self) -> None:
@@ -187,9 +208,11 @@ class TrainingJob(BackgroundJob):
 
     def over_budget(self) -> bool:
         """Trained longer than the limit allows (the estimate before it started was off)."""
-        return self.time_limit is not None and self._train_seconds + self._epoch_seconds() > self.time_limit
+        with self._cond:
+            return self.time_limit is not None and self._train_seconds + self._epoch_seconds() > self.time_limit
 
     def _epoch_seconds(self) -> float:
+        """Under the lock: the seconds the epoch under way has run so far."""
         return time.perf_counter() - self._epoch_t0 if self._epoch_t0 else 0.0
 
     def set_probe(self, name: str, fn: ProbeFn | None) -> None:
@@ -199,15 +222,13 @@ class TrainingJob(BackgroundJob):
             else:
                 self.probes[name] = fn
 
-    def model_copy(self) -> torch.nn.Module | None:
-        """A fresh eval-mode net with the weights of the last finished epoch (or the initial
-        weights before the first); None before the model exists."""
-        with self._cond:
-            state = self._state
-        if state is None:
-            return None
-        p = self.prepared
-        return copy_model(None, self.cfg, p.n_features, p.n_outputs, p.image_shape, state=state)
+    def model_copy(self, record: Snapshot | None = None) -> torch.nn.Module | None:
+        """A fresh eval-mode net with the weights `record` carries (by default the latest
+        record's: the last finished epoch, or the initial weights before the first); None
+        before the model exists. Pass the record a page drew, and the net is that epoch's."""
+        if record is None:
+            record = self.snapshot()
+        return model_from(record, self.cfg, self.prepared)
 
     # --- the thread -------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -224,10 +245,11 @@ class TrainingJob(BackgroundJob):
                 trainer.change(**self._pending_changes)
             if self.stop_requested:
                 trainer.request_stop()
+            self._publish(loss_name=trainer.loss_name)
         self._mark_started()
         self._set_status(Status.RUNNING)
         trainer.begin()
-        self._publish_state(trainer)
+        self._publish_weights(trainer)
         # no probes yet: the first epoch's end runs them (a paused start, Reset, runs them as it
         # pauses); the first curve point comes sooner
         while not trainer.finished:
@@ -235,12 +257,14 @@ class TrainingJob(BackgroundJob):
                 break
             if self.over_budget():
                 self.stop("budget")
-            self._epoch_t0 = time.perf_counter()
+            with self._cond:
+                self._epoch_t0 = time.perf_counter()
             logs = trainer.step_epoch()
             with self._cond:                      # samples and seconds together: a true samples/s
                 self._train_seconds += self._epoch_seconds()
                 self._samples += trainer.samples_seen if logs else 0
                 self._epoch_t0 = None
+                self._publish(epoch_fraction=0.0)
             if logs is None:
                 break
         self._run_probes(force=True)
@@ -266,7 +290,9 @@ class TrainingJob(BackgroundJob):
                     if self.abandoned():
                         self.stop_requested, self.stop_reason = True, "idle"
                         break
-                    self._status = Status.RUNNING
+                    if self._status != Status.RUNNING:
+                        self._status = Status.RUNNING
+                        self._status_changed()
                     return True
                 if waiting and self._status == Status.PAUSED:
                     self._cond.wait(0.5)
@@ -282,41 +308,69 @@ class TrainingJob(BackgroundJob):
         trainer.end(Status.STOPPED)
         return False
 
-    def _publish_state(self, trainer: Trainer) -> None:
+    # --- publishing: one new record at a time, under the lock ---------------------------------------
+    def _publish(self, **fields) -> None:
+        """Under self._cond: the next record, from the last one and `fields`; the rates and the
+        time left are recomputed from the counters of this same moment."""
+        rec = self._record
+        sps = self._samples / self._train_seconds if self._train_seconds > 0 else 0.0
+        status = fields.get("status", rec.status)
+        eta = None
+        tr = self.trainer
+        if tr is not None and sps > 0 and not Status(status).finished and self.cfg.epochs:
+            frac = fields.get("epoch_fraction", rec.epoch_fraction)
+            epoch = fields.get("epoch", rec.epoch)
+            eta = max(self.cfg.epochs - epoch - frac, 0) * len(tr.data.train.X) / sps   # endless: no end
+        self._record = replace(rec, samples_per_sec=sps, eta_seconds=eta, elapsed=self.elapsed,
+                               stop_reason=self.stop_reason, error=self._error,
+                               version=rec.version + 1, **fields)
+
+    def _status_changed(self) -> None:
+        self._publish(status=self._status, epoch_fraction=0.0 if self._status != Status.RUNNING
+                      else self._record.epoch_fraction)
+
+    def _publish_weights(self, trainer: Trainer) -> None:
         state = cloned_state(trainer.model)
         with self._cond:
-            self._state = state
+            self._publish(state=state, weights_epoch=trainer.weights_epoch,
+                          weights_version=self._record.weights_version + 1)
 
     def _on_epoch(self, trainer: Trainer, logs: dict) -> None:
-        """In the worker at the end of an epoch (after early stopping's verdict and restore)."""
+        """In the worker at the end of an epoch (after early stopping's verdict and restore):
+        the epoch's curve point and its weights in one record."""
         state = cloned_state(trainer.model)
         with self._cond:
-            self._epoch = trainer.epoch
-            self._history = self._history + (dict(logs),)   # new tuple: readers never see a half-written list
-            self._best_epoch, self._stopped_epoch = trainer.best_epoch, trainer.stopped_epoch
-            self._weights_epoch = trainer.weights_epoch
-            self._val_output = trainer.last_val_output
-            self._grad_norms = tuple(trainer.grad_norms)
-            self._state = state
-            self._partial = None
+            rec = self._record
+            self._publish(epoch=trainer.epoch, history=rec.history + (dict(logs),),
+                          best_epoch=trainer.best_epoch, stopped_epoch=trainer.stopped_epoch,
+                          weights_epoch=trainer.weights_epoch, val_output=trainer.last_val_output,
+                          grad_norms=tuple(trainer.grad_norms), state=state,
+                          weights_version=rec.weights_version + 1, partial=None, epoch_fraction=0.0)
         if trainer.epoch == MIN_EPOCHS - 1:    # the coach needs it from MIN_EPOCHS on; off the first point's path
             self._compute_reference(trainer)
         self._run_probes()
+
+    def _on_progress(self, trainer: Trainer) -> None:
+        n = len(trainer.data.train.X)
+        if n:
+            with self._cond:
+                self._publish(epoch_fraction=min(trainer.samples_seen / n, 1.0))
 
     def _on_partial(self, trainer: Trainer) -> None:
         loss = trainer.running_loss()
         n = len(trainer.data.train.X)
         if loss is not None and n:
             with self._cond:
-                self._partial = (trainer.epoch + min(trainer.samples_seen / n, 1.0), loss)
+                self._publish(partial=(trainer.epoch + min(trainer.samples_seen / n, 1.0), loss))
 
     def _on_end(self, trainer: Trainer) -> None:
-        if trainer.early_stopping.restored:     # the best epoch's weights (else: the last epoch's, published)
-            self._publish_state(trainer)
+        state = cloned_state(trainer.model) if trainer.early_stopping.restored else None
         with self._cond:                        # first: the reference below may take seconds on a big set
-            self._weights_epoch = trainer.weights_epoch
-            self._val_output = trainer.last_val_output
-            self._partial = None
+            rec = self._record
+            weights = ({"state": state, "weights_version": rec.weights_version + 1} if state is not None
+                       else {})                 # the best epoch's weights (else: the last epoch's, published)
+            self._publish(weights_epoch=trainer.weights_epoch, val_output=trainer.last_val_output,
+                          partial=None, **weights)
         if not self._reference:
             self._compute_reference(trainer)
         trainer.release()                       # a finished run keeps no optimizer state or gradients
@@ -329,6 +383,8 @@ class TrainingJob(BackgroundJob):
         ref["constant_loss"] = trainer.loss_on("val", constant=True)
         with self._cond:
             self._reference = ref
+            self._publish(chance=ref.get("chance"), baseline_loss=ref.get("baseline_loss"),
+                          constant_loss=ref.get("constant_loss"))
 
     def _run_probes(self, force: bool = False) -> None:
         now = time.perf_counter()
@@ -353,27 +409,17 @@ class TrainingJob(BackgroundJob):
             model.train(was)
         with self._cond:
             self._probe_values = values
+            self._publish(probes=values)
 
-    # --- the snapshot (any thread, cheap) ------------------------------------------------------------
+    # --- reading (any thread): a pure read of the latest record ----------------------------------------
     def snapshot(self) -> Snapshot:
-        self.touch()
-        position = self.scheduler.position(self)
+        """The latest run record. Changes nothing: not the run, not its idle timeout."""
         with self._cond:
-            tr, status, epoch, epochs = self.trainer, self._status, self._epoch, self.cfg.epochs
-            sps = self._samples / self._train_seconds if self._train_seconds > 0 else 0.0
-            eta, frac = None, 0.0
-            if tr and sps > 0 and not status.finished:
-                n = len(tr.data.train.X)
-                frac = min(tr.samples_seen / n, 1.0) if status == Status.RUNNING else 0.0
-                if epochs:          # an endless run has no end to estimate
-                    eta = max(epochs - epoch - frac, 0) * n / sps
-            return Snapshot(
-                status=status, epoch=epoch, epochs=epochs, history=self._history,
-                best_epoch=self._best_epoch, stopped_epoch=self._stopped_epoch,
-                samples_per_sec=sps, eta_seconds=eta, queue_position=position,
-                epoch_fraction=frac, error=self._error, probes=self._probe_values,
-                val_output=self._val_output, elapsed=self.elapsed, grad_norms=self._grad_norms,
-                weights_epoch=self._weights_epoch, loss_name=tr.loss_name if tr else "",
-                chance=self._reference.get("chance"), baseline_loss=self._reference.get("baseline_loss"),
-                constant_loss=self._reference.get("constant_loss"), partial=self._partial,
-                stop_reason=self.stop_reason, changes=self._changes, speed=self._speed)
+            rec = self._record
+        if rec.status == Status.QUEUED:
+            position = self.scheduler.position(self)
+            if position != rec.queue_position:
+                rec = replace(rec, queue_position=position)      # the line moves without the run
+        elif rec.queue_position:
+            rec = replace(rec, queue_position=0)
+        return rec

@@ -77,8 +77,9 @@ def from_job(job) -> DigitModel | None:
     prep = job.prepared
     if prep is None or prep.dataset.name not in DIGIT_SETS or not is_digit_shape(prep.image_shape):
         return None
-    epoch = job.snapshot().epoch
-    net = job.model_copy()
+    snap = job.snapshot()
+    epoch = snap.epoch
+    net = job.model_copy(snap)      # the weights of that same epoch
     if net is None:
         return None
     return DigitModel(net, job.cfg, tuple(prep.image_shape), list(prep.class_names), "run", prep.dataset.name,
