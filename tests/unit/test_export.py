@@ -313,7 +313,7 @@ def test_the_keras_models_are_our_networks(scripts):
         if cfg.l1 or cfg.weight_decay:
             want = {"l1": cfg.l1, "l2": 0.0 if cfg.optimizer == "adamw" else cfg.weight_decay / 2}
         for d in dense[:-1]:
-            assert d["regularizer"] == pytest.approx(want) if want else d["regularizer"] is None, (values, d)
+            assert d["regularizer"] == (pytest.approx(want) if want else None), (values, d)
         task = DATASETS[cfg.dataset].task
         assert dense[-1]["activation"] == {"binary": "sigmoid", "multiclass": "softmax"}.get(task, "linear")
         acts = [("leaky_relu" if a["class"] == "LeakyReLU" and a["slope"] == pytest.approx(0.01) else a["activation"])
