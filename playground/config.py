@@ -14,7 +14,7 @@ from typing import Any
 
 from .data import paint
 from .data.features import DEFAULT_FEATURES, FEATURES
-from .data.registry import DATASETS, is_csv_path, is_painted, is_toy
+from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_toy
 from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
@@ -109,12 +109,12 @@ TUPLE_FIELDS = ("hidden", "features")
 # L2, early stopping and the best epoch's weights; images the small CNN. Measured against
 # logistic / linear regression on the same split: the README's defaults table.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
-    "toy": {},
-    "tabular": dict(hidden=(64, 32), activation="relu", lr=0.003, batch_size=32, epochs=300, weight_decay=0.03,
+    DataKind.TOY: {},
+    DataKind.TABULAR: dict(hidden=(64, 32), activation="relu", lr=0.003, batch_size=32, epochs=300, weight_decay=0.03,
                     patience=10),
-    "image": dict(model="cnn", hidden=(64,), activation="relu", lr=0.003, batch_size=32, epochs=30, patience=5),
+    DataKind.IMAGE: dict(model="cnn", hidden=(64,), activation="relu", lr=0.003, batch_size=32, epochs=30, patience=5),
     # 70,000 downloaded images: two CNN epochs already read ~98% and fit the time budget
-    "remote_image": dict(model="cnn", hidden=(64,), activation="relu", lr=0.002, batch_size=64, epochs=2,
+    DataKind.REMOTE_IMAGE: dict(model="cnn", hidden=(64,), activation="relu", lr=0.002, batch_size=64, epochs=2,
                          patience=1),
 }
 
@@ -126,12 +126,12 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def data_kind(dataset: str) -> str:
+def data_kind(dataset: str) -> DataKind:
     """toy | tabular | image | remote_image: which defaults a dataset starts from."""
     info = DATASETS.get(dataset)
     if info is None:
-        return "tabular" if is_csv_path(dataset) else "toy"
-    return "remote_image" if info.remote else info.kind
+        return DataKind.TABULAR if is_csv_path(dataset) else DataKind.TOY
+    return DataKind.REMOTE_IMAGE if info.remote else info.kind
 
 
 def defaults_for(dataset: str) -> RunConfig:

@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from playground.config import DEFAULT, RunConfig
-from playground.data import loaders, reader
+from playground.data import loaders, reader, table
 from playground.data import prepare as prep_mod
 
 from .session import Key
@@ -61,7 +61,7 @@ def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
     in its session (the page reruns every second while a run is live), never across them."""
     ds = dataset_for(cfg)
     key = tuple((k, getattr(cfg, k)) for k in DATA_FIELDS)
-    if ds.source != "uploaded table":
+    if ds.source != table.UPLOADED:
         return _prepared(key, ds)
     cached = st.session_state.get(Key.UPLOAD_PREPARED)
     if cached is None or cached[0] is not ds or cached[1] != key:

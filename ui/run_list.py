@@ -24,6 +24,7 @@ import streamlit as st
 from playground.config import data_kind
 from playground.runs import record as rec
 from playground.runs.record import RunRecord
+from playground.status import Status
 
 from . import lab, registry, runs
 from .lang import T
@@ -159,7 +160,7 @@ def record(job) -> RunRecord | None:
     if job is None or STORE.recorded(job):
         return None
     s = runs.record(job)
-    if not s.finished or s.status == "error" or not s.epoch:
+    if not s.finished or s.status == Status.ERROR or not s.epoch:
         return None
     list_id = _list_id(create=True)
     if job is runs.training_job():

@@ -18,7 +18,7 @@ from playground.config import (
 )
 from playground.data import loaders
 from playground.data.features import FEATURES, LABELS
-from playground.data.registry import is_painted, is_toy
+from playground.data.registry import DataKind, is_painted, is_toy
 from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
@@ -210,7 +210,7 @@ def _dataset_caption(name: str, up) -> str:
     if info.painted:
         return T(f"dataset.{name}")
     try:
-        if info.kind == "toy":               # generated: as many points as the slider asks for
+        if info.kind == DataKind.TOY:               # generated: as many points as the slider asks for
             n = st.session_state.get(w_key("n_samples"), FIELDS["n_samples"].default)
             desc = {"rows": n, "features": 2}
         else:
@@ -239,7 +239,7 @@ def _network_controls(info) -> tuple:
         _field("model")
     elif ss.get(w_key("model")) != "mlp":
         ss[w_key("model")] = "mlp"
-    if info is not None and info.kind == "toy":
+    if info is not None and info.kind == DataKind.TOY:
         _features_control()
     hidden = _hidden_controls()
     _field("activation")
@@ -317,7 +317,7 @@ def sidebar() -> RunConfig:
         info = loaders.DATASETS.get(ds_name)
         if info is not None and info.painted:
             paint.sidebar_section()
-        elif info is not None and info.kind == "toy":
+        elif info is not None and info.kind == DataKind.TOY:
             _field("n_samples")
             _field("noise")
         upload.section(_field)

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 
 from playground.runs.scheduler import SCHEDULER
+from playground.status import Status
 from ui import pacing, registry
 from ui.lang import T
 from ui.status import status_line
@@ -44,7 +45,7 @@ def summary() -> None:
     c = st.columns(5)
     c[0].metric(T("class.sessions"), connected_sessions())
     c[1].metric(T("class.training"), f"{SCHEDULER.running} / {SCHEDULER.max_running}")
-    c[2].metric(T("class.waiting"), sum(1 for s in snaps if s.status == "queued"))
+    c[2].metric(T("class.waiting"), sum(1 for s in snaps if s.status == Status.QUEUED))
     c[3].metric(T("class.memory"), f"{rss:,.0f} MB", help=T("class.memory_help", peak=f"{peak:,.0f}"))
     c[4].metric(T("class.threads"), threading.active_count())
 

@@ -8,6 +8,7 @@ import streamlit as st
 from playground.config import FIELDS, parse_hidden
 from playground.data import loaders
 from playground.data.features import FEATURES, LABELS
+from playground.data.registry import DataKind
 from playground.errors import ConfigError
 from playground.figures import compare as compare_figs
 from playground.runs import record as rec
@@ -192,7 +193,7 @@ def rename(records: list) -> None:
 
 def _one_change_fields(cfg) -> list[str]:
     info = loaders.DATASETS.get(cfg.dataset)
-    toy = info is not None and info.kind == "toy"
+    toy = info is not None and info.kind == DataKind.TOY
     images = info is not None and info.image_shape is not None
     out = []
     for name in ONE_CHANGE:

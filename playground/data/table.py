@@ -11,6 +11,7 @@ from ..errors import DataError
 from .dataset import Dataset, classification_dataset, encode_classes
 from .reader import read_table, unique_names
 
+UPLOADED = "uploaded table"   # the Dataset.source of a user's table (the pages tell it from embedded sets)
 MAX_CLASSES = 50
 
 
@@ -90,13 +91,13 @@ def from_dataframe(df: pd.DataFrame, target: str | None = None, task: str = "aut
                 raise DataError("err.few_rows", "target", rows=len(y))
         _check_magnitude(y, target)
         return Dataset(name, "regression", X.reset_index(drop=True), y.to_numpy(float), target,
-                       source="uploaded table", notes=notes)
+                       source=UPLOADED, notes=notes)
     y, names = encode_classes(y_raw)
     if len(names) < 2:
         raise DataError("err.single_class", "target", target=target)
     if len(names) > MAX_CLASSES:
         raise DataError("err.many_classes", "task", target=target, n=len(names), max=MAX_CLASSES)
-    ds = classification_dataset(name, X.reset_index(drop=True), y, target, "uploaded table", class_names=names)
+    ds = classification_dataset(name, X.reset_index(drop=True), y, target, UPLOADED, class_names=names)
     ds.notes = notes
     return ds
 

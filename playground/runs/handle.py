@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 import torch
 
 from ..config import RunConfig
-from .training import Snapshot
+from .snapshot import Snapshot
 
 
 @runtime_checkable

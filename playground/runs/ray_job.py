@@ -27,8 +27,9 @@ from ..config import RunConfig
 from ..data.prepare import Prepared
 from ..status import Status
 from .job import Watched
-from .scheduler import Scheduler, _env_int   # a teacher's setting: unset when not a number
-from .training import Snapshot, TrainingJob, model_from, validate_change
+from .scheduler import Scheduler, _env_int  # a teacher's setting: unset when not a number
+from .snapshot import Snapshot, model_from, validate_change
+from .training import TrainingJob
 
 ADDRESS_ENV = "PLAYGROUND_RAY_ADDRESS"    # auto | ray://host:10001 | host:6379 | local
 LOCAL = "local"                           # a Ray instance started in this process (tests, one machine)

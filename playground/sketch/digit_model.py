@@ -22,6 +22,7 @@ from ..nn.callbacks import Callback
 from ..nn.checkpoint import load_model
 from ..nn.train import Trainer
 from ..runs.task import TaskJob
+from ..status import Status
 from .preprocess import SHAPES
 
 DIGIT_SETS = ("mnist", "mnist-full", "digits")
@@ -159,7 +160,7 @@ def shared_default(progress: Callable[[float, dict, int], None] | None = None) -
     copy it before hooking or tuning. A failed training is retried by the next caller."""
     with _SHARED_LOCK:
         job = _SHARED.get("job")
-        if job is None or (not job.alive and job.status != "completed"):
+        if job is None or (not job.alive and job.status != Status.COMPLETED):
             job = _SHARED["job"] = TaskJob("digit-default", lambda report: train_default(report)).start()
     return job.wait(progress)
 
