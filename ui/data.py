@@ -2,9 +2,8 @@
 dataset and split the config names."""
 from __future__ import annotations
 
-import time
-
 import streamlit as st
+from cachetools import TTLCache
 
 from playground.config import DEFAULT, RunConfig
 from playground.data import loaders, reader, table
@@ -40,14 +39,14 @@ def dataset_for(cfg: RunConfig) -> loaders.Dataset:
         if up is None or up.name != cfg.dataset:
             raise loaders.DataError("err.file_not_found", "dataset", path=cfg.dataset)
         return up
-    failures = st.session_state.setdefault(Key.DATASET_FAILURES, {})
+    failures = st.session_state.setdefault(Key.DATASET_FAILURES, TTLCache(maxsize=64, ttl=RETRY_DOWNLOAD_S))
     failed = failures.get(cfg.dataset)
-    if failed and time.monotonic() - failed[0] < RETRY_DOWNLOAD_S:
-        raise failed[1]
+    if failed is not None:              # a download failed a moment ago: say so again, don't retry yet
+        raise failed
     try:
         return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.points)
     except loaders.DataError as e:
-        failures[cfg.dataset] = (time.monotonic(), e)
+        failures[cfg.dataset] = e
         raise
 
 

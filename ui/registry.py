@@ -62,7 +62,7 @@ class SessionStats:
 class Registry:
     def __init__(self, grace: float = GRACE_S, connected=None, store=None, me: shared.Owner | None = None):
         self.grace = grace
-        self._connected = connected or _browser_connected
+        self._connected = connected or browser_connected
         self.store = store if store is not None else shared.from_env()
         self.me = me or shared.this_process()
         self._lock = threading.Lock()
@@ -197,7 +197,7 @@ def return_memory() -> None:
         pass
 
 
-def _browser_connected(session: str | None) -> bool:
+def browser_connected(session: str | None) -> bool:
     """True while the session's websocket is connected (Streamlit keeps a disconnected
     session for a reconnect, but no longer lists it as active)."""
     if session is None or not Runtime.exists():

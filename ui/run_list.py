@@ -51,7 +51,7 @@ class Store:
         self._lists: dict[str, RunList] = {}
         self._tokens: dict[str, str] = {}
         self._recorded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # job -> record id
-        self._connected = connected or registry._browser_connected   # the registry's own test
+        self._connected = connected or registry.browser_connected   # the registry's own test
 
     def get(self, list_id: str | None) -> RunList | None:
         with self._lock:

@@ -22,7 +22,7 @@ class Key:
     UPLOAD_REJECTED_AT = "_upload_rejected_at"  # {file_id: the dataset chosen when it was refused}; ui.sidebar
     PENDING_DATASET = "_pending_dataset"   # an accepted upload to select on the next draw; ui.sidebar
     UNKNOWN_PAGE_NOTE = "unknown_page_note"  # the unknown path a link asked for, shown once on Train; ui.unknown_page
-    DATASET_FAILURES = "_dataset_failures"  # {dataset: (monotonic time, DataError)}: no retry for a while; ui.data
+    DATASET_FAILURES = "_dataset_failures"  # TTLCache {dataset: DataError}: no retry for a while; ui.data
 
     # --- background jobs (ui.runs) ------------------------------------------------------------------
     JOB = "job"                            # this session's TrainingJob

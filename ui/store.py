@@ -22,10 +22,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 
+from cachetools import TLRUCache
+
 REDIS_ENV = "PLAYGROUND_REDIS_URL"
 REPLICA_ENV = "PLAYGROUND_REPLICA"
 PREFIX = "nnplayground:"
 CLAIM_TTL_S = 6 * 3600          # a token outlives any lesson; forget() deletes it sooner
+MAX_ENTRIES = 100_000          # tokens and processes one server could know (the oldest go first)
 HEARTBEAT_TTL_S = 8             # a process silent this long is taken as stopped (it beats every 2 s)
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,10 @@ def this_process(replica: str | None = None) -> Owner:
     return Owner(name, secrets.token_hex(4))
 
 
+def _expires(key, value, now: float) -> float:
+    return now + value[1]
+
+
 class MemoryStore:
     """Claims and heartbeats in this process's memory (shared by registries in one process,
     which is how the tests play several replicas without Redis)."""
@@ -52,20 +59,18 @@ class MemoryStore:
     shared = False
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._claims: dict[str, tuple[Owner, float]] = {}
-        self._beats: dict[Owner, float] = {}
+        self._lock = threading.Lock()      # cachetools' caches are not thread-safe
+        # values are (what, ttl): each entry expires ttl seconds after it was written
+        self._claims: TLRUCache = TLRUCache(maxsize=MAX_ENTRIES, ttu=_expires)
+        self._beats: TLRUCache = TLRUCache(maxsize=MAX_ENTRIES, ttu=_expires)
 
     def claim(self, token: str, owner: Owner, ttl: float = CLAIM_TTL_S) -> None:
         with self._lock:
-            self._claims[token] = (owner, time.monotonic() + ttl)
+            self._claims[token] = (owner, ttl)
 
     def owner(self, token: str) -> Owner | None:
         with self._lock:
             found = self._claims.get(token)
-            if found and found[1] < time.monotonic():
-                del self._claims[token]
-                found = None
         return found[0] if found else None
 
     def release(self, token: str) -> None:
@@ -74,11 +79,11 @@ class MemoryStore:
 
     def heartbeat(self, owner: Owner, ttl: float = HEARTBEAT_TTL_S) -> None:
         with self._lock:
-            self._beats[owner] = time.monotonic() + ttl
+            self._beats[owner] = (True, ttl)
 
     def alive(self, owner: Owner) -> bool:
         with self._lock:
-            return self._beats.get(owner, 0.0) >= time.monotonic()
+            return self._beats.get(owner) is not None
 
     def ping(self) -> bool:
         return True

@@ -12,7 +12,7 @@ from playground.runs.scheduler import SCHEDULER, Scheduler
 from playground.runs.training import Snapshot, TrainingJob
 from playground.status import Status
 from ui import pacing
-from ui.registry import KEEP_FINISHED_S, REGISTRY, RUN_PARAM, Registry, _browser_connected
+from ui.registry import KEEP_FINISHED_S, REGISTRY, RUN_PARAM, Registry, browser_connected
 from ui.session import Key
 
 
@@ -98,7 +98,7 @@ def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
         assert again.session_state[Key.JOB] is job and len(job.snapshot().history) >= 3
         assert again.query_params[RUN_PARAM] == token
     finally:
-        REGISTRY._connected = _browser_connected
+        REGISTRY._connected = browser_connected
         job.stop()
 
 
@@ -112,7 +112,7 @@ def test_a_copied_address_does_not_take_over_a_run_whose_page_is_open(no_excepti
         assert Key.JOB not in other.session_state and job.snapshot().active
         assert any("still open" in w.value for w in other.warning)
     finally:
-        REGISTRY._connected = _browser_connected
+        REGISTRY._connected = browser_connected
         job.stop()
 
 
