@@ -39,7 +39,7 @@ def format_number(x) -> str:
 
 
 def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False, live=False):
-    """One option. `live`: a running run takes a new value at its next epoch (the rest
+    """One option. `live`: a running run takes a new value from its next batch (the rest
     need a new run)."""
     return field(default=default, metadata=dict(help=help, choices=choices, lo=lo, hi=hi,
                                                 log=log, group=group, toy=toy, live=live))
@@ -97,7 +97,7 @@ class RunConfig:
 
 FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
 DEFAULT = RunConfig()
-# what a running run can take at its next epoch, and what needs a new run
+# what a running run can take from its next batch, and what needs a new run
 LIVE_FIELDS = tuple(n for n, f in FIELDS.items() if f.metadata["live"])
 RESTART_FIELDS = tuple(n for n in FIELDS if n not in LIVE_FIELDS)
 TUPLE_FIELDS = ("hidden", "features")

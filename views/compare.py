@@ -5,6 +5,7 @@ changed; the list exported and imported as a JSON file."""
 import pandas as pd
 import streamlit as st
 
+from playground.analysis import metric_names
 from playground.config import FIELDS, parse_hidden
 from playground.data import loaders
 from playground.data.features import FEATURES, LABELS
@@ -18,7 +19,6 @@ from ui.session import Key, choice_key
 from ui.widgets import translated_select
 
 MAX_PICK = 6
-HIGHER_IS_BETTER = ("accuracy", "precision", "recall", "f1", "roc_auc", "r2")
 BEST_CSS = "font-weight: 700; background-color: #dcfce7"
 # the settings "one change" offers (the seed and the dataset stay: same data, same start)
 ONE_CHANGE = ("hidden", "activation", "lr", "optimizer", "batch_size", "epochs", "dropout", "batch_norm",
@@ -109,21 +109,21 @@ def settings_table(picked: list) -> None:
 
 def results_table(picked: list) -> None:
     st.subheader(T("compare.results"))
-    metric_names = [m for m in rec.CLASSIFICATION_METRICS + rec.REGRESSION_METRICS
+    shown = [m for m in rec.CLASSIFICATION_METRICS + rec.REGRESSION_METRICS
                     if any(r.test_metrics.get(m) is not None for r in picked)]
     rows, best = [], {}
     for r in picked:
         row = {T("compare.run"): r.name}
-        for m in metric_names:
+        for m in shown:
             row[T(f"eval.m.{m}")] = r.test_metrics.get(m)
-            best[T(f"eval.m.{m}")] = m in HIGHER_IS_BETTER
+            best[T(f"eval.m.{m}")] = m in metric_names.HIGHER_IS_BETTER
         row[T("compare.epochs_run")] = r.epochs_run
         row[T("compare.seconds")] = r.seconds
         row[T("compare.status")] = status_text(r.status)
         rows.append(row)
     best[T("compare.seconds")] = False
     df = pd.DataFrame(rows)
-    fmt = {T(f"eval.m.{m}"): st.column_config.NumberColumn(format="%.3f") for m in metric_names}
+    fmt = {T(f"eval.m.{m}"): st.column_config.NumberColumn(format="%.3f") for m in shown}
     fmt[T("compare.seconds")] = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(_styled(df, [compare_figs.run_color(i) for i in range(len(picked))], best), hide_index=True,
                  width="stretch", column_config=fmt, key="compare_results_table")

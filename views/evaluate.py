@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground.analysis import baselines, evaluation, metrics
+from playground.analysis import baselines, evaluation, metric_names, metrics
 from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.status import Status
@@ -59,7 +59,7 @@ def binary_view(pred: evaluation.Predictions, key: str) -> None:
     right.caption(T("eval.threshold_rule", pos=names[1], neg=names[0], t=f"{thr:.2f}"))
     m = evaluation.at_threshold(pred.y_true, pred.output, thr)
     m["roc_auc"] = metrics.roc_auc(pred.y_true, pred.output, "binary", 2)
-    metric_row(m, ("accuracy", "precision", "recall", "f1", "roc_auc"))
+    metric_row(m, metric_names.CLASSIFICATION)
     st.caption(T("eval.counts", tp=m["tp"], fp=m["fp"], fn=m["fn"], tn=m["tn"], pos=names[1]))
     c1, c2 = st.columns(2)
     with c1:
@@ -94,7 +94,7 @@ def softmax_table(pred: evaluation.Predictions) -> None:
 def multiclass_view(pred: evaluation.Predictions, key: str, cell=None) -> None:
     names = pred.class_names
     s = evaluation.summary(pred)
-    metric_row(s, ("accuracy", "precision", "recall", "f1", "roc_auc"))
+    metric_row(s, metric_names.CLASSIFICATION)
     st.caption(T("eval.macro_note"))
     c1, c2 = st.columns(2)
     with c1:

@@ -1,8 +1,9 @@
 """Inside the network: what the hidden layers compute, live while the run trains.
 
-While a run trains, a probes.LiveProbe registered on the job computes every view in
-the training thread (throttled; 200 rows) and this page only draws its last result.
-A paused or finished run is read from job.model_copy() (weights of an epoch boundary).
+While a run trains, an inspect.live.LiveProbe registered on the job computes every view
+in the training thread (throttled; 200 rows) and this page only draws its last result.
+A paused or finished run is read from job.model_copy(record): the weights of the record
+this rerun draws.
 """
 import streamlit as st
 

@@ -10,11 +10,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, SGDClassifier
 
 from ..data.prepare import Prepared
+from . import metric_names
 from .evaluation import Predictions, from_output
 
 # higher is better for these; lower for the errors
-COMPARE = {"regression": ("r2", "mae", "mse", "rmse"),
-           "classification": ("accuracy", "precision", "recall", "f1", "roc_auc")}
+COMPARE = metric_names.BY_GROUP
 LOWER_IS_BETTER = {"mae", "mse", "rmse"}
 
 

@@ -3,7 +3,7 @@ chosen threshold, regression diagnostics and misclassified images (the classical
 baseline on the same split is in baselines.py).
 
 Plain data in, plain data out; every number comes from sklearn.metrics (through
-playground.metrics), so the page and the tests read the same values.
+playground.analysis.metrics), so the page and the tests read the same values.
 """
 from __future__ import annotations
 

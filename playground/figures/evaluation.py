@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..analysis.metric_names import BOUNDED
 from .style import BLUE, CLASS_COLORS, GREY, LEGEND_BELOW, ORANGE, RED, layout
 
 POINT_COLOR = RED
@@ -171,7 +172,7 @@ def folds_figure(folds, key: str, T, height: int = 340) -> go.Figure:
                       annotation_position="top left")
     fig.update_xaxes(title_text=T("eval.plot.fold"), tickmode="linear" if len(x) <= 20 else "auto", dtick=1)
     fig.update_yaxes(title_text=T(f"eval.m.{key}"))
-    if key in ("accuracy", "precision", "recall", "f1", "roc_auc"):
+    if key in BOUNDED:
         fig.update_yaxes(range=[0, 1.05])
     fig.update_layout(showlegend=False)
     return _layout(fig, T("eval.plot.folds_title", metric=T(f"eval.m.{key}")), height)

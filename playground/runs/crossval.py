@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold, train_test_split
 
-from ..analysis import metrics
+from ..analysis import metric_names, metrics
 from ..config import RunConfig
 from ..data.prepare import Prepared, prepare_rows
 from ..errors import ConfigError
@@ -26,8 +26,7 @@ K_MIN, K_MAX = 2, 10
 LOO_MAX_ROWS = 200
 # Epochs per fold are capped so K trainings cannot run for hours.
 MAX_EPOCHS = 100
-FOLD_METRICS = {"regression": ("r2", "mae", "mse", "rmse"),
-                "classification": ("accuracy", "precision", "recall", "f1", "roc_auc")}
+FOLD_METRICS = metric_names.BY_GROUP
 # One held-out row has no R², AUC, or meaningful precision: LOO reports what one row can say.
 LOO_METRICS = {"regression": ("mae", "mse"), "classification": ("accuracy",)}
 

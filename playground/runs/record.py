@@ -16,14 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis import metric_names
 from ..config import FIELDS, RunConfig, data_kind
 from ..errors import ConfigError
 
 FORMAT = "nn-playground-runs"
 VERSION = 1
 # the test metrics a record keeps (scalars only: no confusion matrix, no report)
-CLASSIFICATION_METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
-REGRESSION_METRICS = ("r2", "mae", "mse", "rmse")
+CLASSIFICATION_METRICS = metric_names.CLASSIFICATION
+REGRESSION_METRICS = metric_names.REGRESSION
 # a longer history is thinned to this many points (an endless run could go on for hours)
 MAX_POINTS = 1000
 

@@ -60,7 +60,7 @@ ALLOWED = {
     "inspect": {"data", "nn", "config", "errors", "i18n", "status"},
     "runs": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
     "sketch": {"data", "nn", "runs", "config", "errors", "i18n", "status"},
-    "figures": {"i18n", "inspect.names"},
+    "figures": {"i18n", "inspect.names", "analysis.metric_names"},
     "lessons": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
     "export": {"data", "nn", "config", "errors", "i18n", "status"},
     "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons", "export"},

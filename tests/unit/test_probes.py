@@ -1,4 +1,4 @@
-"""probes.py: hooks capture the right shapes, views equal a manual forward pass, gradient
+"""inspect/ (capture, layers, live): hooks capture the right shapes, views equal a manual forward pass, gradient
 norms are recorded by the Trainer (and vanish in a deep sigmoid net), the live probe is cheap."""
 from __future__ import annotations
 
