@@ -10,8 +10,8 @@ import weakref
 import streamlit as st
 
 from playground.config import FIELDS, LIVE_FIELDS, RunConfig
-from playground.errors import ConfigError
 from playground.data.prepare import Prepared
+from playground.errors import ConfigError
 from playground.runs import budget, ray_job
 from playground.runs.crossval import CrossValJob
 from playground.runs.job import BackgroundJob

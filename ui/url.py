@@ -11,8 +11,8 @@ from playground.data import loaders
 from playground.errors import ConfigError
 
 from . import lessons, projector
-from .projector import PARAM as PROJECTOR_PARAM
 from .lang import LANG_PARAM, lang
+from .projector import PARAM as PROJECTOR_PARAM
 from .registry import RUN_PARAM
 
 # painted points a link carries (longer: the share popover offers them as a CSV)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from .style import BLUE, DIVERGING, LEGEND_BELOW, ORANGE, class_colors, layout
+from .style import BLUE, DIVERGING, INK, LABEL_GREY, LEGEND_BELOW, ORANGE, class_colors, layout
 
 # one colour per run (up to six are compared), distinct from each other and readable on white
 RUN_COLORS = qualitative.Set1[:5] + qualitative.Dark2[:1] + qualitative.Set1[6:]
@@ -56,7 +56,7 @@ def curves_figure(runs: list[dict], T, height: int = 420, log_loss: bool = False
         fig.update_yaxes(rangemode="tozero", row=1, col=2)
     # the line styles explained once, as a note under the legend
     fig.add_annotation(text=T("compare.line_styles"), xref="paper", yref="paper", x=0.5, y=1.13,
-                       showarrow=False, font=dict(size=12, color="#4b5563"))
+                       showarrow=False, font=dict(size=12, color=LABEL_GREY))
     return layout(fig, height, top=70, hovermode="closest", legend={**LEGEND_BELOW, "y": -0.18})
 
 
@@ -111,7 +111,7 @@ def boundaries_figure(runs: list[dict], task: str, T, class_names=None, points=N
                 palette = class_colors(task, int(y.max()) + 1)
                 color = [palette[int(v)] for v in y]
             else:
-                color = "#111827"
+                color = INK
             fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name=T("plot.test_points"),
                                      marker=dict(size=5, color=color, line=dict(width=0.6, color="white")),
                                      showlegend=first, legendgroup="pts", hoverinfo="skip"), row=r, col=c)

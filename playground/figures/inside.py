@@ -11,11 +11,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..inspect.names import node_label
-from .style import BLUE, DIVERGING, LINE_COLORS, ORANGE, RED, SEQUENTIAL, class_colors
+from .style import (BLUE, CLASS_COLORS, DARK_GREY, DIVERGING, INK, LINE_COLORS, NEUTRAL, ORANGE, RED, SEQUENTIAL,
+                    class_colors)
 from .style import layout as _layout
 
 HIGHLIGHT = RED
-OTHER_CURVES = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]   # no red
+OTHER_CURVES = [CLASS_COLORS[i] for i in (0, 1, 2, 4, 5, 6, 9)]   # D3 without its red, grey and olive
 
 
 def layer_title(name: str, T) -> str:
@@ -117,7 +118,7 @@ def network_figure(graph: dict, T, height: int | None = None, compact: bool = Fa
         hovertext=np.array(ntext), hoverinfo="text", showlegend=False,
         marker=dict(size=17, symbol="square", color=np.array(ncolor, np.float32), colorscale=DIVERGING,
                     cmin=-lim, cmax=lim,
-                    line=dict(width=1, color="#374151"), showscale=not compact,
+                    line=dict(width=1, color=DARK_GREY), showscale=not compact,
                     colorbar=dict(title=dict(text=T("inside.bias"), side="top"), thickness=10, len=0.6))))
     # Names: inputs on the left, outputs on the right, layer titles on top.
     for i in (0, len(layers) - 1):
@@ -156,7 +157,7 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
         + T("inside.activation") + " %{z:.3f}<extra></extra>"))
     if groups:
         fig.update_layout(shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=start - 0.5, y1=start - 0.5,
-                                       line=dict(color="#111827", width=1.5)) for _, start, _ in groups[1:]])
+                                       line=dict(color=INK, width=1.5)) for _, start, _ in groups[1:]])
         fig.update_yaxes(tickvals=[(a + b - 1) / 2 for _, a, b in groups],
                          ticktext=[class_names[c] for c, _, _ in groups], title_text=T("inside.samples_by_class"))
     else:
@@ -257,7 +258,7 @@ def _int8(z: np.ndarray) -> np.ndarray:
 
 
 # For _int8 data on zmin=-128, zmax=127: -128 is white (a gap), -127..127 orange..blue.
-GAP_SCALE = [[0.0, "white"], [1 / 255, ORANGE], [128 / 255, "#f7f7f7"], [1.0, BLUE]]
+GAP_SCALE = [[0.0, "white"], [1 / 255, ORANGE], [128 / 255, NEUTRAL], [1.0, BLUE]]
 
 
 def _titles(centres, size: int = 10) -> list[dict]:

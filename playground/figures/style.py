@@ -11,8 +11,11 @@ ORANGE, BLUE, GREY, LIGHT_GREY = "#f59322", "#0877bd", "#9ca3af", "#b6bcc6"
 RED = "#dc2626"                 # highlights: the chosen point, early stop, a picked cell
 GREEN = "#16a34a"               # the best epoch
 TRAIN_COLOR, VAL_COLOR = "#2563eb", "#f97316"
-DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
-SEQUENTIAL = [[0.0, "#f7f7f7"], [1.0, BLUE]]
+NEUTRAL = "#f7f7f7"             # the middle of the diverging scale (zero, p = 0.5)
+INK, DARK_GREY, MID_GREY = "#111827", "#374151", "#6b7280"   # text and marker lines, dark to light
+LABEL_GREY = "#4b5563"          # annotations
+DIVERGING = [[0.0, ORANGE], [0.5, NEUTRAL], [1.0, BLUE]]
+SEQUENTIAL = [[0.0, NEUTRAL], [1.0, BLUE]]
 CLASS_COLORS = qualitative.D3 + qualitative.Plotly      # one colour per class, everywhere
 LINE_COLORS = qualitative.Set1 + qualitative.Dark2       # one colour per layer in line charts
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5)

@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import BLUE, DIVERGING, GREEN, LEGEND_BELOW, ORANGE, RED, TRAIN_COLOR, VAL_COLOR, layout
+from .style import (BLUE, DARK_GREY, DIVERGING, GREEN, GREY, LEGEND_BELOW, MID_GREY, ORANGE, RED, TRAIN_COLOR,
+                    VAL_COLOR, layout)
 
 
 def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None,
@@ -80,9 +81,9 @@ def _mark_change(fig, change: dict, T, at) -> None:
     """A dotted line at the epoch a setting changed, its values on hover (and a small label)."""
     x = change["epoch"] + 0.5     # between the last epoch before it and the first after
     for col in (1, 2):
-        fig.add_vline(x=x, line=dict(color="#6b7280", dash="dot", width=1.5), **at(col))
+        fig.add_vline(x=x, line=dict(color=MID_GREY, dash="dot", width=1.5), **at(col))
     fig.add_annotation(x=x, y=1, xref="x", yref="y domain", text="Δ", hovertext=change_text(change, T),
-                       showarrow=False, yanchor="bottom", font=dict(color="#374151", size=12))
+                       showarrow=False, yanchor="bottom", font=dict(color=DARK_GREY, size=12))
 
 
 MAX_CURVE_POINTS = 600   # a curve longer than this is drawn from every k-th epoch (and the last)
@@ -184,14 +185,14 @@ def what_changed_figure(before: list[dict], after: list[dict], at: float, task: 
     """The loss and validation loss just before a mid-run change (grey) and after it
     (coloured), the change a dotted line: did the new setting help?"""
     fig = go.Figure()
-    for part, label, colors, dash in ((before, T("lab.before"), ("#9ca3af", "#d1a17a"), "dot"),
+    for part, label, colors, dash in ((before, T("lab.before"), (GREY, "#d1a17a"), "dot"),
                                       (after, T("lab.after"), (TRAIN_COLOR, VAL_COLOR), "solid")):
         ep = [h["epoch"] for h in part]
         for key, color, name in (("loss", colors[0], T("plot.train")), ("val_loss", colors[1], T("plot.validation"))):
             fig.add_trace(go.Scatter(x=ep, y=[h[key] for h in part], mode="lines+markers", name=f"{name} · {label}",
                                      line=dict(color=color, dash=dash, width=2), marker=dict(size=5),
                                      hovertemplate="%{y:.4f}"))
-    fig.add_vline(x=at + 0.5, line=dict(color="#6b7280", dash="dot"))
+    fig.add_vline(x=at + 0.5, line=dict(color=MID_GREY, dash="dot"))
     fig.update_xaxes(title_text=T("plot.epoch"))
     fig.update_yaxes(title_text=T("plot.loss_axis"))
     return layout(fig, height, hovermode="x unified", legend={**LEGEND_BELOW, "y": -0.3})
