@@ -96,6 +96,20 @@ MUTATIONS = [
              "z = (z >= 0.5).astype(float)",
              "z = (z > 0.5).astype(float)",
              ("tests/unit/test_lab_figures.py::test_discretize_a_probability_shows_the_predicted_class",)),
+    Mutation("l_record_weights", "an epoch's record is published before its weights (a page can draw one epoch's "
+             "curve with the previous epoch's network)",
+             "playground/runs/training.py",
+             "                          grad_norms=tuple(trainer.grad_norms), state=state,\n"
+             "                          weights_version=rec.weights_version + 1, partial=None, epoch_fraction=0.0)\n",
+             "                          grad_norms=tuple(trainer.grad_norms), partial=None, epoch_fraction=0.0)\n"
+             "        time.sleep(0.002)\n        self._publish_weights(trainer)\n",
+             ("tests/unit/test_run_handle.py::test_200_records_of_a_running_job_each_carry_their_own_epochs_weights",)),
+    Mutation("m_pure_read", "reading a run keeps it alive (snapshot() heartbeats, as it once did)",
+             "playground/runs/training.py",
+             '        """The latest run record. Changes nothing: not the run, not its idle timeout."""\n',
+             '        """The latest run record. Changes nothing: not the run, not its idle timeout."""\n'
+             "        self.heartbeat()\n",
+             ("tests/unit/test_run_handle.py::test_reading_a_run_never_keeps_it_alive",)),
 ]
 
 
