@@ -224,32 +224,33 @@ def test_an_abandoned_paused_job_stops_itself(jobs):
     assert not j._thread.is_alive() and j.snapshot().status == "stopped"
 
 
-def test_polling_keeps_a_job_alive(jobs):
-    """Polled more often than its idle timeout, a job runs on past twice the timeout. Each
-    verdict counts only while every gap between two polls (measured from before one poll to
-    after the next: an upper bound on the time between touches) stayed under the timeout: on
-    a busy machine the test itself may stall that long, the job then rightly stops, and the
+def test_heartbeats_keep_a_job_alive(jobs):
+    """Heartbeats (the owning page's polls) more often than its idle timeout keep a job running
+    past twice the timeout. A verdict counts only while every gap between two heartbeats
+    (measured from before one to after the next read: an upper bound) stayed under the timeout:
+    on a busy machine the test itself may stall that long, the job then rightly stops, and the
     attempt starts over with a fresh job."""
     timeout = 0.5
     for _ in range(5):
-        before = time.monotonic()
+        prev = time.monotonic()                   # before the job's clock starts (at its creation)
         j = job(idle_timeout=timeout)
         jobs.append(j)
         j.start()
-        t_end = before + 2.4 * timeout
+        t_end = prev + 2.4 * timeout
         while True:
+            now = time.monotonic()
+            j.heartbeat()
             status = j.snapshot().status
-            after = time.monotonic()
-            if after - before >= timeout:         # a stall: no verdict from this job
+            if time.monotonic() - prev >= timeout:    # a stall since the last heartbeat: no verdict
                 break
             assert status in ("queued", "loading", "running")
-            if after > t_end:
+            if now > t_end:
                 j.stop()
                 return
-            before = time.monotonic()
+            prev = now
             j.join(0.05)
         j.stop()
-    pytest.fail("five attempts, each stalled longer than the idle timeout between two polls")
+    pytest.fail("five attempts, each stalled longer than the idle timeout between two heartbeats")
 
 
 def test_commands_from_many_threads_lose_nothing_and_snapshots_stay_consistent(jobs):
