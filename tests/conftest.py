@@ -2,21 +2,46 @@
 
 The repository root goes on sys.path so `import playground` works however pytest
 is started (`pytest`, `python -m pytest`, from another directory)."""
-import os
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def pytest_collection_finish(session):
-    """Unit test modules registered subprocesses at import (unit_helpers): start them now, in
-    the background, so they overlap the app and browser tests rather than wait for the unit ones."""
+# Two lanes for the README's `-n 2 --dist loadgroup`, each one process running its tests
+# in order: the browser tests on the one shared app server, with the Ray tests; and the
+# rest (unit and app tests, the browser tests that start servers of their own). Measured
+# serially they take about as long as each other. Without -n the marks do nothing.
+BROWSER, ENGINE = "browser", "engine"
+RAY_FILES = ("test_ray_job.py", "test_run_handle.py")
+
+
+def lane(item) -> str:
+    if "app_url" in getattr(item, "fixturenames", ()) or Path(str(item.fspath)).name in RAY_FILES:
+        return BROWSER
+    return ENGINE
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(lane(item)))
+
+
+_started = False
+
+
+def pytest_runtest_setup(item):
+    """Unit test modules registered subprocesses at import (unit_helpers): start them with the
+    engine lane's first test (in one process: the first app test), in the background, so they
+    overlap the tests before the unit ones that read them."""
+    global _started
     helpers = sys.modules.get("unit_helpers")
-    xdist_worker = "PYTEST_XDIST_WORKER" in os.environ      # under -n, each result starts where it is read
-    if helpers is not None and not xdist_worker and not session.config.option.collectonly:
+    if not _started and helpers is not None and lane(item) == ENGINE:
+        _started = True
         helpers.start_registered()
 
 

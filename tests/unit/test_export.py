@@ -5,7 +5,7 @@ dataset exactly as we do; its network is ours, weight for weight; the Keras scri
 the same layers with the run's regularization and learns about as well as our run; the
 lines a user's settings changed are found; --export-script / --export-keras write the files.
 
-The scripts run as parallel subprocesses started by the first test of this module; the
+The scripts run in two subprocesses (PyTorch's, Keras') started by the first test of this module; the
 tests reading them come last."""
 from __future__ import annotations
 
@@ -89,40 +89,72 @@ def sizes(values: dict) -> tuple[int, int, tuple | None]:
     return prep.n_features, prep.n_outputs, None
 
 
+# Runs scripts one after another in one interpreter (torch, and Keras, imported once): each
+# script seeds everything it uses, so it prints what it prints alone. One JSON line out:
+# {name: [stdout, error or None]}.
+RUNNER = """
+import contextlib, io, json, runpy, sys, traceback
+out = {}
+for name, argv in json.load(open(sys.argv[1])):
+    buf, error = io.StringIO(), None
+    sys.argv = argv
+    try:
+        with contextlib.redirect_stdout(buf):
+            runpy.run_path(argv[0], run_name="__main__")
+    except BaseException:
+        error = traceback.format_exc()
+    out[name] = [buf.getvalue(), error]
+print(json.dumps(out))
+"""
+
+
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
-    """Every script written to a folder outside the repository and started at once."""
+    """Every script written to a folder outside the repository; the PyTorch ones run in one
+    interpreter, the Keras ones in another, both started at once."""
     folder = tmp_path_factory.mktemp("exported")
-    procs = {}
-
-    def start(name, *args):
-        procs[name] = subprocess.Popen([sys.executable, *args], cwd=folder, env=clean_env(),
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
+    (folder / "runner.py").write_text(RUNNER, encoding="utf-8")
+    batches = {"pytorch": [], "keras": []}
     for name, (values, kind) in RUNS.items():
         if kind == "keras" and not HAS_KERAS:
             continue
         path = folder / f"{name}.py"
         path.write_text(script_text(make_config(**values), kind), encoding="utf-8")
-        start(name, path.name)
+        batches[kind].append([name, [path.name]])
     if HAS_KERAS:
         specs = [{"text": script_text(make_config(**values), "keras"), "n_features": n_features,
                   "n_outputs": n_outputs} for values in OPTIONS for n_features, n_outputs, _ in [sizes(values)]]
         (folder / "specs.json").write_text(json.dumps(specs), encoding="utf-8")
         (folder / "keras_models.py").write_text(KERAS_MODELS, encoding="utf-8")
-        start("keras_models", "keras_models.py", "specs.json")
-    yield folder, procs
+        batches["keras"].append(["keras_models", ["keras_models.py", "specs.json"]])
+    procs = {}
+    for kind, batch in batches.items():
+        if batch:
+            (folder / f"{kind}.json").write_text(json.dumps(batch), encoding="utf-8")
+            procs[kind] = subprocess.Popen([sys.executable, "runner.py", f"{kind}.json"], cwd=folder, env=clean_env(),
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    yield folder, procs, {}
     for p in procs.values():
         if p.poll() is None:
             p.kill()
             p.wait()
 
 
+def script_output(scripts, name) -> str:
+    """What a script printed (its batch's interpreter is waited for once)."""
+    _, procs, done = scripts
+    kind = RUNS[name][1] if name in RUNS else "keras"
+    if kind not in done:
+        out, err = procs[kind].communicate(timeout=240)
+        assert procs[kind].returncode == 0, err[-2000:]
+        done[kind] = json.loads(out.strip().splitlines()[-1])
+    stdout, error = done[kind][name]
+    assert error is None, error[-2000:]
+    return stdout
+
+
 def script_result(scripts, name) -> dict:
-    proc = scripts[1][name]
-    out, err = proc.communicate(timeout=240)
-    assert proc.returncode == 0, err[-2000:]
-    return json.loads(out.strip().splitlines()[-1])
+    return json.loads(script_output(scripts, name).strip().splitlines()[-1])
 
 
 def test_playground_is_not_importable_where_the_scripts_run(scripts):
@@ -299,10 +331,7 @@ def test_the_keras_models_are_our_networks(scripts):
     the task, and as many trainable weights as our PyTorch network."""
     if not HAS_KERAS:
         pytest.skip("keras is not installed (pip install -r requirements-dev.txt installs Keras 3)")
-    proc = scripts[1]["keras_models"]
-    out, err = proc.communicate(timeout=240)
-    assert proc.returncode == 0, err[-2000:]
-    models = json.loads(out.strip().splitlines()[-1])
+    models = json.loads(script_output(scripts, "keras_models").strip().splitlines()[-1])
     for values, model in zip(OPTIONS, models, strict=True):
         cfg = make_config(**values)
         n_features, n_outputs, image_shape = sizes(values)
