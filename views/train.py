@@ -22,7 +22,7 @@ from ui.status import progress_text
 
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
-              "underfitting_baseline": st.warning, "good": st.success}
+              "underfitting_baseline": st.warning, "too_slow": st.warning, "good": st.success}
 LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
 HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..nn.callbacks import CHANCE_MARGIN   # one margin for "at chance": the coach and divergence
+from ..status import Status
+
 MIN_EPOCHS = 5
 EXPLODED_START = 5.0     # first epoch's loss this many times a constant predictor's
-CHANCE_MARGIN = 0.02     # val accuracy within this of the majority class's share
 LEARNABLE = 0.9          # a linear model's loss below this share of the constant's: there is signal
 JAGGED = 0.08            # epoch-to-epoch wiggles, relative to the curve's range...
 NOISY_JUMP = 0.02        # ... and a typical jump at least this share of the loss itself
@@ -81,7 +83,7 @@ def diagnose(history, status: str, task: str, chance: float | None = None, basel
     underfitting_baseline, underfitting, good. On the validation set: `chance`, the majority
     class's share; `baseline_loss`, a linear / logistic model's loss on the same split;
     `constant_loss`, the loss of always predicting the class prior / the mean."""
-    if status == "diverged":
+    if status == Status.DIVERGED:
         return "diverged", {}
     if not history:
         return "waiting", {}
@@ -117,7 +119,7 @@ def diagnose(history, status: str, task: str, chance: float | None = None, basel
         return "overfitting", {"best": best + 1}
     if jagged > JAGGED and jump > NOISY_JUMP:
         return "noisy", {}
-    if status == "early_stopped":
+    if status == Status.EARLY_STOPPED:
         return "early_stopped", {"best": best + 1}
     if _trend(val) < -0.05:
         return "still_improving", {}
