@@ -13,22 +13,35 @@ from .lang import T
 
 def status_line(snap) -> str:
     if snap.status == Status.QUEUED:
-        return T("status.queued", pos=snap.queue_position) if snap.queue_position else T("status.waiting")
+        return T("status.queued", n=snap.sharing) if snap.sharing > 1 else T("status.waiting")
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs="∞" if snap.epochs == 0 else snap.epochs)
+
+
+def sharing_note(snap) -> str | None:
+    """What a run waiting for its turn is told (None when it is not waiting on others)."""
+    if snap.status != Status.QUEUED or snap.sharing <= 1:
+        return None
+    return T("status.queued_long", n=snap.sharing, s=duration(snap.next_point_s or 0.0))
 
 
 def progress_text(snap) -> str:
     """The progress bar's text: status, speed and time left. Paused, nothing trains, so the
     time left is what the run still needs once resumed, said as such: a clock that kept
-    counting down (or jumped) while the run waits would tell the learner it is still going."""
+    counting down (or jumped) while the run waits would tell the learner it is still going.
+    A run that takes turns with others says with how many, and when its next point comes
+    (a later point while others train is the server's fairness, not a hang)."""
+    status = status_line(snap)
     if snap.samples_per_sec == 0:      # queued or loading: nothing measured yet
-        return status_line(snap)
+        return status
+    if snap.status == Status.RUNNING and snap.sharing > 1:
+        key = "status.sharing_one" if snap.sharing == 2 else "status.sharing"
+        status += " · " + T(key, n=snap.sharing - 1, s=duration(snap.next_point_s))
     sps = f"{snap.samples_per_sec:,.0f}"
     if snap.status == Status.PAUSED and snap.eta_seconds is not None:
-        return T("status.progress_paused", status=status_line(snap), sps=sps, eta=duration(snap.eta_seconds))
+        return T("status.progress_paused", status=status, sps=sps, eta=duration(snap.eta_seconds))
     if snap.active and snap.eta_seconds is not None:
-        return T("train.progress", sps=sps, eta=duration(snap.eta_seconds), status=status_line(snap))
-    return T("train.progress_done", sps=sps, status=status_line(snap))   # over, or endless: nothing to count
+        return T("train.progress", sps=sps, eta=duration(snap.eta_seconds), status=status)
+    return T("train.progress_done", sps=sps, status=status)   # over, or endless: nothing to count
 
 
 def duration(seconds) -> str:

@@ -11,7 +11,7 @@ from playground.status import Status
 from ui import data, lab, pacing, runs, take_home, widgets
 from ui.lang import T, lang
 from ui.session import Key, cm_normalize_key
-from ui.status import status_line
+from ui.status import sharing_note, status_line
 from views.evaluate_cv import cv_section, fmt
 
 
@@ -232,8 +232,8 @@ def live_view() -> None:
     s = runs.record(job)
     if s.finished or pacing.pace_changed("evaluate", s):
         st.rerun()   # the final, test-set evaluation replaces the live one; or poll at a new pace
-    if s.status == Status.QUEUED and s.queue_position:
-        st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
+    if note := sharing_note(s):
+        st.warning(note, icon=":material/hourglass_top:")
     if s.val_output is None or job.prepared is None:
         st.info(T("eval.waiting"), icon=":material/hourglass_top:")
         return

@@ -80,8 +80,8 @@ def cv_section() -> None:
 def cv_progress(s) -> None:
     if s.status == Status.ERROR:
         st.error(s.error)
-    elif s.status == Status.QUEUED and s.queue_position:
-        st.warning(T("eval.cv.queued", pos=s.queue_position), icon=":material/hourglass_top:")
+    elif s.status == Status.QUEUED and s.sharing > 1:
+        st.warning(T("eval.cv.queued", n=s.sharing, s=duration(s.wait_s)), icon=":material/hourglass_top:")
     status = T(f"eval.cv.status.{s.status}")
     if s.active:
         text = T("eval.cv.progress", status=status, fold=min(len(s.folds) + 1, s.n_folds), n=s.n_folds,

@@ -95,9 +95,9 @@ def _train_default_button(primary: bool) -> None:
         epochs = digit_model.DEFAULT_CONFIG.epochs
         bar = st.progress(0.0, text=T("sketch.training"))
 
-        def progress(frac, logs, in_line):
+        def progress(frac, logs, in_line):   # in_line: runs sharing the server while it waits
             if in_line:
-                bar.progress(0.0, text=T("status.queued_long", pos=in_line))
+                bar.progress(0.0, text=T("status.queued", n=in_line))
             elif logs:
                 bar.progress(frac, text=T("sketch.training_epoch", epoch=logs["epoch"], epochs=epochs,
                                           acc=f"{logs['val_accuracy']:.1%}"))
@@ -247,7 +247,7 @@ def _teach(dm, source: str, rgba, image, reading) -> None:
         # always from the untouched model, on the whole collection: clicking twice does not compound
         original = _original(source) or dm
         res = teach.fine_tune(original, coll, progress=lambda f, _logs, in_line: bar.progress(
-            f, text=T("status.queued_long", pos=in_line) if in_line else T("sketch.finetuning")))
+            f, text=T("status.queued", n=in_line) if in_line else T("sketch.finetuning")))
         ss[Key.SKETCH_TUNED][source_id] = res.model
         ss[Key.SKETCH_TUNE_MSG] = T("sketch.tuned_result", n=len(coll),
                                   before=f"{res.sketches_before:.0%}", after=f"{res.sketches_after:.0%}",

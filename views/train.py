@@ -18,7 +18,7 @@ from ui import data, lab, lab_preview, lessons, pacing, run_list, runs, take_hom
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
-from ui.status import progress_text
+from ui.status import progress_text, sharing_note
 
 COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
               "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
@@ -124,8 +124,8 @@ def progress(s, label: str) -> None:
         st.error(s.error)
     elif s.status == Status.STOPPED and s.stop_reason:
         st.warning(T(f"train.stopped_{s.stop_reason}"), icon=":material/timer_off:")
-    elif s.status == Status.QUEUED and s.queue_position:
-        st.warning(T("status.queued_long", pos=s.queue_position), icon=":material/hourglass_top:")
+    elif note := sharing_note(s):
+        st.warning(note, icon=":material/hourglass_top:")
     text = f"{label} — {progress_text(s)}"
     if s.endless:                   # no end to measure against
         st.caption(text)

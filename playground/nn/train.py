@@ -60,6 +60,7 @@ class Trainer:
         self._epoch_losses: list = []       # this epoch's batch losses so far (detached), for running_loss
         self.last_val_output = None         # probabilities / predictions on the val set
         self._stop = False
+        self.waited = 0.0           # seconds the epoch under way waited for its turn (runs.scheduler)
         self._pending: dict | None = None   # settings changed mid-run, applied before the next batch
         self._l1_params = [p for p in self.model.parameters() if p.dim() > 1]   # weights, not biases / BN
         # Regression is trained on a standardized target; losses are reported in its units.
@@ -253,12 +254,13 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_epoch_begin(self, epoch)
         t0 = time.perf_counter()
+        self.waited = 0.0           # seconds the thread waited for its turn inside this epoch
         train_logs = self.train_epoch()
         if self._stop:  # interrupted mid-epoch: do not log a partial epoch
             return self.end(Status.STOPPED)
         val = self.evaluate("val")
         logs = {"epoch": epoch, **train_logs, **{f"val_{k}": v for k, v in val.items()},
-                "seconds": time.perf_counter() - t0}
+                "seconds": time.perf_counter() - t0 - self.waited}
         self.epoch = epoch
         for cb in self.callbacks:
             cb.on_epoch_end(self, epoch, logs)

@@ -1,7 +1,8 @@
 """Cross-validation of the current configuration: K-fold, stratified K-fold or
 leave-one-out over the development rows (training + validation; the test set stays
 aside). Each fold re-fits the preprocessing on its own training rows and trains a
-fresh network with the Trainer, in a background job that takes a scheduler slot per fold.
+fresh network with the Trainer, in a background job that trains in turns at the scheduler's
+slots like any run (a turn ends after a fraction of a second when another run waits).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..analysis import metric_names, metrics
 from ..config import RunConfig
 from ..data.prepare import Prepared, prepare_rows
 from ..errors import ConfigError
+from ..nn.callbacks import Callback
 from ..nn.model import predict_output
 from ..nn.train import Trainer
 from ..status import Status, StatusView
@@ -114,7 +116,8 @@ class CVSnapshot(StatusView):
     keys: tuple            # the metric keys of each fold
     pooled: dict | None = None   # metrics of all held-out predictions together (when finished)
     error: str | None = None
-    queue_position: int = 0
+    sharing: int = 0       # runs training or waiting for their turn on this server (this one too)
+    wait_s: float = 0.0    # expected seconds to its next turn
     elapsed: float = 0.0
 
 
@@ -124,9 +127,24 @@ class CVSnapshot(StatusView):
         return min(done / max(self.n_folds, 1), 1.0)
 
 
+class _TakeTurns(Callback):
+    """Between two batches: hand the slot on when the fold's turn is over."""
+
+    def __init__(self, job: "CrossValJob"):
+        self.job = job
+
+    def on_after_backward(self, trainer, batch):
+        if self.job.scheduler.turn_over(self.job) and self.job._next_turn() is None:
+            trainer.request_stop()        # stopped while waiting for its turn
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        if self.job.scheduler.turn_over(self.job, epoch_end=True) and self.job._next_turn() is None:
+            trainer.request_stop()
+
+
 class CrossValJob(BackgroundJob):
-    """K trainings one after another in a thread; each fold takes a slot of the global
-    Scheduler, so cross-validation queues behind (and between) other people's runs."""
+    """K trainings one after another in a thread, in turns at the global Scheduler's slots
+    like everyone's runs (a slot per fold, handed on between turns)."""
     kind = "cv"
 
     def __init__(self, cfg: RunConfig, prepared: Prepared, method: str = "kfold", k: int = 5, *,
@@ -146,6 +164,10 @@ class CrossValJob(BackgroundJob):
         self._out_of_fold: list = []
         self._pooled = None
         self._trainer: Trainer | None = None
+
+    @property
+    def shown_point(self) -> bool:
+        return bool(self._results)
 
     def _on_stop(self) -> None:
         if self._trainer:
@@ -173,7 +195,7 @@ class CrossValJob(BackgroundJob):
 
     def _fold(self, i: int, fit_rows, test_rows) -> dict | None:
         prep = prepare_fold(self.prepared, self.cfg, fit_rows, test_rows)
-        trainer = Trainer(self.cfg, prep)
+        trainer = Trainer(self.cfg, prep, [_TakeTurns(self)])
         with self._cond:
             self._trainer = trainer
             if self.stop_requested:
@@ -204,10 +226,10 @@ class CrossValJob(BackgroundJob):
     # --- the snapshot (any thread, cheap) -------------------------------------------------------------
     def snapshot(self) -> CVSnapshot:
         """A pure read (the Evaluate page's poll heartbeats the job itself)."""
-        position = self.scheduler.position(self)
+        sharing, wait = self.scheduler.sharing(), self.scheduler.wait_estimate(self)
         with self._cond:
             tr, status = self._trainer, self._status
             return CVSnapshot(status=status, method=self.method, n_folds=len(self.folds), epochs=self.cfg.epochs,
                               epoch=tr.epoch if tr and status == Status.RUNNING else 0, folds=self._results,
                               keys=self.keys, pooled=self._pooled, error=self._error,
-                              queue_position=position, elapsed=self.elapsed)
+                              sharing=sharing, wait_s=wait, elapsed=self.elapsed)

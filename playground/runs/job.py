@@ -1,4 +1,4 @@
-"""What every background job shares: its thread, stop, join, a slot of the scheduler,
+"""What every background job shares: its thread, stop, join, turns at the scheduler's slots,
 the idle timeout kept away by an explicit heartbeat, and turning any exception into a
 message a page can show.
 
@@ -99,13 +99,31 @@ class BackgroundJob(Watched):
         """Under the lock, after the status (or the error) changed: a job that publishes
         records publishes the next one here."""
 
-    def _take_slot(self) -> bool:
-        """Wait in the scheduler's line; False when stopped while waiting."""
-        self._set_status(Status.QUEUED)
+    @property
+    def shown_point(self) -> bool:
+        """Whether the page has seen a first result (the scheduler serves the others first)."""
+        return False
+
+    def _take_slot(self, queued: bool = True) -> bool:
+        """Wait for a turn at a slot (`queued`: say so in the status: a run that only waits
+        for its speed limit's next epoch stays running); False when stopped while waiting."""
+        if queued:
+            self._set_status(Status.QUEUED)
         if not self.scheduler.acquire(self):
             return False
         self._holding = True
         return True
+
+    def _next_turn(self) -> float | None:
+        """Hand the slot to a waiting run and wait for this job's next turn (the thread keeps
+        its model and optimizer meanwhile); returns the seconds waited, None when stopped
+        while waiting."""
+        t0 = time.perf_counter()
+        self._holding = False
+        if not self.scheduler.next_turn(self):
+            return None
+        self._holding = True
+        return time.perf_counter() - t0
 
     def _give_slot(self) -> None:
         if self._holding:

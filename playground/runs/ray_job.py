@@ -252,7 +252,7 @@ class RayTrainingJob(Watched):
             return final
         if not started:
             status, position = _line(self) if actor is not None else (Status.QUEUED, 0)
-            return self._bare(status, queue_position=position)
+            return self._bare(status, sharing=position)
         return last or self._bare(Status.LOADING)
 
     def model_copy(self, record: Snapshot | None = None):
@@ -323,7 +323,7 @@ class RayTrainingJob(Watched):
     def _stopped(self, reason: str | None) -> Snapshot:
         """The last record as a stopped run, with the weights it carries (its actor is gone)."""
         s = self._last or self._bare(Status.STOPPED)
-        return replace(s, status=Status.STOPPED, stop_reason=reason, queue_position=0, eta_seconds=None,
+        return replace(s, status=Status.STOPPED, stop_reason=reason, sharing=0, next_point_s=None, eta_seconds=None,
                        epoch_fraction=0.0, partial=None)
 
     def _lose(self) -> None:
@@ -333,7 +333,7 @@ class RayTrainingJob(Watched):
     def _end(self, snap: Snapshot) -> None:
         with self._lock:
             if self._final is None:
-                self._final = replace(snap, queue_position=0)
+                self._final = replace(snap, sharing=0, next_point_s=None)
                 self._last = None
             self._lock.notify_all()
 

@@ -24,7 +24,8 @@ class Snapshot(StatusView):
     stopped_epoch: int = 0
     samples_per_sec: float = 0.0
     eta_seconds: float | None = None
-    queue_position: int = 0
+    sharing: int = 0           # runs training or waiting for their turn on this server (this one too)
+    next_point_s: float | None = None    # expected seconds to its next curve point (turns included)
     epoch_fraction: float = 0.0  # progress inside the running epoch
     error: str | None = None
     probes: dict = field(default_factory=dict)   # name -> (epoch, value)

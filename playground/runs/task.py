@@ -1,6 +1,7 @@
 """A short piece of work (training the default digit model, fine-tuning on sketches)
-that waits for a slot of the scheduler like any run, so a classroom's clicks queue
-instead of all training at once in the pages' threads."""
+that trains in turns at the scheduler's slots like any run (a turn ends at a report when
+another run waits), so a classroom's clicks share the cores instead of all training at
+once in the pages' threads."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,6 +9,11 @@ from typing import Any, Callable
 from ..status import Status
 from .job import BackgroundJob
 from .scheduler import SCHEDULER, Scheduler
+
+
+class _Stopped(Exception):
+    """Stopped while waiting for its next turn."""
+
 
 Report = Callable[[float, dict], None]   # (fraction done, details such as the epoch's logs)
 
@@ -25,6 +31,8 @@ class TaskJob(BackgroundJob):
     def _report(self, fraction: float, details: dict | None = None) -> None:
         with self._cond:
             self._reports.append((float(fraction), dict(details or {})))
+        if self.scheduler.turn_over(self, epoch_end=True) and self._next_turn() is None:
+            raise _Stopped
 
     def _run(self) -> None:
         if not self._take_slot():
@@ -34,6 +42,9 @@ class TaskJob(BackgroundJob):
         self._set_status(Status.RUNNING)
         try:
             result = self._work(self._report)
+        except _Stopped:
+            self._set_status(Status.STOPPED)
+            return
         except BaseException as e:
             self._exception = e
             self._set_status(Status.ERROR, f"{type(e).__name__}: {e}")
@@ -53,16 +64,17 @@ class TaskJob(BackgroundJob):
 
     def wait(self, on_progress: Callable[[float, dict, int], None] | None = None, poll: float = 0.1) -> Any:
         """Block the caller until the work is done, calling on_progress(fraction, details,
-        place in line) for every report, and while it waits in line; return the work's
-        result or raise its exception."""
-        seen, last_position = 0, 0
+        runs sharing the server) for every report, and while it waits for its first turn
+        (with the number of runs it shares the server with; 0 once it trains); return the
+        work's result or raise its exception."""
+        seen, last_sharing = 0, 0
         while True:
             self.join(poll)
             if on_progress:
-                position = self.scheduler.position(self)
-                if position != last_position:
-                    on_progress(0.0, {}, position)
-                    last_position = position
+                sharing = self.scheduler.sharing() if self.status == Status.QUEUED else 0
+                if sharing != last_sharing:
+                    on_progress(0.0, {}, sharing)
+                    last_sharing = sharing
                 new = self.reports(seen)
                 seen += len(new)
                 for fraction, details in new:

@@ -21,47 +21,15 @@ from ..analysis.coach import MIN_EPOCHS
 from ..config import RunConfig
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
-from ..nn.callbacks import Callback
 from ..nn.model import cloned_state
 from ..nn.train import Trainer
 from ..status import Status
 from .job import BackgroundJob
+from .publish import PARTIAL_EVERY_S, Publish
 from .scheduler import SCHEDULER, Scheduler
 from .snapshot import Snapshot, model_from, validate_change  # noqa: F401  (Snapshot: re-exported)
 
 ProbeFn = Callable[[Trainer], Any]
-
-
-# Inside an epoch longer than this, the page gets a curve point: the epoch's loss so far.
-PARTIAL_EVERY_S = 1.5
-# ... and its progress bar moves this often (a new record; the pages poll at most 4 times a second).
-PROGRESS_EVERY_S = 0.25
-
-
-class _Publish(Callback):
-    def __init__(self, job: "TrainingJob"):
-        self.job = job
-        self.last = self.last_progress = time.perf_counter()
-
-    def on_epoch_begin(self, trainer, epoch):
-        self.last = self.last_progress = time.perf_counter()
-
-    def on_after_backward(self, trainer, batch):
-        now = time.perf_counter()
-        if now - self.last_progress >= PROGRESS_EVERY_S:     # the progress bar inside an epoch
-            self.last_progress = now
-            self.job._on_progress(trainer)
-        if now - self.last >= PARTIAL_EVERY_S:   # a long epoch: a point now, not minutes from now
-            self.last = now
-            self.job._on_partial(trainer)
-            if self.job.over_budget():
-                self.job.stop("budget")
-
-    def on_epoch_end(self, trainer, epoch, logs):
-        self.job._on_epoch(trainer, logs)
-
-    def on_train_end(self, trainer, status):
-        self.job._on_end(trainer)   # early stopping may have put the best weights back
 
 
 class TrainingJob(BackgroundJob):
@@ -89,6 +57,8 @@ class TrainingJob(BackgroundJob):
         self._train_seconds = 0.0
         self._epoch_t0: float | None = None
         self._samples = 0
+        self._samples_counted = 0             # of the epoch under way, already in _samples (turns)
+        self._turn_epochs = 0                 # epochs started in this turn: an epoch's end ends a turn
         self._last_probe = 0.0
         # the one published record (under self._cond); pages read only this
         self._record = Snapshot(status=Status.QUEUED, epoch=0, epochs=cfg.epochs, history=())
@@ -183,7 +153,7 @@ class TrainingJob(BackgroundJob):
         self._set_status(Status.LOADING)
         if self.prepared is None:
             self.prepared = prepare(self._dataset or load_for_config(self.cfg), self.cfg)
-        trainer = Trainer(self.cfg, self.prepared, [_Publish(self)], model=self._model)
+        trainer = Trainer(self.cfg, self.prepared, [Publish(self)], model=self._model)
         with self._cond:
             self.trainer = trainer
             if self._pending_changes:
@@ -206,9 +176,8 @@ class TrainingJob(BackgroundJob):
                 self._epoch_t0 = time.perf_counter()
             logs = trainer.step_epoch()
             with self._cond:                      # samples and seconds together: a true samples/s
-                self._train_seconds += self._epoch_seconds()
-                self._samples += trainer.samples_seen if logs else 0
-                self._epoch_t0 = None
+                self._count_training(trainer.samples_seen if logs else self._samples_counted)
+                self._samples_counted = 0
                 self._publish(epoch_fraction=0.0)
             if logs is None:
                 break
@@ -217,41 +186,84 @@ class TrainingJob(BackgroundJob):
 
     def _may_start_epoch(self, trainer: Trainer) -> bool:
         """Consume one step, or pause (slot given back) until a command comes, then wait for
-        a slot again. False when the run must end. The decision is taken under the lock; the
-        slow parts (probes, the scheduler, ending the trainer) run outside it."""
+        a turn again. False when the run must end. The decision is taken under the lock; the
+        slow parts (probes, the scheduler, ending the trainer) run outside it. A slowed run
+        waits for its next epoch without a slot; at an epoch's end a run hands its slot to a
+        run that waits (its turn is over)."""
         while True:
             with self._cond:
                 if self.stop_requested:
                     break
                 waiting = self._steps_left == 0
-                if not waiting and self._holding and self._speed and time.perf_counter() < self._next_epoch_at:
-                    self._cond.wait(self._next_epoch_at - time.perf_counter())   # slowed to be watched
+                now = time.perf_counter()
+                slowed = not waiting and bool(self._speed) and now < self._next_epoch_at
+                if slowed and not self._holding:
+                    self._cond.wait(self._next_epoch_at - now)   # slowed to be watched
                     continue
-                if not waiting and self._holding:
-                    if self._speed:
-                        self._next_epoch_at = time.perf_counter() + 1 / self._speed
-                    if self._steps_left is not None:
-                        self._steps_left -= 1
-                    if self.abandoned():
-                        self.stop_requested, self.stop_reason = True, "idle"
-                        break
-                    if self._status != Status.RUNNING:
-                        self._status = Status.RUNNING
-                        self._status_changed()
-                    return True
                 if waiting and self._status == Status.PAUSED:
                     self._cond.wait(0.5)
                     if self.abandoned():
                         self.stop_requested, self.stop_reason = True, "idle"
                     continue
-            if waiting:          # pause: probes see the paused model, the slot goes to the next in line
-                self._set_status(Status.PAUSED)
+                if not waiting and self._holding and not slowed:
+                    if self.abandoned():
+                        self.stop_requested, self.stop_reason = True, "idle"
+                        break
+                    if not (self._turn_epochs and self.scheduler.turn_over(self, epoch_end=True)):
+                        self._turn_epochs += 1
+                        if self._speed:
+                            self._next_epoch_at = now + 1 / self._speed
+                        if self._steps_left is not None:
+                            self._steps_left -= 1
+                        if self._status != Status.RUNNING:
+                            self._status = Status.RUNNING
+                            self._status_changed()
+                        return True
+                    action = "turn"
+                else:
+                    action = "pause" if waiting else "release" if slowed else "take"
+                resumed = self._status == Status.PAUSED
+            if action == "pause":     # probes see the paused model, the slot goes to a run that waits
                 self._run_probes(force=True)
                 self._give_slot()
-            elif not self._take_slot():   # resumed: queue again (a pause meanwhile is checked above)
+                self._set_status(Status.PAUSED)     # a paused record holds no slot
+            elif action == "release":
+                self._give_slot()
+            elif action == "turn":
+                if self._next_turn() is None:
+                    break
+                self._turn_epochs = 0
+            elif not self._take_slot(queued=resumed):   # resumed (or its speed allows the next epoch)
                 break
+            else:
+                self._turn_epochs = 0
         trainer.end(Status.STOPPED)
         return False
+
+    def _turn_ends_mid_epoch(self, trainer: Trainer) -> None:
+        """In the worker, between two batches: another run waits and this one had its turn.
+        The page gets a curve point for the epoch so far; the epoch's clock stops while the
+        thread waits for its next turn (samples/s and the budget count training only)."""
+        with self._cond:
+            self._count_training(trainer.samples_seen)
+        self._on_progress(trainer)
+        self._on_partial(trainer)
+        waited = self._next_turn()
+        with self._cond:
+            self._epoch_t0 = time.perf_counter()
+        if waited is None:                       # stopped while waiting: the epoch ends here
+            trainer.request_stop()
+        else:
+            trainer.waited += waited
+            if self.over_budget():
+                self.stop("budget")
+
+    def _count_training(self, samples_seen: int) -> None:
+        """Under the lock: the seconds and samples trained since the last count, together."""
+        self._train_seconds += self._epoch_seconds()
+        self._samples += samples_seen - self._samples_counted
+        self._samples_counted = samples_seen
+        self._epoch_t0 = None
 
     # --- publishing: one new record at a time, under the lock ---------------------------------------
     def _publish(self, **fields) -> None:
@@ -356,15 +368,27 @@ class TrainingJob(BackgroundJob):
             self._probe_values = values
             self._publish(probes=values)
 
+    @property
+    def shown_point(self) -> bool:
+        rec = self._record
+        return bool(rec.history) or rec.partial is not None
+
     # --- reading (any thread): a pure read of the latest record ----------------------------------------
     def snapshot(self) -> Snapshot:
-        """The latest run record. Changes nothing: not the run, not its idle timeout."""
+        """The latest run record, with how the server is shared right now (the scheduler's
+        part, which moves without the run). Changes nothing: not the run, not its idle timeout."""
         with self._cond:
             rec = self._record
-        if rec.status == Status.QUEUED:
-            position = self.scheduler.position(self)
-            if position != rec.queue_position:
-                rec = replace(rec, queue_position=position)      # the line moves without the run
-        elif rec.queue_position:
-            rec = replace(rec, queue_position=0)
-        return rec
+        if not rec.active or rec.status == Status.PAUSED:
+            return replace(rec, sharing=0, next_point_s=None) if rec.sharing else rec
+        sched = self.scheduler
+        sharing = sched.sharing()
+        crowd = max(sharing / sched.max_running, 1.0)        # the share of a core this run gets
+        n = len(self.prepared.train.X) if self.prepared is not None else 0
+        own = None        # seconds of its own training to its next point: the epoch's rest, or a turn
+        if rec.samples_per_sec > 0 and n:
+            own = (1 - rec.epoch_fraction) * n / rec.samples_per_sec
+            own = min(own, sched.turn_s if crowd > 1 else PARTIAL_EVERY_S)
+        nxt = sched.wait_estimate(self) + (own or 0.0)
+        eta = rec.eta_seconds * crowd if rec.eta_seconds is not None else None
+        return replace(rec, sharing=sharing, next_point_s=nxt, eta_seconds=eta)

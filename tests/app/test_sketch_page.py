@@ -189,8 +189,12 @@ def test_korean_page(no_exceptions, mnist_digit):
 
 
 def test_a_digit_run_still_waiting_is_announced(no_exceptions):
+    class Blocker:                    # another run mid-turn on the only slot
+        stop_requested = False
+
     sched = Scheduler(1)
-    blocker = TrainingJob(make_config(dataset="circle", epochs=2000), scheduler=sched).start()
+    blocker = Blocker()
+    assert sched.acquire(blocker)
     waiting = TrainingJob(make_config(dataset="digits", epochs=1), scheduler=sched).start()
     try:
         at = open_app("sketch.py", query={"lang": "en"})
@@ -201,4 +205,4 @@ def test_a_digit_run_still_waiting_is_announced(no_exceptions):
         assert any("getting ready" in c.value for c in at.caption)
     finally:
         waiting.stop()
-        blocker.stop()
+        sched.release(blocker)

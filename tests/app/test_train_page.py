@@ -178,22 +178,29 @@ def test_data_page_every_kind(no_exceptions):
         assert len(at.dataframe[-1].value) >= 1                          # the pipeline: a row per column
 
 
-def test_queue_position_is_shown_when_the_server_is_full(no_exceptions):
-    saved = SCHEDULER.max_running
-    SCHEDULER.max_running = 0          # every slot taken by other sessions
+def test_a_run_waiting_for_its_turn_says_how_many_share_the_server(no_exceptions):
+    class Other:                       # other sessions' runs holding every slot, mid-turn
+        stop_requested = False
+
+    others = [Other() for _ in range(SCHEDULER.max_running)]
+    for o in others:
+        assert SCHEDULER.acquire(o)
     try:
         at = open_app(query={"lang": "en", "dataset": "circle"})
         next(b for b in at.button if b.label == "Train").click().run()
         job = at.session_state[Key.JOB]
-        wait_for(lambda: job.snapshot().queue_position, what="a place in the queue")
+        wait_for(lambda: job.snapshot().sharing == len(others) + 1, what="waiting for a turn")
         at.run()
         no_exceptions(at)
         assert job.snapshot().status == Status.QUEUED
-        assert any("number 1 in line" in w.value for w in at.warning)
+        n = len(others) + 1
+        assert any(f"{n} runs share the server right now" in w.value and "first curve point comes in about" in w.value
+                   for w in at.warning), [w.value for w in at.warning]
     finally:
-        SCHEDULER.max_running = saved
+        for o in others:
+            SCHEDULER.release(o)
     job.join(30)
-    assert job.snapshot().status == Status.COMPLETED
+    assert job.snapshot().status == Status.COMPLETED and job.snapshot().sharing == 0
 
 
 def test_failed_download_is_not_retried_on_every_rerun(no_exceptions, monkeypatch, tmp_path):

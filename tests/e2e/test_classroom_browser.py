@@ -1,7 +1,8 @@
 """Classroom behaviour on one server, in real browsers: with one training slot a second
-student's run waits in a visible queue; a closed tab's run is stopped after the short grace
-(the idle timeout is left at its 150 s, so only the closed socket can free the slot); a
-reload finds its run; after a server restart the page says the run is gone."""
+student's run shares it in turns (its curve starts while the first run goes on, and its
+page says with how many it shares); a closed tab's run is stopped after the short grace
+(the idle timeout is left at its 150 s, so only the closed socket can end it); a reload
+finds its run; after a server restart the page says the run is gone."""
 import re
 
 import pytest
@@ -22,24 +23,27 @@ def _epoch(page) -> int:
     return int(EPOCH.search(page.locator("[data-testid='stMain']").inner_text()).group(1))
 
 
-def test_queue_and_closed_tab_frees_the_slot_within_the_grace(browser, one_slot_server):
+def test_two_runs_share_one_slot_and_a_closed_tab_leaves_within_the_grace(browser, one_slot_server):
     url = f"{one_slot_server.url}/?dataset=spiral&hidden=16,16&epochs=2000&lang=en"
     first = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     first.goto(url)
     wait_for_app(first)
     first.get_by_role("button", name="Train").click()
-    first.wait_for_selector("text=/training: epoch \\d+/", timeout=30_000)
+    before = _epoch(first)
 
     second_ctx = browser.new_context(viewport={"width": 1200, "height": 900})
     second = second_ctx.new_page()
-    second.goto(url.replace("epochs=2000", "epochs=20"))
+    second.goto(url)
     wait_for_app(second)
     second.get_by_role("button", name="Train").click()
-    second.wait_for_selector("text=/number 1 in line/", timeout=30_000)
-    screenshot(second, "classroom-queued")
+    _epoch(second)                           # its curve starts while the first run still trains
+    second.wait_for_selector("text=/sharing the server with one other run/", timeout=30_000)
+    screenshot(second, "classroom-sharing")
+    assert _epoch(first) > before and first.get_by_role("button", name="Pause").is_enabled()
 
-    first.context.close()                  # the first student closes the tab: 5 s grace, then the slot
-    second.wait_for_selector("text=/finished: 20 epochs/", timeout=40_000)
+    first.context.close()                  # the first student closes the tab: 5 s grace, then it stops
+    second.wait_for_function("() => !document.body.innerText.includes('sharing the server')", timeout=40_000)
+    assert second.get_by_role("button", name="Pause").is_enabled()
     second_ctx.close()
 
 

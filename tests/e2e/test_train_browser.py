@@ -88,7 +88,7 @@ def test_link_restores_controls(page, app_url):
 
 def test_pause_mid_epoch_then_step(page, app_url):
     # epochs of a few seconds: Pause lands mid-epoch and takes effect only at its end
-    page.goto(f"{app_url}/?dataset=mnist&model=mlp&hidden=1024,1024&batch_size=8&epochs=50&patience=0&lang=en")
+    page.goto(f"{app_url}/?dataset=mnist&model=mlp&hidden=256,256&batch_size=8&epochs=50&patience=0&lang=en")
     wait_for_app(page)
     page.get_by_role("button", name="Train").click()
     page.wait_for_selector("text=/samples\\/s/", timeout=60_000)

@@ -8,7 +8,7 @@ from unit_helpers import prepared_for, wait_for
 from playground.config import make_config
 from playground.data.registry import DATASETS
 from playground.errors import ConfigError
-from playground.runs import budget, training
+from playground.runs import budget, publish
 from playground.runs.scheduler import Scheduler
 from playground.runs.training import TrainingJob
 from playground.status import Status
@@ -66,7 +66,7 @@ def test_a_run_over_its_time_limit_is_stopped_and_says_why():
 
 
 def test_a_long_epoch_reports_its_loss_so_far(monkeypatch):
-    monkeypatch.setattr(training, "PARTIAL_EVERY_S", 0.0)       # every batch counts as "long ago"
+    monkeypatch.setattr(publish, "PARTIAL_EVERY_S", 0.0)       # every batch counts as "long ago"
     cfg = make_config(dataset="mnist", model="mlp", hidden="64", batch_size=8, epochs=2000, patience=0)
     job = TrainingJob(cfg, prepared_for(**{k: getattr(cfg, k) for k in ("dataset", "model", "hidden", "batch_size",
                                                                         "epochs", "patience")})[1],

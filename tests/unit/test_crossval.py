@@ -138,7 +138,7 @@ def test_epochs_are_capped():
     assert crossval.CrossValJob(cfg, prep, "kfold", 2).cfg.epochs == crossval.MAX_EPOCHS
 
 
-def test_job_waits_for_a_scheduler_slot_and_stops():
+def test_job_waits_for_its_turn_and_stops():
     cfg, prep = prepared_for(dataset="iris", hidden=(4,), epochs=crossval.MAX_EPOCHS, batch_size=8)
     sched = Scheduler(max_running=1)
 
@@ -147,8 +147,8 @@ def test_job_waits_for_a_scheduler_slot_and_stops():
 
     assert sched.acquire(Other())
     job = crossval.CrossValJob(cfg, prep, "kfold", 5, scheduler=sched).start()
-    wait_for(lambda: job.snapshot().queue_position == 1)
-    assert job.snapshot().status == "queued" and job.snapshot().folds == ()
+    wait_for(lambda: job.snapshot().sharing == 2)       # the other run and this one
+    assert job.snapshot().status == "queued" and job.snapshot().folds == () and job.snapshot().wait_s > 0
     sched.release(next(iter(sched._running)))
     wait_for(lambda: job.snapshot().status == "running" and job.snapshot().epoch >= 1)
     job.stop()

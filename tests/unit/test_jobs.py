@@ -55,7 +55,7 @@ def test_completes_and_snapshot_is_consistent(jobs):
     assert [e["epoch"] for e in s.history] == [1, 2, 3]
     assert s.samples_per_sec > 0 and not s.eta_seconds and s.elapsed > 0
     assert s.val_output is not None and len(s.val_output) == len(j.prepared.val.y)
-    assert s.error is None and s.queue_position == 0
+    assert s.error is None and s.sharing == 0
 
 
 def test_pause_step_resume_stop(jobs):
@@ -100,48 +100,92 @@ def test_stop_while_running_and_history_grows(jobs):
     assert len(s.history) == s.epoch              # no half-logged epoch
 
 
-def test_scheduler_queues_visibly_and_hands_over(jobs):
-    sched = Scheduler(max_running=1)
+def test_two_runs_on_one_slot_take_turns_and_both_learn(jobs):
+    sched = Scheduler(max_running=1, turn_s=0.05)
     j1, j2 = job(scheduler=sched), job(scheduler=sched)
     jobs += [j1, j2]
     j1.start()
     wait_for(lambda: j1.snapshot().epoch >= 1)
     j2.start()
-    s2 = wait_for(lambda: (s := j2.snapshot()).queue_position == 1 and s)
-    assert s2.status == "queued" and s2.epoch == 0
-    assert sched.running == 1 and j1.snapshot().queue_position == 0
+    wait_for(lambda: j2.snapshot().epoch >= 1)          # the second run does not wait for the first to end
+    e1 = j1.snapshot().epoch
+    wait_for(lambda: j1.snapshot().epoch > e1 and j2.snapshot().epoch > 3)     # both go on, in turns
+    s1, s2 = j1.snapshot(), j2.snapshot()
+    assert s1.status == s2.status == "running" and s1.sharing == s2.sharing == 2
+    assert s2.next_point_s is not None and s2.next_point_s >= 0
     j1.stop()
     j1.join(10)
-    wait_for(lambda: j2.snapshot().epoch >= 1)
-    s2 = j2.snapshot()
-    assert s2.status == "running" and s2.queue_position == 0
+    wait_for(lambda: j2.snapshot().sharing == 1)         # alone again
+    assert j1.snapshot().sharing == 0
+
+
+def test_turns_do_not_change_what_a_run_learns(jobs):
+    """A run that trained in turns with another has the same history as one alone (turns are
+    only waits between batches), and its samples/s counts training time only."""
+    alone = job(epochs=6, probes={})
+    jobs.append(alone)
+    alone.start().join(20)
+    sched = Scheduler(max_running=1, turn_s=0.0)        # a turn is one batch: as many turn ends as batches
+    shared, other = job(epochs=6, scheduler=sched, probes={}), job(scheduler=sched)
+    jobs += [shared, other]
+    other.start()
+    wait_for(lambda: other.snapshot().epoch >= 1)
+    shared.start().join(30)
+    a, b = alone.snapshot(), shared.snapshot()
+    assert b.status == "completed"
+    assert [h["loss"] for h in a.history] == [h["loss"] for h in b.history]
+    assert [h["val_loss"] for h in a.history] == [h["val_loss"] for h in b.history]
+    # per-epoch seconds exclude the waits: about the same order as alone, not twice
+    assert sum(h["seconds"] for h in b.history) < 3 * sum(h["seconds"] for h in a.history) + 0.05
 
 
 def test_a_paused_job_gives_its_slot_back(jobs):
-    sched = Scheduler(max_running=1)
+    sched = Scheduler(max_running=1, turn_s=60.0)        # turns end only at an epoch's end
     j1, j2 = job(scheduler=sched), job(scheduler=sched)
     jobs += [j1, j2]
     j1.start()
     wait_for(lambda: j1.snapshot().epoch >= 1)
     j2.start()
-    wait_for(status(j2, "queued"))
+    wait_for(lambda: j2.snapshot().epoch >= 1)
     j1.pause()
-    wait_for(lambda: j2.snapshot().epoch >= 1)           # j2 trains while j1 is paused
-    j1.resume()                                            # j1 now waits for j2's slot
-    wait_for(lambda: j1.snapshot().queue_position == 1)
-    assert j1.snapshot().status == "queued"
-    j2.stop()
-    wait_for(status(j1, "running"))
+    wait_for(status(j1, "paused"))
+    assert j1.snapshot().sharing == 0 and not sched.holds(j1)
+    wait_for(lambda: j2.snapshot().sharing == 1)          # j2 trains alone while j1 is paused
+    e2 = j2.snapshot().epoch
+    wait_for(lambda: j2.snapshot().epoch >= e2 + 3)
+    j1.resume()
+    wait_for(lambda: j1.snapshot().sharing == 2 and j1.snapshot().status == "running")
+    e1 = j1.snapshot().epoch
+    wait_for(lambda: j1.snapshot().epoch > e1)
 
 
-def test_stop_while_queued(jobs):
-    sched = Scheduler(max_running=1)
-    j1, j2 = job(scheduler=sched), job(scheduler=sched)
+def test_a_slowed_run_holds_no_slot_between_its_epochs(jobs):
+    sched = Scheduler(max_running=1, turn_s=60.0)
+    slow = job(scheduler=sched, probes={})
+    jobs.append(slow)
+    slow.set_speed(2.0)                                     # one epoch every half second
+    slow.start()
+    wait_for(lambda: slow.snapshot().epoch >= 1)
+    # between its epochs (a few ms of work, then ~0.5 s of waiting) it holds nothing
+    held = sum(sched.holds(slow) for _ in range(50) if not time.sleep(0.01))
+    assert held <= 10, held
+    fast = job(scheduler=sched)
+    jobs.append(fast)
+    fast.start()
+    wait_for(lambda: fast.snapshot().epoch >= 5)            # the free slot trains another run meanwhile
+    assert slow.snapshot().status == "running"
+
+
+def test_stop_while_waiting_for_a_turn(jobs):
+    sched = Scheduler(max_running=1, turn_s=60.0)
+    j1 = job(scheduler=sched, probes={"pace": lambda tr: time.sleep(1.0)})   # epochs of a second
+    j2 = job(scheduler=sched)
     jobs += [j1, j2]
     j1.start()
     wait_for(status(j1, "running"))
     j2.start()
-    wait_for(lambda: j2.snapshot().queue_position == 1)
+    wait_for(lambda: j2.snapshot().sharing == 2 and j2.snapshot().status == "queued")
+    assert j2.snapshot().next_point_s > 0
     j2.stop()
     j2.join(10)
     assert j2.snapshot().status == "stopped" and j2.trainer is None
