@@ -11,7 +11,7 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import lessons, pacing, run_list, runs, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
+from ui import class_banners, classroom, lessons, pacing, presence, run_list, runs, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -28,6 +28,8 @@ PAGES = [
     ("views/classroom.py", "nav.classroom", ":material/groups:", "classroom"),   # the teacher's view
 ]
 
+classroom.read_link()    # ?key= (the teacher) and ?class= (a student), before the sidebar rewrites the address
+classroom.announce()     # the teacher link in the server's log, once
 sidebar.init_session()
 if lessons.link_names_another():   # a Lessons page link (?lesson=<id>) opens its lesson as a link would
     sidebar.init_session()
@@ -41,8 +43,10 @@ pages = [st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(
 nav = st.navigation(unknown_page.catch_unknown(pages, PAGES[0][3]))
 with st.sidebar:     # the open lesson beside every page: its steps stay in view while the student trains
     lessons.lesson_panel(runs.training_job(), narrow=True)
+presence.on_page(nav.url_path or PAGES[0][3])   # a student's row for the teacher's table
 sidebar.sidebar()
 status.sidebar_status(nav.url_path or PAGES[0][3])   # the default page has no path
 sidebar.link_problems()
 unknown_page.note()
+class_banners.show(nav.url_path or PAGES[0][3], PAGES[0][3])   # join, nickname, the teacher's banners
 nav.run()

@@ -29,6 +29,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))       # the class links come from the app's own module (run as a script)
+from playground.classroom import join  # noqa: E402
+
 COOKIE = "nnp_affinity"
 UPSTREAM = "playground"
 
@@ -164,6 +167,11 @@ class Launcher:
         self.env = dict(os.environ)
         if args.redis:
             self.env["PLAYGROUND_REDIS_URL"] = args.redis
+        # one teacher key and one class code for every replica (the teacher's room works on any of them)
+        self.env[join.KEY_ENV] = self.env.get(join.KEY_ENV, "").strip() or join.new_key()
+        self.env[join.CODE_ENV] = join.normalize_code(self.env.get(join.CODE_ENV)) or join.new_code()
+        # the replicas listen on 127.0.0.1: the class link is the proxy's, on this machine's LAN address
+        self.env[join.PUBLIC_URL_ENV] = join.base_url(args.port, self.env)
         if "PLAYGROUND_MAX_JOBS" not in self.env:       # the machine's cores, shared out
             self.env["PLAYGROUND_MAX_JOBS"] = str(max(1, (os.cpu_count() or 1) // args.replicas))
 
@@ -307,6 +315,10 @@ def main(argv=None) -> int:
         store = launcher.env.get("PLAYGROUND_REDIS_URL") or "in each process (no PLAYGROUND_REDIS_URL)"
         print(f"serve.py: http://{args.host}:{args.port} -> {args.replicas} replicas on ports "
               f"{', '.join(map(str, launcher.ports))}; run tokens: {store}; logs: {work}", flush=True)
+        base, env = launcher.env[join.PUBLIC_URL_ENV], launcher.env
+        print(f"serve.py: teacher's room: {join.teacher_link(base, env[join.KEY_ENV])}  (keep it to yourself)\n"
+              f"serve.py: students open: {join.student_link(base, env[join.CODE_ENV])}  "
+              f"(class code {env[join.CODE_ENV]})", flush=True)
         launcher.supervise()
     except KeyboardInterrupt:
         print("serve.py: stopping", flush=True)

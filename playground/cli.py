@@ -6,6 +6,7 @@
     python -m playground train --dataset circle --features x1sq,x2sq --hidden ''
     python -m playground train --dataset iris --save m.pt --export-script run.py [--export-keras run_keras.py]
     python -m playground predict --model m.pt --csv rows.csv [--out predictions.csv]
+    python -m playground class [--port 8501] [--teacher-key KEY]   # start a class: links, code, QR, server
 
 Options are generated from config.FIELDS, so the flags are the config's field
 names (and the URL's query parameters). Bad input: one line on stderr, exit 2.
@@ -59,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--json", action="store_true", help="print one JSON object instead of the epoch log")
     tr.add_argument("--export-script", metavar="PATH", help="write a standalone PyTorch script reproducing the run")
     tr.add_argument("--export-keras", metavar="PATH", help="write the same model as a Keras 3 script")
+    from .classroom.start import add_parser as add_class_parser
+    add_class_parser(sub)
     pr = sub.add_parser("predict", help="score raw rows of a CSV with a saved model (--save)")
     pr.add_argument("--model", required=True, metavar="PATH", help="a model file written by train --save")
     pr.add_argument("--csv", required=True, metavar="PATH", help="rows with the training columns, as they come")
@@ -158,6 +161,9 @@ def main(argv=None) -> int:
         if args.command == "lessons":
             from .lessons.command import main as lessons_main  # light unless --check trains
             return lessons_main(args)
+        if args.command == "class":
+            from .classroom.start import main as class_main
+            return class_main(args)
         if args.command == "predict":
             from .export.predict import run_predict
             return run_predict(args.model, args.csv, args.out)

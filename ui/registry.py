@@ -11,6 +11,10 @@ With several replicas behind a proxy (deploy/), each token's owner process is al
 to a shared store (ui.store: Redis with PLAYGROUND_REDIS_URL, else this process's memory),
 so a page that reaches a process without its run can say whether that run's process
 restarted or the run lives on another one.
+
+The teacher's pause all / stop all reach every replica the same way: a numbered command in
+the shared store's class state, which each process's reaper applies to its own runs (those
+registered before the command; a run started later is left alone).
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ class Entry:
     job: object
     session: str | None
     gone_since: float | None = None     # when its browser was first seen disconnected
+    since: float = field(default_factory=time.time)   # wall clock: a class command applies to older runs
 
 
 @dataclass
@@ -69,6 +74,9 @@ class Registry:
         self._runs: dict[str, Entry] = {}
         self._sessions: dict[str, SessionStats] = {}
         self._reaper: threading.Thread | None = None
+        self._command_seen = 0            # the last class command applied here
+        self.chores: list = []            # more work for the reaper's round (ui.presence: refresh rows)
+        self.on_rerun: list = []          # called on every counted rerun, in the session's thread
 
     # --- runs -------------------------------------------------------------------------------------------
     def register(self, job, session: str | None) -> str:
@@ -115,6 +123,10 @@ class Registry:
             return shared.ELSEWHERE
         return shared.why_unknown(self.store, self.me, token)
 
+    def connected(self, session: str | None) -> bool:
+        """Whether the session's browser is still there."""
+        return self._connected(session)
+
     def runs(self) -> list[tuple[str, Entry]]:
         with self._lock:
             return list(self._runs.items())
@@ -129,10 +141,35 @@ class Registry:
             s.reruns += 1
             s.last = now
             s.recent = [t for t in s.recent if now - t <= 30.0] + [now]
+        for hook in list(self.on_rerun):     # ui.presence: this session's row for the teacher
+            hook()
 
     def sessions(self) -> dict[str, SessionStats]:
         with self._lock:
             return dict(self._sessions)
+
+    # --- the teacher's commands ---------------------------------------------------------------------------
+    def follow_class(self) -> str | None:
+        """Apply the class state's newest pause / stop / resume command to the runs this
+        process holds that were registered before it; returns the action applied, if any."""
+        state = self.store.class_state()
+        seq, action, at = int(state.get("command_seq", 0)), state.get("command"), state.get("command_at", 0.0)
+        if seq <= self._command_seen:
+            return None
+        self._command_seen = seq
+        for _, e in self.runs():
+            if e.since > at:
+                continue
+            snap = e.job.snapshot()
+            if not snap.active:
+                continue
+            if action == "pause" and hasattr(e.job, "pause"):
+                e.job.pause()
+            elif action == "resume" and hasattr(e.job, "resume"):
+                e.job.resume()
+            elif action == "stop":
+                e.job.stop("teacher")
+        return action
 
     # --- the reaper -----------------------------------------------------------------------------------------
     def reap(self, now: float | None = None) -> list[str]:
@@ -166,6 +203,10 @@ class Registry:
             self.store.release(token)
         return stopped
 
+    def start(self) -> None:
+        """Start the reaper (once): a page with no run yet still has chores (its presence row)."""
+        self._start_reaper()
+
     def _start_reaper(self) -> None:
         with self._lock:
             if self._reaper is not None and self._reaper.is_alive():
@@ -180,6 +221,9 @@ class Registry:
             try:
                 self.store.heartbeat(self.me)       # other replicas read "this process is alive"
                 self.reap()
+                self.follow_class()
+                for chore in list(self.chores):
+                    chore()
                 if time.monotonic() - last_trim > TRIM_EVERY_S:
                     last_trim = time.monotonic()
                     return_memory()

@@ -145,6 +145,24 @@ class Key:
     LESSON_RESTART = "lesson_restart"      # button: the lesson's setup again
     GLOSSARY_SEARCH = "glossary_search"    # widget: the glossary's search box
 
+    # --- the class (ui.classroom, ui.presence, ui.class_banners, views/classroom.py) ------------------
+    TEACHER = "_teacher"                   # True once this session gave the teacher key (link, field or cookie)
+    CLASS_JOINED = "_class_joined"         # the class code this session joined (link, typed code or cookie)
+    CLASS_NUMBER = "_class_number"         # "Student N" until a nickname is chosen
+    CLASS_NICK = "_class_nick"             # the nickname (kept in the browser's cookie, never on disk)
+    CLASS_PAGE = "_class_page"             # the page this session shows (its presence row says it)
+    CLASS_ROW = "_class_row"               # (wall time published, Presence dict): this session's last row
+    CLASS_HANDLED = "_class_handled"       # {"lesson" | "setup": seq}: banners acted on or dismissed
+    CLASS_COOKIES = "_class_cookies"       # {name: value} to write into the browser on the next draw
+    W_TEACHER_KEY = "class_teacher_key"    # widget: the key field on /classroom
+    W_CLASS_CODE = "class_code"            # widget: the class code field on the start page
+    W_NICKNAME = "class_nickname"          # widget: the nickname field
+    CLASS_LESSON = "class_lesson"          # widget (translated select): the lesson to open for everyone
+    CLASS_HIDE = "class_hide"              # widget: the sidebar controls students do not see
+    CLASS_LARGE = "class_large"            # widget: the join card large, for the projector
+    CLASS_BUTTON = "class_btn_"            # prefix of the teacher's action buttons (+ action name)
+
+
 WIDGET_PREFIX = "w_"   # every sidebar widget's key starts with it
 
 

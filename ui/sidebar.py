@@ -23,7 +23,7 @@ from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import data, paint, registry, runs, upload, url
+from . import classroom, data, paint, registry, runs, upload, url
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
@@ -84,6 +84,8 @@ def _field(name: str, container=st, *, label: str | None = None, help: str | Non
     """One control, chosen from the field's type and range (`label`, `help`: other words)."""
     f = FIELDS[name]
     m = f.metadata
+    if name in classroom.hidden_controls():     # the teacher hid it: the value stays, the control does not show
+        return st.session_state.get(w_key(name), f.default)
     label, help_ = label or T(f"field.{name}"), help or T.get(f"field.{name}.help", m["help"])
     key = w_key(name)
     if key not in st.session_state:
@@ -109,6 +111,8 @@ def _hidden_controls() -> tuple:
     ss = st.session_state
     if Key.W_N_LAYERS not in ss:
         ss[Key.W_N_LAYERS] = len(DEFAULT.hidden)
+    if "hidden" in classroom.hidden_controls():
+        return tuple(ss.get(units_key(i), 8) for i in range(ss[Key.W_N_LAYERS]))
     n = st.slider(T("field.n_layers"), 0, MAX_HIDDEN_LAYERS, key=Key.W_N_LAYERS, help=T("field.n_layers.help"))
     units = []
     cols = st.columns(2) if n else []      # three columns cut "128" to "12"
@@ -127,6 +131,8 @@ def _features_control() -> None:
     key = w_key("features")
     if key not in st.session_state:
         st.session_state[key] = list(DEFAULT.features)
+    if "features" in classroom.hidden_controls():
+        return
     st.pills(T("field.features"), FEATURES, selection_mode="multi", key=key, format_func=LABELS.get,
              help=T("field.features.help"))
 
@@ -137,6 +143,8 @@ def _epochs_control() -> None:
     key = w_key("epochs")
     if key not in ss:
         ss[key] = DEFAULT.epochs
+    if "epochs" in classroom.hidden_controls():
+        return
     ss[Key.W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
     _field("epochs", help=T("labdata.epochs_help"), disabled=ss[Key.W_ENDLESS])   # ∞: the box has nothing to say
     st.toggle(T("labdata.endless"), key=Key.W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
@@ -158,7 +166,10 @@ def _dataset_select() -> str:
         ss[key] = up.name
     if ss.get(key) not in names:
         ss[key] = DEFAULT.dataset
-    name = translated_select(st.selectbox, T("field.dataset"), names, key, format_func=_dataset_label)
+    if "dataset" in classroom.hidden_controls():
+        name = ss[key]
+    else:
+        name = translated_select(st.selectbox, T("field.dataset"), names, key, format_func=_dataset_label)
     _follow_dataset(name, up)            # first: a switch may reset the number of points the caption names
     st.caption(_dataset_caption(name, up))
     return name
@@ -276,6 +287,8 @@ def _training_controls(task: str, images: bool) -> None:
         _field("batch_size")
     with c2:
         _epochs_control()
+    if "more" in classroom.hidden_controls():
+        return
     with st.expander(T("side.more")):
         _field("val_split")
         _field("test_split")

@@ -10,6 +10,11 @@ proxy cookie), instead of a bare "gone".
 Two stores with one interface: `MemoryStore` (the default: one process, nothing to set
 up; it knows only this process's runs) and `RedisStore` (`PLAYGROUND_REDIS_URL`, shared
 by every replica). No Streamlit and no playground imports: the store is plain data.
+
+The teacher's room uses the same store: each student session's presence row (expiring
+unless refreshed) and the class state (the teacher key, the class code, the lesson and
+setup pushed to everyone, the hidden controls, the numbered pause / stop commands), so the
+teacher sees, and acts on, every replica's students.
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ PREFIX = "nnplayground:"
 CLAIM_TTL_S = 6 * 3600          # a token outlives any lesson; forget() deletes it sooner
 MAX_ENTRIES = 100_000          # tokens and processes one server could know (the oldest go first)
 HEARTBEAT_TTL_S = 8             # a process silent this long is taken as stopped (it beats every 2 s)
+PRESENCE_TTL_S = 60             # a student's row outlives this long without a refresh (ui.presence refreshes it)
+CLASS_TTL_S = 12 * 3600         # the class state (key, code, teacher's pushes) outlives any school day
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +70,8 @@ class MemoryStore:
         # values are (what, ttl): each entry expires ttl seconds after it was written
         self._claims: TLRUCache = TLRUCache(maxsize=MAX_ENTRIES, ttu=_expires)
         self._beats: TLRUCache = TLRUCache(maxsize=MAX_ENTRIES, ttu=_expires)
+        self._presence: TLRUCache = TLRUCache(maxsize=MAX_ENTRIES, ttu=_expires)
+        self._class: dict = {}
 
     def claim(self, token: str, owner: Owner, ttl: float = CLAIM_TTL_S) -> None:
         with self._lock:
@@ -87,6 +96,38 @@ class MemoryStore:
 
     def ping(self) -> bool:
         return True
+
+    # --- the class (ui.classroom) ------------------------------------------------------------------
+    def class_state(self) -> dict:
+        with self._lock:
+            return dict(self._class)
+
+    def set_class(self, **fields) -> None:
+        with self._lock:
+            self._class.update(json.loads(json.dumps(fields)))   # the same plain values Redis gives back
+
+    def bump_class(self, name: str) -> int:
+        """Add one to a counter of the class state; the new value (atomic)."""
+        with self._lock:
+            self._class[name] = int(self._class.get(name, 0)) + 1
+            return self._class[name]
+
+    def class_default(self, name: str, value):
+        """The class state's `name`, set to `value` first if nobody has set it."""
+        with self._lock:
+            return self._class.setdefault(name, value)
+
+    def publish(self, session: str, row: dict, ttl: float = PRESENCE_TTL_S) -> None:
+        with self._lock:
+            self._presence[session] = (json.loads(json.dumps(row)), ttl)
+
+    def withdraw(self, session: str) -> None:
+        with self._lock:
+            self._presence.pop(session, None)
+
+    def presence(self) -> list[dict]:
+        with self._lock:
+            return [row for row, _ in self._presence.values()]
 
 
 class RedisStore:
@@ -143,6 +184,55 @@ class RedisStore:
 
     def _beat_key(self, owner: Owner) -> str:
         return f"{self.prefix}alive:{owner.replica}:{owner.boot}"
+
+    # --- the class: one hash of JSON values, and one key per student's row ----------------------------
+    def class_state(self) -> dict:
+        raw = self._safely("read", lambda: self.r.hgetall(f"{self.prefix}class"), {}) or {}
+        out = {}
+        for k, v in raw.items():
+            try:
+                out[k.decode() if isinstance(k, bytes) else k] = json.loads(v)
+            except ValueError:
+                pass
+        return out
+
+    def set_class(self, **fields) -> None:
+        key = f"{self.prefix}class"
+
+        def write():
+            pipe = self.r.pipeline()
+            pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+            pipe.expire(key, CLASS_TTL_S)
+            pipe.execute()
+        self._safely("class", write)
+
+    def bump_class(self, name: str) -> int:
+        return int(self._safely("class", lambda: self.r.hincrby(f"{self.prefix}class", name, 1), 0))
+
+    def class_default(self, name: str, value):
+        key = f"{self.prefix}class"
+        self._safely("class", lambda: self.r.hsetnx(key, name, json.dumps(value)))
+        raw = self._safely("read", lambda: self.r.hget(key, name))
+        return json.loads(raw) if raw else value
+
+    def publish(self, session: str, row: dict, ttl: float = PRESENCE_TTL_S) -> None:
+        self._safely("presence", lambda: self.r.set(f"{self.prefix}presence:{session}", json.dumps(row),
+                                                    ex=max(1, int(ttl))))
+
+    def withdraw(self, session: str) -> None:
+        self._safely("presence", lambda: self.r.delete(f"{self.prefix}presence:{session}"))
+
+    def presence(self) -> list[dict]:
+        def read():
+            keys = list(self.r.scan_iter(match=f"{self.prefix}presence:*", count=500))
+            return self.r.mget(keys) if keys else []
+        rows = []
+        for raw in self._safely("read", read, []) or []:
+            try:
+                rows.append(json.loads(raw)) if raw else None
+            except ValueError:
+                pass
+        return rows
 
 
 def from_env() -> MemoryStore | RedisStore:

@@ -1,96 +1,44 @@
-"""Classroom: what one server is doing for the whole class (for the teacher; /classroom).
+"""Classroom: the teacher's room (/classroom, behind the teacher key).
 
-Sessions and their rerun rates, the runs training and waiting, the server's memory and
-threads: enough to see at a glance whether the class fits the server."""
-import threading
-import time
-from pathlib import Path
-
-import pandas as pd
+Without the key: a key field and a note, nothing of the class. With it: how students join
+(LAN link, QR code, class code), the class table live (read from the shared store, so every
+replica's students), the actions on the whole class, and this server's health (collapsed)."""
 import streamlit as st
-from streamlit.runtime import Runtime
 
-from playground.runs.scheduler import SCHEDULER
-from playground.status import Status
-from ui import pacing, registry
+from ui import classroom, pacing, server_health, teacher_room
 from ui.lang import T
-from ui.status import status_line
+from ui.session import Key
 
 
-def memory_mb() -> tuple[float, float]:
-    """(resident, peak) MB of this server process (Linux /proc)."""
-    fields = {}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                name, value = line.split(":")
-                fields[name] = int(value.split()[0]) / 1024
-    except OSError:
-        pass
-    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+def key_gate() -> None:
+    st.info(T("classroom.locked"), icon=":material/lock:")
+    with st.form("teacher_key_form", border=False, enter_to_submit=True):
+        st.text_input(T("classroom.key_label"), type="password", key=Key.W_TEACHER_KEY, width=360)
+        if st.form_submit_button(T("classroom.key_open"), icon=":material/key:"):
+            if classroom.try_key(st.session_state.get(Key.W_TEACHER_KEY)):
+                st.rerun()
+            st.error(T("classroom.key_wrong"), icon=":material/key_off:")
 
 
-def connected_sessions() -> int:
-    """Pages with a connected browser (Streamlit's session manager, a private attribute that
-    tests/unit/test_streamlit_internals.py guards; outside a server, this one)."""
-    try:
-        return len(Runtime.instance()._session_mgr.list_active_sessions())
-    except (RuntimeError, AttributeError):      # no server, or AppTest's mock runtime
-        return 1
-
-
-def summary() -> None:
-    rss, peak = memory_mb()
-    runs = registry.REGISTRY.runs()
-    snaps = [e.job.snapshot() for _, e in runs]
-    c = st.columns(5)
-    c[0].metric(T("class.sessions"), connected_sessions())
-    c[1].metric(T("class.training"), f"{SCHEDULER.running} / {SCHEDULER.max_running}")
-    c[2].metric(T("class.waiting"), sum(1 for s in snaps if s.status == Status.QUEUED))
-    c[3].metric(T("class.memory"), f"{rss:,.0f} MB", help=T("class.memory_help", peak=f"{peak:,.0f}"))
-    c[4].metric(T("class.threads"), threading.active_count())
-
-
-def runs_table() -> None:
-    now = time.monotonic()
-    rows = []
-    for token, e in registry.REGISTRY.runs():
-        s = e.job.snapshot()
-        rows.append({T("class.col.run"): token[:6], T("class.col.dataset"): e.job.cfg.dataset,
-                     T("class.col.status"): status_line(s),
-                     T("class.col.speed"): f"{s.samples_per_sec:,.0f}" if s.samples_per_sec else "–",
-                     T("class.col.browser"): T("class.gone", s=f"{now - e.gone_since:.0f}") if e.gone_since
-                     else T("class.connected")})
-    st.subheader(T("class.runs"))
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    else:
-        st.caption(T("class.no_runs"))
-
-
-def sessions_table() -> None:
-    stats = registry.REGISTRY.sessions()
-    st.subheader(T("class.reruns"))
-    st.caption(T("class.reruns_help"))
-    rows = [{T("class.col.session"): sid[:8], T("class.col.reruns"): s.reruns,
-             T("class.col.rate"): f"{s.rate():.2f}"} for sid, s in stats.items()]
-    if rows:
-        df = pd.DataFrame(rows).sort_values(T("class.col.rate"), ascending=False)
-        st.dataframe(df, hide_index=True, width="stretch")
-        st.caption(T("class.total_rate", rate=f"{sum(s.rate() for s in stats.values()):.1f}"))
-
-
-def panel() -> None:
-    pacing.tick()
-    summary()
-    runs_table()
-    sessions_table()
+def live() -> None:
+    pacing.tick()                  # counts the teacher's reruns; heartbeats only the teacher's own runs
+    teacher_room.class_table()
+    with st.expander(T("classroom.health"), expanded=False, icon=":material/monitor_heart:"):
+        server_health.panel()
 
 
 def render() -> None:
     st.title(T("class.title"))
+    if not classroom.is_teacher():
+        key_gate()
+        return
+    teacher_room.mark_open()
     st.caption(T("class.subtitle"))
-    st.fragment(panel, run_every=pacing.PAUSED)()
+    with st.expander(T("classroom.join.title"), expanded=True, icon=":material/qr_code_2:"):
+        teacher_room.join_card()
+    st.fragment(live, run_every=2.0)()
+    st.subheader(T("classroom.act.title"))
+    teacher_room.actions()
 
 
 render()

@@ -63,7 +63,8 @@ ALLOWED = {
     "figures": {"i18n", "inspect.names", "analysis.metric_names"},
     "lessons": {"data", "nn", "analysis", "config", "errors", "i18n", "status"},
     "export": {"data", "nn", "config", "errors", "i18n", "status"},
-    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons", "export"},
+    "classroom": {"i18n", "status"},
+    "cli": {"data", "nn", "analysis", "config", "errors", "i18n", "status", "lessons", "export", "classroom"},
     "__main__": {"cli"},
 }
 

@@ -1,0 +1,122 @@
+"""What a student of the class sees of it, at the top of the page: joining with the class
+code (on the start page, while a class is on), the nickname field, and the teacher's
+pushes as banners with one button each (open lesson N, use the teacher's setup). None of
+it blocks the page or the Train button, and nothing navigates by itself: a student in the
+middle of a run clicks when ready."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+import streamlit as st
+
+from playground import lessons as lesson_files
+
+from . import classroom, lessons, projector
+from .lang import LANG_PARAM, T, lang
+from .session import Key
+
+COOKIE_DAYS = 120
+
+
+def write_cookies() -> None:
+    """Cookies waiting to be written (teacher, class, nickname), by a tiny script in a
+    one-pixel frame of this origin (Streamlit reads them back through st.context.cookies)."""
+    pending = st.session_state.pop(Key.CLASS_COOKIES, None)
+    if not pending:
+        return
+    attrs = f"; path=/; max-age={COOKIE_DAYS * 86400}; samesite=lax"
+    # the frame shares the app's origin: its parent's document is the page the app reads cookies from
+    st.iframe(f"<script>const d=(()=>{{try{{return window.parent.document}}catch(e){{return document}}}})();"
+              f"for(const [k,v] of Object.entries({json.dumps(pending)}))"
+              f"d.cookie=k+'='+encodeURIComponent(v)+{json.dumps(attrs)};</script>", height=1, width=1)
+
+
+def _handled() -> dict:
+    return st.session_state.setdefault(Key.CLASS_HANDLED, {})
+
+
+def _join_bar() -> None:
+    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="class_join_bar"):
+        st.text_input(T("classroom.join.code"), key=Key.W_CLASS_CODE, max_chars=12, width=200,
+                      placeholder=T("classroom.join.code_placeholder"))
+        if st.button(T("classroom.join.button"), icon=":material/group_add:", key=Key.CLASS_BUTTON + "join"):
+            if classroom.try_code(st.session_state.get(Key.W_CLASS_CODE)):
+                st.rerun()
+            st.session_state[Key.CLASS_HANDLED] = {**_handled(), "bad_code": True}
+        st.caption(T("classroom.join.help"))
+    if _handled().pop("bad_code", False):
+        st.warning(T("classroom.join.bad_code"), icon=":material/key_off:")
+
+
+def _save_nick() -> None:
+    classroom.set_nick(st.session_state.get(Key.W_NICKNAME, ""))
+
+
+def _nickname_bar() -> None:
+    n = st.session_state.get(Key.CLASS_NUMBER, 0)
+    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="class_nick_bar"):
+        st.text_input(T("classroom.nick.label", n=n), key=Key.W_NICKNAME, max_chars=classroom.NICK_MAX,
+                      width=260, placeholder=T("classroom.nick.placeholder"), help=T("classroom.nick.help"))
+        st.button(T("classroom.nick.save"), on_click=_save_nick, key=Key.CLASS_BUTTON + "nick",
+                  icon=":material/badge:")
+
+
+def _dismiss(what: str, seq: int) -> None:
+    _handled()[what] = seq
+
+
+def _lesson_banner(cls: dict) -> None:
+    lesson = lesson_files.get(cls.get("lesson"))
+    seq = int(cls.get("lesson_seq", 0))
+    if lesson is None or _handled().get("lesson", 0) >= seq:
+        return
+    current = lessons.current()
+    if current is not None and current.id == lesson.id:
+        _dismiss("lesson", seq)         # opened: the banner has done its work
+        return
+    title = lesson_files.text(lesson.title, lang())
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_lesson_banner"):
+        st.markdown(f":material/campaign: {T('classroom.banner.lesson', n=lesson.number, title=title)}")
+        st.page_link("views/train.py", label=T("classroom.banner.open_lesson", n=lesson.number),
+                     icon=":material/school:",
+                     query_params={lessons.PARAM: lesson.id, LANG_PARAM: lang(), **projector.params()})
+        st.button(T("classroom.banner.later"), key=Key.CLASS_BUTTON + "later_lesson", on_click=_dismiss,
+                  args=("lesson", seq), type="tertiary")
+
+
+def _use_setup(query: str, seq: int) -> None:
+    """The teacher's setup in this page's controls, as its link would set them (the run
+    going on is left alone; the next Train uses the setup)."""
+    params = {k: v for k, v in parse_qsl(query) if k not in (LANG_PARAM, projector.PARAM)}
+    st.query_params.from_dict({**params, LANG_PARAM: lang(), **projector.params()})
+    st.session_state[Key.INITIALISED] = False       # ui.sidebar.init_session reads the link again
+    _dismiss("setup", seq)
+
+
+def _setup_banner(cls: dict) -> None:
+    query, seq = cls.get("setup"), int(cls.get("setup_seq", 0))
+    if not query or _handled().get("setup", 0) >= seq:
+        return
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_setup_banner"):
+        st.markdown(f":material/cast_for_education: {T('classroom.banner.setup')}")
+        st.button(T("classroom.banner.use_setup"), key=Key.CLASS_BUTTON + "use_setup", on_click=_use_setup,
+                  args=(query, seq), icon=":material/tune:", type="primary")
+        st.button(T("classroom.banner.later"), key=Key.CLASS_BUTTON + "later_setup", on_click=_dismiss,
+                  args=("setup", seq), type="tertiary")
+
+
+def show(page: str, start_page: str) -> None:
+    """The class's line at the top of a student's page (nothing for the teacher or a visitor)."""
+    write_cookies()
+    if st.session_state.get(Key.TEACHER):
+        return
+    if not classroom.joined():
+        if page == start_page and classroom.is_open():
+            _join_bar()
+        return
+    if not st.session_state.get(Key.CLASS_NICK):
+        _nickname_bar()
+    cls = classroom.state()
+    _lesson_banner(cls)
+    _setup_banner(cls)
