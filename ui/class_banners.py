@@ -17,6 +17,7 @@ from .lang import LANG_PARAM, T, lang
 from .session import Key
 
 COOKIE_DAYS = 120
+NEWS_EVERY_S = 3.0        # a student's page looks for the teacher's news this often (a tiny fragment)
 
 
 def write_cookies() -> None:
@@ -77,7 +78,7 @@ def _lesson_banner(cls: dict) -> None:
         return
     title = lesson_files.text(lesson.title, lang())
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_lesson_banner"):
-        st.markdown(f":material/campaign: {T('classroom.banner.lesson', n=lesson.number, title=title)}")
+        st.markdown(f"📣 {T('classroom.banner.lesson', n=lesson.number, title=title)}")
         st.page_link("views/train.py", label=T("classroom.banner.open_lesson", n=lesson.number),
                      icon=":material/school:",
                      query_params={lessons.PARAM: lesson.id, LANG_PARAM: lang(), **projector.params()})
@@ -99,9 +100,11 @@ def _setup_banner(cls: dict) -> None:
     if not query or _handled().get("setup", 0) >= seq:
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_setup_banner"):
-        st.markdown(f":material/cast_for_education: {T('classroom.banner.setup')}")
-        st.button(T("classroom.banner.use_setup"), key=Key.CLASS_BUTTON + "use_setup", on_click=_use_setup,
-                  args=(query, seq), icon=":material/tune:", type="primary")
+        st.markdown(f"🧑‍🏫 {T('classroom.banner.setup')}")
+        if st.button(T("classroom.banner.use_setup"), key=Key.CLASS_BUTTON + "use_setup", icon=":material/tune:",
+                     type="primary"):
+            _use_setup(query, seq)
+            st.rerun(scope="app")       # the whole page: the sidebar reads the setup from the link
         st.button(T("classroom.banner.later"), key=Key.CLASS_BUTTON + "later_setup", on_click=_dismiss,
                   args=("setup", seq), type="tertiary")
 
@@ -117,6 +120,16 @@ def show(page: str, start_page: str) -> None:
         return
     if not st.session_state.get(Key.CLASS_NICK):
         _nickname_bar()
+    st.session_state[Key.CLASS_HIDDEN_DRAWN] = sorted(classroom.hidden_controls())
+    st.fragment(_class_news, run_every=NEWS_EVERY_S)()
+
+
+def _class_news() -> None:
+    """The teacher's pushes, looked for every few seconds even on a page that does not poll
+    (a fragment of its own: a rerun of two banners, not of the page). Controls the teacher
+    hid or showed again redraw the whole page (the sidebar is not part of the fragment)."""
     cls = classroom.state()
+    if sorted(classroom.hidden_controls()) != st.session_state.get(Key.CLASS_HIDDEN_DRAWN):
+        st.rerun(scope="app")
     _lesson_banner(cls)
     _setup_banner(cls)

@@ -23,7 +23,7 @@ from playground.classroom.start import CLASS_ENV
 from . import registry
 from .session import Key
 
-COOKIE_TEACHER, COOKIE_CLASS, COOKIE_NICK = "nnp_teacher", "nnp_class", "nnp_nick"
+COOKIE_TEACHER, COOKIE_CLASS, COOKIE_NICK, COOKIE_NUMBER = "nnp_teacher", "nnp_class", "nnp_nick", "nnp_number"
 NICK_MAX = 24
 STATE_TTL_S = 1.0         # every page reads the class state: once a second per process is enough
 OPEN_FOR_S = 12 * 3600    # a class is "on" this long after the teacher last had the room open
@@ -136,8 +136,11 @@ def joined() -> bool:
 def join_class() -> None:
     ss = st.session_state
     ss[Key.CLASS_JOINED] = class_code()
-    if Key.CLASS_NUMBER not in ss:
-        ss[Key.CLASS_NUMBER] = store().bump_class("students")
+    if Key.CLASS_NUMBER not in ss:       # a reload in the same class keeps its number
+        cookies = _cookies()
+        same = join.code_matches(cookies.get(COOKIE_CLASS), class_code()) and cookies.get(COOKIE_NUMBER, "").isdigit()
+        ss[Key.CLASS_NUMBER] = int(cookies[COOKIE_NUMBER]) if same else store().bump_class("students")
+        remember(COOKIE_NUMBER, str(ss[Key.CLASS_NUMBER]))
     if Key.CLASS_NICK not in ss:
         ss[Key.CLASS_NICK] = clean_nick(_cookies().get(COOKIE_NICK, ""))
     remember(COOKIE_CLASS, class_code())
@@ -182,3 +185,13 @@ def hidden_controls() -> set[str]:
     if st.session_state.get(Key.TEACHER) or not st.session_state.get(Key.CLASS_JOINED):
         return set()
     return set(state().get("hidden", [])) & set(HIDEABLE)
+
+
+def end_class() -> None:
+    """The class is over: the teacher's pushes and hidden controls go, every student's row is
+    withdrawn (nicknames included), and the start page stops offering the class code."""
+    update(opened_at=0, lesson=None, setup=None, hidden=[])
+    if not os.environ.get(join.CODE_ENV):
+        update(code=join.new_code())          # the old code (and its cookies) join nothing now
+    for row in store().presence():
+        store().withdraw(row.get("session", ""))

@@ -1,7 +1,8 @@
 """Each student's presence row for the teacher's table, published to the shared store from
 the student's own reruns (a polling fragment's too: ui.registry calls `on_rerun` from
-pacing.tick), at most every PUBLISH_EVERY_S. The run is read only through this rerun's
-record (ui.runs.record), never heartbeated here. A process's reaper refreshes the rows of
+pacing.tick), at most every PUBLISH_EVERY_S. The run is read only through the page's
+record (ui.runs.record: at the start of a rerun, the one the page last drew), never
+heartbeated here. A process's reaper refreshes the rows of
 its connected sessions (an idle page reruns rarely) and withdraws those whose tab closed."""
 from __future__ import annotations
 

@@ -154,6 +154,7 @@ class Key:
     CLASS_ROW = "_class_row"               # (wall time published, Presence dict): this session's last row
     CLASS_HANDLED = "_class_handled"       # {"lesson" | "setup": seq}: banners acted on or dismissed
     CLASS_COOKIES = "_class_cookies"       # {name: value} to write into the browser on the next draw
+    CLASS_HIDDEN_DRAWN = "_class_hidden_drawn"  # the hidden controls the sidebar was last drawn without
     W_TEACHER_KEY = "class_teacher_key"    # widget: the key field on /classroom
     W_CLASS_CODE = "class_code"            # widget: the class code field on the start page
     W_NICKNAME = "class_nickname"          # widget: the nickname field

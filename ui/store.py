@@ -235,6 +235,18 @@ class RedisStore:
         return rows
 
 
+COMMANDS = ("pause", "resume", "stop")     # the teacher's commands to every run (ui.registry.follow_class)
+
+
+def class_command(store, action: str, now: float | None = None) -> int:
+    """Write the teacher's command for every replica: the action and its time first, then its
+    number (a replica that sees the new number reads the command with it). Returns the number."""
+    if action not in COMMANDS:
+        raise ValueError(action)
+    store.set_class(command=action, command_at=time.time() if now is None else now)
+    return store.bump_class("command_seq")
+
+
 def from_env() -> MemoryStore | RedisStore:
     url = os.environ.get(REDIS_ENV, "").strip()
     return RedisStore(url) if url else MemoryStore()

@@ -18,6 +18,7 @@ from playground.classroom.roster import Presence, help_reasons, needs_help_first
 from . import classroom, data, url
 from .lang import T, lang
 from .session import Key
+from .store import class_command
 from .widgets import translated_select
 
 OPENED_EVERY_S = 60.0        # the room being open keeps the class "on" (ui.classroom.is_open)
@@ -79,7 +80,7 @@ def _run(r: Presence) -> str:
     if r.status is None:
         return T("classroom.no_run")
     epochs = "∞" if r.epochs == 0 else r.epochs
-    return f"{T(f'status.{r.status}')} · {r.epoch} / {epochs}"
+    return f"{T.get(f'lesson.status.{r.status}', r.status)} · {r.epoch} / {epochs}"
 
 
 def _best(r: Presence) -> str:
@@ -141,8 +142,7 @@ def _share_setup() -> None:
 
 
 def _command(action: str) -> None:
-    classroom.update(command=action, command_at=time.time())
-    classroom.store().bump_class("command_seq")      # last: a replica that sees the number reads the command
+    class_command(classroom.store(), action)
     st.toast(T(f"classroom.done.{action}"), icon=":material/check:")
 
 
@@ -179,6 +179,10 @@ def actions() -> None:
             st.caption(T("classroom.act.stop_confirm"))
             st.button(T("classroom.act.stop_all"), on_click=_command, args=("stop",), type="primary",
                       key=Key.CLASS_BUTTON + "stop")
+        with row.popover(T("classroom.act.end"), icon=":material/logout:"):
+            st.caption(T("classroom.act.end_confirm"))
+            st.button(T("classroom.act.end"), on_click=classroom.end_class, type="primary",
+                      key=Key.CLASS_BUTTON + "end")
         st.divider()
         st.markdown(f"**{T('classroom.act.hide')}**")
         ss = st.session_state

@@ -34,7 +34,8 @@ def render() -> None:
         return
     teacher_room.mark_open()
     st.caption(T("class.subtitle"))
-    with st.expander(T("classroom.join.title"), expanded=True, icon=":material/qr_code_2:"):
+    # open until students arrive: then the table is what the teacher watches
+    with st.expander(T("classroom.join.title"), expanded=not classroom.store().presence(), icon=":material/qr_code_2:"):
         teacher_room.join_card()
     st.fragment(live, run_every=2.0)()
     st.subheader(T("classroom.act.title"))

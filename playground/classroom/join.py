@@ -25,6 +25,8 @@ KEY_PARAM = "key"               # /classroom?key=KEY: the teacher link
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 5
 # virtual bridges and tunnels no student's laptop can reach (docker, libvirt, podman, k8s CNIs, VPNs)
+# the networks a school or home LAN uses (RFC 1918); Python's is_private also counts documentation ranges
+LAN_NETWORKS = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 VIRTUAL_PREFIXES = ("lo", "docker", "br-", "veth", "virbr", "vnet", "cni", "flannel", "cali", "weave",
                     "podman", "vmnet", "vboxnet", "kube", "tun", "tap", "zt", "tailscale", "wg")
 
@@ -76,7 +78,8 @@ def lan_address(addrs: dict | None = None, stats: dict | None = None) -> str | N
             except ValueError:
                 continue
             if _usable(address):
-                found.append((not address.is_private, address))   # private first, then in order
+                lan = any(address in net for net in LAN_NETWORKS)
+                found.append((not lan, address))          # a LAN address first, then in order
     return str(min(found, key=lambda f: f[0])[1]) if found else None
 
 
