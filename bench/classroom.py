@@ -1,23 +1,28 @@
-"""A class on one server: N real browser sessions press Train together.
+"""A mixed class on one server: N real browser sessions press Train together.
 
-    python bench/classroom.py [--students 30] [--dataset circle] [--timeout 300]
+    python bench/classroom.py [--students 30] [--timeout 300] [--baseline | --old-line]
 
-One `streamlit run` server (as a teacher starts it, PLAYGROUND_MAX_JOBS unset: a slot
-per core) and one headless Chromium with N separate browser contexts, all on this
-machine (the students' browsers share the server's 2 cores, which makes it harder than a
-real class). Every page loads, then Train is clicked on each as fast as Playwright can.
+One `streamlit run` server (as a teacher starts it: a slot per core) and one headless
+Chromium with N separate browser contexts, all on this machine (the students' browsers
+share the server's 2 cores, which makes it harder than a real class). The students follow
+a mix: the defaults of several datasets (toy sets, tables, and small CNNs on digits and
+MNIST), some endless runs, some slowed to 1 epoch a second with the lab's speed control,
+and some that pause after their first point. Every page loads, then Train is clicked on
+each as fast as Playwright can.
 
-Prints: how many pages saw their run finish (a page still waiting at the timeout is
-frozen), seconds from the click to the first curve point and to the finish (median, p95),
-the server's reruns per second (its Classroom page's counter) and websocket messages
-per second per page, and the server's RSS and threads before, at their peak, and a minute
-after the last run ended.
+Prints: seconds from the click to the first curve point (median, p95; every page), to the
+end of each finite full-speed run (median, p95, last), frozen pages (no first point, or a
+finite run that never finished), exceptions shown on any page, websocket messages per
+second per page, and the server's RSS and threads before, at their peak, and a minute
+after the tabs closed. `--baseline` runs the same class a second time on the old
+first-come-first-served line (PLAYGROUND_TURNS=0) and prints both side by side;
+`--old-line` runs only the old line. Times are taken in the pages themselves (a watcher
+in each page notes when the first curve point is drawn), not by a poll from here.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -29,8 +34,38 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser import Server, wait_for_app  # noqa: E402
 
-FIRST = re.compile(r"training: epoch [1-9]\d*/|finished: \d+ epochs|early stopping at epoch")
-DONE = re.compile(r"finished: \d+ epochs|early stopping at epoch|diverged at epoch")
+# (what the student does, the link's query): cycled over the class
+MIX = [
+    ("finite", "dataset=circle"),
+    ("finite", "dataset=xor"),
+    ("finite", "dataset=spiral"),
+    ("finite", "dataset=moons"),
+    ("finite", "dataset=iris"),
+    ("finite", "dataset=titanic"),
+    ("finite", "dataset=digits"),           # a small CNN on 8x8 digits
+    ("endless", "dataset=circle&epochs=0"),
+    ("slowed", "dataset=spiral"),           # the lab's speed control at 1 epoch/s
+    ("pauses", "dataset=gauss"),            # Pause once the first point is drawn
+    ("finite", "dataset=mnist"),            # a small CNN on 28x28 MNIST
+]
+
+# In every page: when the first curve point (a finished epoch, or a long epoch's loss so
+# far) was drawn, when the run ended, and how many exceptions the page shows.
+WATCHER = """
+window.__nnp = {point: null, done: null, exceptions: 0};
+setInterval(() => {
+  const w = window.__nnp;
+  if (w.point === null) {
+    for (const d of document.querySelectorAll('.js-plotly-plot'))
+      for (const t of (d.data || []))
+        if ((t.name === 'training' || t.name === 'this epoch so far') && t.y && t.y.length) w.point = Date.now();
+  }
+  const main = document.querySelector("[data-testid='stMain']");
+  if (w.done === null && main && /finished: \\d+ epochs|early stopping at epoch|diverged at epoch/.test(main.textContent))
+    w.done = Date.now();
+  w.exceptions = Math.max(w.exceptions, document.querySelectorAll("[data-testid='stException']").length);
+}, 200);
+"""
 
 
 def proc_stats(pid: int) -> tuple[float, int]:
@@ -58,94 +93,157 @@ class Sampler(threading.Thread):
             self.done.wait(0.5)
 
 
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """(the server's, every Chromium process's) CPU seconds so far (utime + stime, /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    server = browsers = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if pid == server_pid:
+            server += used
+        elif b"chromium" in cmd:
+            browsers += used
+    return server, browsers
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--students", type=int, default=30)
-    ap.add_argument("--dataset", default="circle")
-    ap.add_argument("--timeout", type=float, default=300)
-    a = ap.parse_args(argv)
+def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
     from playwright.sync_api import sync_playwright
 
-    server = Server(PLAYGROUND_MAX_JOBS=str(os.cpu_count()))
+    server = Server(PLAYGROUND_MAX_JOBS=str(os.cpu_count()), PLAYGROUND_TURNS="1" if fair else "0")
     sampler = Sampler(server.proc.pid)
+    out: dict = {}
     try:
         before = proc_stats(server.proc.pid)
         sampler.start()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            pages, frames = [], []
-            for i in range(a.students):
-                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            pages, frames, kinds = [], [], []
+            for i in range(students):
+                kind, query = MIX[i % len(MIX)]
+                ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+                ctx.add_init_script(WATCHER)
+                page = ctx.new_page()
                 count = [0]
                 page.on("websocket", lambda ws, c=count: ws.on("framereceived", lambda _f, c=c: c.__setitem__(0, c[0] + 1)))
-                page.goto(f"{server.url}/?dataset={a.dataset}&lang=en")
+                page.goto(f"{server.url}/?{query}&lang=en")
                 pages.append(page)
                 frames.append(count)
-            for page in pages:
+                kinds.append(kind)
+            for page, kind in zip(pages, kinds):
                 wait_for_app(page)
-            teacher = browser.new_context().new_page()
-            teacher.goto(f"{server.url}/classroom?lang=en")
+                if kind == "slowed":     # the lab's speed control, to its slowest (1 epoch/s)
+                    page.locator(".st-key-lab_speed input[type='range']").first.focus()
+                    page.keyboard.press("End")
+                    wait_for_app(page)
             clicked = []
             for page in pages:
+                clicked.append(time.time())
                 page.get_by_role("button", name="Train").click()
-                clicked.append(time.monotonic())
             frames_at_click = [c[0] for c in frames]
-            t_click = time.monotonic()
-            first = [None] * len(pages)
-            done = [None] * len(pages)
-            rates = []
-            while time.monotonic() - t_click < a.timeout and None in done:
+            cpu_at_click = cpu_seconds(server.proc.pid)
+            t0 = time.monotonic()
+            seen: list[dict] = [{}] * students
+            paused = set()
+            finite = [i for i, k in enumerate(kinds) if k == "finite"]
+            while time.monotonic() - t0 < timeout:
                 for i, page in enumerate(pages):
-                    if done[i] is not None:
-                        continue
                     try:
-                        text = page.locator("[data-testid='stMain']").inner_text(timeout=2000)
+                        seen[i] = page.evaluate("() => window.__nnp") or {}
                     except Exception:
                         continue
-                    now = time.monotonic()
-                    if first[i] is None and FIRST.search(text):
-                        first[i] = now - clicked[i]
-                    if DONE.search(text):
-                        done[i] = now - clicked[i]
-                        first[i] = first[i] or done[i]
-                try:
-                    m = re.search(r"All pages together: ([\d.]+) reruns per second",
-                                  teacher.locator("[data-testid='stMain']").inner_text(timeout=2000))
-                    if m:
-                        rates.append(float(m.group(1)))
-                except Exception:
-                    pass
-            elapsed = time.monotonic() - t_click
+                    if kinds[i] == "pauses" and seen[i].get("point") and i not in paused:
+                        try:
+                            page.get_by_role("button", name="Pause").click(timeout=5000)
+                            paused.add(i)
+                        except Exception:
+                            pass
+                if all(s.get("point") for s in seen) and all(seen[i].get("done") for i in finite):
+                    break
+                time.sleep(1.0)
+            elapsed = time.monotonic() - t0
+            cpu = [b - a for a, b in zip(cpu_at_click, cpu_seconds(server.proc.pid))]
             msgs = [(c[0] - f0) / elapsed for c, f0 in zip(frames, frames_at_click)]
-            finished = [d for d in done if d is not None]
-            firsts = [f for f in first if f is not None]
-            print(f"students: {a.students}  dataset: {a.dataset}  slots: one per core")
-            print(f"runs seen finished: {len(finished)}/{a.students}  frozen pages: {a.students - len(finished)}")
-            print(f"first curve point: median {statistics.median(firsts):.1f} s, p95 {pct(firsts, 0.95):.1f} s"
-                  if firsts else "first curve point: none")
-            print(f"finished: median {statistics.median(finished):.1f} s, p95 {pct(finished, 0.95):.1f} s, "
-                  f"last {max(finished):.1f} s" if finished else "finished: none")
-            print(f"server reruns/s (all pages): median {statistics.median(rates):.1f}, max {max(rates):.1f}"
-                  if rates else "server reruns/s: not read")
-            print(f"websocket messages/s per page: median {statistics.median(msgs):.2f}, max {max(msgs):.2f}")
+            firsts = [s["point"] / 1000 - c for s, c in zip(seen, clicked) if s.get("point")]
+            done = [seen[i]["done"] / 1000 - clicked[i] for i in finite if seen[i].get("done")]
+            out.update(
+                clicked=list(clicked), students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite),
+                frozen=sum(1 for s in seen if not s.get("point")) + len(finite) - len(done),
+                exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
+                paused=len(paused), pausing=kinds.count("pauses"),
+                each=[(kinds[i], MIX[i % len(MIX)][1], s.get("point") and s["point"] / 1000 - clicked[i],
+                       s.get("done") and s["done"] / 1000 - clicked[i]) for i, s in enumerate(seen)])
             for page in pages:
                 page.context.close()
             browser.close()
-        peak = (sampler.peak_rss, sampler.peak_threads)
-        time.sleep(60)
-        after = proc_stats(server.proc.pid)
-        print(f"server RSS MB: before {before[0]:.0f}, peak {peak[0]:.0f}, a minute after {after[0]:.0f}")
-        print(f"server threads: before {before[1]}, peak {peak[1]}, a minute after {after[1]}")
-        return 0 if len(finished) == a.students else 1
+        out["peak"] = (sampler.peak_rss, sampler.peak_threads)
+        time.sleep(settle)
+        out["before"], out["after"] = before, proc_stats(server.proc.pid)
+        return out
     finally:
         sampler.done.set()
         server.close()
+
+
+def figures(r: dict) -> dict[str, str]:
+    f, d = r["firsts"], r["done"]
+    return {
+        "first curve point, median / p95 (s)": f"{statistics.median(f):.1f} / {pct(f, 0.95):.1f}" if f else "none",
+        "finite runs finished, median / p95 / last (s)":
+            f"{statistics.median(d):.1f} / {pct(d, 0.95):.1f} / {max(d):.1f}" if d else "none",
+        "finite runs finished": f"{len(d)} / {r['finite']}",
+        "frozen pages": str(r["frozen"]),
+        "exceptions shown": str(r["exceptions"]),
+        "paused after the first point": f"{r['paused']} / {r['pausing']}",
+        "cores used from the clicks on: server / browsers":
+            f"{r['cpu'][0] / r['elapsed']:.2f} / {r['cpu'][1] / r['elapsed']:.2f}",
+        "websocket messages/s per page, median / max": f"{statistics.median(r['msgs']):.2f} / {max(r['msgs']):.2f}",
+        "server RSS MB: before / peak / a minute after":
+            f"{r['before'][0]:.0f} / {r['peak'][0]:.0f} / {r['after'][0]:.0f}",
+        "server threads: before / peak / after": f"{r['before'][1]} / {r['peak'][1]} / {r['after'][1]}",
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=30)
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--settle", type=float, default=60, help="seconds after the tabs close before RSS is read")
+    ap.add_argument("--baseline", action="store_true", help="also run the old first-come-first-served line")
+    ap.add_argument("--old-line", action="store_true", help="run only the old line")
+    ap.add_argument("--each", action="store_true", help="also print every student's times")
+    a = ap.parse_args(argv)
+    mix = ", ".join(f"{k}:{q.replace('dataset=', '')}" for k, q in MIX)
+    print(f"students: {a.students} on {os.cpu_count()} cores, slots: one per core; mix (cycled): {mix}")
+    runs = {}
+    if not a.old_line:
+        runs["fair turns"] = one_class(a.students, True, a.timeout, a.settle)
+    if a.baseline or a.old_line:
+        runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle)
+    if a.each:
+        for name, r in runs.items():
+            for kind, query, first, done in r["each"]:
+                print(f"{name:>16}  {kind:8} {query:28} first {first or float('nan'):6.1f} s  "
+                      f"done {done or float('nan'):6.1f} s  clicked {r['clicked'].pop(0):.2f}")
+    table = {name: figures(r) for name, r in runs.items()}
+    names = list(table)
+    width = max(len(k) for k in next(iter(table.values())))
+    print(f"{'':{width}}  " + "  ".join(f"{n:>24}" for n in names))
+    for key in next(iter(table.values())):
+        print(f"{key:{width}}  " + "  ".join(f"{table[n][key]:>24}" for n in names))
+    ok = all(r["frozen"] == 0 and r["exceptions"] == 0 for r in runs.values())
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """How often a page asks its run for news: one policy for every polling fragment.
 
 A class of 30 on one server: each rerun of a session costs the server's one Python
-process script time and outgoing messages. A queued or paused run changes rarely, so its
-page asks every few seconds; a run that just started is watched closely for its first
-points, then once a second. (Fast polling while queued made 28 queued students cost ~150
-reruns/s and froze the sender that pushes updates to the browsers.)
+process script time and outgoing messages. A run that has not drawn its first point is
+watched closely (the scheduler gives it a turn within seconds); then once a second, or
+every few seconds when many runs share the server (a train page's rerun draws charts: 30
+of them a second would take both cores). A paused run, or one waiting for its turn after
+a resume, changes rarely: every few seconds. (Polling 4 times a second for as long as a
+run waited in the old line made 28 waiting students cost ~150 reruns/s and froze the
+sender that pushes updates to the browsers.)
 """
 from __future__ import annotations
 
@@ -15,8 +18,9 @@ from playground.status import Status
 from . import registry
 from .session import Key
 
-FAST, LIVE, QUEUED, PAUSED = 0.25, 1.0, 2.5, 5.0
-FAST_FOR_S = 2.0          # seconds of a real run watched closely (first points within a second)
+FIRST, LIVE, CROWDED, QUEUED, PAUSED = 1.0, 1.0, 8.0, 2.5, 5.0
+CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
+SOON_S = 5.0              # a waiting run expects its first point sooner than this: watch at FIRST
 
 
 def poll_seconds(snap, live: float = LIVE) -> float | None:
@@ -24,11 +28,14 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
     `live`: the page's own pace for a running run (a heavier page asks less often)."""
     if snap is None or snap.finished:
         return None
-    if snap.status in (Status.QUEUED, Status.LOADING):
-        return QUEUED
     if snap.status == Status.PAUSED:
         return PAUSED     # nothing changes until a click, which reruns anyway: a heartbeat only
-    return FAST if snap.elapsed < FAST_FOR_S and live <= LIVE else live
+    fresh = not snap.history and snap.partial is None
+    if fresh and (snap.status == Status.RUNNING or (snap.next_point_s is not None and snap.next_point_s < SOON_S)):
+        return FIRST      # its first point comes within seconds: show it when it does
+    if snap.status in (Status.QUEUED, Status.LOADING):
+        return QUEUED     # a long wait (a busy Ray cluster), or resumed and waiting for its turn
+    return max(live, CROWDED) if snap.sharing > CROWD else live
 
 
 def tick() -> None:

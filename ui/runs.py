@@ -12,7 +12,7 @@ import streamlit as st
 from playground.config import FIELDS, LIVE_FIELDS, RunConfig
 from playground.data.prepare import Prepared
 from playground.errors import ConfigError
-from playground.runs import budget, ray_job
+from playground.runs import budget, ray_job, warmup
 from playground.runs.crossval import CrossValJob
 from playground.runs.job import BackgroundJob
 from playground.runs.training import TrainingJob
@@ -55,6 +55,9 @@ def _replace(job_key: str) -> None:
 def _hold(job_key: str, guard_key: str, job: BackgroundJob, token: str | None = None) -> None:
     st.session_state[job_key] = job
     st.session_state[guard_key] = JobGuard(job, token)
+
+
+warmup.warm_up_in_background()     # the server's first page: the first run will not pay for imports
 
 
 # --- training ------------------------------------------------------------------------------------

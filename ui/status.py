@@ -13,6 +13,8 @@ from .lang import T
 
 def status_line(snap) -> str:
     if snap.status == Status.QUEUED:
+        if snap.queue_position:            # a full Ray cluster's own line
+            return T("status.cluster_line", pos=snap.queue_position)
         return T("status.queued", n=snap.sharing) if snap.sharing > 1 else T("status.waiting")
     return T(f"status.{snap.status}", epoch=snap.epoch, epochs="∞" if snap.epochs == 0 else snap.epochs)
 

@@ -25,6 +25,7 @@ COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.err
               "underfitting_baseline": st.warning, "too_slow": st.warning, "good": st.success}
 LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
 HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
+HEAVY_CROWDED_S = 24.0  # ... when many runs share the server (each redraw costs every browser a re-render)
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
@@ -89,9 +90,11 @@ def cfg_task(cfg) -> str:
 def _heavy_tick(s, probe_epoch: int):
     """What the network and boundary figures are rebuilt on: a new probe, but while a run
     trains at most every HEAVY_EVERY_S (a rebuild holds the GIL the training thread needs
-    for ~40 ms, measured)."""
+    for ~40 ms, measured), or HEAVY_CROWDED_S in a crowd (the class's browsers re-render
+    what changed: with 30 pages on the server's cores they took most of the CPU, measured)."""
     if s.status == Status.RUNNING:
-        return "t", int(s.elapsed // HEAVY_EVERY_S)
+        every = HEAVY_CROWDED_S if s.sharing > pacing.CROWD else HEAVY_EVERY_S
+        return "t", int(s.elapsed // every)
     return "e", probe_epoch, s.status
 
 

@@ -2,10 +2,12 @@
 
 `RayTrainingJob` is a run handle like TrainingJob (runs/handle.py: start, snapshot,
 heartbeat, step, pause, resume, change, stop, model_copy) and runs our own TrainingJob
-inside the actor, unchanged: same loop, same seed, same history, same run records. Ray's
-resource scheduler is the line (one CPU per run, a GPU when asked for and the cluster has
-one); the page still sees a position, counted among the runs this process submitted that
-Ray has not started yet.
+inside the actor, unchanged: same loop, same seed, same history, same run records. Runs
+take fair turns at the cluster's CPUs as they do in one process (runs.ray_turns: a turn
+keeper actor; each run reserves a share of a CPU, so several start at once); past what
+the cluster's CPUs can share, Ray's resource scheduler is the line (and a GPU when asked
+for and the cluster has one), and the page sees its position, counted among the runs this
+process submitted that Ray has not started yet.
 
 A watcher thread per run follows the actor: it fetches the latest record (with the weights
 only when they changed, so a lost run keeps what it learned), which `snapshot()` returns
@@ -18,6 +20,7 @@ the tests run without it.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import time
 from dataclasses import replace
@@ -26,6 +29,7 @@ from pathlib import Path
 from ..config import RunConfig
 from ..data.prepare import Prepared
 from ..status import Status
+from . import ray_turns
 from .job import Watched
 from .scheduler import Scheduler, _env_int  # a teacher's setting: unset when not a number
 from .snapshot import Snapshot, model_from, validate_change
@@ -83,8 +87,10 @@ class _Runner:
     Single-threaded actor: commands run in the order the page sent them; the training runs
     in the job's own thread."""
 
-    def __init__(self, cfg: RunConfig, prepared, probes, probe_interval, time_limit, model):
-        self.job = TrainingJob(cfg, prepared, scheduler=Scheduler(max_running=1),
+    def __init__(self, cfg: RunConfig, prepared, probes, probe_interval, time_limit, model, turns=None):
+        # turns: (the keeper, this run's key, the cluster's slots); without it, a line of its own
+        scheduler = ray_turns.RemoteScheduler(turns[0], turns[1], slots=turns[2]) if turns else Scheduler(1)
+        self.job = TrainingJob(cfg, prepared, scheduler=scheduler,
                                probes=probes, probe_interval=probe_interval, time_limit=time_limit, model=model)
 
     def ready(self) -> int:
@@ -144,7 +150,7 @@ def _line(job) -> tuple[Status, int]:
     with _pending_lock:
         waiting = [j for j in _pending if not j._started]
         position = waiting.index(job) + 1 if job in waiting else 0
-    if not position or _free_cpus() >= 1:
+    if not position or _free_cpus() >= 1 / ray_turns.runs_per_cpu():
         return Status.LOADING, 0
     return Status.QUEUED, position
 
@@ -171,6 +177,7 @@ class RayTrainingJob(Watched):
         self.stop_reason: str | None = None
         self._lock = threading.Condition()
         self._actor = None
+        self._turns = None          # (the turn keeper, this run's key, the cluster's slots) once started
         self._ready_ref = None
         self._started = False
         self._stop_at: float | None = None
@@ -183,11 +190,14 @@ class RayTrainingJob(Watched):
     # --- control -------------------------------------------------------------------------------
     def start(self, paused: bool = False) -> "RayTrainingJob":
         ray = connect()
-        options = {"num_cpus": 1}
+        options = {"num_cpus": 1 / ray_turns.runs_per_cpu()}     # a share: runs take turns at the CPUs
         if self.gpu and ray.cluster_resources().get("GPU", 0) >= 1:
             options["num_gpus"] = 1
+        slots = ray_turns.cluster_slots(ray)      # the keeper: looked up by name (a restarted Ray has a new one)
+        self._turns = (ray_turns.keeper(ray, slots), secrets.token_hex(8), slots)
         self._actor = _actor_class().options(**options).remote(
-            self.cfg, ray.put(self.prepared), self.probes, self.probe_interval, self.time_limit, self._model)
+            self.cfg, ray.put(self.prepared), self.probes, self.probe_interval, self.time_limit, self._model,
+            self._turns)
         self._ready_ref = self._actor.ready.remote()
         self._actor.do.remote("start", paused=paused)
         with _pending_lock:
@@ -252,7 +262,7 @@ class RayTrainingJob(Watched):
             return final
         if not started:
             status, position = _line(self) if actor is not None else (Status.QUEUED, 0)
-            return self._bare(status, sharing=position)
+            return self._bare(status, queue_position=position)
         return last or self._bare(Status.LOADING)
 
     def model_copy(self, record: Snapshot | None = None):
@@ -323,7 +333,8 @@ class RayTrainingJob(Watched):
     def _stopped(self, reason: str | None) -> Snapshot:
         """The last record as a stopped run, with the weights it carries (its actor is gone)."""
         s = self._last or self._bare(Status.STOPPED)
-        return replace(s, status=Status.STOPPED, stop_reason=reason, sharing=0, next_point_s=None, eta_seconds=None,
+        return replace(s, status=Status.STOPPED, stop_reason=reason, sharing=0, next_point_s=None, queue_position=0,
+                       eta_seconds=None,
                        epoch_fraction=0.0, partial=None)
 
     def _lose(self) -> None:
@@ -332,10 +343,13 @@ class RayTrainingJob(Watched):
 
     def _end(self, snap: Snapshot) -> None:
         with self._lock:
-            if self._final is None:
-                self._final = replace(snap, sharing=0, next_point_s=None)
+            first = self._final is None
+            if first:
+                self._final = replace(snap, sharing=0, next_point_s=None, queue_position=0)
                 self._last = None
             self._lock.notify_all()
+        if first and self._turns is not None:       # a killed actor's slot and place go back too
+            self._turns[0].forget.remote(self._turns[1])
 
     def _kill(self) -> None:
         if self._actor is None:

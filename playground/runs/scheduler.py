@@ -40,18 +40,33 @@ class Scheduler:
     # --- the job's side ------------------------------------------------------------------------
     def acquire(self, job) -> bool:
         """Block until `job` may train; False if it was stopped while waiting."""
+        with self._cond:                      # a Condition's lock is re-entrant: try_acquire nests
+            while not self.try_acquire(job):
+                if job.stop_requested:
+                    self.leave(job)
+                    return False
+                self._cond.wait(POLL_S)
+            return True
+
+    def try_acquire(self, job) -> bool:
+        """Without blocking: join the line (once) and take a slot if it is `job`'s turn; True
+        while it holds one (a remote job asks this way: runs.ray_turns)."""
         with self._cond:
-            self._waiting[job] = next(self._tickets)
-            try:
-                while not self._admissible(job):
-                    if job.stop_requested:
-                        return False
-                    self._cond.wait(POLL_S)
-                self._running[job] = time.monotonic()
+            if job in self._running:
                 return True
-            finally:
-                self._waiting.pop(job, None)
-                self._cond.notify_all()
+            self._waiting.setdefault(job, next(self._tickets))
+            if not self._admissible(job):
+                return False
+            del self._waiting[job]
+            self._running[job] = time.monotonic()
+            self._cond.notify_all()
+            return True
+
+    def leave(self, job) -> None:
+        """Out of the line without a turn (stopped while waiting)."""
+        with self._cond:
+            self._waiting.pop(job, None)
+            self._cond.notify_all()
 
     def release(self, job) -> None:
         with self._cond:
@@ -105,7 +120,7 @@ class Scheduler:
             free = self.max_running - len(self._running)
             if ahead < free:
                 return 0.0
-            rounds = (ahead - free) // self.max_running + 1
+            rounds = (ahead - max(free, 0)) // max(self.max_running, 1) + 1
             return rounds * self._mean_turn
 
     @property

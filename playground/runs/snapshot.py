@@ -26,6 +26,7 @@ class Snapshot(StatusView):
     eta_seconds: float | None = None
     sharing: int = 0           # runs training or waiting for their turn on this server (this one too)
     next_point_s: float | None = None    # expected seconds to its next curve point (turns included)
+    queue_position: int = 0    # on a full Ray cluster: its place in Ray's line (1-based; 0: not in it)
     epoch_fraction: float = 0.0  # progress inside the running epoch
     error: str | None = None
     probes: dict = field(default_factory=dict)   # name -> (epoch, value)

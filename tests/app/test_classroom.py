@@ -4,6 +4,7 @@ over the server's budget refused with its message."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from apptest import open_app
 
@@ -20,15 +21,23 @@ def snap(status, elapsed=0.0):
     return Snapshot(status=status, epoch=0, epochs=10, history=(), elapsed=elapsed)
 
 
-def test_a_queued_or_paused_page_asks_every_few_seconds_only():
-    assert pacing.poll_seconds(snap(Status.QUEUED)) >= 2.0            # was 0.25 s for as long as it waited
-    assert pacing.poll_seconds(snap(Status.LOADING)) >= 2.0
+def test_pages_poll_closely_only_until_the_first_point():
+    point = ({"epoch": 1, "loss": 0.5},)
+    # waiting for a turn that comes within seconds, or training its first epoch: watched closely
+    assert pacing.poll_seconds(replace(snap(Status.QUEUED), sharing=30, next_point_s=2.0)) == pacing.FIRST
+    assert pacing.poll_seconds(snap(Status.RUNNING, elapsed=0.5)) == pacing.FIRST
+    # a long wait (a full Ray cluster, the old line) or a resumed run waiting: every few seconds
+    assert pacing.poll_seconds(snap(Status.QUEUED)) >= 2.0
+    assert pacing.poll_seconds(replace(snap(Status.QUEUED), next_point_s=60.0)) >= 2.0
+    assert pacing.poll_seconds(replace(snap(Status.QUEUED), history=point)) >= 2.0
     assert pacing.poll_seconds(snap(Status.PAUSED)) >= 2.0
-    assert pacing.poll_seconds(snap(Status.RUNNING, elapsed=0.5)) == pacing.FAST   # the first points
-    assert pacing.poll_seconds(snap(Status.RUNNING, elapsed=30)) == pacing.LIVE
+    running = replace(snap(Status.RUNNING, elapsed=30), history=point)
+    assert pacing.poll_seconds(running) == pacing.LIVE
+    assert pacing.poll_seconds(replace(running, partial=(0.5, 0.7), history=())) == pacing.LIVE
+    # 30 runs sharing two cores: their chart pages poll every few seconds, ~12 reruns/s in all
+    crowded = replace(running, sharing=30)
+    assert 30 / pacing.poll_seconds(crowded) < 15
     assert pacing.poll_seconds(snap(Status.COMPLETED)) is None and pacing.poll_seconds(None) is None
-    # 28 queued students: ~11 reruns/s in all, not the ~150/s that froze the server
-    assert 28 / pacing.poll_seconds(snap(Status.QUEUED)) < 15
 
 
 class FakeBrowsers:
@@ -133,19 +142,24 @@ def test_an_over_budget_link_is_refused_with_its_message(no_exceptions):
     assert any("larger batch or a smaller network" in e.value for e in at.error)
 
 
-def test_a_queued_train_page_polls_slowly(no_exceptions):
-    saved = SCHEDULER.max_running
-    SCHEDULER.max_running = 0
+def test_a_train_page_waiting_for_its_turn_polls_closely(no_exceptions):
+    class Other:                      # other runs mid-turn on every slot
+        stop_requested = False
+
+    others = [Other() for _ in range(SCHEDULER.max_running)]
+    for o in others:
+        assert SCHEDULER.acquire(o)
     try:
         at = open_app(query={"lang": "en", "dataset": "circle"})
         next(b for b in at.button if b.label == "Train").click().run()
         job = at.session_state[Key.JOB]
         at.run()
         no_exceptions(at)
-        assert job.snapshot().status == Status.QUEUED
-        assert at.session_state[Key.PACES]["train"] == pacing.QUEUED
+        assert job.snapshot().status == Status.QUEUED and job.snapshot().next_point_s < pacing.SOON_S
+        assert at.session_state[Key.PACES]["train"] == pacing.FIRST
     finally:
-        SCHEDULER.max_running = saved
+        for o in others:
+            SCHEDULER.release(o)
         at.session_state[Key.JOB].stop()
 
 

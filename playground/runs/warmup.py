@@ -1,0 +1,39 @@
+"""A fresh server's first run pays for torch's and scikit-learn's lazy imports and first
+calls (~1 s of a core alone; several seconds when a class presses Train together, and it
+holds a training slot meanwhile). `warm_up_in_background()` pays it once per process, in
+a daemon thread, when the first page is drawn: one epoch of a tiny network on a toy set
+and the coach's reference model."""
+from __future__ import annotations
+
+import threading
+
+import torch
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def warm_up_in_background() -> threading.Thread:
+    global _thread
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
+            _thread.start()
+        return _thread
+
+
+def warm_up() -> None:
+    from ..analysis.baselines import reference_scores
+    from ..config import make_config
+    from ..data.loaders import load_for_config
+    from ..data.prepare import prepare
+    from ..nn.train import Trainer
+
+    torch.set_num_threads(1)      # as a job's thread (intra-op threads are per OS thread)
+    try:
+        cfg = make_config(dataset="circle", hidden=(4,), epochs=1)
+        trainer = Trainer(cfg, prepare(load_for_config(cfg), cfg))
+        trainer.fit()
+        reference_scores(trainer.data, trainer.loss_name, cfg.seed)
+    except Exception:             # a warm-up must never break a page: the first run pays instead
+        pass
