@@ -56,9 +56,10 @@ def _save_nick() -> None:
 
 def _nickname_bar() -> None:
     n = st.session_state.get(Key.CLASS_NUMBER, 0)
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="class_nick_bar"):
-        st.text_input(T("classroom.nick.label", n=n), key=Key.W_NICKNAME, max_chars=classroom.NICK_MAX,
-                      width=260, placeholder=T("classroom.nick.placeholder"), help=T("classroom.nick.help"))
+    with st.container(horizontal=True, vertical_alignment="center", key="class_nick_bar", gap="small"):
+        st.markdown(T("classroom.nick.prompt", n=n), help=T("classroom.nick.help"), width="content")
+        st.text_input(T("classroom.nick.label"), key=Key.W_NICKNAME, max_chars=classroom.NICK_MAX, width=240,
+                      placeholder=T("classroom.nick.placeholder"), label_visibility="collapsed")
         st.button(T("classroom.nick.save"), on_click=_save_nick, key=Key.CLASS_BUTTON + "nick",
                   icon=":material/badge:")
 
@@ -78,7 +79,7 @@ def _lesson_banner(cls: dict) -> None:
         return
     title = lesson_files.text(lesson.title, lang())
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_lesson_banner"):
-        st.markdown(f"📣 {T('classroom.banner.lesson', n=lesson.number, title=title)}")
+        st.markdown(T("classroom.banner.lesson", n=lesson.number, title=title), width="content")
         st.page_link("views/train.py", label=T("classroom.banner.open_lesson", n=lesson.number),
                      icon=":material/school:",
                      query_params={lessons.PARAM: lesson.id, LANG_PARAM: lang(), **projector.params()})
@@ -100,7 +101,7 @@ def _setup_banner(cls: dict) -> None:
     if not query or _handled().get("setup", 0) >= seq:
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_setup_banner"):
-        st.markdown(f"🧑‍🏫 {T('classroom.banner.setup')}")
+        st.markdown(T("classroom.banner.setup"), width="content")
         if st.button(T("classroom.banner.use_setup"), key=Key.CLASS_BUTTON + "use_setup", icon=":material/tune:",
                      type="primary"):
             _use_setup(query, seq)

@@ -52,9 +52,11 @@ def publish(force: bool = False) -> None:
         return
     now = time.time()
     last = st.session_state.get(Key.CLASS_ROW)
-    if not force and last is not None and now - last[0] < PUBLISH_EVERY_S:
-        return
     row = build(session, now).to_dict()
+    # a new status, nickname or lesson goes out at once (a finished run's page stops rerunning)
+    changed = last is None or any(last[1].get(k) != row[k] for k in ("status", "nickname", "lesson", "page"))
+    if not (force or changed) and now - last[0] < PUBLISH_EVERY_S:
+        return
     st.session_state[Key.CLASS_ROW] = (now, row)
     classroom.store().publish(session, row)
     with _lock:

@@ -154,18 +154,23 @@ def actions() -> None:
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
         st.markdown(f"**{T('classroom.act.lesson')}**")
-        ids = [lesson.id for lesson in lesson_files.load_all()]
         by_id = {lesson.id: lesson for lesson in lesson_files.load_all()}
-        translated_select(st.selectbox, T("classroom.act.lesson_pick"), ids, Key.CLASS_LESSON,
+        sent = by_id.get(classroom.state().get("lesson"))
+        translated_select(st.selectbox, T("classroom.act.lesson_pick"), list(by_id), Key.CLASS_LESSON,
+                          default=sent.id if sent else None,
                           format_func=lambda i: f"{by_id[i].number}. {lesson_files.text(by_id[i].title, lang())}")
         st.button(T("classroom.act.push_lesson"), on_click=_push_lesson, icon=":material/school:",
                   key=Key.CLASS_BUTTON + "push_lesson", type="primary")
+        if sent:
+            st.caption(T("classroom.act.last_lesson", n=sent.number))
         st.divider()
         st.markdown(f"**{T('classroom.act.setup')}**")
         st.caption(T("classroom.act.setup_help"))
         row = st.container(horizontal=True)
         row.button(T("classroom.act.share_setup"), on_click=_share_setup, icon=":material/cast_for_education:",
                    key=Key.CLASS_BUTTON + "share_setup")
+        if classroom.state().get("setup"):
+            st.caption(T("classroom.act.last_setup"))
         row.link_button(T("classroom.act.projector"), url.share_url(data.config(), projector=True),
                         icon=":material/present_to_all:", help=T("classroom.act.projector_help"))
     with right, st.container(border=True):

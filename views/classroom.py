@@ -24,6 +24,7 @@ def live() -> None:
     pacing.tick()                  # counts the teacher's reruns; heartbeats only the teacher's own runs
     teacher_room.class_table()
     with st.expander(T("classroom.health"), expanded=False, icon=":material/monitor_heart:"):
+        st.caption(T("classroom.health_limits"))
         server_health.panel()
 
 

@@ -77,7 +77,7 @@ def test_a_student_joins_picks_a_nickname_trains_and_shows_in_the_table(fresh_cl
     no_exceptions(student)
     assert student.session_state[Key.CLASS_JOINED] == classroom.class_code()
     assert join.CODE_PARAM not in student.query_params
-    assert "학생 1" in student.text_input(key=Key.W_NICKNAME).label
+    assert any("학생 1" in m.value for m in student.markdown) and student.text_input(key=Key.W_NICKNAME)
     student.text_input(key=Key.W_NICKNAME).input("민지")
     next(b for b in student.button if b.label == "저장").click().run()
     assert student.session_state[Key.CLASS_NICK] == "민지"
