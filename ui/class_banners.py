@@ -41,7 +41,7 @@ def _join_bar() -> None:
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="class_join_bar"):
         st.text_input(T("classroom.join.code"), key=Key.W_CLASS_CODE, max_chars=12, width=200,
                       placeholder=T("classroom.join.code_placeholder"))
-        if st.button(T("classroom.join.button"), icon=":material/group_add:", key=Key.CLASS_BUTTON + "join"):
+        if st.button(T("classroom.join.button"), icon=":material/group_add:", key=Key.CLASS_JOIN):
             if classroom.try_code(st.session_state.get(Key.W_CLASS_CODE)):
                 st.rerun()
             st.session_state[Key.CLASS_HANDLED] = {**_handled(), "bad_code": True}
@@ -60,7 +60,7 @@ def _nickname_bar() -> None:
         st.markdown(T("classroom.nick.prompt", n=n), help=T("classroom.nick.help"), width="content")
         st.text_input(T("classroom.nick.label"), key=Key.W_NICKNAME, max_chars=classroom.NICK_MAX, width=240,
                       placeholder=T("classroom.nick.placeholder"), label_visibility="collapsed")
-        st.button(T("classroom.nick.save"), on_click=_save_nick, key=Key.CLASS_BUTTON + "nick",
+        st.button(T("classroom.nick.save"), on_click=_save_nick, key=Key.CLASS_SAVE_NICK,
                   icon=":material/badge:")
 
 
@@ -83,7 +83,7 @@ def _lesson_banner(cls: dict) -> None:
         st.page_link("views/train.py", label=T("classroom.banner.open_lesson", n=lesson.number),
                      icon=":material/school:",
                      query_params={lessons.PARAM: lesson.id, LANG_PARAM: lang(), **projector.params()})
-        st.button(T("classroom.banner.later"), key=Key.CLASS_BUTTON + "later_lesson", on_click=_dismiss,
+        st.button(T("classroom.banner.later"), key=Key.CLASS_LATER_LESSON, on_click=_dismiss,
                   args=("lesson", seq), type="tertiary")
 
 
@@ -102,11 +102,11 @@ def _setup_banner(cls: dict) -> None:
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_setup_banner"):
         st.markdown(T("classroom.banner.setup"), width="content")
-        if st.button(T("classroom.banner.use_setup"), key=Key.CLASS_BUTTON + "use_setup", icon=":material/tune:",
+        if st.button(T("classroom.banner.use_setup"), key=Key.CLASS_USE_SETUP, icon=":material/tune:",
                      type="primary"):
             _use_setup(query, seq)
             st.rerun(scope="app")       # the whole page: the sidebar reads the setup from the link
-        st.button(T("classroom.banner.later"), key=Key.CLASS_BUTTON + "later_setup", on_click=_dismiss,
+        st.button(T("classroom.banner.later"), key=Key.CLASS_LATER_SETUP, on_click=_dismiss,
                   args=("setup", seq), type="tertiary")
 
 

@@ -161,7 +161,17 @@ class Key:
     CLASS_LESSON = "class_lesson"          # widget (translated select): the lesson to open for everyone
     CLASS_HIDE = "class_hide"              # widget: the sidebar controls students do not see
     CLASS_LARGE = "class_large"            # widget: the join card large, for the projector
-    CLASS_BUTTON = "class_btn_"            # prefix of the teacher's action buttons (+ action name)
+    CLASS_JOIN = "class_join"              # buttons: join with the code, save the nickname,
+    CLASS_SAVE_NICK = "class_save_nick"    # ... the banners' use-the-setup and later (ui.class_banners)
+    CLASS_USE_SETUP = "class_use_setup"
+    CLASS_LATER_LESSON = "class_later_lesson"
+    CLASS_LATER_SETUP = "class_later_setup"
+    CLASS_PUSH_LESSON = "class_push_lesson"  # the teacher's buttons (ui.teacher_room)
+    CLASS_SHARE_SETUP = "class_share_setup"
+    CLASS_PAUSE_ALL = "class_pause_all"
+    CLASS_RESUME_ALL = "class_resume_all"
+    CLASS_STOP_ALL = "class_stop_all"
+    CLASS_END = "class_end"
 
 
 WIDGET_PREFIX = "w_"   # every sidebar widget's key starts with it

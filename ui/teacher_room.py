@@ -160,7 +160,7 @@ def actions() -> None:
                           default=sent.id if sent else None,
                           format_func=lambda i: f"{by_id[i].number}. {lesson_files.text(by_id[i].title, lang())}")
         st.button(T("classroom.act.push_lesson"), on_click=_push_lesson, icon=":material/school:",
-                  key=Key.CLASS_BUTTON + "push_lesson", type="primary")
+                  key=Key.CLASS_PUSH_LESSON, type="primary")
         if sent:
             st.caption(T("classroom.act.last_lesson", n=sent.number))
         st.divider()
@@ -168,7 +168,7 @@ def actions() -> None:
         st.caption(T("classroom.act.setup_help"))
         row = st.container(horizontal=True)
         row.button(T("classroom.act.share_setup"), on_click=_share_setup, icon=":material/cast_for_education:",
-                   key=Key.CLASS_BUTTON + "share_setup")
+                   key=Key.CLASS_SHARE_SETUP)
         if classroom.state().get("setup"):
             st.caption(T("classroom.act.last_setup"))
         row.link_button(T("classroom.act.projector"), url.share_url(data.config(), projector=True),
@@ -177,17 +177,17 @@ def actions() -> None:
         st.markdown(f"**{T('classroom.act.runs')}**")
         row = st.container(horizontal=True)
         row.button(T("classroom.act.pause_all"), on_click=_command, args=("pause",), icon=":material/pause:",
-                   key=Key.CLASS_BUTTON + "pause")
+                   key=Key.CLASS_PAUSE_ALL)
         row.button(T("classroom.act.resume_all"), on_click=_command, args=("resume",), icon=":material/play_arrow:",
-                   key=Key.CLASS_BUTTON + "resume")
+                   key=Key.CLASS_RESUME_ALL)
         with row.popover(T("classroom.act.stop_all"), icon=":material/stop:"):
             st.caption(T("classroom.act.stop_confirm"))
             st.button(T("classroom.act.stop_all"), on_click=_command, args=("stop",), type="primary",
-                      key=Key.CLASS_BUTTON + "stop")
+                      key=Key.CLASS_STOP_ALL)
         with row.popover(T("classroom.act.end"), icon=":material/logout:"):
             st.caption(T("classroom.act.end_confirm"))
             st.button(T("classroom.act.end"), on_click=classroom.end_class, type="primary",
-                      key=Key.CLASS_BUTTON + "end")
+                      key=Key.CLASS_END)
         st.divider()
         st.markdown(f"**{T('classroom.act.hide')}**")
         ss = st.session_state

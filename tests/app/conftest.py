@@ -11,3 +11,18 @@ def no_exceptions():
     def check(at: AppTest):
         assert not at.exception, [e.value for e in at.exception]
     return check
+
+
+@pytest.fixture(autouse=True)
+def no_class_left_over():
+    """Each test starts outside a class: a teacher's room opened by one test (it turns the
+    class on in this process's store) must not put a join field on the next test's pages."""
+    yield
+    from ui import classroom, presence
+    from ui.registry import REGISTRY
+    store = REGISTRY.store
+    if hasattr(store, "_class"):
+        store._class.clear()
+        store._presence.clear()
+    classroom._state_cache.clear()
+    presence._mine.clear()          # rows the reaper would refresh

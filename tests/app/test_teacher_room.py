@@ -11,7 +11,7 @@ from playground.classroom import join
 from playground.config import make_config
 from playground.runs.scheduler import Scheduler
 from playground.runs.training import TrainingJob
-from ui import classroom
+from ui import classroom, presence
 from ui.registry import REGISTRY
 from ui.session import Key, w_key
 
@@ -26,6 +26,7 @@ def fresh_class():
     store._class.clear()
     store._presence.clear()
     classroom._state_cache.clear()
+    presence._mine.clear()
     yield store
     store._class.clear()
     store._presence.clear()
