@@ -1,9 +1,9 @@
 """`python -m playground class`: start a class with one command.
 
 Prints the teacher link (this machine's LAN address and the teacher key), the student link,
-the class code and the student link's QR code in the terminal, then runs
-`streamlit run app.py` with the key and the code in its environment (the app prints the
-teacher link again in its log). Ctrl-C stops the server."""
+the class code and the student link's QR code in the terminal, then becomes
+`streamlit run app.py` (exec) with the key and the code in its environment (the app prints
+the teacher link again in its log). Ctrl-C stops the server."""
 from __future__ import annotations
 
 import os
@@ -56,6 +56,9 @@ def main(args) -> int:
     env = {**os.environ, join.KEY_ENV: key, join.CODE_ENV: code, CLASS_ENV: "1"}
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
            "--server.address", args.host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if os.name == "posix":      # the server takes this process's place: Ctrl-C and kill reach it directly
+        os.chdir(APP.parent)
+        os.execve(sys.executable, cmd, env)
     try:
         return subprocess.call(cmd, env=env, cwd=APP.parent)
     except KeyboardInterrupt:

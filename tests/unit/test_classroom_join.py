@@ -103,3 +103,20 @@ def test_the_class_command_prints_the_links_code_and_qr(interfaces, capsys):
     assert "█" in out and "127.0.0.1" not in out
     assert cli.main(["class", "--print-only", "--lang", "ko", "--code", "ACD7K"]) == 0
     assert "선생님 화면" in capsys.readouterr().out
+
+
+def test_serve_py_gives_every_replica_one_key_one_code_and_the_proxys_lan_link(interfaces, tmp_path, monkeypatch):
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "deploy" / "serve.py"
+    spec = importlib.util.spec_from_file_location("serve_for_test", path)
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    interfaces({"lo": ([v4("127.0.0.1")], True), "eth0": ([v4("10.1.2.3")], True)})
+    monkeypatch.delenv(join.KEY_ENV, raising=False)
+    monkeypatch.delenv(join.CODE_ENV, raising=False)
+    env = serve.Launcher(serve.parse(["--replicas", "2", "--port", "8500"]), tmp_path).env
+    assert env[join.PUBLIC_URL_ENV] == "http://10.1.2.3:8500"          # the proxy's port, not a replica's
+    assert len(env[join.KEY_ENV]) >= 16 and len(env[join.CODE_ENV]) == join.CODE_LENGTH
+    monkeypatch.setenv(join.KEY_ENV, "given-key")
+    assert serve.Launcher(serve.parse([]), tmp_path).env[join.KEY_ENV] == "given-key"
