@@ -38,14 +38,15 @@ def _handled() -> dict:
 
 
 def _join_bar() -> None:
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="class_join_bar"):
-        st.text_input(T("classroom.join.code"), key=Key.W_CLASS_CODE, max_chars=12, width=200,
-                      placeholder=T("classroom.join.code_placeholder"))
+    """One line on the start page while a class is on; training needs none of it."""
+    with st.container(horizontal=True, vertical_alignment="center", key="class_join_bar", gap="small"):
+        st.markdown(T("classroom.join.help"), width="content", help=T("classroom.join.help_more"))
+        st.text_input(T("classroom.join.code"), key=Key.W_CLASS_CODE, max_chars=12, width=160,
+                      placeholder=T("classroom.join.code_placeholder"), label_visibility="collapsed")
         if st.button(T("classroom.join.button"), icon=":material/group_add:", key=Key.CLASS_JOIN):
             if classroom.try_code(st.session_state.get(Key.W_CLASS_CODE)):
                 st.rerun()
-            st.session_state[Key.CLASS_HANDLED] = {**_handled(), "bad_code": True}
-        st.caption(T("classroom.join.help"))
+            _handled()["bad_code"] = True
     if _handled().pop("bad_code", False):
         st.warning(T("classroom.join.bad_code"), icon=":material/key_off:")
 

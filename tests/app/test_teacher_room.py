@@ -145,3 +145,20 @@ def test_the_room_keeps_no_run_alive(no_exceptions):
     finally:
         job.stop()
         REGISTRY.forget(token)
+
+
+def test_the_class_code_typed_on_the_start_page_joins(fresh_class, no_exceptions):
+    visitor = open_app(query={"lang": "en"})
+    assert not [t for t in visitor.text_input if t.key == Key.W_CLASS_CODE]      # no class on: no field
+    fresh_class.set_class(opened_at=__import__("time").time())                   # the teacher has the room open
+    classroom._state_cache.clear()
+    visitor.run()
+    visitor.text_input(key=Key.W_CLASS_CODE).input("WRONG")
+    visitor.button(key=Key.CLASS_JOIN).click().run()
+    assert visitor.warning and Key.CLASS_JOINED not in visitor.session_state
+    visitor.text_input(key=Key.W_CLASS_CODE).input(classroom.class_code().lower())
+    visitor.button(key=Key.CLASS_JOIN).click().run()
+    no_exceptions(visitor)
+    assert visitor.session_state[Key.CLASS_JOINED] == classroom.class_code()
+    assert visitor.text_input(key=Key.W_NICKNAME) and not [t for t in visitor.text_input if t.key == Key.W_CLASS_CODE]
+    assert visitor.button(key=Key.RUN_START).label == "Train"                     # nothing in the way of Train
