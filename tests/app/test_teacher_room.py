@@ -162,3 +162,14 @@ def test_the_class_code_typed_on_the_start_page_joins(fresh_class, no_exceptions
     assert visitor.session_state[Key.CLASS_JOINED] == classroom.class_code()
     assert visitor.text_input(key=Key.W_NICKNAME) and not [t for t in visitor.text_input if t.key == Key.W_CLASS_CODE]
     assert visitor.button(key=Key.RUN_START).label == "Train"                     # nothing in the way of Train
+
+
+def test_the_reaper_keeps_an_open_tabs_row_and_withdraws_a_closed_ones(fresh_class, monkeypatch):
+    row = {**SECRET_ROW, "session": "tab-open"}
+    for session in ("tab-open", "tab-closed"):
+        fresh_class.publish(session, {**row, "session": session})
+        presence._mine[session] = (0.0, {**row, "session": session})      # written long ago
+    monkeypatch.setattr(REGISTRY, "_connected", lambda session: session != "tab-closed")
+    presence.refresh(now=1000.0)
+    assert [r["session"] for r in fresh_class.presence()] == ["tab-open"]
+    assert presence._mine["tab-open"][0] == 1000.0 and "tab-closed" not in presence._mine
