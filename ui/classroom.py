@@ -46,14 +46,18 @@ def teacher_key() -> str:
 
 
 def class_code() -> str:
-    return join.normalize_code(os.environ.get(join.CODE_ENV)) or store().class_default("code", join.new_code())
+    """PLAYGROUND_CLASS_CODE, else one random code per class, shared through the store (read
+    from the cached class state: every student's rerun asks)."""
+    return (join.normalize_code(os.environ.get(join.CODE_ENV)) or state().get("code")
+            or store().class_default("code", join.new_code()))
 
 
 def state(fresh: bool = False) -> dict:
     """The class state (lesson / setup pushed, hidden controls, commands), at most a second old."""
-    if fresh or "state" not in _state_cache:
-        _state_cache["state"] = store().class_state()
-    return _state_cache["state"]
+    cached = None if fresh else _state_cache.get("state")     # one lookup: pages read it from many threads
+    if cached is None:
+        cached = _state_cache["state"] = store().class_state()
+    return cached
 
 
 def update(**fields) -> None:
@@ -62,8 +66,8 @@ def update(**fields) -> None:
 
 
 def is_open() -> bool:
-    """A class is on: started with `python -m playground class` (its code in the environment),
-    or the teacher has had the room open lately."""
+    """A class is on: started with `python -m playground class` (PLAYGROUND_CLASS), or the
+    teacher has had the room open lately (and not ended the class)."""
     return bool(os.environ.get(CLASS_ENV)) or time.time() - float(state().get("opened_at", 0)) < OPEN_FOR_S
 
 
