@@ -173,3 +173,18 @@ def test_the_reaper_keeps_an_open_tabs_row_and_withdraws_a_closed_ones(fresh_cla
     presence.refresh(now=1000.0)
     assert [r["session"] for r in fresh_class.presence()] == ["tab-open"]
     assert presence._mine["tab-open"][0] == 1000.0 and "tab-closed" not in presence._mine
+
+
+def test_students_who_need_help_come_first_with_why(fresh_class, no_exceptions):
+    import time
+    now = time.time()
+    fresh_class.publish("fine", {**SECRET_ROW, "session": "fine", "nickname": "Amy", "point_at": now, "status_since": now})
+    fresh_class.publish("div", {**SECRET_ROW, "session": "div", "nickname": "Zed", "status": "diverged"})
+    fresh_class.publish("wait", {**SECRET_ROW, "session": "wait", "nickname": "Bo", "status": "queued",
+                                 "status_since": now - 45})
+    at = teacher("ko")
+    no_exceptions(at)
+    table = at.dataframe[0].value
+    assert list(table["학생"]) == ["Zed", "Bo", "Amy"]
+    assert "발산" in table.iloc[0]["도움 필요"] and "대기" in table.iloc[1]["도움 필요"] and not table.iloc[2]["도움 필요"]
+    assert [m.value for m in at.metric if m.label == "도움 필요"] == ["2"]
