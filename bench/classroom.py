@@ -147,6 +147,7 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
                     page.locator(".st-key-lab_speed input[type='range']").first.focus()
                     page.keyboard.press("End")
                     wait_for_app(page)
+            loaded = proc_stats(server.proc.pid)       # the app imported, every page drawn
             clicked = []
             for page in pages:
                 clicked.append(time.time())
@@ -189,7 +190,7 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
             browser.close()
         out["peak"] = (sampler.peak_rss, sampler.peak_threads)
         time.sleep(settle)
-        out["before"], out["after"] = before, proc_stats(server.proc.pid)
+        out["before"], out["loaded"], out["after"] = before, loaded, proc_stats(server.proc.pid)
         return out
     finally:
         sampler.done.set()
@@ -209,8 +210,8 @@ def figures(r: dict) -> dict[str, str]:
         "cores used from the clicks on: server / browsers":
             f"{r['cpu'][0] / r['elapsed']:.2f} / {r['cpu'][1] / r['elapsed']:.2f}",
         "websocket messages/s per page, median / max": f"{statistics.median(r['msgs']):.2f} / {max(r['msgs']):.2f}",
-        "server RSS MB: before / peak / a minute after":
-            f"{r['before'][0]:.0f} / {r['peak'][0]:.0f} / {r['after'][0]:.0f}",
+        "server RSS MB: started / pages drawn / peak / a minute after":
+            f"{r['before'][0]:.0f} / {r['loaded'][0]:.0f} / {r['peak'][0]:.0f} / {r['after'][0]:.0f}",
         "server threads: before / peak / after": f"{r['before'][1]} / {r['peak'][1]} / {r['after'][1]}",
     }
 

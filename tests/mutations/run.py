@@ -56,8 +56,8 @@ MUTATIONS = [
              ("tests/unit/test_run_record.py::test_the_test_metrics_are_sklearns_on_the_test_split",)),
     Mutation("d_speed", "the speed limit (epochs per second) is ignored",
              "playground/runs/training.py",
-             "if not waiting and self._holding and self._speed and time.perf_counter() < self._next_epoch_at:",
-             "if False:",
+             "slowed = not waiting and bool(self._speed) and now < self._next_epoch_at",
+             "slowed = False",
              ("tests/unit/test_speed_limit.py::test_epochs_start_no_sooner_than_the_speed_allows",)),
     Mutation("e_blowup", "the divergence check's blow-up streak rule is off",
              "playground/nn/callbacks.py",
@@ -106,10 +106,21 @@ MUTATIONS = [
              ("tests/unit/test_run_handle.py::test_200_records_of_a_running_job_each_carry_their_own_epochs_weights",)),
     Mutation("m_pure_read", "reading a run keeps it alive (snapshot() heartbeats, as it once did)",
              "playground/runs/training.py",
-             '        """The latest run record. Changes nothing: not the run, not its idle timeout."""\n',
-             '        """The latest run record. Changes nothing: not the run, not its idle timeout."""\n'
+             '        part, which moves without the run). Changes nothing: not the run, not its idle timeout."""\n',
+             '        part, which moves without the run). Changes nothing: not the run, not its idle timeout."""\n'
              "        self.heartbeat()\n",
              ("tests/unit/test_run_handle.py::test_reading_a_run_never_keeps_it_alive",)),
+    Mutation("n_no_turns", "a run keeps its slot until it pauses or ends (the old line: no turns)",
+             "playground/runs/scheduler.py",
+             "            if not self._waiting or not self.fair:\n",
+             "            if True:\n",
+             ("tests/unit/test_scheduler.py::test_runs_on_one_slot_take_turns_round_robin",
+              "tests/unit/test_jobs.py::test_two_runs_on_one_slot_take_turns_and_both_learn")),
+    Mutation("o_first_points", "a run without its first point waits behind the others' turns",
+             "playground/runs/scheduler.py",
+             "key=lambda j: (bool(getattr(j, \"shown_point\", False)), self._waiting[j])",
+             "key=lambda j: self._waiting[j]",
+             ("tests/unit/test_scheduler.py::test_a_run_without_its_first_point_goes_first",)),
 ]
 
 
