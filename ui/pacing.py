@@ -2,7 +2,8 @@
 
 A class of 30 on one server: each rerun of a session costs the server's one Python
 process script time and outgoing messages. A run that has not drawn its first point is
-watched closely (the scheduler gives it a turn within seconds); then once a second, or
+watched closely (the scheduler gives it a turn within seconds): 4 times a second, once a
+second in a crowd; then once a second, or
 every few seconds when many runs share the server (a train page's rerun draws charts: 30
 of them a second would take both cores). A paused run, or one waiting for its turn after
 a resume, changes rarely: every few seconds. (Polling 4 times a second for as long as a
@@ -18,7 +19,7 @@ from playground.status import Status
 from . import registry
 from .session import Key
 
-FIRST, LIVE, CROWDED, QUEUED, PAUSED = 1.0, 1.0, 8.0, 2.5, 5.0
+FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watch at FIRST
 
@@ -32,7 +33,7 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
         return PAUSED     # nothing changes until a click, which reruns anyway: a heartbeat only
     fresh = not snap.history and snap.partial is None
     if fresh and (snap.status == Status.RUNNING or (snap.next_point_s is not None and snap.next_point_s < SOON_S)):
-        return FIRST      # its first point comes within seconds: show it when it does
+        return FAST if snap.sharing <= CROWD else FIRST   # its first point comes within seconds: show it
     if snap.status in (Status.QUEUED, Status.LOADING):
         return QUEUED     # a long wait (a busy Ray cluster), or resumed and waiting for its turn
     return max(live, CROWDED) if snap.sharing > CROWD else live
