@@ -23,7 +23,7 @@ def sharing_note(snap) -> str | None:
     """What a run waiting for its turn is told (None when it is not waiting on others)."""
     if snap.status != Status.QUEUED or snap.sharing <= 1:
         return None
-    return T("status.queued_long", n=snap.sharing, s=duration(snap.next_point_s or 0.0))
+    return T("status.queued_long", n=snap.sharing, s=soon(snap.next_point_s))
 
 
 def progress_text(snap) -> str:
@@ -37,13 +37,20 @@ def progress_text(snap) -> str:
         return status
     if snap.status == Status.RUNNING and snap.sharing > 1:
         key = "status.sharing_one" if snap.sharing == 2 else "status.sharing"
-        status += " · " + T(key, n=snap.sharing - 1, s=duration(snap.next_point_s))
+        status += " · " + T(key, n=snap.sharing - 1, s=soon(snap.next_point_s))
     sps = f"{snap.samples_per_sec:,.0f}"
     if snap.status == Status.PAUSED and snap.eta_seconds is not None:
         return T("status.progress_paused", status=status, sps=sps, eta=duration(snap.eta_seconds))
     if snap.active and snap.eta_seconds is not None:
         return T("train.progress", sps=sps, eta=duration(snap.eta_seconds), status=status)
     return T("train.progress_done", sps=sps, status=status)   # over, or endless: nothing to count
+
+
+def soon(seconds) -> str:
+    """When the next point comes: "in under a second" rather than "in about 0 s"."""
+    if seconds is not None and seconds < 1:
+        return T("unit.soon_under")
+    return T("unit.soon_about", d=duration(seconds))
 
 
 def duration(seconds) -> str:

@@ -194,7 +194,7 @@ def test_a_run_waiting_for_its_turn_says_how_many_share_the_server(no_exceptions
         no_exceptions(at)
         assert job.snapshot().status == Status.QUEUED
         n = len(others) + 1
-        assert any(f"{n} runs share the server right now" in w.value and "first curve point comes in about" in w.value
+        assert any(f"{n} runs share the server right now" in w.value and "first curve point comes in" in w.value
                    for w in at.warning), [w.value for w in at.warning]
     finally:
         for o in others:
