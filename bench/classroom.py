@@ -179,7 +179,7 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
             firsts = [s["point"] / 1000 - c for s, c in zip(seen, clicked) if s.get("point")]
             done = [seen[i]["done"] / 1000 - clicked[i] for i in finite if seen[i].get("done")]
             out.update(
-                clicked=list(clicked), students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite),
+                students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite),
                 frozen=sum(1 for s in seen if not s.get("point")) + len(finite) - len(done),
                 exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
                 paused=len(paused), pausing=kinds.count("pauses"),
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
         for name, r in runs.items():
             for kind, query, first, done in r["each"]:
                 print(f"{name:>16}  {kind:8} {query:28} first {first or float('nan'):6.1f} s  "
-                      f"done {done or float('nan'):6.1f} s  clicked {r['clicked'].pop(0):.2f}")
+                      f"done {done or float('nan'):6.1f} s")
     table = {name: figures(r) for name, r in runs.items()}
     names = list(table)
     width = max(len(k) for k in next(iter(table.values())))

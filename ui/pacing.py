@@ -2,10 +2,10 @@
 
 A class of 30 on one server: each rerun of a session costs the server's one Python
 process script time and outgoing messages. A run that has not drawn its first point is
-watched closely (the scheduler gives it a turn within seconds): 4 times a second, once a
-second in a crowd; then once a second, or
-every few seconds when many runs share the server (a train page's rerun draws charts: 30
-of them a second would take both cores). A paused run, or one waiting for its turn after
+watched closely, since the scheduler gives it a turn within seconds: 4 times a second, or
+once a second in a crowd. Then once a second, or every few seconds when many runs share
+the server (a train page's rerun draws charts: 30 of them a second would take both cores,
+and every changed chart costs its browser a redraw). A paused run, or one waiting for its turn after
 a resume, changes rarely: every few seconds. (Polling 4 times a second for as long as a
 run waited in the old line made 28 waiting students cost ~150 reruns/s and froze the
 sender that pushes updates to the browsers.)
@@ -21,7 +21,7 @@ from .session import Key
 
 FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
-SOON_S = 5.0              # a waiting run expects its first point sooner than this: watch at FIRST
+SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one
 
 
 def poll_seconds(snap, live: float = LIVE) -> float | None:

@@ -254,7 +254,7 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_epoch_begin(self, epoch)
         t0 = time.perf_counter()
-        self.waited = 0.0           # seconds the thread waited for its turn inside this epoch
+        self.waited = 0.0
         train_logs = self.train_epoch()
         if self._stop:  # interrupted mid-epoch: do not log a partial epoch
             return self.end(Status.STOPPED)

@@ -134,11 +134,11 @@ class _TakeTurns(Callback):
         self.job = job
 
     def on_after_backward(self, trainer, batch):
-        if self.job.scheduler.turn_over(self.job) and self.job._next_turn() is None:
+        if not self.job._end_turn_if_over():
             trainer.request_stop()        # stopped while waiting for its turn
 
     def on_epoch_end(self, trainer, epoch, logs):
-        if self.job.scheduler.turn_over(self.job, epoch_end=True) and self.job._next_turn() is None:
+        if not self.job._end_turn_if_over(epoch_end=True):
             trainer.request_stop()
 
 

@@ -125,6 +125,11 @@ class BackgroundJob(Watched):
         self._holding = True
         return time.perf_counter() - t0
 
+    def _end_turn_if_over(self, epoch_end: bool = False) -> bool:
+        """Between two pieces of work: if another run waits and this one had its turn, hand
+        the slot on and wait for the next turn. False when stopped while waiting."""
+        return not self.scheduler.turn_over(self, epoch_end) or self._next_turn() is not None
+
     def _give_slot(self) -> None:
         if self._holding:
             self._holding = False

@@ -77,7 +77,10 @@ class Scheduler:
 
     def turn_over(self, job, epoch_end: bool = False) -> bool:
         """Whether `job` should hand its slot on now: another run waits, and the job has had
-        its turn (`turn_s` of batches, or an epoch). Cheap: called after every batch."""
+        its turn (`turn_s` of batches, or an epoch). Called after every batch: while nobody
+        waits it answers without taking the lock (reading a dict's size is atomic)."""
+        if not self._waiting:
+            return False
         with self._cond:
             if not self._waiting or not self.fair:
                 return False

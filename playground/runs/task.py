@@ -31,7 +31,7 @@ class TaskJob(BackgroundJob):
     def _report(self, fraction: float, details: dict | None = None) -> None:
         with self._cond:
             self._reports.append((float(fraction), dict(details or {})))
-        if self.scheduler.turn_over(self, epoch_end=True) and self._next_turn() is None:
+        if not self._end_turn_if_over(epoch_end=True):
             raise _Stopped
 
     def _run(self) -> None:
