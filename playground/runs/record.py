@@ -19,8 +19,9 @@ import numpy as np
 from ..analysis import metric_names
 from ..config import FIELDS, RunConfig, data_kind
 from ..errors import ConfigError
+from . import record_schema
 
-FORMAT = "nn-playground-runs"
+FORMAT = record_schema.FORMAT
 VERSION = 1
 # the test metrics a record keeps (scalars only: no confusion matrix, no report)
 CLASSIFICATION_METRICS = metric_names.CLASSIFICATION
@@ -80,7 +81,8 @@ class RunRecord:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunRecord:
-        history = {str(k): np.asarray([math.nan if x is None else x for x in v], np.float32)
+        keep = thin_index(len(d["history"]["epoch"]))
+        history = {str(k): np.asarray([math.nan if v[i] is None else v[i] for i in keep], np.float32)
                    for k, v in dict(d["history"]).items()}
         if "epoch" not in history or len({len(v) for v in history.values()}) > 1:
             raise ValueError("history columns")
@@ -121,29 +123,32 @@ def dumps(records: list[RunRecord]) -> str:
 
 
 def loads(text: str | bytes) -> list[RunRecord]:
-    """Records from an exported file; ConfigError (err.runs_file / err.runs_version) when the
-    file is not one, or of another version: all or nothing."""
-    try:
-        doc = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise ConfigError("err.runs_file", None)
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("runs"), list):
-        raise ConfigError("err.runs_file", None)
+    """Records from an exported file, long histories thinned to MAX_POINTS as a live run's
+    are; ConfigError (err.runs_*) when the file is not one, of another version, or does not
+    fit the schema (record_schema): all or nothing."""
+    doc = record_schema.parse(text)
     if doc.get("version") != VERSION:
-        raise ConfigError("err.runs_version", None, version=str(doc.get("version")), expected=str(VERSION))
+        raise ConfigError("err.runs_version", None, version=str(doc.get("version"))[:20], expected=str(VERSION))
+    record_schema.check(doc)
     try:
         return [RunRecord.from_dict(d) for d in doc["runs"]]
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         raise ConfigError("err.runs_file", None)
 
 
 # --- from a finished job ------------------------------------------------------------------------
 
+def thin_index(n: int) -> list[int]:
+    """Which of n epochs a record keeps: all up to MAX_POINTS, else MAX_POINTS evenly spaced,
+    the first and the last kept (an endless run, or an imported file, could hold hours)."""
+    if n <= MAX_POINTS:
+        return list(range(n))
+    return np.unique(np.linspace(0, n - 1, MAX_POINTS).round().astype(int)).tolist()
+
+
 def _history_columns(history) -> dict:
     rows = list(history)
-    if len(rows) > MAX_POINTS:       # thinned evenly, the last epoch kept
-        idx = np.unique(np.linspace(0, len(rows) - 1, MAX_POINTS).round().astype(int))
-        rows = [rows[i] for i in idx]
+    rows = [rows[i] for i in thin_index(len(rows))]
     if not rows:
         return {"epoch": np.zeros(0, np.float32)}
     keys = [k for k, v in rows[0].items() if isinstance(v, (int, float)) and not isinstance(v, bool)]

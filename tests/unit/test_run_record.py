@@ -104,7 +104,7 @@ def test_nan_survives_as_null(circle_record):
     ('[1, 2, 3]', "err.runs_file"),
     ('{"format": "nn-playground-runs", "version": 0, "runs": []}', "err.runs_version"),
     ('{"format": "nn-playground-runs", "version": 99, "runs": []}', "err.runs_version"),
-    ('{"format": "nn-playground-runs", "version": 1, "runs": [{"id": "x"}]}', "err.runs_file"),
+    ('{"format": "nn-playground-runs", "version": 1, "runs": [{"id": "x"}]}', "err.runs_invalid"),
 ])
 def test_foreign_or_older_files_are_refused_with_one_message(text, key):
     with pytest.raises(ConfigError) as e:
