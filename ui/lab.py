@@ -67,12 +67,20 @@ def changes_notes(cfg, job, start) -> None:
         st.warning(T("lab.other_dataset", n=runs.serial(), dataset=job.cfg.dataset, now=cfg.dataset),
                    icon=":material/history:")
     elif restart and not finished:
-        names = ", ".join(T(f"field.{n}") if n != "hidden" else T("field.n_layers") for n in restart)
+        names = ", ".join(_field_name(n, job.cfg, cfg) for n in restart)
         box = st.container(horizontal=True, vertical_alignment="center")
         box.info(T("lab.restart_needed", fields=names), icon=":material/info:")
         if box.button(T("lab.restart"), key=Key.LAB_RESTART, icon=":material/restart_alt:"):
             start(False)
             st.rerun()
+
+
+def _field_name(name: str, old, new) -> str:
+    """A changed field as the sidebar names it: the hidden layers are two controls, their
+    number and each layer's units."""
+    if name != "hidden":
+        return T(f"field.{name}")
+    return T("field.n_layers") if len(old.hidden) != len(new.hidden) else T("lab.changed_units")
 
 
 def what_changed(s, task: str) -> None:

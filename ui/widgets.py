@@ -18,10 +18,10 @@ def _drawn_for(snap) -> tuple[bool, bool]:
 
 def run_controls(job, snap, *, start: Callable[[bool], None] | None = None,
                  reset: Callable[[], None] | None = None, row=None) -> None:
-    """Train, Pause or Resume, Step, Stop (and Reset) for this session's run, the same on
+    """Train, Pause or Resume, One epoch, Stop (and Reset) for this session's run, the same on
     every page. `start(paused)` starts a run (paused: for one step); `reset()` a fresh one
     paused at epoch 0. A page without them (Inside) has no Train or Reset button, and its
-    Step only steps a paused run. Step and Resume always continue the run there is: a
+    One epoch only steps a paused run. One epoch and Resume always continue the run there is: a
     changed sidebar never restarts it (that takes Train, Reset or the lab's confirmation)."""
     active, paused = _drawn_for(snap)
     st.session_state[Key.RUN_CONTROLS] = (active, paused)

@@ -80,7 +80,7 @@ def test_the_run_controls_are_the_same_on_train_and_inside():
             job.join(0.05)
         at.run()
         train = {b.key: b.label for b in at.button if b.key and b.key.startswith("run_")}
-        assert train == {Key.RUN_START: "Train", Key.RUN_RESUME: "Resume", Key.RUN_STEP: "Step", Key.RUN_STOP: "Stop",
+        assert train == {Key.RUN_START: "Train", Key.RUN_RESUME: "Resume", Key.RUN_STEP: "One epoch", Key.RUN_STOP: "Stop",
                          Key.RUN_RESET: "Reset"}
         at.switch_page("views/inside.py")
         at.run()

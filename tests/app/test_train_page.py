@@ -17,7 +17,7 @@ def _selectbox(at, label):
 def test_train_page_renders_and_controls_change_config(no_exceptions):
     at = open_app(query={"lang": "en"})
     no_exceptions(at)
-    assert [b.label for b in at.button][:5] == ["Train", "Pause", "Step", "Stop", "Reset"]
+    assert [b.label for b in at.button][:5] == ["Train", "Pause", "One epoch", "Stop", "Reset"]
     _selectbox(at, "Dataset").set_value("iris").run()
     _selectbox(at, "Activation function").set_value("tanh").run()
     no_exceptions(at)
@@ -29,14 +29,14 @@ def test_train_page_renders_and_controls_change_config(no_exceptions):
 
 def test_step_runs_exactly_one_epoch(no_exceptions):
     at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "30"})
-    next(b for b in at.button if b.label == "Step").click().run()
+    next(b for b in at.button if b.label == "One epoch").click().run()
     job = at.session_state[Key.JOB]
     wait_for(lambda: job.snapshot().status == Status.PAUSED and job.snapshot().epoch >= 1, what="paused after a step")
     assert job.snapshot().epoch == 1 and len(job.snapshot().history) == 1
     at.run()
     no_exceptions(at)
     assert any(b.label == "Resume" for b in at.button)
-    next(b for b in at.button if b.label == "Step").click().run()
+    next(b for b in at.button if b.label == "One epoch").click().run()
     # the status is RUNNING from the step's start until the run pauses after its epoch: a paused
     # job past epoch 1 has stopped on its own, and must have stopped at exactly 2
     wait_for(lambda: job.snapshot().status == Status.PAUSED and job.snapshot().epoch >= 2, what="paused again")

@@ -122,7 +122,7 @@ def test_pause_then_step_continues_the_same_run(browser, app_url):
         layers.focus()
         layers.press("ArrowRight")
         page.wait_for_selector("text=/need a new network/", timeout=20_000)
-        page.get_by_role("button", name="Step").click()
+        page.get_by_role("button", name="One epoch").click()
         stepped = _wait_epoch(page, lambda e: e >= paused_at + 1, timeout=20)
         assert stepped == paused_at + 1
     finally:

@@ -96,7 +96,7 @@ def test_pause_mid_epoch_then_step(page, app_url):
     # the buttons follow the run once it pauses, without another click (the pause waits for the
     # epoch's end: seconds here, more on a busy machine, so the waits are deadlines)
     page.get_by_role("button", name="Resume").wait_for(timeout=90_000)
-    step = page.get_by_role("button", name="Step")
+    step = page.get_by_role("button", name="One epoch")
     assert step.is_enabled()
     held = _wait_for_epoch(page, lambda e: e is not None, 30)
     step.click()
