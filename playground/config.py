@@ -158,8 +158,11 @@ def parse_hidden(text: str) -> tuple:
     text = str(text).strip().strip("[]()")
     if not text:
         return ()
-    try:
-        return tuple(int(p) for p in text.replace(" ", "").split(",") if p != "")
+    parts = text.replace(" ", "").split(",")
+    if len(parts) > 1 and parts[-1] == "" and parts[-2] != "":
+        parts.pop()            # "(3,)", Python's one-element tuple
+    try:                       # an empty part (',' or '8,,8') is a typo, not a layer to leave out
+        return tuple(int(p) for p in parts)
     except ValueError:
         raise ConfigError("err.hidden_format", "hidden", text=text)
 
