@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,13 @@ DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 def raw_bytes(source) -> bytes:
     if isinstance(source, (str, Path)):
         try:
-            with open(source, "rb") as f:
+            # non-blocking: opening a named pipe (FIFO) would wait for a writer for ever;
+            # the open file's own stat then refuses what is not a regular file
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise DataError("err.not_a_file", "dataset", path=str(source))
+            with os.fdopen(fd, "rb") as f:
                 return f.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise DataError("err.file_not_found", "dataset", path=str(source))

@@ -4,6 +4,8 @@ encodings, delimiters and decimal commas Korean and European Excel write, messy 
 from __future__ import annotations
 
 import io
+import os
+import threading
 import tracemalloc
 
 import numpy as np
@@ -123,3 +125,33 @@ def test_a_table_too_wide_to_encode_is_refused_with_the_column_named(monkeypatch
 def test_a_strange_table_is_a_message_not_a_traceback():
     with pytest.raises(DataError):
         table.read_csv(io.BytesIO(b"a,b\n\x00\x01,2\n"), target="nope")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_or_a_folder_is_refused_not_waited_on(tmp_path):
+    """Opening a FIFO for reading waits for a writer: the CLI hung for ever on one."""
+    fifo, folder = tmp_path / "data.csv", tmp_path / "folder.csv"
+    os.mkfifo(fifo)
+    folder.mkdir()
+    for path in (fifo, folder):
+        caught = []
+        t = threading.Thread(target=lambda p=path: caught.append(_error_of(lambda: reader.read_table(str(p)))),
+                             daemon=True)
+        t.start()
+        t.join(30)
+        if t.is_alive():
+            with open(fifo, "wb"):         # a writer lets the blocked reader go
+                pass
+            pytest.fail(f"reading {path.name} is still waiting after 30 s")
+        assert caught[0].key == "err.not_a_file" and caught[0].params["path"] == str(path)
+    with pytest.raises(DataError) as e:
+        table.read_csv(str(fifo))
+    assert e.value.key == "err.not_a_file" and "named pipe" in str(e.value) and "파이프" in e.value.text("ko")
+
+
+def _error_of(fn):
+    try:
+        fn()
+    except DataError as e:
+        return e
+    return None
