@@ -17,6 +17,7 @@ class Status(StrEnum):
     COMPLETED = "completed"         # every epoch done
     EARLY_STOPPED = "early_stopped"
     DIVERGED = "diverged"
+    AT_CHANCE = "at_chance"         # ended by itself, its model no better than a constant guess
     STOPPED = "stopped"             # by the user, or its page went away
     ERROR = "error"
 
@@ -26,7 +27,7 @@ class Status(StrEnum):
 
 
 # How a run can end; the Trainer's own end states are all of these but ERROR.
-FINISHED = frozenset({Status.COMPLETED, Status.EARLY_STOPPED, Status.DIVERGED, Status.STOPPED, Status.ERROR})
+FINISHED = frozenset({Status.COMPLETED, Status.EARLY_STOPPED, Status.DIVERGED, Status.AT_CHANCE, Status.STOPPED, Status.ERROR})
 
 
 class StatusView:

@@ -2,7 +2,9 @@
 rules, the blow-up streak (10 epochs in a row above 1.2x the reference, no better than a
 constant predictor, not falling below half the streak's first loss; the last 3 for a run
 that ends inside one), and `useless`. The expected epochs are counted by hand from the
-rule in callbacks.py's comments."""
+rule in callbacks.py's comments. An explosion (above 1000x the reference) is judged the
+same way, on 3 epochs in a row; a run that ends by itself with a model no better than
+chance ends `at_chance`."""
 from __future__ import annotations
 
 import math
@@ -28,6 +30,7 @@ class FakeTrainer:
         self.task = task
         self.stop_status = None
         self.data = SimpleNamespace(val=SimpleNamespace(y=torch.tensor(val_y, dtype=torch.float32)))
+        self.early_stopping = SimpleNamespace(keeps_best=False, best_epoch=0)
         self._losses = {("train", False): initial, ("train", True): constant, ("val", True): VAL_CONSTANT}
 
     def loss_on(self, split="train", rows=None, constant=False):
@@ -43,8 +46,14 @@ def drive(logs: list[dict], **trainer) -> tuple[int | None, FakeTrainer]:
         check.on_epoch_end(tr, epoch, {"epoch": epoch, **entry})
         if tr.stop_status == Status.DIVERGED:
             return epoch, tr
-        tr.stop_status = None
+        if tr.stop_status is None or epoch < len(logs):
+            tr.stop_status = None
     return None, tr
+
+
+def ending(logs: list[dict], **trainer) -> Status | None:
+    """The status the check leaves on a run of exactly these epochs (None: completed)."""
+    return drive(logs, epochs=len(logs), **trainer)[1].stop_status
 
 
 def blown(loss: float = 1.5, **kw) -> dict:     # 1.5 > 1.2 x the reference (1.0), useless on validation
@@ -107,17 +116,65 @@ def test_an_endless_run_needs_the_full_streak():
 
 
 @pytest.mark.parametrize("logs", [
-    {"loss": 1001.0, **GOOD},                 # > 1000 x the reference: diverged even while validation is fine
     {"loss": math.inf, **GOOD},
     {"loss": math.nan, **GOOD},
     {"loss": 0.5, "val_loss": math.nan, "val_accuracy": 0.5},
 ])
-def test_an_explosion_or_a_non_finite_loss_diverges_at_once(logs):
+def test_a_non_finite_loss_diverges_at_once(logs):
     assert drive([fine(), logs])[0] == 2
+
+
+def exploded(loss: float = 1001.0) -> dict:     # > 1000 x the reference (1.0)
+    return {"loss": loss, **GOOD}
+
+
+def test_an_explosion_that_stays_diverges():
+    assert drive([fine()] + [exploded()] * 3)[0] == 4     # even while validation is fine
+    assert drive([exploded(5000.0), exploded(3000.0), exploded(2600.0)])[0] == 3   # not below half
+    assert drive([exploded()] * 2 + [fine()] * 5)[0] is None
+
+
+def test_one_exploded_epoch_that_recovers_goes_on():
+    """auto-mpg, adam, lr 3, tanh (measured): epoch 1 at ~1,260x the reference, 180x at
+    epoch 2, then R² 0.86 on validation by epoch 37. It was called diverged at epoch 1."""
+    recovering = [exploded(1262.0)] + [blown(x) for x in (180.0, 166.0, 90.0, 40.0, 15.0)] + [fine()] * 30
+    assert drive(recovering)[0] is None
+    assert drive([exploded(1e6), exploded(5e4), exploded(1.2e4), fine()])[0] is None   # falling fast: recovering
+
+
+def test_a_run_that_ends_exploded_diverged():
+    assert drive([fine(), exploded()], epochs=2)[0] == 2
 
 
 def test_below_the_explosion_a_useful_run_goes_on():
     assert drive([{"loss": 999.0, **GOOD}] * 30)[0] is None
+
+
+def test_a_run_that_ends_no_better_than_chance_ends_at_chance():
+    """spiral, sgd, lr 3, tanh, seed 2 (measured): 60 epochs at chance, called 'completed'."""
+    assert ending([fine()] * 5 + [blown(1.0)] * 20) == Status.AT_CHANCE      # the last one useless
+    assert ending([blown(1.0)] * 20 + [fine()]) is None                     # it learned at the end
+    assert ending([fine()] * 20) is None
+    hundred = dict(val_y=(0, 1) * 50)          # chance 0.5, 2 standard errors: 0.1
+    assert ending([blown(1.0, val_accuracy=0.6)] * 20, **hundred) == Status.AT_CHANCE   # noise
+    assert ending([blown(1.0, val_accuracy=0.61)] * 20, **hundred) is None              # beyond it
+    assert drive([blown(1.0)] * 20, epochs=0)[1].stop_status is None        # an endless run never ends so
+    assert ending([blown(1.0)] * 9) is None and ending([blown(1.0)] * 10) == Status.AT_CHANCE   # 9: too short
+
+
+def test_the_kept_epochs_model_is_the_one_judged():
+    logs = [fine()] * 3 + [blown(1.0)] * 10
+    tr = FakeTrainer(epochs=len(logs))
+    tr.early_stopping = SimpleNamespace(keeps_best=True, best_epoch=2)   # restore-best keeps epoch 2
+    check = DivergenceCheck()
+    check.on_train_begin(tr)
+    for epoch, entry in enumerate(logs, 1):
+        check.on_epoch_end(tr, epoch, {"epoch": epoch, **entry})
+    assert tr.stop_status is None
+    tr.early_stopping.best_epoch = 5
+    tr.stop_status = Status.EARLY_STOPPED
+    check.on_epoch_end(tr, len(logs), {"epoch": len(logs), **blown(1.0)})
+    assert tr.stop_status == Status.AT_CHANCE
 
 
 def test_useless():
@@ -133,3 +190,4 @@ def test_useless():
     check.on_train_begin(reg)
     assert check.chance is None                     # regression: the loss alone decides
     assert check.useless({"val_loss": 0.7}) and not check.useless({"val_loss": 0.69})
+    assert not check.beats_chance({"val_loss": 0.7}) and check.beats_chance({"val_loss": 0.69})

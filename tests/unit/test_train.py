@@ -51,7 +51,8 @@ def test_shuffle_changes_the_run():
 def test_hidden_layer_is_needed_for_the_circle():
     linear = fit(dataset="circle", hidden="")
     deep = fit(dataset="circle", hidden="8", activation="relu")
-    assert linear.status == deep.status == "completed" and deep.epoch == deep.cfg.epochs
+    # the line learns nothing the class prior does not know: the run says so (issue 24)
+    assert linear.status == "at_chance" and deep.status == "completed" and deep.epoch == deep.cfg.epochs
     assert accuracy(linear) < 0.7          # a line cannot separate a disc from a ring
     assert accuracy(deep) >= 0.95
 

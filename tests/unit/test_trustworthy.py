@@ -83,18 +83,22 @@ def loaders_prepared(cfg):
 
 # --- verdicts ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv", [
-    ["--dataset", "iris", "--lr", "10"],
-    ["--dataset", "titanic", "--optimizer", "sgd", "--lr", "10"],
-    ["--dataset", "digits", "--optimizer", "sgd", "--lr", "5", "--momentum", "0.99"],
+@pytest.mark.parametrize("argv, audit_status", [
+    # the audit's iris run explodes at epoch 1 (3,700x), falls back to the constant predictor's
+    # loss by epoch 20 and stays at chance (33%) to the end: not a blow-up that stays, a
+    # network that learned nothing, and says so (issue 24)
+    (["--dataset", "iris", "--lr", "10"], Status.AT_CHANCE),
+    (["--dataset", "titanic", "--optimizer", "sgd", "--lr", "10"], Status.DIVERGED),
+    (["--dataset", "digits", "--optimizer", "sgd", "--lr", "5", "--momentum", "0.99"], Status.DIVERGED),
 ])
-def test_a_run_that_blows_up_is_diverged(capsys, argv):
+def test_a_run_that_blows_up_is_diverged(capsys, argv, audit_status):
     rc, out = run_cli(capsys, "train", *argv, "--json")
     assert rc == 0 and out["status"] == "diverged", [round(h["loss"] or math.inf, 3) for h in out["history"]]
     # also with the settings of the audit that found them ending as "completed"
     values = dict(zip([a.lstrip("-").replace("-", "_") for a in argv[::2]], argv[1::2]))
     audit = train(make_config(**{**AUDIT, **values, **({"model": "mlp"} if values["dataset"] == "digits" else {})}))
-    assert audit.status == Status.DIVERGED and audit.epoch <= 10          # of 50
+    assert audit.status == audit_status
+    assert audit.epoch <= 10 if audit_status == Status.DIVERGED else audit.epoch == 50
 
 
 def test_restore_best_returns_the_best_epoch_also_at_the_epoch_limit(capsys):
