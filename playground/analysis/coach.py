@@ -79,7 +79,7 @@ def _too_slow(loss: np.ndarray, val: np.ndarray, floor: float) -> bool:
 def diagnose(history, status: str, task: str, chance: float | None = None, baseline_loss: float | None = None,
              constant_loss: float | None = None) -> tuple[str, dict]:
     """Return (case, values) where case is one of: waiting, diverged, exploded_start,
-    too_early, too_slow, chance, oscillating, overfitting, noisy, early_stopped, still_improving,
+    too_early, too_slow, chance, oscillating, overfitting, noisy, at_chance, early_stopped, still_improving,
     underfitting_baseline, underfitting, good. On the validation set: `chance`, the majority
     class's share; `baseline_loss`, a linear / logistic model's loss on the same split;
     `constant_loss`, the loss of always predicting the class prior / the mean."""
@@ -119,6 +119,8 @@ def diagnose(history, status: str, task: str, chance: float | None = None, basel
         return "overfitting", {"best": best + 1}
     if jagged > JAGGED and jump > NOISY_JUMP:
         return "noisy", {}
+    if status == Status.AT_CHANCE:        # the run's own verdict: never "good" or "train longer"
+        return "at_chance", {}
     if status == Status.EARLY_STOPPED:
         return "early_stopped", {"best": best + 1}
     if _trend(val) < -0.05:

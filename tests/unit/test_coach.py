@@ -132,3 +132,18 @@ def test_diverged_and_too_early():
     assert diagnose(hist([1.0], [1.0]), "diverged", "binary")[0] == "diverged"
     assert diagnose(hist([1.0, 0.9], [1.0, 0.9]), "running", "binary") == ("too_early", {"n": 5})
     assert diagnose([], "queued", "binary") == ("waiting", {})
+
+
+def test_a_run_that_ended_at_chance_is_never_called_good():
+    """The run's own verdict (Status.AT_CHANCE, issue 24) and the coach agree: a curve that
+    would read as 'good' or 'still improving' on a run at chance says it learned nothing."""
+    settled = 0.693 + 0.0001 * np.exp(-E / 4)           # settled at the constant predictor's loss
+    assert diagnose(hist(settled, settled, acc=0.9), "completed", "regression")[0] == "good"
+    case, values = diagnose(hist(settled, settled), "at_chance", "regression")
+    assert case == "at_chance" and values == {}
+    assert "learned nothing" in t("coach.at_chance", "en") and "배우지 못했습니다" in t("coach.at_chance", "ko")
+    # the specific cases still speak first: a loss creeping down asks for a larger learning rate
+    n = np.arange(300)
+    slow = 0.706 - 0.00011 * n
+    assert diagnose(hist(slow, slow, acc=0.62), "at_chance", "binary", chance=0.62, baseline_loss=0.46,
+                    constant_loss=0.665)[0] == "too_slow"
