@@ -57,6 +57,8 @@ def teacher_links(all_lessons) -> None:
 def render() -> None:
     st.title(T("lessons.title"))
     st.caption(T("lessons.intro"))
+    for problem in lessons.broken():      # a lesson file edited by hand that is not valid TOML
+        st.error(problem.text(lang()), icon=":material/error:")
     all_lessons = lessons.load_all()
     done, open_id = lesson_ui.done(), st.session_state.get(lesson_ui.K.OPEN)
     progress(all_lessons, done)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..config import FIELDS, RunConfig, from_query
 from ..data.registry import DATASETS
+from ..errors import ConfigError
 from ..i18n import LANGS
 from . import goals
 
@@ -29,6 +30,7 @@ PAGES = ("train", "data", "evaluate", "inside", "sketch", "lessons", "glossary")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 TEXTS = ("title", "concept", "question", "answer")
+AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,22 @@ def _strings(raw, name: str) -> dict:
     return {str(k): str(x) for k, x in v.items()} if isinstance(v, dict) else {}
 
 
+def read_toml(path: Path) -> dict:
+    """A TOML file as a dict; ConfigError naming the file and the line for one that is not
+    valid TOML (a lesson edited by hand: the author needs the place, not a traceback)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("err.lesson_toml", None, file=path.name, line="?", why="not UTF-8 text")
+    except tomllib.TOMLDecodeError as e:
+        where = AT_LINE.search(str(e))         # tomllib (3.11) puts the place in its message
+        line = getattr(e, "lineno", None) or (where.group(1) if where else "?")
+        why = getattr(e, "msg", None) or AT_LINE.sub("", str(e)).strip()
+        raise ConfigError("err.lesson_toml", None, file=path.name, line=str(line), why=why)
+
+
 def parse(path: Path, number: int) -> Lesson:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    raw = read_toml(path)
     steps = tuple(Step({lang: str(s.get(lang, "")) for lang in LANGS}, s.get("page"))
                   for s in raw.get("steps", []) if isinstance(s, dict))
     return Lesson(number=number, id=str(raw.get("id", "")), **{n: _texts(raw, n) for n in TEXTS},
@@ -88,9 +104,25 @@ def parse(path: Path, number: int) -> Lesson:
 
 
 @functools.lru_cache(maxsize=1)
+def _load() -> tuple[tuple[Lesson, ...], tuple[ConfigError, ...]]:
+    good, bad = [], []
+    for i, p in enumerate(sorted(CONTENT.glob("*.toml")), 1):
+        try:
+            good.append(parse(p, i))
+        except ConfigError as e:
+            bad.append(e)
+    return tuple(good), tuple(bad)
+
+
 def load_all() -> tuple[Lesson, ...]:
-    """Every lesson, in the order of its file name (01-..., 02-...)."""
-    return tuple(parse(p, i) for i, p in enumerate(sorted(CONTENT.glob("*.toml")), 1))
+    """Every lesson that reads, in the order of its file name (01-..., 02-...); a file that
+    does not read leaves its number out (the others keep theirs) and is in `broken()`."""
+    return _load()[0]
+
+
+def broken() -> tuple[ConfigError, ...]:
+    """The lesson files that are not valid TOML, each as one sentence with its file and line."""
+    return _load()[1]
 
 
 def get(lesson_id: str | None) -> Lesson | None:
@@ -134,7 +166,7 @@ def problems(lesson: Lesson) -> list[str]:
 
 def all_problems() -> list[str]:
     lessons = load_all()
-    out = [p for x in lessons for p in problems(x)]
+    out = [str(e) for e in broken()] + [p for x in lessons for p in problems(x)]
     ids = [x.id for x in lessons]
     out += [f"lesson id '{i}' is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
     return out
@@ -143,5 +175,5 @@ def all_problems() -> list[str]:
 @functools.lru_cache(maxsize=1)
 def glossary() -> tuple[dict, ...]:
     """The course's terms: {en, ko, section, page, where: {ko, en}, lesson}, in file order."""
-    raw = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))
+    raw = read_toml(GLOSSARY)
     return tuple(dict(t) for t in raw.get("term", []))

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
-from . import all_problems, load_all, text
+from . import all_problems, broken, load_all, text
 
 
 def _row(values, fmt) -> str:
@@ -28,15 +29,18 @@ def _cond(c: dict) -> str:
 
 
 def list_lessons(as_json: bool, lang: str) -> int:
+    """The lessons that read; each file that does not is one line on stderr (exit 2)."""
     lessons = load_all()
     if as_json:
         print(json.dumps([{"id": x.id, "number": x.number, "title": x.title, "dataset": x.dataset}
                           for x in lessons], ensure_ascii=False))
-        return 0
-    width = max(len(x.id) for x in lessons) + 2
-    for x in lessons:
-        print(f"{x.number:>2}. {x.id:<{width}}{x.dataset:<15}{text(x.title, lang)}")
-    return 0
+    else:
+        width = max((len(x.id) for x in lessons), default=0) + 2
+        for x in lessons:
+            print(f"{x.number:>2}. {x.id:<{width}}{x.dataset:<15}{text(x.title, lang)}")
+    for e in broken():
+        print(f"error: {e.text(lang)}", file=sys.stderr)
+    return 2 if broken() else 0
 
 
 def check(lang: str) -> int:

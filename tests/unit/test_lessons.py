@@ -147,3 +147,29 @@ def test_cli_check_trains_every_reference_setup_to_its_goal():
     assert rc == 0, out + err
     assert f"{len(ALL)}/{len(ALL)} lessons reach their goal" in out
     assert out.count("\nok ") + out.startswith("ok ") == len(ALL)
+
+
+def test_a_lesson_file_that_is_not_toml_names_its_file_and_line(tmp_path, monkeypatch, capsys):
+    import argparse
+    import shutil
+
+    from playground.errors import ConfigError
+    from playground.lessons import command
+    shutil.copy(ALL[0].path, tmp_path / ALL[0].path.name)
+    bad = tmp_path / "02-broken.toml"
+    bad.write_text('id = "broken"\n[title\nen = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        lessons.parse(bad, 2)
+    assert e.value.key == "err.lesson_toml" and e.value.params["file"] == "02-broken.toml"
+    assert e.value.params["line"] == "2" and "line 2" in str(e.value) and "2번째 줄" in e.value.text("ko")
+    monkeypatch.setattr(lessons, "CONTENT", tmp_path)
+    lessons._load.cache_clear()
+    try:
+        assert [(x.number, x.id) for x in lessons.load_all()] == [(1, ALL[0].id)]   # the good one still opens
+        assert [str(b) for b in lessons.broken()] == [str(e.value)]
+        assert str(e.value) in lessons.all_problems()
+        assert command.main(argparse.Namespace(check=False, json=False, lang="en")) == 2
+        out, err = capsys.readouterr()
+        assert ALL[0].id in out and err.strip() == f"error: {e.value}" and "Traceback" not in err
+    finally:
+        lessons._load.cache_clear()
