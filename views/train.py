@@ -20,8 +20,8 @@ from ui.lang import T, lang
 from ui.session import Key
 from ui.status import progress_text, sharing_note
 
-COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "oscillating": st.warning,
-              "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
+COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.error, "at_chance": st.error,
+              "oscillating": st.warning, "overfitting": st.warning, "noisy": st.warning, "underfitting": st.warning,
               "underfitting_baseline": st.warning, "too_slow": st.warning, "good": st.success}
 LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
 HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
@@ -109,8 +109,9 @@ def _memo(name: str, sig, build):
 # --- the numbers and the progress -------------------------------------------------------------
 
 def numbers(s, task: str) -> None:
-    """TensorFlow Playground's epoch counter, and this epoch's losses as numbers."""
-    last = s.history[-1] if s.history else {}
+    """TensorFlow Playground's epoch counter, and the losses of the weights the run holds:
+    this epoch's, or once early stopping restored the best epoch's, that epoch's (said so)."""
+    last = s.kept_scores
     m = metric_name(task)
     row = st.container(horizontal=True, gap="medium")
     epochs = "∞" if s.endless else f"{s.epochs:,}"
@@ -119,6 +120,8 @@ def numbers(s, task: str) -> None:
         value = last.get(key)
         shown = "–" if value is None else (f"{value:.1%}" if m == "accuracy" and key == f"val_{m}" else f"{value:.4f}")
         row.metric(T(label), shown, width="content")
+    if s.restored:
+        st.caption(T("lab.kept_epoch", epoch=s.weights_epoch, last=s.epoch))
 
 
 def progress(s, label: str) -> None:
@@ -239,7 +242,8 @@ def curves_figure(s, task, epochs):
                                                     log_loss=log, stacked=True, changes=s.changes,
                                                     height=PANEL_H))
         st.session_state[Key.CURVES_FIG] = cached
-    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs, s.partial)
+    return training_figs.update_history_figure(cached[1], list(s.history), task, s.best_epoch, epochs, s.partial,
+                                               running=not s.finished)
 
 
 def curves_panel(s, task: str, epochs: int) -> None:

@@ -27,6 +27,9 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
            if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
     at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
+    if stacked:     # a narrow column: the titles from its left edge, not centred over the plot (they were cut)
+        for title in fig.layout.annotations[:2]:
+            title.update(x=0, xanchor="left", xshift=-32, font=dict(size=12))
     for col, key in ((1, "loss"), (2, metric)):
         for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
             fig.add_trace(go.Scatter(x=[], y=[], mode="lines",
@@ -51,11 +54,13 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     for change in changes:
         _mark_change(fig, change, T, at)
     fig.update_xaxes(title_text=T("plot.epoch"), title_standoff=4, **(at(2) if stacked else {}))
+    # stacked, the panels' titles name the axes (the column's width is for the titles and the curves)
+    axis_title = (lambda key: None) if stacked else T
     if log_loss:
-        fig.update_yaxes(title_text=T("plot.loss_axis_log"), type="log", exponentformat="power", **at(1))
+        fig.update_yaxes(title_text=axis_title("plot.loss_axis_log"), type="log", exponentformat="power", **at(1))
     else:
-        fig.update_yaxes(title_text=T("plot.loss_axis"), rangemode="tozero", **at(1))
-    fig.update_yaxes(title_text=T(f"plot.{metric}_axis"), **at(2))
+        fig.update_yaxes(title_text=axis_title("plot.loss_axis"), rangemode="tozero", **at(1))
+    fig.update_yaxes(title_text=axis_title(f"plot.{metric}_axis"), **at(2))
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%", **at(2))
     else:                                   # an error is never negative (an empty chart showed -1)
@@ -101,10 +106,26 @@ def thinned(history, most: int = MAX_CURVE_POINTS):
     return picked if picked[-1] is history[-1] else picked + [history[-1]]
 
 
+def x_extent(last: float, epochs: int | None, running: bool) -> float:
+    """The last epoch the curves' axis shows: before a run the epochs it will train; a
+    finished run the epochs it ran (early stopping at 29 of 300 filled a tenth of the
+    axis); a running one some room ahead, in 1-2-5 steps (10, 20, 50, 100, ...) so the axis
+    does not move every epoch, never past the epoch limit."""
+    if last <= 0:
+        return max(epochs or 1, 1)
+    if not running:
+        return last
+    room = 10
+    while room < last * 1.2:
+        room = room * 5 // 2 if str(room)[0] == "2" else room * 2
+    return max(min(room, epochs) if epochs else room, last)
+
+
 def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: int | None = None,
-                          partial: tuple | None = None):
+                          partial: tuple | None = None, running: bool = False):
     """Put a (longer) history into a figure made by `history_figure` for the same task;
-    `partial` (epoch + fraction, loss so far) marks the running epoch of a long one.
+    `partial` (epoch + fraction, loss so far) marks the running epoch of a long one;
+    `running`: the run goes on (the axis leaves room ahead, see `x_extent`).
     A live page redraws every second; rebuilding the figure holds the GIL, which the
     training thread also needs, for ~30 ms, swapping the data for ~1 ms."""
     metric = "mae" if task == "regression" else "accuracy"
@@ -112,7 +133,7 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
     best = history[best_epoch - 1] if best_epoch else None   # snapshots keep best_epoch <= len(history)
     shown = thinned(history)
     ep = [h["epoch"] for h in shown]     # lists, not arrays: plotly would send arrays base64-packed
-    x_max = max(epochs or 1, ep[-1] if ep else 1, partial[0] if partial else 1)
+    x_max = x_extent(max(ep[-1] if ep else 0, partial[0] if partial else 0), epochs, running)
     with fig.batch_update():
         for trace, key in zip(fig.data[:4], keys):
             trace.x, trace.y = ep, [h[key] for h in shown]

@@ -50,6 +50,19 @@ class Snapshot(StatusView):
     def endless(self) -> bool:
         return self.epochs == 0
 
+    @property
+    def restored(self) -> bool:
+        """A finished run that holds an earlier epoch's weights (restore-best) than its last."""
+        return self.finished and 0 < self.weights_epoch < len(self.history)
+
+    @property
+    def kept_scores(self) -> dict:
+        """The history row of the weights the run holds: the restored best epoch's once
+        restored, else the last epoch's ({} before the first epoch)."""
+        if not self.history:
+            return {}
+        return self.history[self.weights_epoch - 1] if self.restored else self.history[-1]
+
 
 
 

@@ -268,7 +268,7 @@ def test_regression_chooses_its_loss_and_classification_names_its_own(no_excepti
 
 def test_the_loss_chart_can_use_a_log_scale(no_exceptions):
     at = open_app(query={"lang": "en", "dataset": "circle"})
-    toggle = next(t for t in at.toggle if t.label == "Loss on a log scale")
+    toggle = next(t for t in at.toggle if t.label == EN("train.log_scale"))
     toggle.set_value(True).run()
     no_exceptions(at)
     fig = figure_titled(at, EN("plot.loss_title"))                                            # the curves

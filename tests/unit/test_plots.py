@@ -50,3 +50,28 @@ def test_a_long_history_is_drawn_thinned_with_its_last_epoch():
     assert thinned(history[:100]) == history[:100]
     fig = update_history_figure(history_figure([], "binary", lambda k, **kw: k), history, "binary", best_epoch=4321)
     assert len(fig.data[0].x) == len(shown) and list(fig.data[4].x) == [4321]   # the best epoch stays exact
+
+
+def test_the_axis_spans_what_ran_with_room_ahead_while_training():
+    """Early stopping at 29 of 300 epochs filled a tenth of the axis: a finished run's axis
+    ends at its last epoch, a running one's a 1-2-5 step ahead, never past the limit; the
+    early-stop label sits inside the plot, left of its line (it overlapped the ticks)."""
+    T = Translator("en")
+    fig = training_figs.history_figure(_history(29), "binary", T, best_epoch=19, stopped_epoch=29, epochs=300)
+    assert fig.layout.xaxis.range == (0.5, 29.5) and fig.layout.xaxis2.range == (0.5, 29.5)
+    (label,) = [a for a in fig.layout.annotations if a.text == T("plot.early_stop")]
+    assert label.xanchor == "right" and label.x == 29        # its text runs left, over the curves
+    for n, room in ((5, 10), (29, 50), (60, 100), (260, 300)):
+        training_figs.update_history_figure(fig, _history(n), "binary", epochs=300, running=True)
+        assert fig.layout.xaxis.range == (0.5, room + 0.5), n
+    training_figs.update_history_figure(fig, _history(5000)[:700], "binary", epochs=0, running=True)   # endless
+    assert fig.layout.xaxis.range == (0.5, 1000.5)
+    assert training_figs.history_figure([], "binary", T, epochs=300).layout.xaxis.range == (0.5, 300.5)   # before a run
+
+
+def test_the_stacked_titles_start_at_the_columns_left_edge():
+    """The lab's narrow column cut a centred 'Accuracy (higher is better)'."""
+    fig = training_figs.history_figure([], "binary", Translator("ko"), epochs=10, stacked=True)
+    titles = fig.layout.annotations[:2]
+    assert [t.text for t in titles] == [Translator("ko")("plot.loss_title"), Translator("ko")("plot.accuracy_title")]
+    assert all(t.x == 0 and t.xanchor == "left" for t in titles)
