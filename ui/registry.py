@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import re
 import secrets
 import threading
 import time
@@ -32,6 +33,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from . import store as shared
 
 RUN_PARAM = "run"
+TOKEN_BYTES = 9                                   # a run token: secrets.token_urlsafe(9), 12 characters
+TOKEN = re.compile(r"[A-Za-z0-9_-]{12}")
 # a closed tab's run is stopped after this many seconds (a reload within it reattaches)
 GRACE_S = float(os.environ.get("PLAYGROUND_CLOSED_TAB_GRACE", 15))
 REAP_EVERY_S = 2.0
@@ -80,7 +83,7 @@ class Registry:
 
     # --- runs -------------------------------------------------------------------------------------------
     def register(self, job, session: str | None) -> str:
-        token = secrets.token_urlsafe(9)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._lock:
             self._runs[token] = Entry(job, session)
         self.store.heartbeat(self.me)
@@ -118,9 +121,12 @@ class Registry:
     def lost_reason(self, token: str) -> str:
         """Why `token` names no run this page can take over (a RUN_LOST value, shown as
         train.run_<reason>): its page is still open here, its process restarted, it is on
-        another replica, or it is gone."""
+        another replica, or it is gone; a token this registry could never have made (cut
+        short, edited) is unknown, not "the server restarted"."""
         if self.knows(token):
             return shared.ELSEWHERE
+        if not TOKEN.fullmatch(str(token or "")):
+            return shared.UNKNOWN
         return shared.why_unknown(self.store, self.me, token)
 
     def connected(self, session: str | None) -> bool:

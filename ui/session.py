@@ -27,7 +27,7 @@ class Key:
     # --- background jobs (ui.runs) ------------------------------------------------------------------
     JOB = "job"                            # this session's TrainingJob
     RUN_TOKEN = "_run_token"               # its token in ui.registry and in the URL (?run=): a reload finds it
-    RUN_LOST = "_run_lost"                 # why the URL's run is not here: gone | elsewhere | restarted | other_server (shown once)
+    RUN_LOST = "_run_lost"                 # why the URL's run is not here: gone | elsewhere | restarted | other_server | unknown (shown once)
     JOB_GUARD = "job_guard"                # its JobGuard: stops it when the session is dropped
     JOB_SERIAL = "job_serial"              # how many runs this session started (memo keys per run)
     CV_JOB = "eval_cv_job"                 # this session's CrossValJob

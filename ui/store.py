@@ -257,6 +257,7 @@ GONE = "gone"               # nobody holds it: let go long ago, or every record 
 ELSEWHERE = "elsewhere"     # this process holds it, for a page that is still open
 RESTARTED = "restarted"     # it was held by a server process that has stopped or restarted since
 OTHER_SERVER = "other_server"   # another live process holds it: the browser reached the wrong replica
+UNKNOWN = "unknown"         # not a token this app makes (cut short or edited): no run ever had it
 
 
 def why_unknown(store, me: Owner, token: str) -> str:

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from playground import i18n
 from ui import store as shared
 from ui.registry import Registry
 
@@ -99,11 +100,26 @@ def test_a_page_is_told_where_its_run_went(store):
     assert b.lost_reason(token) == shared.GONE and a2.lost_reason(token) == shared.GONE
     # another replica's process that stopped beating (crashed, its pod replaced): restarted too
     dead = shared.this_process("replica-3")
-    store.claim("tok-dead", dead)
-    assert b.lost_reason("tok-dead") == shared.RESTARTED
+    store.claim("tok-dead-123", dead)
+    assert b.lost_reason("tok-dead-123") == shared.RESTARTED
     store.heartbeat(dead)
-    assert b.lost_reason("tok-dead") == shared.OTHER_SERVER
+    assert b.lost_reason("tok-dead-123") == shared.OTHER_SERVER
     assert b.lost_reason("never-issued") == shared.GONE
+
+
+@pytest.mark.parametrize("garbage", ["garbage", "<script>", "../../etc", "x" * 500, "", "abc def ghij"])
+def test_a_run_link_this_app_never_made_is_unknown_not_a_restart(store, garbage):
+    a = _replica(store, "replica-1")
+    token = a.register(FakeJob(), "tab-1")
+    assert a.lost_reason(token[:-1]) == shared.UNKNOWN and a.lost_reason(token + "x") == shared.UNKNOWN
+    assert a.lost_reason(garbage) == shared.UNKNOWN
+    en, ko = i18n.t(f"train.run_{shared.UNKNOWN}", "en"), i18n.t(f"train.run_{shared.UNKNOWN}", "ko")
+    assert "not known here" in en and "restart" not in en and "링크" in ko and "다시 시작" not in ko
+
+
+def test_every_reason_a_run_is_lost_has_its_sentence():
+    for why in (shared.GONE, shared.ELSEWHERE, shared.RESTARTED, shared.OTHER_SERVER, shared.UNKNOWN):
+        assert i18n.has(f"train.run_{why}"), why
 
 
 def test_the_default_store_is_this_process(monkeypatch):
@@ -131,7 +147,7 @@ def test_redis_from_the_environment_and_an_outage_breaks_no_page(monkeypatch):
     reg = Registry(connected=lambda session: True, store=s, me=shared.this_process("replica-1"))
     t0 = time.monotonic()
     token = reg.register(FakeJob(), "tab-1")               # the run starts all the same
-    assert reg.lost_reason("other") == shared.GONE and not s.ping()
+    assert reg.lost_reason("abcdefghijkl") == shared.GONE and not s.ping()
     reg.forget(token)
     assert time.monotonic() - t0 < 5
 
