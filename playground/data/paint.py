@@ -39,9 +39,15 @@ def parse(text: str) -> list[Point]:
 
 
 def check(points: list[Point], task: str) -> None:
-    """What a painted dataset needs to train: enough points, and both classes."""
+    """What a painted dataset needs to train: enough points, both classes, and regression
+    values in VALUE_RANGE (the editor's slider; a link's 1e300 made every metric null)."""
     if len(points) < MIN_POINTS:
         raise ConfigError("err.points_too_few", "points", min=MIN_POINTS, got=len(points))
+    if task == "regression":
+        lo, hi = VALUE_RANGE
+        bad = [v for _, _, v in points if not lo <= v <= hi]
+        if bad:
+            raise ConfigError("err.points_value", "points", got=f"{bad[0]:g}", lo=f"{lo:g}", hi=f"{hi:g}")
     if task == "binary":
         bad = [v for _, _, v in points if v not in (0.0, 1.0)]
         if bad:

@@ -53,6 +53,9 @@ def test_parse_errors(text, key):
     ("paint", pts(6, 6).replace(",1;", ",2;", 1), "err.points_class"),
     ("paint", "", "err.points_too_few"),
     ("paint-regression", pts(3, 3), "err.points_too_few"),
+    ("paint-regression", pts(6, 6) + ";1,1,1e300", "err.points_value"),      # made every metric null
+    ("paint-regression", pts(6, 6) + ";1,1,2e30", "err.points_value"),
+    ("paint-regression", pts(6, 6) + ";1,1,-1.01", "err.points_value"),
     ("circle", pts(6, 6), "err.points_need_paint"),
     ("iris", "1,1,0", "err.points_need_paint"),
 ])
@@ -66,8 +69,8 @@ def test_config_checks_points(dataset, text, key):
 
 def test_valid_paintings():
     assert len(paint.parse(make_config(dataset="paint", points=pts(5, 5)).points)) == 10
-    reg = make_config(dataset="paint-regression", points=paint.fmt([(i - 5.0, 0.0, i / 10) for i in range(12)]))
-    assert paint.parse(reg.points)[-1] == (6.0, 0.0, 1.1)
+    reg = make_config(dataset="paint-regression", points=paint.fmt([(i - 5.0, 0.0, i / 10 - 0.1) for i in range(12)]))
+    assert paint.parse(reg.points)[-1] == (6.0, 0.0, 1.0) and paint.parse(reg.points)[0][2] == -0.1
 
 
 def test_each_painted_set_starts_from_an_example_that_trains():
