@@ -13,6 +13,10 @@ from .inside import _tile, network_figure
 # orange (low) - white - blue (high), as the links and the boundary
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])
 TILE_PX = 32          # a node's picture, in pixels of the composed image
+BOX_PX = 17           # a node's box without a picture (figures.inside.network_figure)
+LETTER_PX = 6.0       # an input or output name (11 px text), per letter (measured 4.7-5.5 in chromium)
+NAMES_WIDTH = 190     # the names get room for a column this wide (the lab at 1024 px: ~190)
+MAX_NAMES_SHARE = 0.6  # of the width at most, the rest is the network
 
 
 def _rgb(tile: np.ndarray) -> np.ndarray:
@@ -45,9 +49,11 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     validates each layout image: 19 of them cost ~60 ms a redraw, one costs ~2 ms)."""
     fig = network_figure(graph, T, height=height, compact=True)
     maps = node_maps(graph, plane)
+    layers = graph["layers"]
+    # tables: long names (pclass_1st) in a column that may be narrow; 2-D data: short ones beside pictures
+    _fit_names(fig, len(layers), min(width, NAMES_WIDTH) if not maps else width, BOX_PX if not maps else 2 * BOX_PX)
     if not maps:
         return fig
-    layers = graph["layers"]
     (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
     # One y unit is `ratio` times as long on screen as one x unit, whatever the real width
     # (plotly shrinks an axis to keep it), so the pictures stay square; the ratio that fills
@@ -75,11 +81,40 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     fig.update_layout(images=[dict(source="data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(),
                                    xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                                    xanchor="left", yanchor="top", sizing="stretch", layer="above")])
-    names = [tr for tr in fig.data if tr.mode == "text"]      # beside the pictures, not under them
-    names[0].x = np.full(len(names[0].x), -sx / 2 - 0.04)
+    names = [tr for tr in fig.data if tr.mode == "markers+text"]      # beside the pictures, not under them
+    picture_px = sx * (max(width - 20, 100) / (x1 - x0))
+    names[0].marker.size = picture_px
     if len(layers) - 1 in maps:
-        names[-1].x = np.full(len(names[-1].x), len(layers) - 1 + sx / 2 + 0.04)
+        names[-1].marker.size = picture_px
     return fig
+
+
+def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
+    """The input and output names beside their nodes at any width (plotly puts a trace's
+    text beside its own marker: an invisible one as large as the node box), and an x range
+    with room for them in a column about `width` px wide; a name too long for a narrow
+    column is cut with '…' (the node's hover says it in full)."""
+    names = [tr for tr in fig.data if tr.mode == "text"]
+    usable = max(width - 8, 100)
+    longest = [max((len(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1])]
+    need = [(LETTER_PX * n + box_px / 2 + 6) / usable for n in longest]
+    scale = min(1.0, MAX_NAMES_SHARE / sum(need))
+    a, b = (f * scale for f in need)
+    span = (n_layers - 1 + 0.4) / (1 - a - b)         # 0.2 of a layer gap beyond the outer nodes' centres
+    fig.update_xaxes(range=[-0.2 - a * span, n_layers - 0.8 + b * span])
+    for tr, share, side in ((names[0], a, 0), (names[-1], b, 1)):
+        fits = int((share * usable - box_px / 2 - 6) / LETTER_PX)
+        tr.text = np.array([_shortened(str(t), fits) for t in tr.text])
+        tr.update(x=np.full(len(tr.x), side * (n_layers - 1)), mode="markers+text", cliponaxis=False,
+                  marker=dict(size=box_px, color="rgba(0,0,0,0)", symbol="square"))
+
+
+def _shortened(name: str, fits: int) -> str:
+    """'pclass_1st' -> 'pcl…1st': one-hot columns differ at their end, so both ends stay."""
+    if len(name) <= fits:
+        return name
+    head = max((fits - 1) // 2, 1)
+    return name[:head] + "…" + name[len(name) - max(fits - 1 - head, 1):]
 
 
 def node_at(graph: dict, x: float, y: float) -> tuple[int, int] | None:

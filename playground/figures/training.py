@@ -29,7 +29,7 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
     if stacked:     # a narrow column: the titles from its left edge, not centred over the plot (they were cut)
         for title in fig.layout.annotations[:2]:
-            title.update(x=0, xanchor="left", xshift=-32, font=dict(size=12))
+            title.update(x=0, xanchor="left", xshift=-32, yshift=4, font=dict(size=12))
     for col, key in ((1, "loss"), (2, metric)):
         for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
             fig.add_trace(go.Scatter(x=[], y=[], mode="lines",

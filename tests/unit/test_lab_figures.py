@@ -108,3 +108,21 @@ def test_discretize_a_prediction_shows_eight_bands():
     assert np.abs(banded - z).max() <= 0.5 + 1e-9
     flat = banded.ravel()
     assert np.all(np.diff(flat) >= 0)                         # order kept: z grows along the rows
+
+
+
+def test_the_names_sit_beside_their_node_boxes_and_fit_a_narrow_column():
+    """Input names overlapped their node boxes and were cut at 1024 px ('ass_2nd'): each
+    name is its trace's text beside an invisible marker the size of the node box (plotly
+    offsets the text by the marker, in pixels), and a name too long is shortened at both ends."""
+    cfg, prep = prepared_for(dataset="titanic", hidden=(4,))
+    fig = lab_figs.lab_network_figure(network_graph(build_model(cfg, prep.n_features, prep.n_outputs), prep), None, EN)
+    left, right = [t for t in fig.data if t.mode == "markers+text"]
+    assert set(left.x) == {0} and left.textposition == "middle left" and left.marker.size == lab_figs.BOX_PX
+    assert set(right.x) == {2} and right.textposition == "middle right"
+    x0, x1 = fig.layout.xaxis.range
+    px = (lab_figs.NAMES_WIDTH - 8) / (x1 - x0)           # per x unit in the narrowest column
+    for tr, room in ((left, 0 - x0), (right, x1 - 2)):
+        assert lab_figs.LETTER_PX * max(len(t) for t in tr.text) + lab_figs.BOX_PX / 2 <= room * px   # fits
+    assert any("…" in t and t.endswith("1st") for t in left.text)        # pclass_1st, told apart from _2nd
+    assert 2.4 / (x1 - x0) >= 1 - lab_figs.MAX_NAMES_SHARE - 1e-9          # the network keeps 40% of the width
