@@ -109,26 +109,6 @@ def test_learning_rate_changed_mid_run_keeps_the_run(browser, app_url):
         _close(ctx, page)
 
 
-def test_pause_then_step_continues_the_same_run(browser, app_url):
-    ctx, page = _open(browser, f"{app_url}/?dataset=xor&epochs=0&lang=en", 1400, 1000)
-    try:
-        page.get_by_role("button", name="Train").click()
-        _wait_epoch(page, lambda e: e >= 3)
-        page.get_by_role("button", name="Pause").click()
-        page.get_by_role("button", name="Resume").wait_for(timeout=20_000)
-        paused_at = _epoch(page)
-        # a changed setting that needs a new network must not restart the run on Step
-        layers = _sidebar_slider(page, "w_n_layers")
-        layers.focus()
-        layers.press("ArrowRight")
-        page.wait_for_selector("text=/need a new network/", timeout=20_000)
-        page.get_by_role("button", name="One epoch").click()
-        stepped = _wait_epoch(page, lambda e: e >= paused_at + 1, timeout=20)
-        assert stepped == paused_at + 1
-    finally:
-        _close(ctx, page)
-
-
 def _train_to_the_end(page) -> float:
     """Press Train, wait for the run's end; the validation accuracy it shows, in %."""
     page.get_by_role("button", name="Train").click()

@@ -86,7 +86,7 @@ def test_link_restores_controls(page, app_url):
     screenshot(page, "link-restored-ko")
 
 
-def test_pause_mid_epoch_then_step(page, app_url):
+def test_pause_mid_epoch_then_step_continues_the_same_run(page, app_url):
     # epochs of a few seconds: Pause lands mid-epoch and takes effect only at its end
     page.goto(f"{app_url}/?dataset=mnist&model=mlp&hidden=256,256&batch_size=8&epochs=50&patience=0&lang=en")
     wait_for_app(page)
@@ -99,6 +99,11 @@ def test_pause_mid_epoch_then_step(page, app_url):
     step = page.get_by_role("button", name="One epoch")
     assert step.is_enabled()
     held = _wait_for_epoch(page, lambda e: e is not None, 30)
+    # a changed setting that needs a new network must not restart the run on Step
+    layers = page.locator("[data-testid='stSidebar'] .st-key-w_n_layers input[type='range']").first
+    layers.focus()
+    layers.press("ArrowRight")
+    page.wait_for_selector("text=/need a new network/", timeout=30_000)
     step.click()
     _wait_for_epoch(page, lambda e: e is not None and e > held, 120)        # the stepped epoch ended
     page.get_by_role("button", name="Resume").wait_for(timeout=30_000)      # ... and the run paused again
