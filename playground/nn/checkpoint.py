@@ -8,6 +8,7 @@ and scoring raw rows with it is refused with a message saying to save it again."
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,23 @@ def preprocessing_record(prepared) -> dict:
     return record
 
 
+PIXEL = re.compile(r"px\d+")
+
+
+def _px(name: str) -> int:
+    return int(name[2:])
+
+
+def few(names: list, most: int = 4) -> str:
+    """'a, b, c, d … z (30 in all)', or '-' for none: a long list of columns in one line."""
+    names = [str(n) for n in names]
+    if not names:
+        return "-"
+    if len(names) <= most + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} … {names[-1]} ({len(names)})"
+
+
 class RowEncoder:
     """Raw rows (a DataFrame as read from a CSV) -> the network's inputs, from a
     preprocessing record: the same numbers as Prepared.transform (tested)."""
@@ -99,7 +117,13 @@ class RowEncoder:
     def _pixels(self, df: pd.DataFrame) -> np.ndarray:
         """Pixel columns by name (px0, px1...), else a table of exactly that many numeric columns."""
         cols = self.columns
-        if all(c in df.columns for c in cols):
+        named = [c for c in df.columns if PIXEL.fullmatch(str(c)) or c in cols]
+        if named:       # by name: exactly the model's pixels (784 given to a 64-pixel model read 0..63)
+            missing = [c for c in cols if c not in df.columns]
+            extra = sorted({c for c in named if c not in cols}, key=_px)
+            if missing or extra:
+                raise DataError("err.predict_pixel_columns", "csv", n=len(cols), last=len(cols) - 1,
+                                missing=few(missing), extra=few(extra))
             block = df[cols]
         else:
             block = df.select_dtypes("number")
@@ -188,6 +212,7 @@ def load_model(source, name: str | None = None) -> tuple[Net, RunConfig, dict]:
             raise ValueError(f"saved by a newer version (format {blob['version']})")
         cfg = make_config(**blob["config"])
         meta = blob["meta"]
+        _check_meta(meta)
         shape = tuple(meta["image_shape"]) if meta["image_shape"] else None
         model = build_model(cfg, meta["n_features"], meta["n_outputs"], shape)
         model.load_state_dict(blob["state_dict"])
@@ -196,6 +221,20 @@ def load_model(source, name: str | None = None) -> tuple[Net, RunConfig, dict]:
         raise ConfigError("err.no_model_file", "model", path=name, why=why) from e
     model.eval()
     return model, cfg, meta
+
+
+def _check_meta(meta: dict) -> None:
+    """What scoring relies on, as a hand-edited file may not have it (ValueError: the reason)."""
+    task, names, n_out = meta.get("task"), meta.get("class_names"), meta.get("n_outputs")
+    if task not in ("binary", "multiclass", "regression"):
+        raise ValueError(f"task '{task}' is not binary, multiclass or regression")
+    if task == "regression":
+        return
+    want = 2 if task == "binary" else n_out
+    if not isinstance(names, list) or not all(isinstance(c, str) for c in names) or len(set(names)) != len(names):
+        raise ValueError("class_names must be a list of distinct class names")
+    if len(names) != want:
+        raise ValueError(f"class_names has {len(names)} names for a {task} model of {want} classes")
 
 
 class SavedModel:

@@ -213,3 +213,47 @@ def test_check_fits_refuses_other_data(tmp_path):
             "t", "binary", pd.DataFrame({"x1": [1.0]}), np.array([0]), "y", ["died", "survived"]))
     out = model.split_outputs(trained("titanic").data, "test")
     np.testing.assert_allclose(out, trained("titanic").predict("test"), atol=1e-7)
+
+
+def test_the_csvs_columns_are_checked_against_the_model(tmp_path, capsys):
+    """A digits model given MNIST's 784 pixels scored pixels 0..63 without a word; a header
+    without rows was a traceback; a 0-byte file asked for a target the model predicts."""
+    _, digits = saved(tmp_path, "digits")
+    pixels = raw_rows(trained("digits").data).head(3)
+    big = tmp_path / "mnist.csv"
+    pd.DataFrame(np.zeros((3, 784)), columns=[f"px{i}" for i in range(784)]).to_csv(big, index=False)
+    line = _one_line_exit_2(["predict", "--model", str(digits), "--csv", str(big)], capsys)
+    assert "64 pixels" in line and "extra: px64" in line and "px783" in line and "missing: -" in line
+    short = tmp_path / "short.csv"
+    pixels.drop(columns=["px63"]).to_csv(short, index=False)
+    assert "missing: px63; extra: -" in _one_line_exit_2(["predict", "--model", str(digits), "--csv", str(short)],
+                                                         capsys)
+    _, iris = saved(tmp_path, "iris")
+    rows = raw_rows(trained("iris").data).head(3)
+    header = tmp_path / "header.csv"
+    rows.head(0).to_csv(header, index=False)
+    assert "has a header but no rows" in _one_line_exit_2(["predict", "--model", str(iris), "--csv", str(header)],
+                                                          capsys)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    line = _one_line_exit_2(["predict", "--model", str(iris), "--csv", str(empty)], capsys)
+    assert "is empty" in line and "petal width (cm)" in line and "target" not in line
+    extra = tmp_path / "extra.csv"
+    rows.assign(row_id=[7, 8, 9], species="?").to_csv(extra, index=False)
+    assert cli.main(["predict", "--model", str(iris), "--csv", str(extra)]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip() == "note: the model does not use these columns (they are kept in the output): row_id, species"
+    assert out.splitlines()[0].endswith("row_id,species,prediction,p_setosa,p_versicolor,p_virginica")
+
+
+@pytest.mark.parametrize("names", [["a", "b"], None, ["setosa", "setosa", "x"], [1, 2, 3], "abc"])
+def test_a_model_file_with_edited_class_names_is_refused(tmp_path, capsys, names):
+    _, path = saved(tmp_path, "iris")
+    blob = torch.load(path, weights_only=True)
+    blob["meta"]["class_names"] = names
+    edited = tmp_path / "edited.pt"
+    torch.save(blob, edited)
+    rows = tmp_path / "rows.csv"
+    raw_rows(trained("iris").data).head(2).to_csv(rows, index=False)
+    line = _one_line_exit_2(["predict", "--model", str(edited), "--csv", str(rows)], capsys)
+    assert "cannot read" in line and "class_names" in line
