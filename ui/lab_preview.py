@@ -47,7 +47,8 @@ def painted(cfg) -> bool:
 # --- before the first run: the data and the network Train would use -------------------------------
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _initial_graph(cfg, _prep):
+def initial_graph(cfg, _prep):
+    """The network the settings build (untrained) and its nodes' pictures on 2-D data."""
     model = build_model(cfg, _prep.n_features, _prep.n_outputs, _prep.image_shape)
     return graph.network_graph(model, _prep), (boundary.neuron_surfaces(model, _prep)
                                                if boundary.is_plane_dataset(_prep) else None)
@@ -99,7 +100,7 @@ def preview(cfg, shown_error: str | None) -> None:
     with net:
         st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
         try:
-            g, plane = _initial_graph(cfg, prep)
+            g, plane = initial_graph(cfg, prep)
             st.plotly_chart(lab_figs.lab_network_figure(g, plane, T, height=PANEL_H), key="preview_network",
                             config={"displayModeBar": False})
         except ConfigError as e:

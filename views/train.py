@@ -14,7 +14,7 @@ from playground.figures import training as training_figs
 from playground.inspect import boundary, graph
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, lab_preview, lessons, pacing, run_list, runs, take_home, widgets
+from ui import data, lab, lab_node, lab_preview, lessons, pacing, run_list, runs, take_home, widgets
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
@@ -143,12 +143,13 @@ def progress(s, label: str) -> None:
 
 def network_panel(s, job) -> None:
     """The network: weights as coloured lines; on 2-D data each node's output over the plane.
-    A click on a node enlarges it below."""
+    A click on a node enlarges it in the middle panel (ui.lab_node)."""
     st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
-    g = s.probes.get("graph")
+    g, plane = s.probes.get("graph"), s.probes.get("plane")
+    if g is None and job.prepared is not None:     # no probe before the first epoch's end (or a turn): the
+        g, plane = ((-1, x) for x in lab_preview.initial_graph(job.cfg, job.prepared))  # settings' network, untrained
     if g is None or isinstance(g[1], Exception):
         return
-    plane = s.probes.get("plane")
     plane = plane[1] if plane and not isinstance(plane[1], Exception) else None
     fig = _memo("network", (runs.serial(), _heavy_tick(s, g[0]), lang()),
                 lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
@@ -170,33 +171,6 @@ def _remember_click(event, g: dict) -> None:
         node = lab_figs.node_at(g, points[0]["x"], points[0]["y"])
         if node:
             st.session_state[Key.LAB_NODE] = (runs.serial(), *node)
-
-
-def enlarged_node(s) -> None:
-    """The clicked node's output over the plane, large."""
-    picked = st.session_state.get(Key.LAB_NODE)
-    plane = s.probes.get("plane")
-    if not picked or picked[0] != runs.serial() or not plane or isinstance(plane[1], Exception):
-        return
-    _, layer, node = picked
-    rows = plane[1]["rows"]
-    if layer >= len(rows) or node >= rows[layer][1].shape[0]:
-        return
-    name = rows[layer][0]
-    title = T("lab.node_title", node=_node_name(name, node, plane[1]), epoch=plane[0])
-    fig = training_figs.boundary_figure({"x": plane[1]["x"], "y": plane[1]["y"], "z": rows[layer][1][node]},
-                                        {"train": (np.zeros((0, 2)), np.zeros(0)), "test": (np.zeros((0, 2)), np.zeros(0))},
-                                        "regression", T, height=300)
-    with st.expander(title, expanded=True):
-        st.plotly_chart(fig, key="lab_node_fig")
-
-
-def _node_name(layer: str, node: int, plane: dict) -> str:
-    from playground.figures.inside import layer_title, node_label
-    if layer == "input":
-        names = plane.get("input_names") or ["x1", "x2"]
-        return names[node] if node < len(names) else f"x{node + 1}"
-    return layer_title(layer, T) if layer == "output" else node_label(layer, node)
 
 
 def boundary_panel(s, job, task: str) -> None:
@@ -296,12 +270,13 @@ def live_panel(cfg) -> None:
     with net:
         network_panel(s, job)
     with middle:
-        if "boundary" in job.probes:
+        if node := lab_node.picked(s):       # a clicked node, large, where the boundary was
+            lab_node.enlarged(node, PANEL_H - 40)
+        elif "boundary" in job.probes:
             st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}**")
             boundary_panel(s, job, task)
         else:
             live_view_panel(s, job, task)
-    enlarged_node(s)
     lab.what_changed(s, task)
     lab.loss_line(s.loss_name)
     coach_and_log(s, task)

@@ -125,3 +125,24 @@ def node_at(graph: dict, x: float, y: float) -> tuple[int, int] | None:
     m = len(graph["layers"][i]["groups"])
     k = int(round((m - 1) / 2 - y))
     return (i, k) if 0 <= k < m else None
+
+
+# the thumbnails' colours as a plotly scale: the enlarged node reads like its picture
+NODE_SCALE = [[0.0, "rgb({},{},{})".format(*_LOW)], [0.5, "rgb({},{},{})".format(*_MID)],
+              [1.0, "rgb({},{},{})".format(*_HIGH)]]
+
+
+def node_figure(plane: dict, row: int, node: int, T, height: int = 340):
+    """One node's output over the input plane, large: the same scaling (figures.inside._tile)
+    and colours as its picture in the diagram, the raw output on hover."""
+    import plotly.graph_objects as go
+
+    name, maps, _ = plane["rows"][row]
+    m = np.asarray(maps[node], float)
+    fig = go.Figure(go.Heatmap(x=plane["x"], y=plane["y"], z=_tile(m, name), zmin=-1, zmax=1, colorscale=NODE_SCALE,
+                               customdata=m, showscale=False,
+                               hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>" + T("inside.activation")
+                               + "=%{customdata:.3f}<extra></extra>"))
+    fig.update_xaxes(title_text="x1", constrain="domain", title_standoff=2)
+    fig.update_yaxes(title_text="x2", scaleanchor="x", scaleratio=1, title_standoff=2)
+    return fig.update_layout(height=height, margin=dict(l=4, r=4, t=4, b=4), uirevision="keep")

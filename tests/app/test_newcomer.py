@@ -1,6 +1,7 @@
 """What a newcomer trips on in the lab (issue 24): names that say what changed, one name for
 one action, the data and the network shown before the first run."""
-from apptest import open_app, wait_for
+import numpy as np
+from apptest import array, figures, open_app, wait_for
 
 from playground.i18n import Translator
 from playground.status import Status
@@ -46,3 +47,66 @@ def test_one_name_for_one_action_in_both_languages():
     assert EN("train.step") == "One epoch" and KO("train.step") == "한 에포크"
     at = open_app(query={"lang": "ko"})
     assert at.button(key=Key.RUN_STEP).label == "한 에포크"
+
+
+def _network(at):
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id and "lab_network" in c.proto.id] or [None]
+    return chart
+
+
+def test_the_network_is_drawn_before_the_runs_first_epoch(no_exceptions):
+    """TensorFlow Playground draws the network at once; the lab's panel stayed empty until
+    the run's first probe (a run waiting for its turn: for many seconds in a class)."""
+    from playground.runs.scheduler import SCHEDULER
+
+    class Other:                       # other sessions' runs holding every slot
+        stop_requested = False
+
+    others = [Other() for _ in range(SCHEDULER.max_running)]
+    for o in others:
+        assert SCHEDULER.acquire(o)
+    try:
+        at = open_app(query={"lang": "en", "dataset": "titanic", "hidden": "6,3"})
+        at.button(key=Key.RUN_START).click().run()
+        job = at.session_state[Key.JOB]
+        wait_for(lambda: job.snapshot().status == Status.QUEUED, what="waiting for a turn")
+        at.run()
+        no_exceptions(at)
+        assert "graph" not in job.snapshot().probes
+        fig = figures(at)[_chart_index(at, Key.LAB_NETWORK)]
+        assert [a["text"] for a in fig["layout"]["annotations"]][:4] == ["<b>8</b>", "<b>6</b>", "<b>3</b>", "<b>1</b>"]
+    finally:
+        for o in others:
+            SCHEDULER.release(o)
+    job.stop()
+
+
+def _chart_index(at, key: str) -> int:
+    charts = list(at.get("plotly_chart"))
+    return next(i for i, c in enumerate(charts) if key in c.proto.id)
+
+
+def test_a_clicked_node_opens_in_the_middle_panel_with_its_pictures_colours(no_exceptions):
+    """The enlarged node opened below the fold, on another colour scale than its picture."""
+    from playground.figures.inside import _tile
+    from playground.figures.lab import NODE_SCALE
+    at = open_app(query={"lang": "ko", "dataset": "circle", "hidden": "4", "epochs": "3"})
+    at.button(key=Key.RUN_START).click().run()
+    job = at.session_state[Key.JOB]
+    job.join(60)
+    at.session_state[Key.LAB_NODE] = (at.session_state[Key.JOB_SERIAL], 1, 2)    # hidden layer 1, node 3
+    at.run()
+    no_exceptions(at)
+    plane = job.snapshot().probes["plane"][1]
+    fig = figures(at)[_chart_index(at, "lab_node_fig")]
+    heat = fig["data"][0]
+    assert heat["colorscale"] == NODE_SCALE and (heat["zmin"], heat["zmax"]) == (-1, 1)
+    assert np.allclose(array(heat["z"]), _tile(plane["rows"][1][1][2], plane["rows"][1][0]))
+    assert not any(KO("train.boundary") in m.value for m in at.markdown)          # in the boundary's place
+    assert any(KO("lab.node_title", node="h1·3", epoch=job.snapshot().probes["plane"][0]) in m.value
+               for m in at.markdown)
+    at.button(key="lab_node_back").click().run()
+    no_exceptions(at)
+    assert not any("lab_node_fig" in c.proto.id for c in at.get("plotly_chart"))
+    assert any(KO("train.boundary") in m.value for m in at.markdown)
+    job.stop()
