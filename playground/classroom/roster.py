@@ -16,7 +16,7 @@ WAITING_TOO_LONG_S = 20.0      # queued or loading this long: the student sees n
 STALLED_S = 30.0               # running with no new curve point this long
 SPARK_POINTS = 40              # the sparkline's values (the loss, thinned evenly)
 # why a row needs help, most urgent first (i18n: classroom.help.<reason>)
-HELP_ORDER = ("error", "diverged", "waiting", "stalled")
+HELP_ORDER = ("error", "diverged", "at_chance", "waiting", "stalled")
 
 
 @dataclass
@@ -92,6 +92,8 @@ def help_reasons(row: Presence, now: float) -> list[str]:
         out.append("error")
     if row.status == Status.DIVERGED:
         out.append("diverged")
+    if row.status == Status.AT_CHANCE:            # ended no better than guessing: learned nothing
+        out.append("at_chance")
     if row.status in (Status.QUEUED, Status.LOADING) and now - row.status_since > WAITING_TOO_LONG_S:
         out.append("waiting")
     if row.status == Status.RUNNING and now - row.point_at > STALLED_S:

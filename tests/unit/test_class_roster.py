@@ -53,5 +53,7 @@ def test_needs_help_first():
             Presence("b", 2, nickname="amy"),
             Presence("c", 3, status="diverged", point_at=now),
             Presence("d", 4, nickname="Bo", status="queued", status_since=now - WAITING_TOO_LONG_S - 1),
-            Presence("e", 5, status="error")]
-    assert [r.session for r in needs_help_first(rows, now)] == ["e", "c", "d", "a", "b"]
+            Presence("e", 5, status="error"),
+            Presence("f", 6, nickname="Al", status="at_chance", point_at=now)]
+    assert [r.session for r in needs_help_first(rows, now)] == ["e", "c", "f", "d", "a", "b"]
+    assert help_reasons(rows[-1], now) == ["at_chance"]
