@@ -95,6 +95,18 @@ def unique_names(names) -> list[str]:
     return out
 
 
+def read_text(text: str) -> pd.DataFrame:
+    """CSV text as a spreadsheet program reads it: the delimiter sniffed, spaces after it
+    skipped, a decimal comma understood, header names trimmed and made unique. (An exported
+    script carries this function's own source: it reads the same files the same way.)"""
+    sep = sniff_delimiter(text)
+    df = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
+    if sep != "," and _decimal_comma(df):
+        df = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True, decimal=",")
+    df.columns = unique_names(df.columns)
+    return df
+
+
 def read_table(source, name: str = "") -> pd.DataFrame:
     """A CSV (or .xlsx) file, path or file-like, as a DataFrame with clean column names."""
     data = raw_bytes(source)
@@ -107,11 +119,8 @@ def read_table(source, name: str = "") -> pd.DataFrame:
         raise DataError("err.old_xls", "dataset", name=name)
     else:
         text, _ = decode(data)
-        sep = sniff_delimiter(text)
         try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
-            if sep != "," and _decimal_comma(df):
-                df = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True, decimal=",")
+            df = read_text(text)
         except pd.errors.EmptyDataError:
             raise DataError("err.table_shape", "target")
         except (pd.errors.ParserError, ValueError) as e:

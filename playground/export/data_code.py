@@ -99,18 +99,52 @@ def _painted(cfg) -> str:
     return code + ("    return X, v, None\n" if regression else '    return X, v.astype(int), ["0", "1"]\n')
 
 
+READ_FILE = '''def read_file(path):
+    """An .xlsx workbook (pip install openpyxl) or a CSV in any encoding Excel writes, read
+    as the app reads it. / 앱과 같은 방법으로 .xlsx 또는 CSV 파일을 읽습니다."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(ZIP_MAGIC):
+        df = pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
+        df.columns = unique_names(df.columns)
+        return df
+    return read_text(decode(data)[0])
+'''
+
+
+def reader_code() -> str:
+    """The app's rules for reading a user's file (playground.data.reader), their own source
+    copied into the script: encodings, the delimiter (, ; tab |), a decimal comma, trimmed
+    and unique header names. A plain pd.read_csv failed on files the app reads."""
+    from ..data import reader
+    funcs = (reader.decode, reader.sniff_delimiter, reader._decimal_comma, reader.unique_names, reader.read_text)
+    return ("# --- reading your file exactly as the app does / 앱과 똑같이 파일 읽기 " + "-" * 30 + "\n"
+            f"ENCODINGS = {reader.ENCODINGS!r}   # then latin-1, which reads any byte\n"
+            f"DECIMAL_COMMA = re.compile({reader.DECIMAL_COMMA.pattern!r})   # 3,14 written for 3.14\n"
+            f"ZIP_MAGIC = {reader.ZIP_MAGIC!r}   # .xlsx is a zip archive\n\n\n"
+            + "\n\n".join(inspect.getsource(f) for f in funcs) + "\n\n" + READ_FILE + "\n\n")
+
+
+def stdlib_imports(cfg, base: tuple[str, ...]) -> str:
+    """The script's standard-library imports: `base`, and what reading a user's file needs."""
+    names = set(base) | ({"csv", "io", "re"} if is_csv_path(cfg.dataset) else set())
+    return "".join(f"import {n}\n" for n in sorted(names)) + "\n"
+
+
 def _csv(cfg, dataset) -> str:
     cols = json.dumps(list(dataset.feature_names), ensure_ascii=False)
     target = json.dumps(dataset.target_name, ensure_ascii=False)
-    code = ("def load_data():\n"
+    code = (reader_code() + "def load_data():\n"
             "    # your table: put the file next to this script / 내 표: 파일을 이 스크립트 옆에 두세요\n"
-            "    df = pd.read_csv(CSV_PATH, skipinitialspace=True)\n"
+            "    df = read_file(CSV_PATH)\n"
             f"    target = {target}\n"
             "    df = df[df[target].notna()]   # rows without a target are dropped / 타깃이 없는 행은 뺍니다\n"
             f"    X = df[{cols}].reset_index(drop=True)\n"
             "    X = X.replace([np.inf, -np.inf], np.nan)   # infinite values count as missing / 무한대는 결측값으로\n")
     if dataset.task == "regression":
-        return code + "    return X, pd.to_numeric(df[target]).to_numpy(float), None\n"
+        return code + ("    y = pd.to_numeric(df[target]).to_numpy(float)\n"
+                       "    keep = np.isfinite(y)   # rows with an infinite target are dropped / 무한대 타깃인 행은 뺍니다\n"
+                       "    return X[keep].reset_index(drop=True), y[keep], None\n")
     return code + ENCODE.format(y="df[target]")
 
 

@@ -122,7 +122,7 @@ def keras_script(cfg: RunConfig, dataset=None) -> str:
     main = (MAIN.replace("LOSS_FN", LOSS[loss]).replace("OPTIMIZER", OPTIMIZER[cfg.optimizer])
             .replace("METRIC", '"mae"' if task == "regression" else '"accuracy"'))
     return (header(cfg, "A Keras 3 script", packages(cfg).replace("torch ", "keras torch "))
-            + "import json\nimport os\n\n"
+            + data_code.stdlib_imports(cfg, ("json", "os"))
             + "os.environ.setdefault(\"KERAS_BACKEND\", \"torch\")   # Keras 3 on PyTorch (or jax, tensorflow)\n\n"
             + "import keras\nimport numpy as np\nimport pandas as pd\nfrom keras import layers\n"
             + data_code.imports(cfg, dataset)

