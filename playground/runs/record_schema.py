@@ -32,10 +32,10 @@ MAX_GRID = 400               # boundary points per axis (the app draws 50)
 FLOAT32_MAX = 3.4028234e38   # columns are kept as float32: a larger number would become inf
 
 _NUMBER = {"type": "number", "minimum": -FLOAT32_MAX, "maximum": FLOAT32_MAX}
-_SCALAR = {"type": ["string", "number", "boolean", "null"], "maxLength": 10_000}
+_SCALAR = {"type": ["string", "number", "boolean", "null"], "maxLength": 100_000}   # painted points: ~8,000
 _SETTING = {"anyOf": [_SCALAR, {"type": "array", "maxItems": 1000, "items": _SCALAR}]}
 _COUNT = {"type": "integer", "minimum": 0, "maximum": 10**9}
-_TEXT = {"type": "string", "maxLength": 500}
+_TEXT = {"type": "string", "maxLength": 5000}
 _AXIS = {"type": "array", "minItems": 2, "maxItems": MAX_GRID, "numbers": "finite"}
 
 RUN = {
@@ -51,7 +51,7 @@ RUN = {
                     "propertyNames": {"maxLength": 64},
                     "properties": {"epoch": {"type": "array", "minItems": 1, "numbers": "finite"}},
                     "additionalProperties": {"type": "array", "minItems": 1, "numbers": "or null"}},
-        "task": {"enum": ["binary", "multiclass", "regression"]},
+        "task": {"enum": ["binary", "multiclass", "regression", ""]},   # "": a run whose data never loaded
         "dataset_kind": {"enum": [k.value for k in DataKind]},
         "status": {"enum": [s.value for s in Status]},
         "seconds": {**_NUMBER, "minimum": 0},

@@ -164,6 +164,28 @@ def test_export_import_round_trip_and_a_bad_file(two_runs):
     assert any("Imported 0 runs" in s.value for s in at.success) and len(_records(at)) == 2   # no duplicates
 
 
+def test_a_hostile_file_is_one_sentence_and_the_page_still_draws(two_runs):
+    """Deep nesting (RecursionError), 1e400 (OverflowError), an empty boundary and 1e999 (the
+    page crashed drawing them), duplicate ids: each one error, nothing imported, no exception."""
+    doc = json.loads(rec.dumps(_records(two_runs)))
+    empty = json.loads(json.dumps(doc))
+    empty["runs"][0]["boundary"] = {"x": [], "y": [], "z": []}
+    twice = json.loads(json.dumps(doc))
+    twice["runs"][1]["id"] = twice["runs"][0]["id"]
+    files = {"deep.json": ('{"format": "nn-playground-runs", "version": 1, "runs": ' + "[" * 50_000 + "]" * 50_000
+                           + "}").encode(),
+             "huge.json": rec.dumps(_records(two_runs)).replace('"seconds": ', '"seconds": 1e400', 1).encode(),
+             "empty.json": json.dumps(empty).encode(), "twice.json": json.dumps(twice).encode()}
+    at = open_app("compare.py", query={"lang": "en"})
+    for name, content in files.items():
+        at.file_uploader(key=Key.COMPARE_IMPORT).set_value((name, content, "application/json")).run()
+        no_exceptions(at)
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and f"Could not import '{name}'" in errors[0], (name, errors)
+        kept = run_list.STORE.get(at.session_state[Key.RUN_LIST_ID])
+        assert "unchanged" in errors[0] and (kept is None or kept.records == [])
+
+
 def test_a_reload_finds_the_list(two_runs, monkeypatch):
     token = two_runs.session_state[Key.RUN_TOKEN]
     ids = [r.id for r in _records(two_runs)]
