@@ -11,7 +11,8 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import class_banners, classroom, lessons, pacing, presence, run_list, runs, sidebar, status, unknown_page  # noqa: E402  (after set_page_config)
+from ui import (class_banners, classroom, lessons, pacing, presence, run_list, runs, sidebar, status,  # noqa: E402
+                unknown_page, uploader_text)  # (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -36,6 +37,7 @@ if lessons.link_names_another():   # a Lessons page link (?lesson=<id>) opens it
 run_list.follow()        # the run list a reloaded page's run token names (Compare)
 pacing.tick()
 projector.apply()
+uploader_text.apply()   # the file uploaders speak the session's language
 st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language
 pages = [st.Page(str(ROOT / f), title=T(key), icon=icon, url_path=url, default=(i == 0))
          for i, (f, key, icon, url) in enumerate(PAGES) if (ROOT / f).exists()]

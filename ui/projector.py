@@ -16,7 +16,8 @@ def on() -> bool:
 
 
 def sidebar_state() -> str:
-    return "collapsed" if on() else "expanded"
+    # "auto": open on a wide screen, closed on a phone (it opened over the page on every load)
+    return "collapsed" if on() else "auto"
 
 
 def apply() -> None:

@@ -29,7 +29,9 @@ HEAVY_CROWDED_S = 24.0  # ... when many runs share the server (each redraw costs
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
-               "[data-testid=stMetricValue]{font-size:1.7rem}</style>")
+               "[data-testid=stMetricValue]{font-size:1.7rem}"
+               # a phone's header is opaque and 3.75rem tall: it covered the run buttons
+               "@media (max-width:767px){[data-testid=stMainBlockContainer]{padding-top:4.2rem}}</style>")
 
 
 # --- probes: computed in the training thread (at most every PROBE_EVERY_S), read from the snapshot
