@@ -54,6 +54,18 @@ def initial_graph(cfg, _prep):
                                                if boundary.is_plane_dataset(_prep) else None)
 
 
+def first_rows(ds, n: int = 3) -> pd.DataFrame:
+    """A table's first rows on their side: the target, then every column, one line each,
+    each example a column (a narrow panel cut a table's columns, and left out the target)."""
+    def shown(v):
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+    y = np.asarray(ds.y)[:n]
+    df = ds.X.head(n).copy()
+    df.insert(0, T("lab.target_row", name=ds.target_name),
+              [ds.class_names[int(v)] for v in y] if ds.class_names else y)
+    return df.T.map(shown).set_axis([f"#{i + 1}" for i in range(len(df))], axis=1)
+
+
 def data_preview(cfg, prep, task: str) -> None:
     ds = prep.dataset
     st.markdown(f"**{T('lab.data')}**")
@@ -74,7 +86,7 @@ def data_preview(cfg, prep, task: str) -> None:
         st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
     else:
         st.caption(T("lab.rows", dataset=cfg.dataset))
-        st.dataframe(ds.X.head(5), height=210, width="stretch")
+        st.dataframe(first_rows(ds), height=210, width="stretch", key="preview_rows")
         y = np.asarray(ds.y)[prep.train.index]
         if task == "regression":
             st.caption(T("lab.target_range", name=ds.target_name, lo=f"{y.min():.4g}", hi=f"{y.max():.4g}",

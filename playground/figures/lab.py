@@ -98,12 +98,14 @@ def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
     usable = max(width - 8, 100)
     longest = [max((len(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1])]
     need = [(LETTER_PX * n + box_px / 2 + 6) / usable for n in longest]
-    scale = min(1.0, MAX_NAMES_SHARE / sum(need))
-    a, b = (f * scale for f in need)
+    a, b = need
+    if a + b > MAX_NAMES_SHARE:          # the shorter side keeps its names whole when it can
+        short = min(a, b, MAX_NAMES_SHARE / 2)
+        a, b = (short, MAX_NAMES_SHARE - short) if a <= b else (MAX_NAMES_SHARE - short, short)
     span = (n_layers - 1 + 0.4) / (1 - a - b)         # 0.2 of a layer gap beyond the outer nodes' centres
     fig.update_xaxes(range=[-0.2 - a * span, n_layers - 0.8 + b * span])
     for tr, share, side in ((names[0], a, 0), (names[-1], b, 1)):
-        fits = int((share * usable - box_px / 2 - 6) / LETTER_PX)
+        fits = int((share * usable - box_px / 2 - 6) / LETTER_PX + 1e-6)
         tr.text = np.array([_shortened(str(t), fits) for t in tr.text])
         tr.update(x=np.full(len(tr.x), side * (n_layers - 1)), mode="markers+text", cliponaxis=False,
                   marker=dict(size=box_px, color="rgba(0,0,0,0)", symbol="square"))

@@ -13,6 +13,9 @@ from .style import (BLUE, DARK_GREY, DIVERGING, GREEN, GREY, LEGEND_BELOW, MID_G
                     VAL_COLOR, layout)
 
 
+STACKED_LEFT = 42     # px left of the stacked panels: "100%" ticks fit, and the titles start at 10 px
+
+
 def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: int = 0, epochs: int | None = None,
                    log_loss: bool = False, stacked: bool = False, changes=(), height: int | None = None):
     """Two panels: loss / val_loss (`log_loss`: on a log scale, where a loss that falls by
@@ -29,7 +32,7 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
     if stacked:     # a narrow column: the titles from its left edge, not centred over the plot (they were cut)
         for title in fig.layout.annotations[:2]:
-            title.update(x=0, xanchor="left", xshift=-32, yshift=4, font=dict(size=12))
+            title.update(x=0, xanchor="left", xshift=-STACKED_LEFT + 10, yshift=4, font=dict(size=12))
     for col, key in ((1, "loss"), (2, metric)):
         for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
             fig.add_trace(go.Scatter(x=[], y=[], mode="lines",
@@ -67,7 +70,10 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
         fig.update_yaxes(rangemode="tozero", **at(2))
     update_history_figure(fig, history, task, best_epoch, epochs)
     legend = ({**LEGEND_BELOW, "y": -0.2, "font": dict(size=11)} if stacked else {**LEGEND_BELOW, "y": -0.22})
-    return layout(fig, height or (400 if stacked else 370), top=40, hovermode="x unified", legend=legend)
+    layout(fig, height or (400 if stacked else 370), top=40, hovermode="x unified", legend=legend)
+    if stacked:           # a fixed room for the ticks, where the titles start (10 px from the edge)
+        fig.update_layout(margin_l=STACKED_LEFT)
+    return fig
 
 
 def change_text(change: dict, T) -> str:

@@ -110,3 +110,14 @@ def test_a_clicked_node_opens_in_the_middle_panel_with_its_pictures_colours(no_e
     assert not any("lab_node_fig" in c.proto.id for c in at.get("plotly_chart"))
     assert any(KO("train.boundary") in m.value for m in at.markdown)
     job.stop()
+
+
+def test_the_first_rows_show_the_target_and_every_column():
+    """The lab's preview of a table showed 5 of its columns at 1024 px, and no target."""
+    from playground.data import loaders
+    at = open_app(query={"lang": "ko", "dataset": "titanic"})
+    (rows,) = [d.value for d in at.dataframe]
+    ds = loaders.load_titanic()
+    assert list(rows.index) == [KO("lab.target_row", name=ds.target_name), *ds.X.columns]
+    assert list(rows.iloc[0]) == [ds.class_names[int(v)] for v in list(ds.y)[:3]]
+    assert len(rows.columns) == 3 and list(rows.loc["sex"]) == list(ds.X["sex"].head(3).astype(str))
