@@ -14,13 +14,14 @@ from typing import Any
 
 from .data import paint
 from .data.features import DEFAULT_FEATURES, FEATURES
-from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_toy
+from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_sequence, is_toy, is_tokens
 from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCALERS = ("none", "standard", "minmax", "robust")
-MODELS = ("mlp", "cnn")
+SEQUENCE_MODELS = ("rnn", "gru", "lstm")   # read step by step (sequence datasets)
+MODELS = ("mlp", "cnn", *SEQUENCE_MODELS)
 # "auto": the task's own loss (binary cross-entropy on a sigmoid output, cross-entropy on a
 # softmax output, mean squared error); regression may choose MAE or Huber instead.
 LOSSES = ("auto", "mse", "mae", "huber")
@@ -49,22 +50,30 @@ def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="trai
 class RunConfig:
     # data
     dataset: str = opt("circle", "dataset name (see `python -m playground datasets`)", group="data")
-    n_samples: int = opt(500, "number of points for the 2-D toy datasets", lo=50, hi=5000, group="data", toy=True)
-    noise: float = opt(0.1, "noise level for the 2-D toy datasets (0 = clean)", lo=0.0, hi=1.0, group="data", toy=True)
+    n_samples: int = opt(500, "number of points (2-D toy datasets) or examples (generated sequence tasks)", lo=50, hi=5000, group="data", toy=True)
+    noise: float = opt(0.1, "noise level of the generated datasets (0 = clean)", lo=0.0, hi=1.0, group="data", toy=True)
     features: tuple = opt(DEFAULT_FEATURES, "input features of the 2-D datasets, comma separated, from "
                           + ", ".join(FEATURES) + " (computed from the raw coordinates, then scaled)",
                           group="data", toy=True)
     points: str = opt("", "the painted datasets' points: x,y,value;x,y,value... with x and y in [-6, 6] "
                       "(value: the class 0 / 1 of paint, the target of paint-regression; empty elsewhere)",
                       group="data")
+    window: int = opt(12, "sequence datasets: steps read per example (a series' window, a generated "
+                      "task's length)", lo=2, hi=200, group="data")
     target: str = opt("", "target column for a CSV table (empty: the last column)", group="data")
     task: str = opt("auto", "task for a CSV table", choices=TASKS, group="data")
     scaler: str = opt("standard", "feature scaling fitted on the training set", choices=SCALERS, group="data")
     val_split: float = opt(0.2, "share of the non-test rows used for validation", lo=0.05, hi=0.5, group="data")
     test_split: float = opt(0.2, "share of all rows held out for the test", lo=0.05, hi=0.5, group="data")
     # network
-    model: str = opt("mlp", "mlp, or a small cnn for image datasets", choices=MODELS, group="net")
-    hidden: tuple = opt((8, 8), "hidden layer sizes, comma separated; empty = no hidden layer", group="net")
+    model: str = opt("mlp", "mlp, a small cnn for image datasets, or a recurrent rnn (tanh), gru or lstm for "
+                     "sequence datasets", choices=MODELS, group="net")
+    hidden: tuple = opt((8, 8), "hidden layer sizes, comma separated; empty = no hidden layer (rnn / gru / lstm: "
+                        "the units of each recurrent layer)", group="net")
+    embedding: int = opt(16, "word embedding size (sequence datasets of words or symbols)", lo=1, hi=512,
+                         group="net")
+    attention: bool = opt(False, "attention pooling over the recurrent states (one head) instead of the last "
+                          "state", group="net")
     activation: str = opt("tanh", "activation of the hidden layers", choices=ACTIVATIONS, group="net")
     dropout: float = opt(0.0, "dropout rate after each hidden layer", lo=0.0, hi=0.9, group="net", live=True)
     batch_norm: bool = opt(False, "batch normalization in each hidden layer", group="net")
@@ -116,6 +125,8 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     # 70,000 downloaded images: two CNN epochs already read ~98% and fit the time budget
     DataKind.REMOTE_IMAGE: dict(model="cnn", hidden=(64,), activation="relu", lr=0.002, batch_size=64, epochs=2,
                          patience=1),
+    # an LSTM of 32 units: learns every generated task at its default length and the monthly series
+    DataKind.SEQUENCE: dict(model="lstm", hidden=(32,), lr=0.01, batch_size=32, epochs=60, patience=15),
 }
 
 
@@ -123,6 +134,11 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "paint": dict(points=paint.EXAMPLE),
     "paint-regression": dict(points=paint.EXAMPLE_REGRESSION),
+    "sunspots": dict(window=24),
+    "seq-sine": dict(window=12, n_samples=500, noise=0.05),
+    "seq-negation": dict(window=10, n_samples=1000, noise=0.2),
+    "seq-memory": dict(window=20, n_samples=1000, noise=0.0),
+    "seq-parity": dict(window=8, n_samples=1000, noise=0.0),
 }
 
 
@@ -278,6 +294,7 @@ def _check_combinations(cfg: RunConfig) -> None:
     if cfg.batch_size == 1 and cfg.batch_norm:
         raise ConfigError("err.batch_norm_one_row", "batch_size")
     _check_plane_options(cfg)
+    _check_sequence_options(cfg)
     info = DATASETS.get(cfg.dataset)
     if info is None:          # a CSV: its task is known once it is read
         return
@@ -290,6 +307,26 @@ def _check_combinations(cfg: RunConfig) -> None:
         raise ConfigError("err.scaler_on_images", "scaler", dataset=cfg.dataset)
     if cfg.loss != "auto" and info.task != "regression":
         raise ConfigError("err.loss_needs_regression", "loss", loss=cfg.loss)
+
+
+def _check_sequence_options(cfg: RunConfig) -> None:
+    """Sequence sets are read by a recurrent network, and only they take its options."""
+    seq = is_sequence(cfg.dataset)
+    if seq and cfg.model not in SEQUENCE_MODELS:
+        raise ConfigError("err.sequence_needs_rnn", "model", name=cfg.dataset, model=cfg.model)
+    if not seq and cfg.model in SEQUENCE_MODELS:
+        raise ConfigError("err.rnn_needs_sequence", "model", name=cfg.dataset, model=cfg.model)
+    if not seq:
+        for name in ("window", "embedding", "attention"):
+            if getattr(cfg, name) != getattr(DEFAULT, name):
+                raise ConfigError("err.sequence_only_option", name, name=name, dataset=cfg.dataset)
+        return
+    if not cfg.hidden:
+        raise ConfigError("err.rnn_needs_layer", "hidden", model=cfg.model)
+    if cfg.batch_norm:
+        raise ConfigError("err.rnn_batch_norm", "batch_norm", model=cfg.model)
+    if cfg.embedding != DEFAULT.embedding and not is_tokens(cfg.dataset):
+        raise ConfigError("err.embedding_needs_words", "embedding", dataset=cfg.dataset)
 
 
 def make_config(**values) -> RunConfig:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from . import paint, toy
+from . import paint, sequences, toy
 from .dataset import Dataset, classification_dataset
 from .registry import DATASETS, DatasetInfo, is_csv_path
 from .table import read_csv
@@ -151,33 +151,38 @@ LOADERS = {
     "mnist": load_mnist,
     "mnist-full": _openml("mnist-full", "mnist_784", [str(i) for i in range(10)]),
     "fashion-mnist": _openml("fashion-mnist", "Fashion-MNIST", FASHION_CLASSES),
+    **{name: sequences.loader(name) for name, info in DATASETS.items() if info.sequence},
 }
 assert LOADERS.keys() == DATASETS.keys(), "every registered dataset needs a loader"
 
 
 @functools.lru_cache(maxsize=32)
-def _load_cached(name: str, n_samples: int, noise: float, seed: int, points: str) -> Dataset:
-    return LOADERS[name](n_samples=n_samples, noise=noise, seed=seed, points=points)
+def _load_cached(name: str, n_samples: int, noise: float, seed: int, points: str, length: int) -> Dataset:
+    return LOADERS[name](n_samples=n_samples, noise=noise, seed=seed, points=points, length=length)
 
 
-def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int = 0, points: str = "") -> Dataset:
+def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int = 0, points: str = "",
+                 length: int = 12) -> Dataset:
     """Load a registered dataset (cached; treat the result as read-only). `points`: the
-    painted sets' points (empty: their example)."""
+    painted sets' points (empty: their example); `length`: a generated sequence task's."""
     if name not in DATASETS:
         raise DataError("err.unknown_dataset", "dataset", name=name, choices=", ".join(DATASETS))
     info = DATASETS[name]
-    if info.kind != "toy" or info.painted:  # only generated toy sets depend on these
+    if (info.kind != "toy" or info.painted) and not info.generated:  # only generated sets depend on these
         n_samples, noise, seed = 0, 0.0, 0
     if not info.painted:
         points = ""
-    return _load_cached(name, n_samples, noise, seed, points)
+    if not info.generated or info.sequence == "series":   # a series' window is cut later (sequence_prep)
+        length = 0
+    return _load_cached(name, n_samples, noise, seed, points, length)
 
 
 def load_for_config(cfg) -> Dataset:
     """The Dataset a RunConfig names (data sits below config, so it is not imported here)."""
     if is_csv_path(cfg.dataset):
         return read_csv(cfg.dataset, cfg.target or None, cfg.task)
-    return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, getattr(cfg, "points", ""))
+    return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, getattr(cfg, "points", ""),
+                        getattr(cfg, "window", 12))
 
 
 def describe(info: DatasetInfo) -> dict:

