@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..data import paint
+from ..data.registry import is_painted
 from ..nn.model import predict_output
 from .capture import capture, finite
 
@@ -13,9 +15,12 @@ THUMB_RES = 24           # thumbnail resolution (TF Playground's are about this 
 
 
 def plane_grid(prepared, resolution: int = 60, margin: float = 0.5):
-    """Grid over the raw (x1, x2) range of the whole dataset; returns xs, ys, (res*res, 2) raw points."""
+    """Grid over the raw (x1, x2) range of the whole dataset (a painted set: the whole plane
+    it was painted on, not only where its points are); returns xs, ys, (res*res, 2) raw points."""
     X = np.asarray(prepared.dataset.X, float)
     lo, hi = X.min(0) - margin, X.max(0) + margin
+    if is_painted(prepared.dataset.name):
+        lo, hi = np.minimum(lo, -paint.LIMIT), np.maximum(hi, paint.LIMIT)
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)          # rows follow y, columns follow x (heatmap layout)
     return xs, ys, np.c_[gx.ravel(), gy.ravel()]

@@ -126,3 +126,17 @@ def test_the_names_sit_beside_their_node_boxes_and_fit_a_narrow_column():
         assert lab_figs.LETTER_PX * max(len(t) for t in tr.text) + lab_figs.BOX_PX / 2 <= room * px   # fits
     assert any("…" in t and t.endswith("1st") for t in left.text)        # pclass_1st, told apart from _2nd
     assert 2.4 / (x1 - x0) >= 1 - lab_figs.MAX_NAMES_SHARE - 1e-9          # the network keeps 40% of the width
+
+
+def test_a_painted_sets_boundary_covers_the_whole_painted_plane():
+    """The boundary of painted points was drawn only around them, narrower than the -6..6
+    plane they were painted on."""
+    from playground.data import paint
+    from playground.inspect import boundary
+    cfg, prep = prepared_for(dataset="paint")
+    X = np.asarray(prep.dataset.X, float)
+    assert X.min() > -paint.LIMIT + 0.5 and X.max() < paint.LIMIT - 0.5     # the example leaves room around it
+    surf = boundary.surface(build_model(cfg, prep.n_features, prep.n_outputs), prep, resolution=13)
+    assert (surf["x"][0], surf["x"][-1], surf["y"][0], surf["y"][-1]) == (-6, 6, -6, 6)
+    fig = boundary_figure(surf, {"train": (X, prep.dataset.y), "test": (X[:0], prep.dataset.y[:0])}, "binary", EN)
+    assert tuple(fig.layout.xaxis.range) == (-6, 6) and tuple(fig.layout.yaxis.range) == (-6, 6)
