@@ -138,7 +138,7 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "seq-sine": dict(window=12, n_samples=500, noise=0.05),
     "seq-negation": dict(window=10, n_samples=1000, noise=0.2),
     "seq-memory": dict(window=20, n_samples=1000, noise=0.0),
-    "seq-parity": dict(window=8, n_samples=1000, noise=0.0),
+    "seq-parity": dict(window=8, n_samples=1000, noise=0.0, epochs=100, patience=40),   # a long plateau first
 }
 
 

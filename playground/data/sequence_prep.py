@@ -188,3 +188,37 @@ def prepare_sequence(ds: Dataset, cfg) -> SequencePrepared:
     if DATASETS[cfg.dataset].sequence == SeqInput.TOKENS:
         return prepare_tokens(ds, cfg)
     return prepare_series(ds, cfg)
+
+
+# --- raw rows and a saved model's preprocessing (nn.checkpoint) -----------------------------------
+
+def raw_rows(prep: SequencePrepared, split: str) -> pd.DataFrame:
+    """A split's examples as a user would give them: the window's raw values as columns
+    t-12 ... t-1, or the sentence in a column `text`."""
+    idx = prep.split(split).index
+    if prep.is_tokens:
+        return pd.DataFrame({"text": prep.dataset.X["text"].to_numpy()[idx]})
+    values = np.asarray(prep.dataset.X["value"], float)
+    windows = np.stack([values[i - prep.window:i] for i in idx]) if len(idx) else np.zeros((0, prep.window))
+    return pd.DataFrame(windows, columns=prep.feature_names)
+
+
+def sequence_record(prep: SequencePrepared) -> dict:
+    """What transform does, as plain values (a model file stores it)."""
+    if prep.is_tokens:
+        return {"kind": "tokens", "columns": ["text"], "vocab": list(prep.vocab), "window": prep.window}
+    return {"kind": "series", "columns": list(prep.feature_names), "window": prep.window, **prep.scaler}
+
+
+def encode_record(record: dict, df: pd.DataFrame) -> torch.Tensor:
+    """Raw rows -> inputs from a sequence_record (the same numbers as transform)."""
+    missing = [c for c in record["columns"] if c not in df.columns]
+    if missing:
+        raise DataError("err.predict_columns", "csv", missing=", ".join(missing), needed=", ".join(record["columns"]))
+    if record["kind"] == "tokens":
+        return encode_texts(df["text"].fillna(""), record["vocab"], record["window"])
+    block = df[record["columns"]].apply(pd.to_numeric, errors="coerce")
+    if block.isna().any().any():
+        col = block.isna().any().idxmax()
+        raise DataError("err.predict_not_number", "csv", column=col, value=str(df[col][block[col].isna()].iloc[0])[:40])
+    return scale_windows(block.to_numpy(float), record)

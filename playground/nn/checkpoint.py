@@ -17,6 +17,7 @@ from torch import nn
 
 from ..config import RunConfig, make_config
 from ..data.features import feature_map
+from ..data.sequence_prep import SequencePrepared, encode_record, raw_rows, sequence_record
 from ..errors import ConfigError, DataError
 from .model import Net, build_model, predict_output
 
@@ -48,6 +49,8 @@ def preprocessing_record(prepared) -> dict:
     """What Prepared.transform does, as lists: image scaling, or per column the median /
     most frequent fill, the scaler's statistics, the one-hot categories (the rare ones
     grouped), in the network's input order."""
+    if isinstance(prepared, SequencePrepared):   # a series' window scaling, or a vocabulary
+        return sequence_record(prepared)
     ds = prepared.dataset
     if ds.image_shape is not None:
         return {"kind": "image", "columns": list(ds.feature_names), "pixel_max": float(ds.pixel_max)}
@@ -102,6 +105,8 @@ class RowEncoder:
 
     def transform(self, df: pd.DataFrame) -> torch.Tensor:
         r = self.record
+        if r["kind"] in ("series", "tokens"):
+            return encode_record(r, df)
         if r["kind"] == "image":
             return torch.as_tensor(self._pixels(df) / r["pixel_max"])
         missing = [c for c in self.columns if c not in df.columns]
@@ -301,6 +306,8 @@ class SavedModel:
 
     def split_outputs(self, prepared, split: str = "test") -> np.ndarray:
         """Its outputs on a split's raw rows (through its own preprocessing), like Trainer.predict."""
+        if isinstance(prepared, SequencePrepared):
+            return self.outputs(raw_rows(prepared, split))
         ds = prepared.dataset
         idx = prepared.split(split).index
         rows = ds.X[idx] if ds.image_shape is not None else ds.X.iloc[idx]

@@ -12,8 +12,10 @@ import threading
 import torch
 from torch import nn
 
-from ..config import MAX_PARAMS, RunConfig
+from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig
 from ..errors import ConfigError
+from .dropout import SeededDropout
+from .sequence_model import SeqNet
 
 ACTIVATION_MODULES = {
     "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "elu": nn.ELU, "gelu": nn.GELU,
@@ -22,25 +24,6 @@ ACTIVATION_MODULES = {
 
 # Model init uses torch's global RNG; jobs in other threads must not interleave with it.
 _INIT_LOCK = threading.Lock()
-
-
-class SeededDropout(nn.Module):
-    """Dropout drawing its mask from its own generator, so concurrent jobs in one
-    process stay deterministic (nn.Dropout uses the shared global RNG)."""
-
-    def __init__(self, p: float, seed: int):
-        super().__init__()
-        self.p = p
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def forward(self, x):
-        if not self.training or self.p == 0:
-            return x
-        keep = torch.rand(x.shape, generator=self.gen) >= self.p
-        return x * keep / (1 - self.p)
-
-    def extra_repr(self):
-        return f"p={self.p}"
 
 
 def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int) -> nn.Sequential:
@@ -61,9 +44,11 @@ class Net(nn.Sequential):
         return [n for n, _ in self.named_children() if n.startswith(("conv", "hidden"))]   # not reshapes
 
 
-def assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net:
+def assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) -> Net | SeqNet:
     """The named blocks, initialised from torch's current RNG on its current device
     (build_model seeds it; count_params and the run budget build on `meta`)."""
+    if cfg.model in SEQUENCE_MODELS:   # n_features: one number per step, or the vocabulary's size
+        return SeqNet(cfg, n_features, n_outputs)
     blocks: list[tuple[str, nn.Module]] = []
     if cfg.model == "cnn":
         if image_shape is None:   # e.g. a CSV table: validate() cannot know it has no images

@@ -53,6 +53,8 @@ def _macs(cfg: RunConfig, n_features: int, n_outputs: int, image_shape) -> tuple
         net = assemble(cfg, n_features, n_outputs, image_shape)
     params = sum(p.numel() for p in net.parameters())
     dense = sum(m.in_features * m.out_features for m in net.modules() if isinstance(m, nn.Linear))
+    # a recurrent layer multiplies all its weights at every step of the window
+    dense += sum(p.numel() * cfg.window for m in net.modules() if isinstance(m, nn.RNNBase) for p in m.parameters())
     conv, size = 0, image_shape
     for m in net.modules():
         if isinstance(m, nn.Conv2d):      # 'same' padding, then a 2x2 max-pool halves the size
