@@ -134,6 +134,8 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "paint": dict(points=paint.EXAMPLE),
     "paint-regression": dict(points=paint.EXAMPLE_REGRESSION),
+    # a few dozen monthly windows: batches of 8 give an epoch more than three steps
+    **{name: dict(batch_size=8, epochs=200, patience=40) for name in ("air-passengers", "nottem", "ldeaths")},
     "sunspots": dict(window=24),
     "seq-sine": dict(window=12, n_samples=500, noise=0.05),
     "seq-negation": dict(window=10, n_samples=1000, noise=0.2),
@@ -152,8 +154,8 @@ def data_kind(dataset: str) -> DataKind:
 
 def defaults_for(dataset: str) -> RunConfig:
     """The config a dataset starts from (not validated: the name may be a new CSV)."""
-    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset)],
-                               **DATASET_DEFAULTS.get(dataset, {}))
+    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset)]
+                               | DATASET_DEFAULTS.get(dataset, {}))   # the dataset's own win
 
 
 def default_text(name: str) -> str:

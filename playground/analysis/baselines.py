@@ -10,7 +10,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, SGDClassifier
 
 from ..data.prepare import Prepared
-from . import metric_names
+from ..data.sequence_prep import SequencePrepared
+from . import metric_names, sequence_baselines
 from .evaluation import Predictions, from_output
 
 # higher is better for these; lower for the errors
@@ -76,8 +77,11 @@ def reference_scores(prepared: Prepared, loss: str, seed: int = 0) -> dict:
     y = np.asarray(prepared.val.y.numpy())
     if len(y) == 0:
         return {"chance": None, "baseline_loss": None}
-    _, est = fit_baseline(prepared, seed)
-    out = baseline_predictions(est, prepared, "val").output
+    if isinstance(prepared, SequencePrepared):   # a linear autoregression, a bag of words
+        out = sequence_baselines.reference_output(prepared, "val", seed)
+    else:
+        _, est = fit_baseline(prepared, seed)
+        out = baseline_predictions(est, prepared, "val").output
     if prepared.task == "regression":
         y = y.astype(float)
         r = np.abs(y - out)

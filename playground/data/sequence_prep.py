@@ -150,8 +150,8 @@ def prepare_series(ds: Dataset, cfg) -> SequencePrepared:
                            else {"op": "keep"}]}]
     prep = SequencePrepared(ds, *splits, feature_names=names, pipeline=pipeline, window=w,
                             input=SeqInput.SERIES, scaler=scaler)
-    y_tr = splits[0].y
-    prep.y_mean, prep.y_std = float(y_tr.mean()), float(y_tr.std().clamp_min(1e-8))
+    # targets scaled as the inputs are, so the network's answer can be a change from the last input
+    prep.y_mean, prep.y_std = scaler["shift"], scaler["divide"]
     return prep
 
 
