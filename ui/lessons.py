@@ -3,6 +3,8 @@ this session's progress, the lesson panel the lab shows beside the run, and the 
 check on this session's run (`check_goal`, called by the lab on every poll)."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from playground import lessons
@@ -17,7 +19,7 @@ PARAM = "lesson"          # the query parameter that opens a lesson
 PAGE = "views/lessons.py"
 PAGE_ICONS = {"train": ":material/model_training:", "data": ":material/table_chart:",
               "evaluate": ":material/analytics:", "inside": ":material/hub:", "sketch": ":material/draw:",
-              "lessons": ":material/school:", "glossary": ":material/menu_book:"}
+              "compare": ":material/compare_arrows:", "lessons": ":material/school:", "glossary": ":material/menu_book:"}
 
 
 class K:
@@ -40,7 +42,7 @@ def done() -> dict:
 def _open(lesson: lessons.Lesson) -> None:
     ss = st.session_state
     ss[K.OPEN] = lesson.id
-    ss[K.SINCE] = runs.serial()
+    ss[K.SINCE] = (runs.serial(), time.time())   # runs started later count; the Compare list's since then
     ss.pop(K.CHECKED, None)
     ss.pop(K.PANEL, None)            # a new expander: the steps in view when a lesson opens
     ss.pop(K.ANSWER, None)
@@ -94,9 +96,45 @@ def _restart(lesson_id: str) -> None:
 
 # --- the goal ------------------------------------------------------------------------------------
 
+def _since() -> tuple[int, float]:
+    since = st.session_state.get(K.SINCE, (0, 0.0))
+    return since if isinstance(since, tuple) else (since, 0.0)
+
+
+def _threshold(job) -> float:
+    """The learner's threshold on the Evaluate page (binary tasks; 0.5 until they move it)."""
+    if job.prepared is None or job.prepared.task != "binary":
+        return 0.5
+    return float(st.session_state.get(Key.EVAL_THRESHOLD, 0.5))
+
+
+def _crossval() -> dict | None:
+    """This session's last cross-validation (the Evaluate page's), as the goals read it."""
+    cv = st.session_state.get(Key.CV_JOB)
+    if cv is None:
+        return None
+    s = cv.snapshot()
+    return {"dataset": cv.cfg.dataset, "method": s.method, "folds": len(s.folds), "status": str(s.status)}
+
+
+def _others() -> tuple:
+    """Configs of this session's finished runs since the lesson opened (the Compare list)."""
+    from . import run_list
+    opened = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(_since()[1]))
+    return tuple(r.config for r in run_list.records() if r.finished_at[:19] >= opened)
+
+
+def _params(job) -> int | None:
+    from playground.nn.model import count_params
+    p = job.prepared
+    return count_params(p.n_features, p.n_outputs, job.cfg, p.image_shape) if p is not None else None
+
+
 def _facts(job, snap) -> goals.RunFacts:
     return goals.RunFacts(job.cfg, list(snap.history), snap.status, snap.weights_epoch,
-                          lambda: goals.val_metrics(job.prepared, snap.val_output) if job.prepared else {})
+                          lambda t: goals.val_metrics(job.prepared, snap.val_output, t) if job.prepared else {},
+                          threshold=_threshold(job), crossval=_crossval(), others=_others(),
+                          params=lambda: _params(job))
 
 
 def check_goal(job, rerun: bool = True) -> bool:
@@ -105,16 +143,18 @@ def check_goal(job, rerun: bool = True) -> bool:
     `rerun`, the page reruns so the panel and the Lessons page show it)."""
     ss = st.session_state
     lesson = current()
-    if lesson is None or job is None or runs.serial() <= ss.get(K.SINCE, 0):
+    if lesson is None or job is None or runs.serial() <= _since()[0]:
         return False
     snap = runs.record(job)
     if not snap.history and not snap.finished:
         return False
-    sig = (lesson.id, id(job), snap.epoch, str(snap.status), job.cfg)
+    facts = _facts(job, snap)
+    sig = (lesson.id, id(job), snap.epoch, str(snap.status), job.cfg, facts.threshold,
+           repr(facts.crossval), facts.others)
     cached = ss.get(K.CHECKED)
     if cached is not None and cached[0] == sig:
         return False
-    checks = goals.check(lesson.goal, _facts(job, snap), lesson.dataset)
+    checks = goals.check(lesson.goal, facts, lesson.dataset)
     ss[K.CHECKED] = (sig, checks)
     if not all(c.ok for c in checks) or lesson.id in done():
         return False
@@ -134,11 +174,21 @@ def _shown(v) -> str:
         return f"{v:.3f}"
     if isinstance(v, tuple):
         return ",".join(map(str, v)) or T("lesson.none")
+    if isinstance(v, bool):
+        return T("lesson.on") if v else T("lesson.off")
     return T.get(f"lesson.status.{v}", str(v)) if isinstance(v, str) else str(v)
 
 
 def _check_line(c: goals.Check) -> str:
     mark = ":material/check_circle:" if c.ok else ":material/radio_button_unchecked:"
+    if c.kind == "crossval":
+        method = T(f"lesson.cv_method.{c.cond['method']}") if "method" in c.cond else T("lesson.cv_any")
+        target = f"{c.cond.get('op', '==')} {c.cond['value']}"
+        return f"{mark} {T('lesson.check_crossval', method=method, value=c.value, target=target)}"
+    if c.kind == "compare":
+        what = T.get(f"field.{c.cond['compare']}", c.cond["compare"])
+        wanted = ", ".join("/".join(map(str, v)) if isinstance(v, list) else str(v) for v in c.cond.get("values", []))
+        return f"{mark} {T('lesson.check_compare', what=what, value=', '.join(_shown(v) for v in c.value), target=wanted or T('lesson.compare_two'))}"
     if c.kind == "metric":
         what = _metric_name(c.cond["metric"])
         target = f"{c.cond.get('op', '==')} {_shown(c.cond['value'])}"
@@ -149,7 +199,7 @@ def _check_line(c: goals.Check) -> str:
     name = c.cond["config"]
     what = T("lesson.layers") if name == "layers" else T.get(f"field.{name}", name)
     target = c.cond["value"]
-    target = T("lesson.none") if target == "" else target
+    target = T("lesson.none") if target == "" else _shown(target) if isinstance(target, bool) else target
     op = c.cond.get("op", "==")
     return f"{mark} {T('lesson.check_value', what=what, value=_shown(c.value), target=f'{op} {target}')}"
 
@@ -162,14 +212,14 @@ def lesson_link(lesson_id: str, label: str, **kw) -> None:
 
 
 def _step(i: int, step: lessons.Step) -> None:
-    st.markdown(f"{i}. {lessons.text(step.text, lang())}")
+    st.markdown(f"{i}. {lessons.say(current(), step.text, lang())}")
     if step.page and step.page != "train":
         st.page_link(f"views/{step.page}.py", label=T(f"nav.{step.page}"), icon=PAGE_ICONS.get(step.page))
 
 
 def _goal_box(lesson: lessons.Lesson) -> None:
     is_done = lesson.id in done()
-    goal = lessons.text(lesson.goal.text, lang())
+    goal = lessons.say(lesson, lesson.goal.text, lang())
     if is_done:
         st.success(f"**{T('lesson.goal')}** — {goal}\n\n{T('lesson.done')}", icon=":material/verified:")
     else:
@@ -182,9 +232,9 @@ def _goal_box(lesson: lessons.Lesson) -> None:
 
 
 def _question(lesson: lessons.Lesson) -> None:
-    st.markdown(f"**{T('lesson.question')}** {lessons.text(lesson.question, lang())}")
+    st.markdown(f"**{T('lesson.question')}** {lessons.say(lesson, lesson.question, lang())}")
     if st.toggle(T("lesson.show_answer"), key=K.ANSWER):
-        st.markdown(lessons.text(lesson.answer, lang()))
+        st.markdown(lessons.say(lesson, lesson.answer, lang()))
 
 
 def _unknown_note() -> None:
@@ -205,15 +255,15 @@ def lesson_panel(job, narrow: bool = False) -> None:
         return
     check_goal(job, rerun=False)
     if st.session_state.pop(K.JUST_DONE, None) == lesson.id:
-        st.toast(T("lesson.done_toast", title=lessons.text(lesson.title, lang())), icon=":material/celebration:")
+        st.toast(T("lesson.done_toast", title=lessons.say(lesson, lesson.title, lang())), icon=":material/celebration:")
         st.balloons()
     is_done = lesson.id in done()
-    label = T("lesson.panel_title", n=lesson.number, title=lessons.text(lesson.title, lang()))
+    label = T("lesson.panel_title", n=lesson.number, title=lessons.say(lesson, lesson.title, lang()))
     label += f" — {T('lesson.done_short') if is_done else T('lesson.in_progress')}"
     with st.expander(label, expanded=True, key=K.PANEL, icon=":material/verified:" if is_done else ":material/school:"):
         left, right = (st.container(), st.container()) if narrow else st.columns([3, 2], gap="medium")
         with left:
-            st.caption(lessons.text(lesson.concept, lang()))
+            st.caption(lessons.say(lesson, lesson.concept, lang()))
             st.markdown(f"**{T('lesson.steps')}**")
             for i, step in enumerate(lesson.steps, 1):
                 _step(i, step)

@@ -27,8 +27,8 @@ def lesson_row(lesson, mark: str) -> None:
     with st.container(border=True):
         icon, body, action = st.columns([0.5, 7, 1.6], vertical_alignment="center")
         icon.markdown(MARKS[mark], help=T(f"lessons.mark_{mark}"))
-        body.markdown(f"**{lesson.number}. {lessons.text(lesson.title, lang())}**")
-        body.caption(T("lessons.goal", goal=lessons.text(lesson.goal.text, lang())))
+        body.markdown(f"**{lesson.number}. {lessons.say(lesson, lesson.title, lang())}**")
+        body.caption(T("lessons.goal", goal=lessons.say(lesson, lesson.goal.text, lang())))
         with action:
             lesson_ui.lesson_link(lesson.id, T("lessons.continue" if mark == "open" else "lessons.open"),
                                   icon=":material/arrow_forward:")

@@ -5,7 +5,11 @@ tomllib): an id, a title, the concept, a preset (config fields as a share link w
 them, applied with config.from_query), steps, a question and its answer, a goal the app
 checks on the student's run (goals.py describes its small language) and a reference
 setup (config fields on top of the preset) that reaches the goal, which
-`python -m playground lessons --check` trains.
+`python -m playground lessons --check` trains, with what the reference learner does
+besides (`[reference_also]`: the threshold they set, the cross-validation they run, the
+runs they made before); `--check` also trains the untouched preset, which must not reach
+the goal, and checks the `[claims]` the texts make about both runs. Texts may name numbers
+of the data (`{n_train}`, see numbers.py), filled in when they are shown.
 
 Loading is light (no torch): the CLI lists lessons and the app reads them on every page.
 """
@@ -21,16 +25,18 @@ from ..config import FIELDS, RunConfig, from_query
 from ..data.registry import DATASETS
 from ..errors import ConfigError
 from ..i18n import LANGS
-from . import goals
+from . import goals, numbers
 
 CONTENT = Path(__file__).parent / "content"
 GLOSSARY = Path(__file__).parent / "glossary.toml"
 # the app's pages a step may link to (url paths of app.PAGES; tests check they exist)
-PAGES = ("train", "data", "evaluate", "inside", "sketch", "lessons", "glossary")
+PAGES = ("train", "data", "evaluate", "inside", "sketch", "compare", "lessons", "glossary")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 TEXTS = ("title", "concept", "question", "answer")
 AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
+CLAIMS = ("preset", "reference")
+ALSO = ("threshold", "crossval", "earlier")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class Lesson:
     goal: goals.Goal
     reference: dict       # config field -> text, on top of the preset
     path: Path
+    also: dict = None     # the reference learner's threshold, crossval {method, k}, earlier runs [{field: text}]
+    claims: dict = None   # {"preset": [conditions], "reference": [conditions]}: what the texts say the runs show
 
     @property
     def dataset(self) -> str:
@@ -64,10 +72,20 @@ class Lesson:
     def reference_config(self) -> RunConfig:
         return from_query({**self.preset, **self.reference})[0]
 
+    def earlier_configs(self) -> list[dict]:
+        """The reference learner's earlier runs (config dicts, as the Compare list keeps them)."""
+        return [from_query({**self.preset, **{k: str(v) for k, v in e.items()}})[0].to_dict()
+                for e in (self.also or {}).get("earlier", [])]
+
 
 def text(entry: dict, lang: str) -> str:
     """One language of a {ko, en} entry (English when the language is unknown)."""
     return entry.get(lang) or entry.get("en", "")
+
+
+def say(lesson: "Lesson", entry: dict, lang: str) -> str:
+    """One language of a lesson's text with the numbers of its data filled in ({n_train})."""
+    return numbers.fill(lesson, text(entry, lang))
 
 
 def _texts(raw: dict, name: str) -> dict:
@@ -100,7 +118,10 @@ def parse(path: Path, number: int) -> Lesson:
                   for s in raw.get("steps", []) if isinstance(s, dict))
     return Lesson(number=number, id=str(raw.get("id", "")), **{n: _texts(raw, n) for n in TEXTS},
                   preset=_strings(raw, "preset"), steps=steps, goal=goals.parse(raw.get("goal", {})),
-                  reference=_strings(raw, "reference"), path=path)
+                  reference=_strings(raw, "reference"), path=path,
+                  also=dict(raw.get("reference_also", {})) if isinstance(raw.get("reference_also"), dict) else {},
+                  claims={k: [dict(c) for c in v if isinstance(c, dict)] for k, v in raw.get("claims", {}).items()
+                          if k in CLAIMS and isinstance(v, list)} if isinstance(raw.get("claims"), dict) else {})
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,6 +182,26 @@ def problems(lesson: Lesson) -> list[str]:
     if lesson.reference_config().epochs == 0:
         out.append(f"{name}: the reference must end (epochs > 0)")
     out += [f"{name}: goal: {p}" for p in goals.problems(lesson.goal)]
+    out += _also_problems(lesson)
+    for run, conds in (lesson.claims or {}).items():
+        out += [f"{name}: claims.{run}: {p}" for p in goals.problems(goals.Goal({}, tuple(conds)))]
+    out += [f"{name}: {p}" for p in numbers.problems(lesson)]
+    return out
+
+
+def _also_problems(lesson: Lesson) -> list[str]:
+    also, name = lesson.also or {}, lesson.path.name
+    out = [f"{name}: reference_also has unknown keys {sorted(set(also) - set(ALSO))}"] if set(also) - set(ALSO) else []
+    thr = also.get("threshold", 0.5)
+    if not isinstance(thr, (int, float)) or not 0 <= thr <= 1:
+        out.append(f"{name}: reference_also.threshold must be a number in [0, 1]")
+    cv = also.get("crossval", {"method": "kfold", "k": 5})
+    if not isinstance(cv, dict) or cv.get("method") not in goals.CV_METHODS or not isinstance(cv.get("k", 0), int):
+        out.append(f"{name}: reference_also.crossval is {{method = {goals.CV_METHODS}, k = folds}}")
+    for e in also.get("earlier", []):
+        _, bad = from_query({**lesson.preset, **{k: str(v) for k, v in e.items()}}) if isinstance(e, dict) else (0, ["not a table"])
+        out += [f"{name}: reference_also.earlier: {b}" for b in bad]
+        out += [f"{name}: reference_also.earlier: unknown field {k}" for k in (e if isinstance(e, dict) else ()) if k not in FIELDS]
     return out
 
 
