@@ -241,3 +241,48 @@ def test_a_lesson_file_that_is_not_toml_names_its_file_and_line(tmp_path, monkey
         assert ALL[0].id in out and err.strip() == f"error: {e.value}" and "Traceback" not in err
     finally:
         lessons._load.cache_clear()
+
+
+def test_every_number_a_text_names_is_filled_from_its_data():
+    """{n_train}, {pos_pct}, ... are filled from the lesson's data; none is left unfilled, and
+    a few are checked against the raw data here (not the split code's own counts)."""
+    from playground.data import loaders
+    from playground.lessons import numbers
+    for lesson in ALL:
+        assert numbers.problems(lesson) == []
+        for text in numbers.texts(lesson):
+            assert not numbers.NAME.search(numbers.fill(lesson, text)), (lesson.id, text)
+    by_id = {x.id: x for x in ALL}
+    pima = loaders.load_dataset("pima").y
+    share = f"{100 * (pima == 1).mean():.1f}%"
+    assert share == "33.3%" and share in lessons.say(by_id["precision-recall-f1"], by_id["precision-recall-f1"].concept, "en")
+    wine = by_id["cross-validation"]
+    n = len(loaders.load_dataset("wine").y)
+    concept = lessons.say(wine, wine.concept, "en")       # 178 rows: 36 test, 29 validation, 113 training
+    assert n == 178 and f"only {n} rows" in concept and "validation set has 29" in concept
+    assert "the 142 training" in concept and f"{100 / 29:.1f}%" in concept
+    mpg = loaders.load_dataset("auto-mpg").X["cylinders"]
+    assert f"cylinders {int(mpg.min())} to {int(mpg.max())}" == "cylinders 3 to 8"
+    assert "cylinders 3 to 8" in lessons.say(by_id["normalization"], by_id["normalization"].concept, "en")
+    hand = by_id["read-my-handwriting"]
+    assert "the 3,200 handwritten digits" in lessons.say(hand, hand.concept, "en")
+    spiral = by_id["batch-epochs-shuffle"]
+    assert "With 320 training rows and batch size 256, the weights change only 2 times" in lessons.say(
+        spiral, spiral.concept, "en")
+
+
+def test_lesson_6_counts_its_cnns_weights_by_layer_from_the_real_module():
+    """The CNN's convolutions hold 1,248 weights, the dense layer after flattening 25,120."""
+    import torch
+
+    from playground.nn.model import assemble
+    lesson = next(x for x in ALL if x.id == "images-mlp-cnn")
+    with torch.device("meta"):
+        net = assemble(lesson.reference_config(), 28 * 28, 10, (28, 28))
+    conv = sum(p.numel() for m in net.modules() if isinstance(m, torch.nn.Conv2d) for p in m.parameters())
+    dense = [m for m in net.modules() if isinstance(m, torch.nn.Linear)][0]
+    n_dense = sum(p.numel() for p in dense.parameters())
+    assert (conv, n_dense, dense.in_features) == (1_248, 25_120, 784)
+    for lang in ("en", "ko"):
+        steps = " ".join(s.text[lang] for s in lesson.steps)
+        assert f"{conv:,}" in steps and f"{n_dense:,}" in steps
