@@ -139,7 +139,7 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "sunspots": dict(window=24),
     "seq-sine": dict(window=12, n_samples=500, noise=0.05),
     "seq-negation": dict(window=10, n_samples=1000, noise=0.2),
-    "seq-memory": dict(window=20, n_samples=1000, noise=0.0),
+    "seq-memory": dict(window=20, n_samples=1000, noise=0.0, lr=0.003, epochs=60, patience=30),   # lr 0.01: stuck at chance at seeds 1, 2
     "seq-parity": dict(window=8, n_samples=1000, noise=0.0, epochs=100, patience=40),   # a long plateau first
 }
 
