@@ -1,5 +1,6 @@
 """Glossary: every term of the course in Korean and English (GLOSSARY.md's words), each
-with a link to the page that shows it and to the lesson that teaches it."""
+with its one-line definition (in the session's language), a link to the page that shows it
+and to the lesson that teaches it."""
 import streamlit as st
 
 from playground import lessons
@@ -7,23 +8,27 @@ from ui import lessons as lesson_ui
 from ui.lang import T, lang
 from ui.session import Key
 
-WIDTHS = [3, 3, 4, 1.4]
+WIDTHS = [2.2, 2.2, 5, 3, 1.3]
 
 
 def matches(term: dict, query: str) -> bool:
+    """The query in either name or in either language's definition."""
     q = query.strip().lower()
-    return not q or any(q in str(term.get(k, "")).lower() for k in ("en", "ko"))
+    texts = [term.get("en", ""), term.get("ko", ""), *term.get("def", {}).values()]
+    return not q or any(q in str(t).lower() for t in texts)
 
 
 def header() -> None:
-    for col, key in zip(st.columns(WIDTHS), ("glossary.col.ko", "glossary.col.en", "glossary.col.where")):
+    keys = ("glossary.col.ko", "glossary.col.en", "glossary.col.def", "glossary.col.where")
+    for col, key in zip(st.columns(WIDTHS), keys):
         col.markdown(f"**{T(key)}**")
 
 
 def term_row(term: dict) -> None:
-    ko, en, where, lesson_col = st.columns(WIDTHS, vertical_alignment="center")
+    ko, en, meaning, where, lesson_col = st.columns(WIDTHS, vertical_alignment="center")
     ko.markdown(term["ko"])
     en.markdown(term["en"])
+    meaning.caption(lessons.text(term.get("def", {}), lang()))
     with where:
         st.page_link(f"views/{term['page']}.py", label=lessons.text(term["where"], lang()),
                      icon=lesson_ui.PAGE_ICONS.get(term["page"]))

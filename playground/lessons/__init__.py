@@ -215,6 +215,8 @@ def all_problems() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def glossary() -> tuple[dict, ...]:
-    """The course's terms: {en, ko, section, page, where: {ko, en}, lesson}, in file order."""
+    """The course's terms: {en, ko, page, lesson, where: {ko, en}, def: {ko, en}}, in file order
+    (the file writes a term's names as `name = {en, ko}` and its place as `at = {page, lesson}`)."""
     raw = read_toml(GLOSSARY)
-    return tuple(dict(t) for t in raw.get("term", []))
+    return tuple({**t.get("name", {}), **t.get("at", {}), **{k: v for k, v in t.items() if k not in ("name", "at")}}
+                 for t in raw.get("term", []))

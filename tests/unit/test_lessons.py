@@ -5,6 +5,7 @@ lists them and `--check` trains every reference setup to its goal."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -286,3 +287,23 @@ def test_lesson_6_counts_its_cnns_weights_by_layer_from_the_real_module():
     for lang in ("en", "ko"):
         steps = " ".join(s.text[lang] for s in lesson.steps)
         assert f"{conv:,}" in steps and f"{n_dense:,}" in steps
+
+
+def test_every_glossary_term_has_a_definition_and_its_lesson_uses_the_term():
+    """A term links to a lesson whose Korean text says it (backpropagation once linked to a
+    lesson that never said 역전파), and every term has a one-line definition in both languages."""
+    terms = lessons.glossary()
+    names = {t["en"] for t in terms}
+    assert {"one-hot encoding", "objective function", "identity function", "argmax", "data leakage", "fine-tuning",
+            "momentum", "FPR / TPR", "divergence", "perceptron", "weight / bias", "hyperparameter"} <= names
+    by_id = {x.id: x for x in ALL}
+    for t in terms:
+        d = t["def"]
+        assert d["ko"].strip() and d["en"].strip() and "\n" not in d["ko"] + d["en"] and lessons.HANGUL.search(d["ko"]), t
+        if t.get("lesson"):
+            lesson = by_id[t["lesson"]]
+            said = " ".join(lessons.say(lesson, e, "ko") for e in (lesson.title, lesson.concept, lesson.question,
+                                                                   lesson.answer, *(s.text for s in lesson.steps)))
+            words = [w.strip() for w in re.split(r"[/,()]|:", t["ko"]) if len(w.strip()) >= 2]
+            assert any(w in said for w in words), (t["en"], lesson.id, words)
+    assert by_id["softmax-cross-entropy"].id == next(t["lesson"] for t in terms if t["en"] == "softmax")
