@@ -52,3 +52,23 @@ def test_every_required_package_is_pinned_inside_its_range():
         assert name in pins, f"{req.name} is not pinned in constraints.txt"
         assert req.specifier.contains(pins[name], prereleases=True), f"{req.name}=={pins[name]} is outside {req}"
     assert pins["torch"] == "2.13.0"                                  # the CPU build on these machines
+
+
+def test_a_server_start_looks_up_no_address_over_the_network(monkeypatch, capsys):
+    """Streamlit's start-up banner asks checkip.amazonaws.com for the external IP unless
+    browser.serverAddress is set by hand (.streamlit/config.toml does): no test server, bench
+    or class server may send traffic off this machine."""
+    from streamlit import config, net_util
+    from streamlit.web import bootstrap
+
+    def refuse():
+        raise AssertionError("the banner looked an address up over the network")
+
+    monkeypatch.chdir(ROOT)
+    config.get_config_options(force_reparse=True)          # the project's .streamlit/config.toml
+    monkeypatch.setattr(net_util, "get_external_ip", refuse)
+    monkeypatch.setattr(net_util, "get_internal_ip", refuse)
+    get = config.get_option
+    monkeypatch.setattr(config, "get_option", lambda key: True if key == "server.headless" else get(key))
+    bootstrap._print_url(is_running_hello=False)
+    assert "localhost" in capsys.readouterr().out
