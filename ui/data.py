@@ -15,7 +15,7 @@ from .session import Key
 RETRY_DOWNLOAD_S = 60
 # the fields that change the prepared data (the rest only change training)
 DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "test_split", "target", "task",
-               "features", "points")
+               "features", "points", "window")
 
 
 def config() -> RunConfig:
@@ -44,7 +44,7 @@ def dataset_for(cfg: RunConfig) -> loaders.Dataset:
     if failed is not None:              # a download failed a moment ago: say so again, don't retry yet
         raise failed
     try:
-        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.points)
+        return loaders.load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.points, cfg.window)
     except loaders.DataError as e:
         failures[cfg.dataset] = e
         raise
