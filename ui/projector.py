@@ -6,8 +6,14 @@ import streamlit as st
 
 PARAM = "projector"
 # Streamlit sizes its text in rem: a larger root font scales every label, metric and button.
+# The gaps and the (opaque) header are in rem too: kept near their normal size in px, so the
+# lab's panels and their toggles stay in the first screen at 1280x720 (they were pushed below
+# it) and the header does not cover the speed control's label.
 CSS = ("<style>html{font-size:20px}"
-       "[data-testid=stMetricValue]{font-size:2.1rem !important}</style>")
+       "[data-testid=stMetricValue]{font-size:2.1rem !important}"
+       "[data-testid=stVerticalBlock]{gap:0.4rem !important}"
+       "[data-testid=stMainBlockContainer]{padding-top:2.2rem !important}"
+       "[data-testid=stHeader]{height:2.2rem !important;min-height:0 !important}</style>")
 
 
 def on() -> bool:

@@ -35,3 +35,27 @@ def test_the_upload_box_speaks_korean(page, app_url):
     }""")
     assert shown == [["0px", '"파일 올리기"'], ["0px", '"파일당 20MB까지"']], shown     # Streamlit's English at size 0
     screenshot(page, "newcomer-upload-ko")
+
+
+def test_projector_mode_keeps_the_lab_in_the_first_screen(browser, app_url):
+    """Projector mode's larger text pushed the nodes and the boundary's toggles below the fold
+    at 1280x720, and its header covered the speed control's label."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/?dataset=circle&epochs=0&lang=ko&projector=1")
+        page.get_by_role("button", name="학습 시작").click(timeout=60_000)
+        page.locator(".st-key-lab_network .js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        for key in ("lab_network", "boundary", "curves", "lab_show_test", "lab_discretize", "train_log_scale"):
+            page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
+                return e && e.getBoundingClientRect().height > 0; }}""", timeout=30_000)
+            box = page.locator(f".st-key-{key}").first.bounding_box()
+            assert box["y"] + box["height"] <= 720, (key, box)
+        label = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first.bounding_box()
+        header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
+        assert label["y"] >= header - 2, (label, header)
+        page.get_by_role("button", name="중지").click()
+        screenshot(page, "newcomer-projector-1280x720-ko")
+    finally:
+        ctx.close()
