@@ -188,7 +188,10 @@ def _check_line(c: goals.Check) -> str:
     if c.kind == "compare":
         what = T.get(f"field.{c.cond['compare']}", c.cond["compare"])
         wanted = ", ".join("/".join(map(str, v)) if isinstance(v, list) else str(v) for v in c.cond.get("values", []))
-        return f"{mark} {T('lesson.check_compare', what=what, value=', '.join(_shown(v) for v in c.value), target=wanted or T('lesson.compare_two'))}"
+        if "count" in c.cond:
+            wanted = ", ".join(filter(None, [wanted, T("lesson.compare_count", n=c.cond["count"])]))
+        shown = ", ".join(_shown(v) for v in c.value)
+        return f"{mark} {T('lesson.check_compare', what=what, value=shown, target=wanted or T('lesson.compare_two'))}"
     if c.kind == "metric":
         what = _metric_name(c.cond["metric"])
         target = f"{c.cond.get('op', '==')} {_shown(c.cond['value'])}"
@@ -197,7 +200,7 @@ def _check_line(c: goals.Check) -> str:
         status = T(f"lesson.status.{c.cond['status']}")
         return f"{mark} {T('lesson.check_status', status=status)}"
     name = c.cond["config"]
-    what = T("lesson.layers") if name == "layers" else T.get(f"field.{name}", name)
+    what = T(f"lesson.{name}") if name in goals.DERIVED else T.get(f"field.{name}", name)
     target = c.cond["value"]
     target = T("lesson.none") if target == "" else _shown(target) if isinstance(target, bool) else target
     op = c.cond.get("op", "==")

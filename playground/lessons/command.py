@@ -22,7 +22,9 @@ def _value(v) -> str:
 
 def _cond(c: dict) -> str:
     if "compare" in c:
-        return f"compare {c['compare']} {c.get('values') or 'two values'}"
+        wanted = [str(c["values"])] if c.get("values") else []
+        wanted += [f"{c['count']} values"] if "count" in c else [] if wanted else ["two values"]
+        return f"compare {c['compare']} {' '.join(wanted)}"
     what = c.get("metric") or c.get("config") or ("crossval" if "crossval" in c else "status")
     what += f"[{c['method']}]" if "method" in c else ""
     target = c.get("value", c.get("status"))

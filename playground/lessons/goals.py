@@ -10,7 +10,8 @@ In a lesson file:
     op = ">="                 # >= > <= < == !=
     value = 0.95
     [[goal.all]]
-    config = "layers"         # a config field, or `layers` (the number of hidden layers)
+    config = "layers"         # a config field, `layers` (the number of hidden layers) or
+                              # `shrinking` (true: 2+ hidden layers, each narrower than the last)
     op = ">="
     value = 1
     [[goal.all]]
@@ -22,7 +23,8 @@ In a lesson file:
     [[goal.all]]
     compare = "optimizer"     # the learner's runs on the lesson's data (this one and the earlier ones
     values = ["sgd", "adam"]  # of the Compare page's list) used each of these values (default: two);
-                              # a value may be a list of alternatives: [["auto", "mse"], "mae"]
+                              # a value may be a list of alternatives: [["auto", "mse"], "mae"];
+                              # or count = 3: at least that many different values
 
 Metrics: the history's keys (loss, val_loss, accuracy, val_accuracy, mae, val_mae) read
 `at` the epoch whose weights the model holds ("model", the default: the best epoch once
@@ -56,10 +58,10 @@ METRICS = (*HISTORY, "epoch", "params", "threshold", *COMPUTED)
 KINDS = ("metric", "config", "status", "crossval", "compare")
 CV_METHODS = ("kfold", "stratified", "loo")
 KEYS = {"metric": {"op", "value", "at"}, "config": {"op", "value"}, "status": {"op"},
-        "crossval": {"op", "value", "method"}, "compare": {"values"}}
+        "crossval": {"op", "value", "method"}, "compare": {"values", "count"}}
 HIGHER_IS_BETTER = ("accuracy", "val_accuracy")
 AT = ("model", "last", "best")
-DERIVED = ("layers",)          # config values computed from a field
+DERIVED = ("layers", "shrinking")   # config values computed from a field
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def problems(goal: Goal) -> list[str]:
                 out.append(f"{c}: crossval = 'folds' with a number value and a method of {CV_METHODS}")
         else:
             values = c.get("values", [])
-            if c["compare"] not in FIELDS or not isinstance(values, list):
+            if c["compare"] not in FIELDS or not isinstance(values, list) or not isinstance(c.get("count", 2), int):
                 out.append(f"{c}: compare names a config field, values a list of its values")
             else:
                 for v in (x for alt in values for x in (alt if isinstance(alt, list) else [alt])):
@@ -171,10 +173,14 @@ def problems(goal: Goal) -> list[str]:
 
 
 def _config_target(name: str, value):
+    if name == "shrinking":
+        return bool(value)
     return int(value) if name in DERIVED else parse_value(name, value)
 
 
 def config_value(cfg, name: str):
+    if name == "shrinking":
+        return len(cfg.hidden) >= 2 and all(a > b for a, b in zip(cfg.hidden, cfg.hidden[1:]))
     return len(cfg.hidden) if name == "layers" else getattr(cfg, name)
 
 
@@ -224,7 +230,7 @@ def compare_value(facts: RunFacts, c: dict) -> tuple:
 def _compare_ok(c: dict, seen: tuple) -> bool:
     """Each wanted value (or one of a list of alternatives, e.g. ["auto", "mse"]) was used."""
     wanted = [[parse_value(c["compare"], x) for x in (v if isinstance(v, list) else [v])] for v in c.get("values", [])]
-    return all(any(x in seen for x in alts) for alts in wanted) if wanted else len(seen) >= 2
+    return all(any(x in seen for x in alts) for alts in wanted) and len(seen) >= c.get("count", 2 if not wanted else 1)
 
 
 def check(goal: Goal, facts: RunFacts, dataset: str | None = None) -> list[Check]:

@@ -2,7 +2,9 @@
 
 A text names them in braces: `{n_train}` training rows, `{n_val}`, `{n_test}`, `{n_dev}`
 (training + validation: what cross-validation splits), `{n_rows}`, `{n_classes}`,
-`{val_row_pct}` (what one validation row is worth in accuracy), `{pos_pct}` / `{neg_pct}` (binary: the share of class 1 / 0 among all rows),
+`{val_row_pct}` (what one validation row is worth in accuracy), `{n_inputs}` (the network's
+inputs after preprocessing), `{in_out_weights}` (`{n_inputs}` × outputs: the weights of a
+network with no hidden layer), `{pixel_max}` (an image set's brightest pixel value), `{pos_pct}` / `{neg_pct}` (binary: the share of class 1 / 0 among all rows),
 `{min[col]}` / `{max[col]}` (a table's column), `{batches[256]}` (weight updates per
 epoch at that batch size), `{params_preset}` / `{params_reference}`
 (the parameter count of the preset's / the reference's network, counted from the real
@@ -16,7 +18,8 @@ import functools
 import re
 
 NAME = re.compile(r"\{([a-z_]+)(?:\[([A-Za-z0-9_ .-]+)\])?\}")
-PLAIN = ("n_rows", "n_train", "n_val", "n_test", "n_dev", "n_classes", "val_row_pct", "pos_pct", "neg_pct",
+PLAIN = ("n_rows", "n_train", "n_val", "n_test", "n_dev", "n_classes", "val_row_pct", "n_inputs", "in_out_weights",
+         "pixel_max", "pos_pct", "neg_pct",
          "params_preset", "params_reference")
 COLUMNS = ("min", "max")
 
@@ -53,7 +56,10 @@ def _values(cfg, reference, with_params: bool) -> dict:
     out = {"n_rows": _count(ds.n_rows), "n_train": _count(n_train), "n_val": _count(n_val),
            "n_test": _count(n_test), "n_dev": _count(n_train + n_val),
            "n_classes": _count(len(ds.class_names or ())), "val_row_pct": _pct(1 / max(n_val, 1)),
-           "train_rows": n_train}
+           "train_rows": n_train, "n_inputs": _count(prep.n_features),
+           "in_out_weights": _count(prep.n_features * prep.n_outputs)}
+    if ds.image_shape is not None:
+        out["pixel_max"] = _num(ds.pixel_max)
     if ds.task == "binary":
         pos = float(np.mean(np.asarray(ds.y) == 1))
         out.update(pos_pct=_pct(pos), neg_pct=_pct(1 - pos))
