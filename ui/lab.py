@@ -42,8 +42,10 @@ def boundary_toggles() -> None:
 
 
 def net_text(cfg) -> str:
-    """'8-8 tanh', 'CNN + 64 relu', or 'no hidden layer'."""
+    """'8-8 tanh', 'CNN + 64 relu', 'LSTM 32', or 'no hidden layer'."""
     layers = "-".join(str(h) for h in cfg.hidden) or T("lab.no_hidden")
+    if cfg.model in ("rnn", "gru", "lstm"):    # a recurrent network: its cell, no activation to choose
+        return f"{cfg.model.upper()} {layers}" + (" + attention" if cfg.attention else "")
     if cfg.model == "cnn":
         layers = "CNN + " + layers
     return f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers

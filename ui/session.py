@@ -66,6 +66,7 @@ class Key:
     LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure)}: figures rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
+    LAB_SEQ_EXAMPLE = "lab_seq_example"    # widget: which validation example the sequence lab shows; ui.sequence_lab
 
     # --- take the model home (ui.take_home) ---------------------------------------------------------
     TAKE_HOME_CACHE = "_take_home_cache"   # (job id, weights epoch, epochs run): {"model": bytes, kind: (text, lines)}

@@ -7,6 +7,7 @@ import dataclasses
 import streamlit as st
 
 from playground.config import (
+    DATASET_DEFAULTS,
     DEFAULT,
     FIELDS,
     KIND_DEFAULTS,
@@ -23,7 +24,7 @@ from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import classroom, data, paint, registry, runs, upload, url
+from . import classroom, data, paint, registry, runs, sequence_controls, upload, url
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
@@ -199,6 +200,7 @@ def _follow_dataset(name: str, up) -> None:
     fields.add("points")                          # a painted set's own (or its example); empty elsewhere
     if not is_toy(name):
         fields.add("features")                    # x1², sin x1... need the plane
+    fields |= {"window", "embedding", "attention"} | set(DATASET_DEFAULTS.get(name, {}))   # a sequence set's own
     _load_into_widgets(defaults_for(name), fields)
     if name in ss.get(Key.PAINT_KEPT, {}):
         ss[w_key("points")] = ss[Key.PAINT_KEPT][name]
@@ -210,7 +212,7 @@ def _dataset_label(name: str) -> str:
     info = loaders.DATASETS.get(name)
     if info is None:
         return f"CSV · {name}"
-    icon = {"toy": "●", "tabular": "▦", "image": "▣"}[info.kind]
+    icon = {"toy": "●", "tabular": "▦", "image": "▣", "sequence": "≋"}[info.kind]
     return f"{icon} {name} · {T(f'task.{info.task}')}"
 
 
@@ -221,9 +223,9 @@ def _dataset_caption(name: str, up) -> str:
     if info.painted:
         return T(f"dataset.{name}")
     try:
-        if info.kind == DataKind.TOY:               # generated: as many points as the slider asks for
+        if info.kind == DataKind.TOY or info.generated:   # generated: as many as the slider asks for
             n = st.session_state.get(w_key("n_samples"), FIELDS["n_samples"].default)
-            desc = {"rows": n, "features": 2}
+            desc = {"rows": n, "features": 2 if info.kind == DataKind.TOY else 1}
         else:
             desc = loaders.describe(info)
         size = T("data.size", rows=f"{desc['rows']:,}", features=desc["features"])
@@ -246,6 +248,8 @@ def _network_controls(info) -> tuple:
     """The network's controls; returns the hidden layers' sizes."""
     ss = st.session_state
     st.header(T("side.network"))
+    if info is not None and info.kind == DataKind.SEQUENCE:     # a recurrent network
+        return sequence_controls.network_controls(info, _field, _hidden_controls)
     if info is not None and info.image_shape is not None:
         _field("model")
     elif ss.get(w_key("model")) != "mlp":
@@ -330,7 +334,7 @@ def sidebar() -> RunConfig:
         info = loaders.DATASETS.get(ds_name)
         if info is not None and info.painted:
             paint.sidebar_section()
-        elif info is not None and info.kind == DataKind.TOY:
+        elif info is not None and (info.kind == DataKind.TOY or info.generated):
             _field("n_samples")
             _field("noise")
         upload.section(_field)
@@ -360,6 +364,8 @@ def _param_count(cfg: RunConfig) -> None:
     sizes = " → ".join(str(s) for s in [prep.n_features, *cfg.hidden, prep.n_outputs])
     if cfg.model == "cnn":
         sizes = "CNN → " + " → ".join(str(s) for s in [*cfg.hidden, prep.n_outputs])
+    elif cfg.model != "mlp":                 # rnn / gru / lstm: the units of each recurrent layer
+        sizes = f"{cfg.model.upper()} × {cfg.window} → " + " → ".join(str(s) for s in [*cfg.hidden, prep.n_outputs])
     st.caption(T("side.params", n=f"{n:,}", sizes=sizes))
 
 

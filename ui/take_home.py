@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from playground.config import SEQUENCE_MODELS
 from playground.errors import ConfigError
 from playground.export import mark_lines, script_with_changes
 from playground.nn.checkpoint import SavedModel, model_bytes
@@ -43,7 +44,8 @@ def _files(job, snap) -> dict:
         model = job.model_copy(snap)
         cache = st.session_state[Key.TAKE_HOME_CACHE] = {
             "_key": key, "model": model_bytes(model, job.cfg, prep) if model is not None else None,
-            **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")}}
+            **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")
+               if cfg.model not in SEQUENCE_MODELS}}     # no scripts for recurrent networks yet (issue 26)
     return cache
 
 
@@ -63,6 +65,8 @@ def downloads(job) -> None:
         left.download_button(T("export.download_model"), files["model"], file_name=f"{stem}_model.pt",
                              mime="application/octet-stream", key=Key.W_DOWNLOAD_MODEL, on_click="ignore",
                              help=T("export.download_model_help", file=f"{stem}_model.pt"))
+    if "pytorch" not in files:
+        return
     right.download_button(T("export.download_script"), files["pytorch"][0], file_name=f"{stem}_run.py",
                           mime="text/x-python", key=Key.W_DOWNLOAD_SCRIPT, on_click="ignore",
                           help=T("export.download_script_help"))

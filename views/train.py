@@ -14,7 +14,7 @@ from playground.figures import training as training_figs
 from playground.inspect import boundary, graph
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, lab_node, lab_preview, lessons, pacing, run_list, runs, take_home, widgets
+from ui import data, lab, lab_node, lab_preview, lessons, pacing, run_list, runs, sequence_lab, take_home, widgets
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
@@ -49,6 +49,8 @@ def graph_probe(trainer):
 
 
 def probes_for(prep) -> dict:
+    if sequence_lab.is_sequence(prep):      # the hidden state per step, the forecast
+        return {"sequence": sequence_lab.probe}
     if boundary.is_plane_dataset(prep):
         return {"boundary": boundary_probe, "plane": plane_probe, "graph": graph_probe}
     return {"graph": graph_probe}
@@ -269,16 +271,24 @@ def live_panel(cfg) -> None:
     net, middle, curves = st.columns(PANELS)
     with curves:           # first: the curves reach the browser before the heavier panels are built
         curves_panel(s, task, job.cfg.epochs)
+    seq = sequence_lab.is_sequence(job.prepared)
     with net:
-        network_panel(s, job)
+        if seq:                              # a recurrent network: its memory while it reads
+            sequence_lab.memory_panel(s, job, _memo, PANEL_H)
+        else:
+            network_panel(s, job)
     with middle:
         if node := lab_node.picked(s):       # a clicked node, large, where the boundary was
             lab_node.enlarged(node, PANEL_H - 40)
         elif "boundary" in job.probes:
             st.markdown(f"**{T('train.boundary' if task != 'regression' else 'train.surface')}**")
             boundary_panel(s, job, task)
+        elif seq and not job.prepared.is_tokens:
+            sequence_lab.forecast_panel(s, job, _memo, PANEL_H - 20)
         else:
             live_view_panel(s, job, task)
+    if seq:
+        sequence_lab.baselines_table(job.prepared, sequence_lab.network_scores(s, job, _memo))
     lab.what_changed(s, task)
     lab.loss_line(s.loss_name)
     coach_and_log(s, task)
@@ -303,7 +313,8 @@ def render() -> None:
     error = notes(cfg)
     lab.changes_notes(cfg, job, lambda paused: start(cfg, paused))
     if job is None:        # not in the polling fragment: the painting editor's clicks must rerun the sidebar too
-        lab_preview.preview(cfg, error)
+        if not sequence_lab.preview_for(cfg):
+            lab_preview.preview(cfg, error)
         return
     st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg)
     take_home.downloads(job)          # the model and the code behind the run, once it is over

@@ -1,0 +1,111 @@
+"""Figures of a recurrent network reading (data from inspect/sequence.py, no torch):
+
+- the memory: the last layer's hidden state as a heatmap (units x steps) with the words
+  under the columns, the answer after each step below it, and the attention weights when
+  the network has attention;
+- a series' one-step forecast against the truth, with the training, validation and test
+  regions marked (split by time: the test is the latest part)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .style import BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TRAIN_COLOR, VAL_COLOR, layout
+
+SPLIT_COLORS = {"train": TRAIN_COLOR, "val": VAL_COLOR, "test": GREEN}
+
+
+def example_label(ex: dict, i: int, T, most: int = 20) -> str:
+    """'the movie is not good → negative' (the example's words and its true answer), or a
+    series' 'next value at 1958.25: 363'."""
+    truth = ex["truth"][i]
+    if ex.get("times") is not None:     # a series: the time of the value it predicts
+        return T("seq.example_time", time=f"{float(ex['times'][i]):.2f}", answer=f"{float(truth):.4g}")
+    words = [w for w, pad in zip(ex["words"][i], ex["padding"][i]) if not pad]
+    text = " ".join(words if len(words) <= most else ["…", *words[-most:]])
+    answer = ex["class_names"][int(truth)] if ex["class_names"] else f"{float(truth):.4g}"
+    return T("seq.example", text=text, answer=answer)
+
+
+def _answer_traces(ex: dict, i: int, keep: np.ndarray, x: np.ndarray, T) -> list[go.Scatter]:
+    """The answer after each step: P(class 1), each class's probability, or the next value."""
+    steps = np.asarray(ex["steps"][i])[keep]
+    names = ex["class_names"]
+    hover = "%{y:.3f}<extra>%{fullData.name}</extra>"
+    if ex["task"] == "binary":
+        return [go.Scatter(x=x, y=steps, mode="lines+markers", line=dict(color=BLUE, width=2),
+                           name=T("seq.p_class", name=names[1]), hovertemplate=hover)]
+    if ex["task"] == "multiclass":
+        return [go.Scatter(x=x, y=steps[:, k], mode="lines+markers", name=str(names[k]), hovertemplate=hover,
+                           line=dict(color=CLASS_COLORS[k % len(CLASS_COLORS)], width=2)) for k in range(len(names))]
+    actual = go.Scatter(x=x, y=np.asarray(ex["next_values"][i])[keep], mode="lines+markers", name=T("seq.actual_next"),
+                        line=dict(color=GREY, width=1.5, dash="dot"), hovertemplate=hover)
+    return [actual, go.Scatter(x=x, y=steps, mode="lines+markers", line=dict(color=BLUE, width=2),
+                               name=T("seq.next_value"), hovertemplate=hover)]
+
+
+def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
+    """Example i: hidden state (units x steps), the answer after each step, attention."""
+    keep = ~np.asarray(ex["padding"][i], bool)
+    words = [w for w, k in zip(ex["words"][i], keep) if k]
+    x = np.arange(1, len(words) + 1)
+    states = np.asarray(ex["states"][i])[keep]                       # (steps, units)
+    attention = ex["attention"]
+    rows = 3 if attention is not None else 2
+    heights = [0.55, 0.25, 0.2] if rows == 3 else [0.65, 0.35]
+    titles = [T("seq.states_title", cell=ex["cell"].upper(), units=states.shape[1]), T("seq.belief_title")]
+    if rows == 3:
+        titles.append(T("seq.attention_title"))
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=heights, vertical_spacing=0.09,
+                        subplot_titles=titles)
+    fig.add_trace(go.Heatmap(z=states.T, x=x, y=np.arange(1, states.shape[1] + 1), zmin=-1, zmax=1, zmid=0,
+                             colorscale=DIVERGING, showscale=False,
+                             hovertemplate=T("seq.hover_state") + "<extra></extra>"), row=1, col=1)
+    for trace in _answer_traces(ex, i, keep, x, T):
+        fig.add_trace(trace, row=2, col=1)
+    if ex["task"] != "regression":
+        fig.add_hline(y=0.5 if ex["task"] == "binary" else 1 / len(ex["class_names"]),
+                      line=dict(color=GREY, dash="dot", width=1), row=2, col=1)
+        fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
+    if rows == 3:
+        w = np.asarray(attention[i])[keep]
+        fig.add_trace(go.Bar(x=x, y=w, marker_color=ORANGE, name=T("seq.attention"), showlegend=False,
+                             hovertemplate="%{y:.2f}<extra></extra>"), row=3, col=1)
+        fig.update_yaxes(range=[0, max(float(w.max()) * 1.1, 0.05)], row=3, col=1)
+    fig.update_yaxes(title_text=T("seq.unit"), row=1, col=1, autorange="reversed")
+    fig.update_yaxes(title_text=T("seq.answer_axis" if ex["task"] != "regression" else "seq.value_axis"),
+                     row=2, col=1)
+    if rows == 3:
+        fig.update_yaxes(title_text=T("seq.weight"), row=3, col=1)
+    every = -(-len(words) // 12)          # at most 12 labels (the first step always)
+    fig.update_xaxes(tickmode="array", tickvals=x[::every], ticktext=words[::every],
+                     tickangle=0 if len(words) <= 8 else -60)
+    fig.update_xaxes(title_text=T("seq.step_axis"), row=rows, col=1)
+    fig.update_annotations(font_size=12, x=0, xanchor="left")
+    # a legend (classes, or predicted vs actual next value) below the steps' labels
+    return layout(fig, height + (40 if ex["task"] != "binary" else 0), top=26, showlegend=ex["task"] != "binary",
+                  legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5))
+
+
+def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
+    """The series, and the network's one-step forecast of each target, coloured by split."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=fc["time"], y=fc["value"], mode="lines", line=dict(color=GREY, width=1.5),
+                             name=T("seq.truth"), hovertemplate="%{x:.2f}: %{y:.4g}<extra></extra>"))
+    for split, part in fc["parts"].items():
+        fig.add_trace(go.Scatter(x=part["time"], y=part["pred"], mode="lines", name=T(f"seq.split.{split}"),
+                                 line=dict(color=SPLIT_COLORS[split], width=2),
+                                 hovertemplate="%{x:.2f}: %{y:.4g}<extra>%{fullData.name}</extra>"))
+    end = float(fc["time"][-1])
+    for split, start, stop in (("val", fc["val_start"], fc["test_start"]), ("test", fc["test_start"], end)):
+        if start is None or stop is None:
+            continue
+        fig.add_vrect(x0=start, x1=stop, fillcolor=SPLIT_COLORS[split], opacity=0.08, line_width=0)
+        # validation at its start, the test at the right end: a narrow validation region never hides it
+        fig.add_annotation(x=start if split == "val" else stop, y=1, yref="paper", text=T(f"seq.region.{split}"),
+                           showarrow=False, xanchor="left" if split == "val" else "right", yanchor="top",
+                           yshift=0 if split == "test" else -14, font=dict(size=11, color=LABEL_GREY))
+    fig.update_xaxes(title_text=T("seq.time_axis"))
+    fig.update_yaxes(title_text=fc["target"])
+    return layout(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
