@@ -8,7 +8,7 @@ from ui import lessons as lesson_ui
 from ui.lang import T, lang
 from ui.session import Key
 
-WIDTHS = [2.2, 2.2, 5, 3, 1.3]
+WIDTHS = [2.6, 4.6, 3.2, 1.5]
 
 
 def matches(term: dict, query: str) -> bool:
@@ -19,15 +19,17 @@ def matches(term: dict, query: str) -> bool:
 
 
 def header() -> None:
-    keys = ("glossary.col.ko", "glossary.col.en", "glossary.col.def", "glossary.col.where")
-    for col, key in zip(st.columns(WIDTHS), keys):
-        col.markdown(f"**{T(key)}**")
+    names, meaning, where, _ = st.columns(WIDTHS)
+    names.markdown(f"**{T('glossary.col.ko')}** / {T('glossary.col.en')}")
+    meaning.markdown(f"**{T('glossary.col.def')}**")
+    where.markdown(f"**{T('glossary.col.where')}**")
 
 
 def term_row(term: dict) -> None:
-    ko, en, meaning, where, lesson_col = st.columns(WIDTHS, vertical_alignment="center")
-    ko.markdown(term["ko"])
-    en.markdown(term["en"])
+    names, meaning, where, lesson_col = st.columns(WIDTHS, vertical_alignment="center")
+    with names.container(gap=None):        # Korean above English, one term
+        st.markdown(f"**{term['ko']}**")
+        st.markdown(term["en"])
     meaning.caption(lessons.text(term.get("def", {}), lang()))
     with where:
         st.page_link(f"views/{term['page']}.py", label=lessons.text(term["where"], lang()),

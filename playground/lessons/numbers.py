@@ -37,10 +37,11 @@ def _num(x) -> str:
     return _count(int(x)) if x.is_integer() else f"{x:g}"
 
 
-def _params(cfg) -> str:
+def _params(cfg, prep=None) -> str:
+    """A config's parameter count (`prep`: its prepared data, when already at hand)."""
     from ..data import loaders, prepare
     from ..nn.model import count_params
-    prep = prepare.prepare(loaders.load_for_config(cfg), cfg)
+    prep = prep or prepare.prepare(loaders.load_for_config(cfg), cfg)
     return _count(count_params(prep.n_features, prep.n_outputs, cfg, prep.image_shape))
 
 
@@ -68,8 +69,9 @@ def _values(cfg, reference, with_params: bool) -> dict:
         out["min"] = {c: _num(num[c].min()) for c in num}
         out["max"] = {c: _num(num[c].max()) for c in num}
     if with_params:        # builds the networks: only for a lesson that names them
-        out["params_preset"] = _params(cfg)
-        out["params_reference"] = _params(reference)
+        same_data = all(getattr(cfg, f) == getattr(reference, f) for f in ("dataset", "features", "target", "task"))
+        out["params_preset"] = _params(cfg, prep)
+        out["params_reference"] = _params(reference, prep if same_data else None)
     return out
 
 

@@ -90,7 +90,7 @@ def test_the_glossary_lists_every_term_and_finds_one(lang):
     no_exceptions(at)
     text = [m.value for m in at.markdown]
     for term in lessons.glossary():
-        assert term["ko"] in text and term["en"] in text
+        assert f"**{term['ko']}**" in text and term["en"] in text
     at.text_input(key=Key.GLOSSARY_SEARCH).input("학습률").run()
     no_exceptions(at)
     shown = [m.value for m in at.markdown]
