@@ -101,9 +101,8 @@ def run_train(args) -> dict:
         raise ConfigError("err.endless_cli", "epochs")
     for flag in ("save", "export_script", "export_keras"):
         check_save_path(getattr(args, flag, None), flag)
-    if cfg.model in SEQUENCE_MODELS and (args.export_script or args.export_keras):
-        raise ConfigError("err.export_sequence", "export_script" if args.export_script else "export_keras",
-                          model=cfg.model)
+    if cfg.model in SEQUENCE_MODELS and args.export_keras:   # the PyTorch script exists, not yet the Keras one
+        raise ConfigError("err.export_sequence", "export_keras", model=cfg.model)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
     from .nn.checkpoint import save_model

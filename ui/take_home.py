@@ -45,7 +45,7 @@ def _files(job, snap) -> dict:
         cache = st.session_state[Key.TAKE_HOME_CACHE] = {
             "_key": key, "model": model_bytes(model, job.cfg, prep) if model is not None else None,
             **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")
-               if cfg.model not in SEQUENCE_MODELS}}     # no scripts for recurrent networks yet (issue 26)
+               if kind == "pytorch" or cfg.model not in SEQUENCE_MODELS}}     # no Keras recurrent script yet
     return cache
 
 
@@ -65,8 +65,6 @@ def downloads(job) -> None:
         left.download_button(T("export.download_model"), files["model"], file_name=f"{stem}_model.pt",
                              mime="application/octet-stream", key=Key.W_DOWNLOAD_MODEL, on_click="ignore",
                              help=T("export.download_model_help", file=f"{stem}_model.pt"))
-    if "pytorch" not in files:
-        return
     right.download_button(T("export.download_script"), files["pytorch"][0], file_name=f"{stem}_run.py",
                           mime="text/x-python", key=Key.W_DOWNLOAD_SCRIPT, on_click="ignore",
                           help=T("export.download_script_help"))
@@ -81,6 +79,9 @@ def downloads(job) -> None:
         with tab_torch:
             _code(*files["pytorch"])
         with tab_keras:
+            if "keras" not in files:
+                st.caption(T("err.export_sequence", model=job.cfg.model))
+                return
             st.caption(T("export.keras_caption"))
             st.download_button(T("export.download_keras"), files["keras"][0], file_name=f"{stem}_run_keras.py",
                                mime="text/x-python", key=Key.W_DOWNLOAD_KERAS, on_click="ignore")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 
-from ..config import RunConfig, defaults_for
+from ..config import SEQUENCE_MODELS, RunConfig, defaults_for
+from ..errors import ConfigError
 from ..i18n import t
 
 KINDS = ("pytorch", "keras")
@@ -14,6 +15,11 @@ KINDS = ("pytorch", "keras")
 
 def script_text(cfg: RunConfig, kind: str = "pytorch", dataset=None) -> str:
     """The script for a config: kind "pytorch" or "keras" (`dataset`: a user's CSV as loaded)."""
+    if cfg.model in SEQUENCE_MODELS:     # a recurrent network: PyTorch only, for now
+        if kind == "keras":
+            raise ConfigError("err.export_sequence", "export_keras", model=cfg.model)
+        from .sequence_script import sequence_script
+        return sequence_script(cfg)
     if kind == "keras":
         from .keras_script import keras_script
         return keras_script(cfg, dataset)

@@ -16,7 +16,7 @@ from playground.data.loaders import DATASETS, DataError, load_dataset
 from playground.data.prepare import prepare
 from playground.data.table import detect_task, from_dataframe, read_csv
 
-LOCAL = [n for n, d in DATASETS.items() if not d.remote]
+LOCAL = [n for n, d in DATASETS.items() if not d.remote and not d.sequence]   # sequences: test_sequences_data.py
 
 
 @pytest.mark.parametrize("name", LOCAL)
