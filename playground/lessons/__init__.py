@@ -83,7 +83,7 @@ def text(entry: dict, lang: str) -> str:
     return entry.get(lang) or entry.get("en", "")
 
 
-def say(lesson: "Lesson", entry: dict, lang: str) -> str:
+def say(lesson: Lesson, entry: dict, lang: str) -> str:
     """One language of a lesson's text with the numbers of its data filled in ({n_train})."""
     return numbers.fill(lesson, text(entry, lang))
 

@@ -283,7 +283,7 @@ def test_lesson_6_counts_its_cnns_weights_by_layer_from_the_real_module():
     with torch.device("meta"):
         net = assemble(lesson.reference_config(), 28 * 28, 10, (28, 28))
     conv = sum(p.numel() for m in net.modules() if isinstance(m, torch.nn.Conv2d) for p in m.parameters())
-    dense = [m for m in net.modules() if isinstance(m, torch.nn.Linear)][0]
+    dense = next(m for m in net.modules() if isinstance(m, torch.nn.Linear))
     n_dense = sum(p.numel() for p in dense.parameters())
     assert (conv, n_dense, dense.in_features) == (1_248, 25_120, 784)
     for lang in ("en", "ko"):
