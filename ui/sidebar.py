@@ -148,7 +148,8 @@ def _epochs_control() -> None:
         return
     ss[Key.W_ENDLESS] = ss[key] == 0              # 0 typed in the box is endless too
     _field("epochs", help=T("labdata.epochs_help"), disabled=ss[Key.W_ENDLESS])   # ∞: the box has nothing to say
-    st.toggle(T("labdata.endless"), key=Key.W_ENDLESS, on_change=_endless_changed, help=T("labdata.endless_help"))
+    # no help icon: in half the sidebar it left "∞ endless" 50 px ("∞ end…"); the epochs box's help says it
+    st.toggle(T("labdata.endless"), key=Key.W_ENDLESS, on_change=_endless_changed)
 
 
 def _endless_changed() -> None:

@@ -62,16 +62,16 @@ def cv_section() -> None:
     method, k, why = plan(cfg, prep, prep.task, y)
     cv = runs.cv_job()
     running = bool(cv and runs.record(cv).active)
-    b1, b2, _ = st.columns([1.6, 1, 3])
+    b1 = b2 = st.container(horizontal=True, gap="small")   # each button as wide as its label (columns cut it at 1024 px)
     if b1.button(T("eval.cv.run"), type="primary", icon=":material/play_arrow:", disabled=bool(why) or running,
-                 width="stretch"):
+                 width="content"):
         try:
             runs.start_cross_validation(cfg, prep, method, k)
         except ConfigError as e:
             st.error(e.text(lang()))
         else:
             st.rerun()
-    if b2.button(T("eval.cv.stop"), icon=":material/stop:", disabled=not running, width="stretch"):
+    if b2.button(T("eval.cv.stop"), icon=":material/stop:", disabled=not running, width="content"):
         cv.stop()
         st.rerun()
     st.fragment(cv_results, run_every=0.5 if running else None)()

@@ -59,3 +59,27 @@ def test_projector_mode_keeps_the_lab_in_the_first_screen(browser, app_url):
         screenshot(page, "newcomer-projector-1280x720-ko")
     finally:
         ctx.close()
+
+
+# every element whose text is wider than its box and clipped; every plotly text outside its chart
+CUT = """() => [...document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *')]
+    .filter(e => e.innerText && e.innerText.trim() && e.innerText.length < 80 && getComputedStyle(e).overflow !== 'visible'
+                 && e.scrollWidth > e.clientWidth + 1 && e.getBoundingClientRect().width > 1)
+    .map(e => e.innerText.trim())
+    .concat([...document.querySelectorAll('.js-plotly-plot svg.main-svg text')].filter(t => {
+        const r = t.getBoundingClientRect(), s = t.closest('.js-plotly-plot').getBoundingClientRect();
+        return t.textContent.trim() && (r.left < s.left - 1 || r.right > s.right + 1); }).map(t => t.textContent))"""
+
+
+def test_no_label_is_cut_at_1024_px(browser, app_url):
+    """'Accuracy (higher is better', '∞ end…', 'Run cross-valid…' were cut at 1024 and 1280 px."""
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = ctx.new_page()
+    try:
+        for path in ("/?dataset=titanic&lang=en", "/?dataset=auto-mpg&lang=ko", "/evaluate?dataset=titanic&lang=en"):
+            page.goto(app_url + path)
+            wait_for_app(page)
+            page.wait_for_timeout(1500)           # the charts' drawing
+            assert page.evaluate(CUT) == [], path
+    finally:
+        ctx.close()
