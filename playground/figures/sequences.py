@@ -1,8 +1,8 @@
 """Figures of a recurrent network reading (data from inspect/sequence.py, no torch):
 
 - the memory: the last layer's hidden state as a heatmap (units x steps) with the words
-  under the columns, the answer after each step below it, and the attention weights when
-  the network has attention;
+  under the columns, the answer after each step below it, the gradient's size per step
+  (why a plain RNN forgets far back), and the attention weights when it has attention;
 - a series' one-step forecast against the truth, with the training, validation and test
   regions marked (split by time: the test is the latest part)."""
 from __future__ import annotations
@@ -46,16 +46,18 @@ def _answer_traces(ex: dict, i: int, keep: np.ndarray, x: np.ndarray, T) -> list
 
 
 def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
-    """Example i: hidden state (units x steps), the answer after each step, attention."""
+    """Example i: hidden state (units x steps), the answer after each step, the gradient's
+    size per step (scaled to its largest), attention."""
     keep = ~np.asarray(ex["padding"][i], bool)
     words = [w for w, k in zip(ex["words"][i], keep) if k]
     x = np.arange(1, len(words) + 1)
     states = np.asarray(ex["states"][i])[keep]                       # (steps, units)
     attention = ex["attention"]
-    rows = 3 if attention is not None else 2
-    heights = [0.55, 0.25, 0.2] if rows == 3 else [0.65, 0.35]
-    titles = [T("seq.states_title", cell=ex["cell"].upper(), units=states.shape[1]), T("seq.belief_title")]
-    if rows == 3:
+    rows = 4 if attention is not None else 3
+    heights = [0.46, 0.22, 0.16, 0.16] if rows == 4 else [0.55, 0.27, 0.18]
+    titles = [T("seq.states_title", cell=ex["cell"].upper(), units=states.shape[1]), T("seq.belief_title"),
+              T("seq.gradient_title")]
+    if rows == 4:
         titles.append(T("seq.attention_title"))
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=heights, vertical_spacing=0.09,
                         subplot_titles=titles)
@@ -68,23 +70,28 @@ def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
         fig.add_hline(y=0.5 if ex["task"] == "binary" else 1 / len(ex["class_names"]),
                       line=dict(color=GREY, dash="dot", width=1), row=2, col=1)
         fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
-    if rows == 3:
+    grad = np.asarray(ex["gradients"][i])[keep]
+    fig.add_trace(go.Bar(x=x, y=grad / max(float(grad.max()), 1e-12), marker_color=GREY, showlegend=False,
+                         name=T("seq.gradient"), customdata=grad,
+                         hovertemplate="%{customdata:.2e}<extra></extra>"), row=3, col=1)
+    fig.update_yaxes(range=[0, 1.05], row=3, col=1, showticklabels=False)
+    if rows == 4:
         w = np.asarray(attention[i])[keep]
         fig.add_trace(go.Bar(x=x, y=w, marker_color=ORANGE, name=T("seq.attention"), showlegend=False,
-                             hovertemplate="%{y:.2f}<extra></extra>"), row=3, col=1)
-        fig.update_yaxes(range=[0, max(float(w.max()) * 1.1, 0.05)], row=3, col=1)
+                             hovertemplate="%{y:.2f}<extra></extra>"), row=4, col=1)
+        fig.update_yaxes(range=[0, max(float(w.max()) * 1.1, 0.05)], row=4, col=1)
     fig.update_yaxes(title_text=T("seq.unit"), row=1, col=1, autorange="reversed")
     fig.update_yaxes(title_text=T("seq.answer_axis" if ex["task"] != "regression" else "seq.value_axis"),
                      row=2, col=1)
-    if rows == 3:
-        fig.update_yaxes(title_text=T("seq.weight"), row=3, col=1)
+    if rows == 4:
+        fig.update_yaxes(title_text=T("seq.weight"), row=4, col=1)
     every = -(-len(words) // 12)          # at most 12 labels (the first step always)
     fig.update_xaxes(tickmode="array", tickvals=x[::every], ticktext=words[::every],
                      tickangle=0 if len(words) <= 8 else -60)
     fig.update_xaxes(title_text=T("seq.step_axis"), row=rows, col=1)
     fig.update_annotations(font_size=12, x=0, xanchor="left")
     # a legend (classes, or predicted vs actual next value) below the steps' labels
-    return layout(fig, height + (40 if ex["task"] != "binary" else 0), top=26, showlegend=ex["task"] != "binary",
+    return layout(fig, height + (40 if ex["task"] != "binary" else 0) + (60 if rows == 4 else 0), top=26, showlegend=ex["task"] != "binary",
                   legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5))
 
 

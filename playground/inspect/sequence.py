@@ -50,10 +50,32 @@ def examples(model, prep, rows: list[int] | None = None) -> dict:
         "steps": _user(tr["steps"], prep),                           # (k, T) or (k, T, K)
         "output": _user(tr["output"], prep),                         # (k,) or (k, K)
         "attention": None if tr["attention"] is None else tr["attention"].numpy(),
+        "gradients": step_gradients(model, prep, x, prep.val.y[rows]),
         "truth": truth, "next_values": read,
         "times": None if prep.is_tokens else prep.dataset.X["time"].to_numpy()[prep.val.index[rows]],
         "padding": (x == 0).numpy() if prep.is_tokens else np.zeros(x.shape[:2], bool),
     }
+
+
+def step_gradients(model, prep, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
+    """(k, T): the size of the loss's gradient with respect to each step's input (the word's
+    embedding, the value read): how much the answer can still learn from that step. A plain
+    RNN's fades going back in time (vanishing gradient); an LSTM / GRU keeps it."""
+    with torch.enable_grad():
+        inputs = (model.embed(x) if model.tokens else x).detach().requires_grad_(True)
+        h = inputs
+        for name in model.layer_names:
+            h, _ = getattr(model, name)(h)
+        pooled, _ = model.pool(h, x)
+        out = model._from_last(model.output(pooled), x if model.tokens else inputs)
+        if prep.task == "multiclass":
+            loss = torch.nn.functional.cross_entropy(out, y.long(), reduction="sum")
+        elif prep.task == "binary":
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(out[:, 0], y.float(), reduction="sum")
+        else:
+            loss = (((out[:, 0] - (y - prep.y_mean) / prep.y_std)) ** 2).sum()
+        (grad,) = torch.autograd.grad(loss, inputs)
+    return grad.norm(dim=-1).numpy()
 
 
 def forecast(model, prep) -> dict:
