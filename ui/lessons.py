@@ -42,7 +42,8 @@ def done() -> dict:
 def _open(lesson: lessons.Lesson) -> None:
     ss = st.session_state
     ss[K.OPEN] = lesson.id
-    ss[K.SINCE] = (runs.serial(), time.time())   # runs started later count; the Compare list's since then
+    cv = ss.get(Key.CV_JOB)     # runs started later count, the Compare list's since then, a newer cross-validation
+    ss[K.SINCE] = (runs.serial(), time.time(), id(cv) if cv is not None else 0)
     ss.pop(K.CHECKED, None)
     ss.pop(K.PANEL, None)            # a new expander: the steps in view when a lesson opens
     ss.pop(K.ANSWER, None)
@@ -96,9 +97,10 @@ def _restart(lesson_id: str) -> None:
 
 # --- the goal ------------------------------------------------------------------------------------
 
-def _since() -> tuple[int, float]:
-    since = st.session_state.get(K.SINCE, (0, 0.0))
-    return since if isinstance(since, tuple) else (since, 0.0)
+def _since() -> tuple[int, float, int]:
+    """(run serial, wall time, the cross-validation job then) when the lesson opened."""
+    since = st.session_state.get(K.SINCE, (0, 0.0, 0))
+    return (*since, 0, 0.0, 0)[:3] if isinstance(since, tuple) else (since, 0.0, 0)
 
 
 def _threshold(job) -> float:
@@ -109,9 +111,10 @@ def _threshold(job) -> float:
 
 
 def _crossval() -> dict | None:
-    """This session's last cross-validation (the Evaluate page's), as the goals read it."""
+    """This session's last cross-validation (the Evaluate page's) if it started after the
+    lesson opened, as the goals read it."""
     cv = st.session_state.get(Key.CV_JOB)
-    if cv is None:
+    if cv is None or id(cv) == _since()[2]:
         return None
     s = cv.snapshot()
     return {"dataset": cv.cfg.dataset, "method": s.method, "folds": len(s.folds), "status": str(s.status)}

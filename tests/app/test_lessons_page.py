@@ -168,3 +168,29 @@ def test_a_threshold_goal_reads_the_learners_threshold_and_a_comparison_the_run_
     line = Translator("en")("lesson.check_compare", what=Translator("en")("field.loss"), value="mae, auto",
                             target="auto/mse, mae")
     assert any(line in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_cross_validation_goal_needs_one_finished_after_the_lesson_opened():
+    """Lesson 16 reads this session's cross-validation (the Evaluate page's job): stratified,
+    5 folds, finished, on wine; one that was there before the lesson opened does not count."""
+    from playground.runs.crossval import CrossValJob
+
+    def cv(at, method="stratified", k=5):
+        job = at.session_state[Key.JOB]
+        done = CrossValJob(job.cfg.replace(epochs=5), job.prepared, method, k).start()
+        done.join(60)
+        at.session_state[Key.CV_JOB] = done
+        at.run()
+        no_exceptions(at)
+        return Key.LESSONS_DONE in at.session_state and "cross-validation" in at.session_state[Key.LESSONS_DONE]
+
+    at = open_app(query={"dataset": "wine", "lang": "en"})
+    _train(at)
+    cv(at)                                                   # before the lesson opened
+    at.query_params.clear()
+    at.query_params["lesson"] = "cross-validation"
+    at.run()
+    _train(at)                                               # meets the accuracy, with the old cross-validation
+    assert "cross-validation" not in at.session_state[Key.LESSONS_DONE]
+    assert not cv(at, "kfold") and not cv(at, k=3)
+    assert cv(at)
