@@ -14,7 +14,7 @@ from .inside import _tile, network_figure
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])
 TILE_PX = 32          # a node's picture, in pixels of the composed image
 BOX_PX = 17           # a node's box without a picture (figures.inside.network_figure)
-LETTER_PX = 6.0       # an input or output name (11 px text), per letter (measured 4.7-5.5 in chromium)
+LETTER_PX = 5.6       # an input or output name (11 px text), per Latin letter (measured 4.7-5.5 in chromium)
 NAMES_WIDTH = 190     # the names get room for a column this wide (the lab at 1024 px: ~190)
 MAX_NAMES_SHARE = 0.6  # of the width at most, the rest is the network
 
@@ -96,7 +96,7 @@ def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
     column is cut with '…' (the node's hover says it in full)."""
     names = [tr for tr in fig.data if tr.mode == "text"]
     usable = max(width - 8, 100)
-    longest = [max((len(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1])]
+    longest = [max((_letters(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1])]
     need = [(LETTER_PX * n + box_px / 2 + 6) / usable for n in longest]
     a, b = need
     if a + b > MAX_NAMES_SHARE:          # the shorter side keeps its names whole when it can
@@ -105,18 +105,35 @@ def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
     span = (n_layers - 1 + 0.4) / (1 - a - b)         # 0.2 of a layer gap beyond the outer nodes' centres
     fig.update_xaxes(range=[-0.2 - a * span, n_layers - 0.8 + b * span])
     for tr, share, side in ((names[0], a, 0), (names[-1], b, 1)):
-        fits = int((share * usable - box_px / 2 - 6) / LETTER_PX + 1e-6)
+        fits = (share * usable - box_px / 2 - 6) / LETTER_PX + 1e-6
         tr.text = np.array([_shortened(str(t), fits) for t in tr.text])
         tr.update(x=np.full(len(tr.x), side * (n_layers - 1)), mode="markers+text", cliponaxis=False,
                   marker=dict(size=box_px, color="rgba(0,0,0,0)", symbol="square"))
 
 
-def _shortened(name: str, fits: int) -> str:
-    """'pclass_1st' -> 'pcl…1st': one-hot columns differ at their end, so both ends stay."""
-    if len(name) <= fits:
+def _letters(name: str) -> float:
+    """A name's width in Latin letters (a Hangul or CJK letter is about two)."""
+    return sum(1.9 if ord(c) >= 0x2E80 else 1.0 for c in name)
+
+
+def _shortened(name: str, fits: float) -> str:
+    """'pclass_1st' -> 'pcl…1st', 'sex_female' -> '…female': one-hot columns differ in the
+    value after their last '_', which stays whole when it can; else both ends stay."""
+    if _letters(name) <= fits:
         return name
-    head = max((fits - 1) // 2, 1)
-    return name[:head] + "…" + name[len(name) - max(fits - 1 - head, 1):]
+
+    def head(text: str, room: float) -> str:
+        out = ""
+        for c in text:
+            if _letters(out + c) > room:
+                break
+            out += c
+        return out
+    value = name.rsplit("_", 1)[-1] if "_" in name else ""
+    if value and _letters(value) + 1 <= fits:
+        return head(name, fits - 1 - _letters(value)) + "…" + value
+    start = head(name, max((fits - 1) / 2, 1))
+    return start + "…" + head(name[::-1], max(fits - 1 - _letters(start), 1))[::-1]
 
 
 def node_at(graph: dict, x: float, y: float) -> tuple[int, int] | None:

@@ -123,8 +123,9 @@ def test_the_names_sit_beside_their_node_boxes_and_fit_a_narrow_column():
     x0, x1 = fig.layout.xaxis.range
     px = (lab_figs.NAMES_WIDTH - 8) / (x1 - x0)           # per x unit in the narrowest column
     for tr, room in ((left, 0 - x0), (right, x1 - 2)):
-        assert lab_figs.LETTER_PX * max(len(t) for t in tr.text) + lab_figs.BOX_PX / 2 <= room * px   # fits
+        assert lab_figs.LETTER_PX * max(lab_figs._letters(t) for t in tr.text) + lab_figs.BOX_PX / 2 <= room * px
     assert any("…" in t and t.endswith("1st") for t in left.text)        # pclass_1st, told apart from _2nd
+    assert len(set(left.text)) == len(left.text)                         # sex_female and sex_male too
     assert 2.4 / (x1 - x0) >= 1 - lab_figs.MAX_NAMES_SHARE - 1e-9          # the network keeps 40% of the width
 
 
