@@ -15,7 +15,7 @@ _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.arra
 TILE_PX = 32          # a node's picture, in pixels of the composed image
 BOX_PX = 17           # a node's box without a picture (figures.inside.network_figure)
 LETTER_PX = 5.6       # an input or output name (11 px text), per Latin letter (measured 4.7-5.5 in chromium)
-NAMES_WIDTH = 190     # the names get room for a column this wide (the lab at 1024 px: ~190)
+NAMES_WIDTH = 160     # the names get room for a column this wide (the lab at 1024 px: 163, measured)
 MAX_NAMES_SHARE = 0.6  # of the width at most, the rest is the network
 
 
@@ -112,8 +112,8 @@ def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
 
 
 def _letters(name: str) -> float:
-    """A name's width in Latin letters (a Hangul or CJK letter is about two)."""
-    return sum(1.9 if ord(c) >= 0x2E80 else 1.0 for c in name)
+    """A name's width in small Latin letters (a capital is about 1.3, a Hangul or CJK letter two)."""
+    return sum(1.9 if ord(c) >= 0x2E80 else 1.3 if c.isupper() else 1.0 for c in name)
 
 
 def _shortened(name: str, fits: float) -> str:

@@ -52,7 +52,9 @@ def test_projector_mode_keeps_the_lab_in_the_first_screen(browser, app_url):
                 return e && e.getBoundingClientRect().height > 0; }}""", timeout=30_000)
             box = page.locator(f".st-key-{key}").first.bounding_box()
             assert box["y"] + box["height"] <= 720, (key, box)
-        label = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first.bounding_box()
+        speed = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first
+        speed.wait_for()
+        label = speed.bounding_box()
         header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
         assert label["y"] >= header - 2, (label, header)
         page.get_by_role("button", name="중지").click()
