@@ -122,3 +122,22 @@ def preview_for(cfg) -> bool:
         return True
     preview(prep)
     return True
+
+
+def inside_panel(s, job, height: int = 440) -> None:
+    """The Inside page on a sequence run: the same memory (and forecast) views, larger; from
+    the run's probe, or from a copy of its model when the run has none (yet)."""
+    got = _value(s)
+    if got is None:
+        model = job.model_copy(s)
+        if model is None:
+            st.info(T("seq.before_run"))
+            return
+        got = (s.epoch, sequence.record(model.eval(), job.prepared))
+    st.subheader(T("seq.memory_panel", epoch=got[0]), help=T("seq.memory_help"))
+    ex = got[1]["examples"]
+    i = _example_picker(ex)
+    st.plotly_chart(seq_figs.state_figure(ex, i, T, height=height), key="inside_seq_memory")
+    if "forecast" in got[1]:
+        st.subheader(T("seq.forecast_panel", epoch=got[0]), help=T("seq.forecast_help"))
+        st.plotly_chart(seq_figs.forecast_figure(got[1]["forecast"], T, height=height - 60), key="inside_seq_forecast")

@@ -11,7 +11,7 @@ from playground import i18n
 from playground.figures import inside as inside_figs
 from playground.inspect import layers, live
 from playground.status import Status
-from ui import data, pacing, runs, widgets
+from ui import data, pacing, runs, sequence_lab, widgets
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import status_line
@@ -185,11 +185,15 @@ def panel() -> None:
         return
     s = runs.record(job)
     st.caption(status_line(s))
-    view, msg = current_view(job, s)
-    if view is None:
+    if sequence_lab.is_sequence(job.prepared):     # a recurrent network: its memory per step
+        sequence_lab.inside_panel(s, job)
+        view, msg = None, None
+    else:
+        view, msg = current_view(job, s)
+    if view is None and msg is not None:
         tone, message = msg
         tone(message)
-    else:
+    elif view is not None:
         whole_view(view, job)
     if widgets.controls_outdated(s) or pacing.pace_changed("inside", s, live.LIVE_SECONDS):
         st.rerun()   # redraw the buttons (and stop polling once the run is over), or poll at a new pace

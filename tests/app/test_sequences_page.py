@@ -48,3 +48,16 @@ def test_a_series_run_shows_the_forecast(no_exceptions):
     no_exceptions(at)
     names = [t.get("name") for f in figures(at) for t in f["data"]]
     assert EN("seq.truth") in names and EN("seq.split.test") in names
+
+
+def test_the_other_pages_read_a_sequence_run(no_exceptions):
+    at = open_app(query={"lang": "en", "dataset": "seq-negation", "epochs": "2"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.session_state[Key.JOB].join(60)
+    at.run()
+    for page in ("inside.py", "evaluate.py", "data.py", "compare.py"):
+        at.switch_page(f"views/{page}").run()
+        no_exceptions(at)
+        assert not at.error, (page, [e.value for e in at.error])
+    at.switch_page("views/inside.py").run()
+    assert any(EN("seq.belief_title") in texts(f) for f in figures(at))      # the memory figure, larger
