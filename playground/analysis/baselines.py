@@ -20,6 +20,8 @@ LOWER_IS_BETTER = {"mae", "mse", "rmse"}
 
 
 def baseline_kind(prepared: Prepared) -> str:
+    if isinstance(prepared, SequencePrepared):
+        return sequence_baselines.reference_name(prepared)
     if prepared.task == "regression":
         return "linear"
     # lbfgs on hundreds of pixel columns is slow; SGD does one cheap pass per epoch
@@ -30,6 +32,8 @@ def fit_baseline(prepared: Prepared, seed: int = 0):
     """The classical model for this task, fitted on the network's training rows with the
     network's preprocessing. Deterministic for a seed."""
     kind = baseline_kind(prepared)
+    if isinstance(prepared, SequencePrepared):   # fitted per split on the raw windows / sentences
+        return kind, sequence_baselines.Fitted(prepared, kind, seed)
     X, y = prepared.train.X.numpy(), prepared.train.y.numpy()
     if kind == "linear":
         est = LinearRegression()
@@ -46,6 +50,8 @@ def fit_baseline(prepared: Prepared, seed: int = 0):
 
 def baseline_predictions(est, prepared: Prepared, split: str = "test") -> Predictions:
     """The baseline's outputs in the same form as the network's (predict_output)."""
+    if isinstance(est, sequence_baselines.Fitted):
+        return from_output(prepared, split, est.outputs(split))
     X = prepared.split(split).X.numpy()
     if prepared.task == "regression":
         out = est.predict(X)

@@ -74,9 +74,24 @@ def outputs(prep: SequencePrepared, name: str, split: str = "test", seed: int = 
     return _series_outputs(prep, name, split)
 
 
+def reference_name(prep: SequencePrepared) -> str:
+    """The one the coach and the Evaluate page compare a run with."""
+    return "bag_of_words" if prep.is_tokens else "linear_ar"
+
+
 def reference_output(prep: SequencePrepared, split: str = "val", seed: int = 0) -> np.ndarray:
-    """The one the coach compares a run with: the linear autoregression, or the bag of words."""
-    return outputs(prep, "bag_of_words" if prep.is_tokens else "linear_ar", split, seed)
+    """The linear autoregression's, or the bag of words' outputs on a split."""
+    return outputs(prep, reference_name(prep), split, seed)
+
+
+class Fitted:
+    """A baseline for baselines.fit_baseline's callers: `outputs(split)` on the raw data."""
+
+    def __init__(self, prep: SequencePrepared, name: str, seed: int = 0):
+        self.prep, self.name, self.seed = prep, name, seed
+
+    def outputs(self, split: str) -> np.ndarray:
+        return outputs(self.prep, self.name, split, self.seed)
 
 
 def scores(prep: SequencePrepared, split: str = "test", seed: int = 0) -> dict[str, dict]:

@@ -102,3 +102,12 @@ def test_a_saved_model_predicts_raw_rows_as_the_trainer_does(dataset, tmp_path):
         out = saved.predict(pd.DataFrame({"text": ["A B C", "zzz D"]}))    # an unknown word is <unk>
         assert list(out.columns[:2]) == ["text", "prediction"] and len(out) == 2
     assert torch.load(path, weights_only=True)["meta"]["preprocess"]["kind"] in ("series", "tokens")
+
+
+def test_the_evaluate_pages_baseline_is_the_sequence_one():
+    from playground.analysis import baselines, evaluation
+    _, prep = prepared_for(dataset="seq-memory")
+    kind, est = baselines.fit_baseline(prep, 0)
+    assert kind == "bag_of_words"
+    pred = baselines.baseline_predictions(est, prep, "test")
+    assert evaluation.summary(pred)["accuracy"] == pytest.approx(sequence_baselines.scores(prep)[kind]["accuracy"])
