@@ -96,13 +96,19 @@ def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
 
 
 def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
-    """The series, and the network's one-step forecast of each target, coloured by split."""
+    """The series, the network's one-step forecast of each target coloured by split, and the
+    test part rolled forward (its own forecasts fed back, dashed)."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=fc["time"], y=fc["value"], mode="lines", line=dict(color=GREY, width=1.5),
                              name=T("seq.truth"), hovertemplate="%{x:.2f}: %{y:.4g}<extra></extra>"))
     for split, part in fc["parts"].items():
         fig.add_trace(go.Scatter(x=part["time"], y=part["pred"], mode="lines", name=T(f"seq.split.{split}"),
                                  line=dict(color=SPLIT_COLORS[split], width=2),
+                                 hovertemplate="%{x:.2f}: %{y:.4g}<extra>%{fullData.name}</extra>"))
+    rolled = fc.get("rolled")
+    if rolled is not None and len(rolled["time"]):
+        fig.add_trace(go.Scatter(x=rolled["time"], y=rolled["pred"], mode="lines", name=T("seq.rolled"),
+                                 line=dict(color=SPLIT_COLORS["test"], width=2, dash="dash"),
                                  hovertemplate="%{x:.2f}: %{y:.4g}<extra>%{fullData.name}</extra>"))
     end = float(fc["time"][-1])
     for split, start, stop in (("val", fc["val_start"], fc["test_start"]), ("test", fc["test_start"], end)):

@@ -78,6 +78,23 @@ def step_gradients(model, prep, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
     return grad.norm(dim=-1).numpy()
 
 
+def rolled_forward(model, prep, split: str = "test") -> dict:
+    """From the split's start on, the network's own forecasts fed back as its inputs: what it
+    predicts k steps ahead knowing only the past (the one-step forecast reads the truth)."""
+    s = prep.split(split)
+    if not len(s.index):
+        return {"time": np.zeros(0), "pred": np.zeros(0)}
+    window = s.X[:1].clone()                                   # (1, window, 1): the true past
+    preds = []
+    with torch.no_grad():
+        for _ in range(len(s.index)):
+            out = model(window)                                # scaled like the inputs
+            preds.append(float(out[0, 0]))
+            window = torch.cat([window[:, 1:], out[:, None, :1]], dim=1)
+    pred = np.asarray(preds) * prep.y_std + prep.y_mean
+    return {"time": prep.dataset.X["time"].to_numpy()[s.index], "pred": pred}
+
+
 def forecast(model, prep) -> dict:
     """One-step forecasts of every target (train, validation, test) against the series."""
     ds = prep.dataset
@@ -88,6 +105,7 @@ def forecast(model, prep) -> dict:
             out = model(s.X) if len(s.X) else torch.zeros((0, 1))
         parts[split] = {"time": ds.X["time"].to_numpy()[s.index], "pred": _user(out, prep)}
     return {"time": ds.X["time"].to_numpy(), "value": ds.X["value"].to_numpy(), "target": ds.target_name,
+            "rolled": rolled_forward(model, prep),
             "parts": parts, "val_start": float(parts["val"]["time"][0]) if len(parts["val"]["time"]) else None,
             "test_start": float(parts["test"]["time"][0]) if len(parts["test"]["time"]) else None,
             "window": prep.window}

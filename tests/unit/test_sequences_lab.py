@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from unit_helpers import prepared_for
 
 from playground.figures import sequences as seq_figs
@@ -73,7 +74,7 @@ def test_the_forecast_figure_names_its_axes_and_regions(lang):
     t = trained(dataset="air-passengers", epochs=1)
     fig = seq_figs.forecast_figure(sequence.forecast(t.model, t.data), T)
     assert [d.name for d in fig.data] == [T("seq.truth"), T("seq.split.train"), T("seq.split.val"),
-                                          T("seq.split.test")]
+                                          T("seq.split.test"), T("seq.rolled")]
     assert fig.layout.xaxis.title.text == T("seq.time_axis") and fig.layout.yaxis.title.text
     assert {a.text for a in fig.layout.annotations} == {T("seq.region.val"), T("seq.region.test")}
     assert len(fig.layout.shapes) == 2                     # the validation and test regions
@@ -92,3 +93,18 @@ def test_a_plain_rnns_gradient_vanishes_going_back_where_gated_cells_keep_more()
         assert g.shape == (50, 20) and (g > 0).all()
         ratio[cell] = g.mean(0)[0] / g.mean(0)[-1]
     assert ratio["rnn"] < ratio["lstm"] / 10 and ratio["rnn"] < ratio["gru"] / 10, ratio
+
+
+def test_rolling_forward_feeds_the_networks_own_forecasts_back():
+    t = trained(dataset="seq-sine", epochs=3)
+    prep = t.data
+    rolled = sequence.rolled_forward(t.model, prep)
+    assert len(rolled["pred"]) == len(prep.test.y)
+    one_step = t.predict("test")
+    assert rolled["pred"][0] == pytest.approx(one_step[0], rel=1e-5)     # the first step reads only the truth
+    # by hand: the second input window is the first window shifted, ending in the first forecast
+    w = prep.test.X[:1].clone()
+    first = t.model(w).detach()
+    second = t.model(torch.cat([w[:, 1:], first[:, None, :1]], 1)).detach()
+    assert rolled["pred"][1] == pytest.approx(float(second[0, 0]) * prep.y_std + prep.y_mean, rel=1e-5)
+    assert rolled["pred"][1] != pytest.approx(one_step[1], rel=1e-6)      # not the one-step forecast
