@@ -60,6 +60,8 @@ class RunConfig:
                       group="data")
     window: int = opt(12, "sequence datasets: steps read per example (a series' window, a generated "
                       "task's length)", lo=2, hi=200, group="data")
+    time_split: bool = opt(True, "series: split by time (train on the past, test on the latest); false shuffles "
+                           "the windows first, which leaks the future into training", group="data")
     target: str = opt("", "target column for a CSV table (empty: the last column)", group="data")
     task: str = opt("auto", "task for a CSV table", choices=TASKS, group="data")
     scaler: str = opt("standard", "feature scaling fitted on the training set", choices=SCALERS, group="data")
@@ -318,6 +320,8 @@ def _check_sequence_options(cfg: RunConfig) -> None:
         raise ConfigError("err.sequence_needs_rnn", "model", name=cfg.dataset, model=cfg.model)
     if not seq and cfg.model in SEQUENCE_MODELS:
         raise ConfigError("err.rnn_needs_sequence", "model", name=cfg.dataset, model=cfg.model)
+    if not cfg.time_split and not (seq and not is_tokens(cfg.dataset)):
+        raise ConfigError("err.time_split_series", "time_split", dataset=cfg.dataset)
     if not seq:
         for name in ("window", "embedding", "attention"):
             if getattr(cfg, name) != getattr(DEFAULT, name):

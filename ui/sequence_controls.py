@@ -1,7 +1,7 @@
 """The sidebar's network controls for a sequence dataset: the recurrent cell, the window
-(sequence length), the recurrent layers' units, the word embedding size (words and
-symbols only), attention and dropout. The options are config.FIELDS'; this only picks
-which of them a sequence set shows."""
+(sequence length), a series' split by time (or shuffled, to see the leak), the recurrent
+layers' units, the word embedding size (words and symbols only), attention and dropout.
+The options are config.FIELDS'; this only picks which of them a sequence set shows."""
 from __future__ import annotations
 
 import streamlit as st
@@ -22,6 +22,8 @@ def network_controls(info, field, hidden_controls) -> tuple:
     translated_select(st.selectbox, T("field.model"), SEQUENCE_MODELS, key, default="lstm",
                       help=T("seq.model_help"), format_func=lambda v: T(f"choice.model.{v}"))
     field("window")
+    if info.sequence == SeqInput.SERIES:
+        field("time_split")               # off: the leak a shuffled split causes, on purpose
     hidden = hidden_controls()
     if info.sequence == SeqInput.TOKENS:
         field("embedding")

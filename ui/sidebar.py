@@ -201,7 +201,7 @@ def _follow_dataset(name: str, up) -> None:
     fields.add("points")                          # a painted set's own (or its example); empty elsewhere
     if not is_toy(name):
         fields.add("features")                    # x1², sin x1... need the plane
-    fields |= {"window", "embedding", "attention"} | set(DATASET_DEFAULTS.get(name, {}))   # a sequence set's own
+    fields |= {"window", "embedding", "attention", "time_split"} | set(DATASET_DEFAULTS.get(name, {}))   # sequences
     _load_into_widgets(defaults_for(name), fields)
     if name in ss.get(Key.PAINT_KEPT, {}):
         ss[w_key("points")] = ss[Key.PAINT_KEPT][name]

@@ -137,12 +137,18 @@ def prepare_series(ds: Dataset, cfg) -> SequencePrepared:
     n_train, n_val = time_split(max(n_targets, 0), cfg.test_split, cfg.val_split)
     if n_train < 2:
         raise DataError("err.window_too_long", "window", window=w, n=len(values))
-    scaler = _fit_scaler(cfg.scaler, values[:w + n_train])   # only what the training windows see
     pos = np.arange(w, len(values))                               # each target's position
     windows = np.lib.stride_tricks.sliding_window_view(values, w)[:n_targets]
+    order = np.arange(n_targets)
+    if not getattr(cfg, "time_split", True):   # the leak, on purpose: neighbours of test windows train
+        order = np.random.RandomState(cfg.seed).permutation(n_targets)
+    cuts = [np.sort(order[c]) for c in (slice(0, n_train), slice(n_train, n_train + n_val), slice(n_train + n_val, None))]
+    # the scaler sees only the values the training windows and targets cover, each once (with
+    # the time split: the first w + n_train values)
+    seen = np.unique((pos[cuts[0]][:, None] - np.arange(w + 1)[None, :]).ravel())
+    scaler = _fit_scaler(cfg.scaler, values[seen])
     X = scale_windows(windows, scaler)
     y = torch.as_tensor(values[pos], dtype=torch.float32)
-    cuts = [slice(0, n_train), slice(n_train, n_train + n_val), slice(n_train + n_val, None)]
     splits = [SeqSplit(X[c], y[c], pos[c]) for c in cuts]
     names = lag_names(w)
     pipeline = [{"column": "value", "kind": "numeric", "missing": 0, "outputs": names,

@@ -58,11 +58,14 @@ def prepare_data():
         values = np.asarray(X["value"], float)
         n_targets = len(values) - WINDOW
         n_train, n_val = time_split(n_targets, TEST_SPLIT, VAL_SPLIT)
-        scaler = _fit_scaler(SCALER, values[:WINDOW + n_train])
         windows = np.lib.stride_tricks.sliding_window_view(values, WINDOW)[:n_targets]
+        order = np.arange(n_targets) if TIME_SPLIT else np.random.RandomState(SEED).permutation(n_targets)
+        cuts = [np.sort(order[c]) for c in (slice(0, n_train), slice(n_train, n_train + n_val),
+                                            slice(n_train + n_val, None))]
+        seen = np.unique(((WINDOW + cuts[0])[:, None] - np.arange(WINDOW + 1)[None, :]).ravel())
+        scaler = _fit_scaler(SCALER, values[seen])   # what the training windows see / 훈련 윈도가 보는 값만
         inputs = scale_windows(windows, scaler)
         targets = values[WINDOW:]
-        cuts = [slice(0, n_train), slice(n_train, n_train + n_val), slice(n_train + n_val, None)]
         return [inputs[c] for c in cuts], [targets[c] for c in cuts], class_names, scaler
     rows = np.arange(len(y))
     strat = np.bincount(y).min() >= 3
@@ -120,6 +123,7 @@ def _settings(cfg: RunConfig, task: str, loss: str, tokens: bool) -> str:
              f"DATASET = {cfg.dataset!r}",
              f"INPUT = {'tokens' if tokens else 'series'!r}   # series: numbers; tokens: words / 숫자 또는 단어",
              f"WINDOW = {cfg.window}   # steps read per example / 한 예제에서 읽는 스텝 수",
+             f"TIME_SPLIT = {cfg.time_split}   # split by time (False: shuffled, a leak) / 시간 순서로 분할",
              f"N_SAMPLES = {cfg.n_samples}   # generated tasks / 생성 데이터의 예제 수",
              f"NOISE = {cfg.noise!r}",
              f"TASK = {task!r}",

@@ -102,7 +102,8 @@ def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
     fig.add_trace(go.Scatter(x=fc["time"], y=fc["value"], mode="lines", line=dict(color=GREY, width=1.5),
                              name=T("seq.truth"), hovertemplate="%{x:.2f}: %{y:.4g}<extra></extra>"))
     for split, part in fc["parts"].items():
-        fig.add_trace(go.Scatter(x=part["time"], y=part["pred"], mode="lines", name=T(f"seq.split.{split}"),
+        fig.add_trace(go.Scatter(x=part["time"], y=part["pred"], mode="markers" if fc.get("shuffled") else "lines",
+                                 name=T(f"seq.split.{split}"), marker=dict(size=5),
                                  line=dict(color=SPLIT_COLORS[split], width=2),
                                  hovertemplate="%{x:.2f}: %{y:.4g}<extra>%{fullData.name}</extra>"))
     rolled = fc.get("rolled")

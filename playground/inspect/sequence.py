@@ -98,6 +98,8 @@ def rolled_forward(model, prep, split: str = "test") -> dict:
 def forecast(model, prep) -> dict:
     """One-step forecasts of every target (train, validation, test) against the series."""
     ds = prep.dataset
+    # a shuffled split (time_split off) interleaves the splits in time: no regions, no roll forward
+    shuffled = bool(len(prep.val.index) and len(prep.test.index) and prep.train.index.max() > prep.test.index.min())
     parts = {}
     for split in ("train", "val", "test"):
         s = prep.split(split)
@@ -105,9 +107,10 @@ def forecast(model, prep) -> dict:
             out = model(s.X) if len(s.X) else torch.zeros((0, 1))
         parts[split] = {"time": ds.X["time"].to_numpy()[s.index], "pred": _user(out, prep)}
     return {"time": ds.X["time"].to_numpy(), "value": ds.X["value"].to_numpy(), "target": ds.target_name,
-            "rolled": rolled_forward(model, prep),
-            "parts": parts, "val_start": float(parts["val"]["time"][0]) if len(parts["val"]["time"]) else None,
-            "test_start": float(parts["test"]["time"][0]) if len(parts["test"]["time"]) else None,
+            "rolled": None if shuffled else rolled_forward(model, prep), "shuffled": shuffled,
+            "parts": parts,
+            "val_start": float(parts["val"]["time"][0]) if len(parts["val"]["time"]) and not shuffled else None,
+            "test_start": float(parts["test"]["time"][0]) if len(parts["test"]["time"]) and not shuffled else None,
             "window": prep.window}
 
 

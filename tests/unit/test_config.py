@@ -31,12 +31,13 @@ SAMPLES = {
     "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
     "patience": 5, "restore_best": False, "seed": 42, "window": 24, "embedding": 8, "attention": True,
+    "time_split": False,
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
 # options that need a dataset of their own (cnn: images; features: the plane; points: a painted set),
 # tested with one below and in test_features.py / test_paint.py
 DATASET_BOUND = ("features", "points")
-SEQUENCE_BOUND = ("window", "embedding", "attention")   # a sequence set's (tests/unit/test_sequences_cli.py)
+SEQUENCE_BOUND = ("window", "embedding", "attention", "time_split")   # a sequence set's (tests/unit/test_sequences_cli.py)
 CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND + SEQUENCE_BOUND}
 
 
@@ -97,7 +98,8 @@ def test_make_config_all_samples():
     assert cfg == RunConfig(**CSV_SAMPLES)
     plane = {k: SAMPLES[k] for k in DATASET_BOUND} | {"dataset": "paint"}
     assert make_config(**{k: format_value(k, v) for k, v in plane.items()}) == RunConfig(**plane)
-    words = {k: SAMPLES[k] for k in SEQUENCE_BOUND} | {"dataset": "seq-negation", "model": "gru"}
+    assert make_config(dataset="co2", time_split="false").time_split is False      # a series only
+    words = {k: SAMPLES[k] for k in SEQUENCE_BOUND if k != "time_split"} | {"dataset": "seq-negation", "model": "gru"}
     assert make_config(**{k: format_value(k, v) for k, v in words.items()}) == RunConfig(
         **config.defaults_for("seq-negation").to_dict() | words | {"hidden": (32,), "features": ("x1", "x2")})
 

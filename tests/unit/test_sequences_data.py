@@ -115,3 +115,18 @@ def test_the_token_vocabulary_comes_from_the_training_sentences():
     assert prep.words("train", 0)[-1] == prep.dataset.X["text"][prep.train.index[0]].split()[-1]
     ids = prep.transform(prep.dataset.X.iloc[prep.test.index])
     assert (ids == prep.test.X).all()
+
+
+def test_a_shuffled_split_leaks_the_future_into_training():
+    """time_split off (on purpose, to show why not): the test windows' neighbours train, and
+    even the linear autoregression's test error drops (18.59 by time, 13.79 shuffled)."""
+    from playground.analysis import sequence_baselines
+    _, by_time = prepared_for(dataset="air-passengers")
+    _, shuffled = prepared_for(dataset="air-passengers", time_split=False)
+    assert [len(shuffled.split(s).y) for s in ("train", "val", "test")] == [len(by_time.split(s).y)
+                                                                           for s in ("train", "val", "test")]
+    assert shuffled.train.index.max() > shuffled.test.index.min()        # interleaved in time
+    assert (np.diff(shuffled.test.index) > 0).all()                      # each split in time order
+    ar = {name: sequence_baselines.scores(p)["linear_ar"]["rmse"] for name, p in
+          (("time", by_time), ("shuffled", shuffled))}
+    assert ar["shuffled"] < ar["time"] - 3, ar

@@ -23,6 +23,7 @@ CASES = {
     "series_lstm": dict(dataset="air-passengers", model="lstm", epochs=5),
     "words_gru_attention_dropout": dict(dataset="seq-negation", model="gru", attention=True, dropout=0.2, epochs=3),
     "symbols_two_layers_restored": dict(dataset="seq-memory", hidden="16,8", epochs=3),
+    "series_shuffled_split": dict(dataset="nottem", model="gru", time_split=False, epochs=3),
 }
 FOLDER = Path(tempfile.mkdtemp(prefix="playground-seq-export-"))
 atexit.register(shutil.rmtree, FOLDER, True)
