@@ -26,6 +26,10 @@ MODELS = ("mlp", "cnn", *SEQUENCE_MODELS)
 # softmax output, mean squared error); regression may choose MAE or Huber instead.
 LOSSES = ("auto", "mse", "mae", "huber")
 TASKS = ("auto", "classification", "regression")
+# What early stopping may watch (Keras' monitor): each with its direction, min for losses and
+# errors, max for accuracy; val_accuracy needs a classification, val_mae a regression.
+MONITOR_MODES = {"val_loss": "min", "val_accuracy": "max", "val_mae": "min"}
+MONITORS = tuple(MONITOR_MODES)
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 4096
@@ -92,7 +96,12 @@ class RunConfig:
     weight_decay: float = opt(0.0, "L2 weight decay", lo=0.0, hi=1.0, live=True)
     l1: float = opt(0.0, "L1 regularization strength (sum of |weights|, biases excluded)", lo=0.0, hi=1.0,
                     live=True)
-    patience: int = opt(0, "early stopping patience on val_loss in epochs (0 = off)", lo=0, hi=1000, live=True)
+    patience: int = opt(0, "early stopping patience in epochs without improvement of --monitor (0 = off)", lo=0,
+                        hi=1000, live=True)
+    monitor: str = opt("val_loss", "what early stopping watches (and the best epoch is chosen by): val_loss, "
+                       "val_accuracy (classification, higher is better) or val_mae (regression)", choices=MONITORS)
+    min_delta: float = opt(0.0, "early stopping: the least change of the monitored value that counts as an "
+                           "improvement (in its own units)", lo=0.0, hi=1000.0, live=True)
     restore_best: bool = opt(True, "with early stopping, restore the weights of the best epoch", live=True)
     seed: int = opt(0, "random seed for data, split, initial weights and shuffling", lo=0, hi=2**31 - 1)
 
@@ -311,6 +320,14 @@ def _check_combinations(cfg: RunConfig) -> None:
         raise ConfigError("err.scaler_on_images", "scaler", dataset=cfg.dataset)
     if cfg.loss != "auto" and info.task != "regression":
         raise ConfigError("err.loss_needs_regression", "loss", loss=cfg.loss)
+    check_monitor(cfg.monitor, info.task)
+
+
+def check_monitor(monitor: str, task: str) -> None:
+    """val_accuracy watches a classification, val_mae a regression (a CSV's task is known once read)."""
+    if monitor == "val_accuracy" and task == "regression" or monitor == "val_mae" and task != "regression":
+        raise ConfigError("err.monitor_task", "monitor", monitor=monitor,
+                          other="val_mae" if task == "regression" else "val_accuracy")
 
 
 def _check_sequence_options(cfg: RunConfig) -> None:

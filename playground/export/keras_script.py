@@ -92,9 +92,12 @@ def main():
                   metrics=[METRIC])   # metric / 평가 지표
     model.summary()
     callbacks = []
-    if PATIENCE:   # early stopping on val_loss / val_loss로 조기 종료
-        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE,
-                                                       restore_best_weights=RESTORE_BEST))
+    if PATIENCE:   # early stopping on MONITOR / MONITOR로 조기 종료
+        # Keras sees the standardized target: MIN_DELTA, in the target's units, in its units
+        # Keras는 표준화된 타깃을 보므로 MIN_DELTA를 그 단위로 바꿉니다
+        scale = y_std ** (1 if MONITOR == "val_mae" or LOSS == "mae" else 2) if MONITOR != "val_accuracy" else 1.0
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=MONITOR, mode=MODE, min_delta=MIN_DELTA / scale,
+                                                       patience=PATIENCE, restore_best_weights=RESTORE_BEST))
     history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=EPOCHS,
                         batch_size=BATCH_SIZE, shuffle=SHUFFLE, callbacks=callbacks, verbose=2)
 
@@ -127,5 +130,5 @@ def keras_script(cfg: RunConfig, dataset=None) -> str:
             + "import keras\nimport numpy as np\nimport pandas as pd\nfrom keras import layers\n"
             + data_code.imports(cfg, dataset)
             + "from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, r2_score\n\n"
-            + settings_block(cfg, task) + "\n" + regularizer(cfg)
+            + settings_block(cfg, task) + f"LOSS = {loss!r}\n\n" + regularizer(cfg)
             + data_code.data_section(cfg, dataset) + "\n\n" + model_code(cfg, task) + main)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..config import RunConfig
 from ..data.registry import DATASETS, is_csv_path
+from ..config import MONITOR_MODES
 from ..nn.model import loss_name
 from . import data_code
 
@@ -76,8 +77,18 @@ def settings_block(cfg: RunConfig, task: str, keras: bool = False) -> str:
               f"WEIGHT_DECAY = {cfg.weight_decay!r}   # L2 regularization / L2 규제",
               f"L1 = {cfg.l1!r}   # L1 regularization (weights, not biases) / L1 규제",
               f"PATIENCE = {cfg.patience}   # early stopping patience, 0 = off / 조기 종료 인내(patience), 0 = 끔",
-              f"RESTORE_BEST = {cfg.restore_best}   # keep the best epoch's weights / 가장 좋은 에포크의 가중치 복원"]
+              f"RESTORE_BEST = {cfg.restore_best}   # keep the best epoch's weights / 가장 좋은 에포크의 가중치 복원",
+              *monitor_lines(cfg)]
     return "\n".join(lines) + "\n"
+
+
+def monitor_lines(cfg: RunConfig) -> list[str]:
+    """What early stopping watches, and its direction (Keras' monitor, mode and min_delta)."""
+    mode = MONITOR_MODES[cfg.monitor]
+    better = "lower is better / 낮을수록 좋음" if mode == "min" else "higher is better / 높을수록 좋음"
+    return [f"MONITOR = {cfg.monitor!r}   # what early stopping watches, {better} / 조기 종료가 지켜보는 값",
+            f"MODE = {mode!r}",
+            f"MIN_DELTA = {cfg.min_delta!r}   # the least change that counts as better / 나아졌다고 볼 최소 변화"]
 
 
 def model_code(cfg: RunConfig) -> str:
@@ -118,13 +129,35 @@ def outputs(model, X):
     return out if TASK == "multiclass" else out[:, 0]   # (n, classes) or (n,)
 
 
-def fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale):
-    """Epochs of mini-batches; early stopping on val_loss keeps the best epoch's weights
-    (like keras.callbacks.EarlyStopping(restore_best_weights=True)).
-    미니배치로 에포크를 반복하고, val_loss로 조기 종료하며 가장 좋은 가중치를 되돌립니다."""
+def val_logs(model, loss_fn, X_val, y_val, loss_scale, y_std):
+    """val_loss and the metric on the validation set, in the target's units (as the app logs them).
+    검증 세트의 손실과 평가 지표 (타깃의 단위로)."""
+    model.eval()
+    with torch.no_grad():
+        out = outputs(model, X_val)
+        logs = {"val_loss": loss_fn(out, y_val).item() * loss_scale}
+        if TASK == "regression":
+            logs["val_mae"] = float((out - y_val).abs().sum()) / len(y_val) * y_std
+        elif TASK == "binary":   # P(class 1) >= 0.5 / 임계값 0.5
+            logs["val_accuracy"] = float(((torch.sigmoid(out) >= 0.5).float() == y_val).sum()) / len(y_val)
+        else:
+            logs["val_accuracy"] = float((out.argmax(1) == y_val).sum()) / len(y_val)
+    return logs
+
+
+def improved(current, best):
+    """Better than the best by more than MIN_DELTA (keras.callbacks.EarlyStopping's rule).
+    최고 기록보다 MIN_DELTA 넘게 좋아졌는지."""
+    return current + MIN_DELTA < best if MODE == "min" else current - MIN_DELTA > best
+
+
+def fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale, y_std=1.0):
+    """Epochs of mini-batches; early stopping on MONITOR keeps the best epoch's weights
+    (like keras.callbacks.EarlyStopping(monitor=MONITOR, min_delta=MIN_DELTA, restore_best_weights=True)).
+    미니배치로 에포크를 반복하고, MONITOR로 조기 종료하며 가장 좋은 가중치를 되돌립니다."""
     gen = torch.Generator().manual_seed(SEED)
     l1_weights = [p for p in model.parameters() if p.dim() > 1]
-    best_loss, best_epoch, best_state, wait, epoch = math.inf, 0, None, 0, 0
+    best, best_epoch, best_state, wait, epoch = math.inf if MODE == "min" else -math.inf, 0, None, 0, 0
     n = len(X_train)
     batch_norm = any(isinstance(m, nn.BatchNorm1d) for m in model.modules())
     for epoch in range(1, EPOCHS + 1):
@@ -142,12 +175,11 @@ def fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale):
             (loss + penalty).backward()   # backpropagation / 역전파
             optimizer.step()
             total += loss.item() * len(xb)
-        model.eval()
-        with torch.no_grad():
-            val_loss = loss_fn(outputs(model, X_val), y_val).item()
-        print(f"epoch {epoch}/{EPOCHS} - loss: {total / n * loss_scale:.4f} - val_loss: {val_loss * loss_scale:.4f}")
-        if val_loss < best_loss:
-            best_loss, best_epoch, wait = val_loss, epoch, 0
+        logs = val_logs(model, loss_fn, X_val, y_val, loss_scale, y_std)
+        print(f"epoch {epoch}/{EPOCHS} - loss: {total / n * loss_scale:.4f} - "
+              + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        if improved(logs[MONITOR], best):
+            best, best_epoch, wait = logs[MONITOR], epoch, 0
             if PATIENCE and RESTORE_BEST:
                 best_state = copy.deepcopy(model.state_dict())
         else:
@@ -179,7 +211,7 @@ def main():
     print(model)
     loss_fn = LOSS_FN
     optimizer = OPTIMIZER
-    epochs_run, weights_epoch = fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale)
+    epochs_run, weights_epoch = fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale, y_std)
 
     model.eval()
     with torch.no_grad():

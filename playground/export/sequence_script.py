@@ -13,7 +13,7 @@ from ..data import sequence_prep, sequences
 from ..data.registry import DATASETS, SeqInput
 from ..nn import dropout, sequence_model
 from ..nn.model import loss_name
-from .script import LOOP, LOSS_CODE, OPTIMIZER_CODE, header, packages
+from .script import LOOP, LOSS_CODE, OPTIMIZER_CODE, header, monitor_lines, packages
 
 STAND_INS = '''
 
@@ -96,7 +96,7 @@ def main():
     print(model)
     loss_fn = LOSS_FN
     optimizer = OPTIMIZER
-    epochs_run, weights_epoch = fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale)
+    epochs_run, weights_epoch = fit(model, loss_fn, optimizer, X_train, y_train, X_val, y_val, loss_scale, y_std)
 
     model.eval()
     with torch.no_grad():
@@ -136,7 +136,7 @@ def _settings(cfg: RunConfig, task: str, loss: str, tokens: bool) -> str:
         lines.append(f"MOMENTUM = {cfg.momentum!r}")
     lines += [f"BATCH_SIZE = {cfg.batch_size}", f"EPOCHS = {cfg.epochs}", f"SHUFFLE = {cfg.shuffle}",
               f"WEIGHT_DECAY = {cfg.weight_decay!r}", f"L1 = {cfg.l1!r}", f"PATIENCE = {cfg.patience}",
-              f"RESTORE_BEST = {cfg.restore_best}", f"LOSS = {loss!r}",
+              f"RESTORE_BEST = {cfg.restore_best}", *monitor_lines(cfg), f"LOSS = {loss!r}",
               "# the network: cell (rnn | gru | lstm), recurrent units per layer, embedding, attention",
               f"CONFIG = SimpleNamespace(**{config!r})"]
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ import time
 
 import torch
 
+from ..config import MONITOR_MODES
 from ..status import Status
 from .model import cloned_state
 
@@ -141,23 +142,34 @@ def _stays(streak: list[float], n: int, window: int) -> bool:
 
 
 class EarlyStopping(Callback):
-    """Tracks the best epoch by val_loss; with `patience` > 0 stops after that many epochs
-    without improvement and, with `restore_best`, puts the best epoch's weights back
-    (keras.callbacks.EarlyStopping with monitor='val_loss', restore_best_weights)."""
+    """Tracks the best epoch by the monitored value (val_loss, val_accuracy or val_mae: lower
+    is better for losses and errors, higher for accuracy); with `patience` > 0 stops after that
+    many epochs without an improvement of more than `min_delta` and, with `restore_best`, puts
+    the best epoch's weights back (keras.callbacks.EarlyStopping(monitor, min_delta, patience,
+    restore_best_weights), whose comparison this is)."""
 
-    def __init__(self, patience: int = 0, restore_best: bool = True):
-        self.patience, self.restore_best = patience, restore_best
+    def __init__(self, patience: int = 0, restore_best: bool = True, monitor: str = "val_loss",
+                 min_delta: float = 0.0):
+        self.patience, self.restore_best, self.min_delta = patience, restore_best, min_delta
+        self.monitor, self.mode = monitor, MONITOR_MODES[monitor]
         self.best_epoch = 0
+        self.best = math.inf if self.mode == "min" else -math.inf   # the monitored value at the best epoch
         self.best_val_loss = math.inf
         self.stopped_epoch = 0
         self.restored = False           # the model holds the best epoch's weights, not the last's
         self._wait = 0
         self._best_state = None
 
+    def improved(self, current: float) -> bool:
+        """Keras' rule: better than the best by more than min_delta."""
+        if self.mode == "min":
+            return current + self.min_delta < self.best
+        return current - self.min_delta > self.best
+
     def on_epoch_end(self, trainer, epoch, logs):
-        val_loss = logs["val_loss"]
-        if val_loss < self.best_val_loss:
-            self.best_val_loss, self.best_epoch, self._wait = val_loss, epoch, 0
+        current = logs[self.monitor]
+        if self.improved(current):
+            self.best, self.best_val_loss, self.best_epoch, self._wait = current, logs["val_loss"], epoch, 0
             if self.patience and self.restore_best:
                 self._best_state = cloned_state(trainer.model)
             return
@@ -226,5 +238,6 @@ class ProgressLog(Callback):
     def on_train_end(self, trainer, status):
         msg = f"{status} after {trainer.epoch} epochs in {time.perf_counter() - self.t0:.1f}s"
         if trainer.best_epoch:
-            msg += f"; best epoch {trainer.best_epoch} (val_loss {trainer.best_val_loss:.4f})"
+            es = trainer.early_stopping
+            msg += f"; best epoch {trainer.best_epoch} ({es.monitor} {es.best:.4f})"
         print(msg, file=self.stream, flush=True)

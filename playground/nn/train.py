@@ -12,7 +12,7 @@ import time
 
 import torch
 
-from ..config import RunConfig
+from ..config import RunConfig, check_monitor
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..status import Status
@@ -46,7 +46,8 @@ class Trainer:
         self.loss_fn = loss_function(self.task, cfg.loss)
         self.optimizer = make_optimizer(cfg, self.model.parameters())
         self.history = History()
-        self.early_stopping = EarlyStopping(cfg.patience, cfg.restore_best)
+        check_monitor(cfg.monitor, self.task)   # a CSV's task is known only now
+        self.early_stopping = EarlyStopping(cfg.patience, cfg.restore_best, cfg.monitor, cfg.min_delta)
         self._grad_norms = GradNorms()
         # built-in observers first: a job's callback sees the epoch after their verdict
         self.callbacks = [self.history, self.early_stopping, DivergenceCheck(), self._grad_norms, *callbacks]
@@ -100,6 +101,7 @@ class Trainer:
                     m.p = self.cfg.dropout
         self.early_stopping.patience = self.cfg.patience
         self.early_stopping.restore_best = self.cfg.restore_best
+        self.early_stopping.min_delta = self.cfg.min_delta
 
     @property
     def finished(self) -> bool:
