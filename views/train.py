@@ -14,7 +14,21 @@ from playground.figures import training as training_figs
 from playground.inspect import boundary, graph
 from playground.nn.train import metric_name
 from playground.status import Status
-from ui import data, lab, lab_node, lab_preview, lessons, pacing, run_list, runs, sequence_lab, take_home, widgets
+from ui import (
+    data,
+    lab,
+    lab_node,
+    lab_preview,
+    lessons,
+    live_watch,
+    pacing,
+    run_list,
+    runs,
+    sequence_lab,
+    take_home,
+    warm,
+    widgets,
+)
 from ui.lab_preview import PANEL_H, PANELS
 from ui.lang import T, lang
 from ui.session import Key
@@ -27,6 +41,7 @@ LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them o
 HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
 HEAVY_CROWDED_S = 24.0  # ... when many runs share the server (each redraw costs every browser a re-render)
 PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
+LIVE_KEY = "lab_live"  # the live panel's fragment, rerun by the watcher when it has news (ui.live_watch)
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
                "[data-testid=stMetricValue]{font-size:1.7rem}"
@@ -263,6 +278,7 @@ def live_panel(cfg) -> None:
     if job is None:        # the run was let go meanwhile
         st.rerun()
     s = runs.record(job)
+    live_watch.drawn("train", runs.serial(), s)
     run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
     lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     task = job.prepared.task if job.prepared else cfg_task(cfg)
@@ -298,6 +314,22 @@ def live_panel(cfg) -> None:
         st.rerun()
 
 
+def watch() -> None:
+    """The poll (ui.live_watch): reruns the page when its buttons or pace must change, the
+    live panel when it has something new to draw, and otherwise draws nothing."""
+    if not live_watch.in_fragment_rerun():
+        return                 # the whole page's run: the live panel was just drawn
+    pacing.tick()
+    job = runs.training_job()
+    if job is None:
+        st.rerun()
+    s = runs.record(job)
+    if (s.active and pacing.pace_changed("train", s)) or widgets.controls_outdated(s):
+        st.rerun()
+    if live_watch.is_new("train", runs.serial(), s):
+        live_watch.rerun_fragment(LIVE_KEY)
+
+
 def render() -> None:
     cfg = data.config()
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
@@ -313,10 +345,13 @@ def render() -> None:
     error = notes(cfg)
     lab.changes_notes(cfg, job, lambda paused: start(cfg, paused))
     if job is None:        # not in the polling fragment: the painting editor's clicks must rerun the sidebar too
+        warm.elements()    # the run's elements' code, loaded now rather than at the Train click
         if not sequence_lab.preview_for(cfg):
             lab_preview.preview(cfg, error)
         return
-    st.fragment(live_panel, run_every=pacing.drawn_pace("train", snap))(cfg)
+    pace = pacing.drawn_pace("train", snap)     # before the panel, which reruns the page at another pace
+    st.fragment(live_panel, key=LIVE_KEY)(cfg)
+    st.fragment(watch, run_every=pace)()
     take_home.downloads(job)          # the model and the code behind the run, once it is over
     if lab_preview.painted(cfg):
         with st.expander(T("paint.title"), expanded=False):

@@ -36,6 +36,12 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
 
 # --- figures, read through their data (never substrings of plotly's JSON: plotly 7 writes "·" as "\u00b7") ---
 
+def tables(at: AppTest) -> list:
+    """The page's tables as a reader sees them (not the hidden one ui.warm draws to load their code)."""
+    from ui import warm
+    return [d.value for d in at.dataframe if not d.value.equals(warm.TABLE)]
+
+
 def figures(at: AppTest) -> list[dict]:
     """The page's plotly figures, parsed: {'data': [traces], 'layout': {...}} each."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

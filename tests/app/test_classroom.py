@@ -129,7 +129,7 @@ def test_a_copied_address_does_not_take_over_a_run_whose_page_is_open(no_excepti
 
 
 def test_a_run_the_server_no_longer_knows_is_reported_lost(no_exceptions):
-    at = open_app(query={"lang": "ko", "dataset": "circle", RUN_PARAM: "from-before-the-restart"})
+    at = open_app(query={"lang": "ko", "dataset": "circle", RUN_PARAM: "fromBeforeR1"})    # well-formed, never issued here
     no_exceptions(at)
     assert Key.JOB not in at.session_state
     assert any("사라졌습니다" in w.value for w in at.warning)

@@ -1,7 +1,7 @@
 """What a newcomer trips on in the lab (issue 24): names that say what changed, one name for
 one action, the data and the network shown before the first run."""
 import numpy as np
-from apptest import array, figures, open_app, wait_for
+from apptest import array, figures, open_app, tables, wait_for
 
 from playground.i18n import Translator
 from playground.status import Status
@@ -116,7 +116,7 @@ def test_the_first_rows_show_the_target_and_every_column():
     """The lab's preview of a table showed 5 of its columns at 1024 px, and no target."""
     from playground.data import loaders
     at = open_app(query={"lang": "ko", "dataset": "titanic"})
-    (rows,) = [d.value for d in at.dataframe]
+    (rows,) = tables(at)
     ds = loaders.load_titanic()
     assert list(rows.index) == [KO("lab.target_row", name=ds.target_name), *ds.X.columns]
     assert list(rows.iloc[0]) == [ds.class_names[int(v)] for v in list(ds.y)[:3]]

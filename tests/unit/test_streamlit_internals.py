@@ -17,3 +17,20 @@ def test_the_runtime_keeps_its_session_manager_where_the_classroom_reads_it():
 def test_the_pages_manager_names_the_page_a_link_asked_for():
     source = inspect.getsource(PagesManager)                                 # ui/unknown_page.requested_path
     assert "intended_page_script_hash" in source and "intended_page_name" in source
+
+
+def test_a_fragment_can_ask_for_another_keyed_fragments_rerun():
+    """ui/live_watch.rerun_fragment: the run context's requests, fragment ids and storage."""
+    import dataclasses
+
+    from streamlit.runtime.fragment import MemoryFragmentStorage
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    fields = {f.name for f in dataclasses.fields(ScriptRunContext)}
+    assert {"script_requests", "fragment_ids_this_run", "fragment_storage", "query_string",
+            "cached_message_hashes", "context_info"} <= fields
+    assert isinstance(getattr(ScriptRunContext, "page_script_hash", None), property)
+    assert {"fragment_id_queue", "is_fragment_scoped_rerun"} <= {f.name for f in dataclasses.fields(RerunData)}
+    assert callable(getattr(ScriptRequests, "request_rerun", None))
+    assert callable(getattr(MemoryFragmentStorage, "resolve_target", None))
