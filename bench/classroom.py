@@ -68,6 +68,11 @@ setInterval(() => {
 """
 
 
+DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && document.querySelectorAll('.js-plotly-plot').length >= 2
+    && [...document.querySelectorAll('.js-plotly-plot')].every(g => g.data)"""
+
+
 def proc_stats(pid: int) -> tuple[float, int]:
     """(RSS MB, threads) of a process, from /proc."""
     rss, threads = 0.0, 0
@@ -143,6 +148,8 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
                 kinds.append(kind)
             for page, kind in zip(pages, kinds):
                 wait_for_app(page)
+                # a class presses Train on a page it has looked at: every chart drawn, no placeholder left
+                page.wait_for_function(DRAWN, timeout=timeout * 1000, polling=500)
                 if kind == "slowed":     # the lab's speed control, to its slowest (1 epoch/s)
                     page.locator(".st-key-lab_speed input[type='range']").first.focus()
                     page.keyboard.press("End")
