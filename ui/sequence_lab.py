@@ -137,6 +137,7 @@ def inside_panel(s, job, height: int = 440) -> None:
     st.subheader(T("seq.memory_panel", epoch=got[0]), help=T("seq.memory_help"))
     ex = got[1]["examples"]
     i = _example_picker(ex)
+    st.plotly_chart(seq_figs.unrolled_figure(ex, i, T), key="inside_seq_unrolled")
     st.plotly_chart(seq_figs.state_figure(ex, i, T, height=height), key="inside_seq_memory")
     if "forecast" in got[1]:
         st.subheader(T("seq.forecast_panel", epoch=got[0]), help=T("seq.forecast_help"))

@@ -123,3 +123,42 @@ def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
     fig.update_xaxes(title_text=T("seq.time_axis"))
     fig.update_yaxes(title_text=fc["target"])
     return layout(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+
+
+def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12) -> go.Figure:
+    """The network unrolled in time for example i: each input x_t (its word) feeds the cell,
+    which also takes its own previous state h_(t-1) — the same weights at every step — and
+    the last state gives the answer. Each state box is coloured by its mean activation."""
+    keep = ~np.asarray(ex["padding"][i], bool)
+    words = [w for w, k in zip(ex["words"][i], keep) if k][-most:]
+    states = np.asarray(ex["states"][i])[keep][-most:]
+    n = len(words)
+    x = np.arange(n, dtype=float)
+    fig = go.Figure()
+    for t in range(n):       # x_t -> h_t, and h_(t-1) -> h_t: the same two weight matrices each time
+        fig.add_annotation(x=t, y=0.78, ax=t, ay=0.22, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=2, arrowwidth=1.2, arrowcolor=GREY, text="")
+        if t:
+            fig.add_annotation(x=t - 0.22, y=1, ax=t - 0.78, ay=1, xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=BLUE, text="")
+    fig.add_annotation(x=n - 1 + 0.62, y=1, ax=n - 1 + 0.22, ay=1, xref="x", yref="y", axref="x", ayref="y",
+                       showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=ORANGE, text="")
+    mean = states.mean(1) if len(states) else np.zeros(0)
+    fig.add_trace(go.Scatter(x=x, y=np.zeros(n), mode="markers+text", text=words, textposition="bottom center",
+                             marker=dict(size=22, symbol="square", color="white", line=dict(color=GREY, width=1.5)),
+                             hovertemplate="x%{x}: %{text}<extra></extra>", showlegend=False))
+    fig.add_trace(go.Scatter(x=x, y=np.ones(n), mode="markers+text", text=[f"h{t + 1}" for t in range(n)],
+                             textposition="top center", customdata=mean, showlegend=False,
+                             marker=dict(size=30, symbol="square", color=mean, cmin=-1, cmax=1, colorscale=DIVERGING,
+                                         line=dict(color=BLUE, width=1.5)),
+                             hovertemplate=T("seq.unrolled_hover") + "<extra></extra>"))
+    out = ex["output"][i]
+    answer = (ex["class_names"][int(np.argmax(out))] if ex["task"] == "multiclass"
+              else ex["class_names"][int(out >= 0.5)] if ex["task"] == "binary" else f"{float(out):.4g}")
+    fig.add_annotation(x=n - 1 + 0.7, y=1, text=f"ŷ = {answer}", showarrow=False, xanchor="left",
+                       font=dict(size=13, color=ORANGE))
+    fig.add_annotation(x=-0.5, y=-0.62, text=T("seq.same_weights", cell=ex["cell"].upper()), showarrow=False,
+                       xanchor="left", font=dict(size=11, color=LABEL_GREY))      # below the words
+    fig.update_xaxes(visible=False, range=[-0.6, n + 1.4])
+    fig.update_yaxes(visible=False, range=[-0.75, 1.4])
+    return layout(fig, height, title=T("seq.unrolled_title"), plot_bgcolor="white")

@@ -108,3 +108,19 @@ def test_rolling_forward_feeds_the_networks_own_forecasts_back():
     second = t.model(torch.cat([w[:, 1:], first[:, None, :1]], 1)).detach()
     assert rolled["pred"][1] == pytest.approx(float(second[0, 0]) * prep.y_std + prep.y_mean, rel=1e-5)
     assert rolled["pred"][1] != pytest.approx(one_step[1], rel=1e-6)      # not the one-step forecast
+
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_unrolled_network_has_one_input_and_one_state_per_word(lang):
+    T = Translator(lang)
+    t = trained(dataset="seq-negation", model="rnn", epochs=1)
+    ex = sequence.examples(t.model, t.data)
+    fig = seq_figs.unrolled_figure(ex, 0, T)
+    words = [w for w, pad in zip(ex["words"][0], ex["padding"][0]) if not pad]
+    inputs, states = fig.data
+    assert list(inputs.text) == words and list(states.text) == [f"h{k + 1}" for k in range(len(words))]
+    assert list(states.customdata) == pytest.approx(ex["states"][0][~ex["padding"][0]].mean(1).tolist())
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 2 * len(words)           # x_t -> h_t, h_(t-1) -> h_t, and h_T -> the answer
+    assert fig.layout.title.text == T("seq.unrolled_title")
