@@ -80,7 +80,8 @@ class RunConfig:
                          group="net")
     attention: bool = opt(False, "attention pooling over the recurrent states (one head) instead of the last "
                           "state", group="net")
-    activation: str = opt("tanh", "activation of the hidden layers", choices=ACTIVATIONS, group="net")
+    activation: str = opt("tanh", "activation of the hidden layers: one for all, or one per layer, comma "
+                          "separated (mlp)", choices=ACTIVATIONS, group="net")
     dropout: float = opt(0.0, "dropout rate after each hidden layer", lo=0.0, hi=0.9, group="net", live=True)
     batch_norm: bool = opt(False, "batch normalization in each hidden layer", group="net")
     # training
@@ -212,6 +213,9 @@ def parse_value(name: str, text: Any):
         return tuple(int(v) for v in text) if isinstance(text, (list, tuple)) else parse_hidden(text)
     if name == "features":
         return parse_features(text)
+    if name == "activation":   # "ReLU, tanh" -> "relu,tanh"; a list -> one name per layer
+        parts = text if isinstance(text, (list, tuple)) else str(text).split(",")
+        return ",".join(str(p).strip().lower() for p in parts)
     if kind is bool:
         if isinstance(text, bool):
             return text
@@ -261,6 +265,9 @@ def validate(cfg: RunConfig) -> RunConfig:
         if name == "features":
             _check_features(v)
             continue
+        if name == "activation":
+            _check_activation(cfg)
+            continue
         kind = _kind(f)
         if kind is bool and not isinstance(v, bool):
             raise ConfigError("err.must_bool", name, name=name)
@@ -289,6 +296,23 @@ def _check_features(v) -> None:
             raise ConfigError("err.features_unknown", "features", name=name, choices=", ".join(FEATURES))
     if len(set(v)) != len(v):
         raise ConfigError("err.features_twice", "features", name=next(n for n in v if v.count(n) > 1))
+
+
+def layer_activations(cfg: RunConfig) -> tuple[str, ...]:
+    """The activation of each hidden layer ("relu" for all, or "relu,tanh" one per layer)."""
+    names = tuple(cfg.activation.split(","))
+    return names * len(cfg.hidden) if len(names) == 1 else names
+
+
+def _check_activation(cfg: RunConfig) -> None:
+    names = cfg.activation.split(",") if isinstance(cfg.activation, str) else [repr(cfg.activation)]
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise ConfigError("err.choice", "activation", name="activation", value=name, choices=", ".join(ACTIVATIONS))
+    if len(names) > 1 and len(names) != len(cfg.hidden):
+        raise ConfigError("err.activation_count", "activation", got=len(names), layers=len(cfg.hidden))
+    if len(names) > 1 and cfg.model != "mlp":
+        raise ConfigError("err.activation_list_mlp", "activation", model=cfg.model)
 
 
 def _check_plane_options(cfg: RunConfig) -> None:
@@ -380,11 +404,11 @@ def from_query(params: dict, base: RunConfig | None = None) -> tuple[RunConfig, 
     if base is None or (dataset and dataset != base.dataset):   # another dataset: its own defaults
         base = defaults_for(dataset or DEFAULT.dataset)
     cfg = base
-    for k, v in params.items():
-        if k not in FIELDS or k == "dataset":
+    for k in FIELDS:   # in the table's order, whatever the link's: hidden's layers before their activations
+        if k not in params or k == "dataset":
             continue
         try:
-            cfg = validate(dataclasses.replace(cfg, **{k: parse_value(k, v)}))
+            cfg = validate(dataclasses.replace(cfg, **{k: parse_value(k, params[k])}))
         except ConfigError as e:
             problems.append(e)
     return cfg, problems

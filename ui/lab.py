@@ -48,6 +48,9 @@ def net_text(cfg) -> str:
         return f"{cfg.model.upper()} {layers}" + (" + attention" if cfg.attention else "")
     if cfg.model == "cnn":
         layers = "CNN + " + layers
+    names = cfg.activation.split(",")
+    if len(names) > 1:   # one per layer: each layer's units with its own
+        return " - ".join(f"{h} {T(f'choice.activation.{a}')}" for h, a in zip(cfg.hidden, names))
     return f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers
 
 

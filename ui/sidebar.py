@@ -24,7 +24,7 @@ from playground.errors import ConfigError
 from playground.i18n import LANGS
 from playground.nn.model import count_params, loss_name
 
-from . import classroom, data, paint, registry, runs, sequence_controls, upload, url
+from . import classroom, data, net_controls, paint, registry, runs, sequence_controls, upload, url
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
 from .widgets import translated_select
@@ -50,6 +50,9 @@ def _load_into_widgets(cfg: RunConfig, fields=FIELDS) -> None:
                 ss[units_key(i)] = h
         elif name == "features":
             ss[w_key(name)] = list(cfg.features)     # a multi-select holds a list
+        elif name == "activation":
+            ss[w_key(name)] = cfg.activation
+            net_controls.load_activations(cfg)       # each layer's select
         else:
             ss[w_key(name)] = getattr(cfg, name)
 
@@ -108,22 +111,28 @@ def _field(name: str, container=st, *, label: str | None = None, help: str | Non
                                   disabled=disabled)
 
 
-def _hidden_controls() -> tuple:
+def _hidden_controls(per_layer: bool = False) -> tuple:
+    """The layers' units; `per_layer`: each with its activation beside it (one row a layer)."""
     ss = st.session_state
     if Key.W_N_LAYERS not in ss:
         ss[Key.W_N_LAYERS] = len(DEFAULT.hidden)
     if "hidden" in classroom.hidden_controls():
         return tuple(ss.get(units_key(i), 8) for i in range(ss[Key.W_N_LAYERS]))
     n = st.slider(T("field.n_layers"), 0, MAX_HIDDEN_LAYERS, key=Key.W_N_LAYERS, help=T("field.n_layers.help"))
-    units = []
+    units, acts = [], []
     cols = st.columns(2) if n else []      # three columns cut "128" to "12"
     for i in range(n):
         k = units_key(i)
         if k not in ss:
             ss[k] = units[-1] if units else 8
         options = sorted(set(UNIT_CHOICES) | {ss[k]})
-        units.append(cols[i % 2].selectbox(T("labdata.units", i=i + 1), options, key=k,
-                                           placeholder=T("select.placeholder")))
+        if per_layer:
+            cols = st.columns(2)
+            acts.append(net_controls.layer_activation(cols[1], i))
+        units.append(cols[0 if per_layer else i % 2].selectbox(T("labdata.units", i=i + 1), options, key=k,
+                                                               placeholder=T("select.placeholder")))
+    if per_layer:
+        net_controls.set_activations(acts)
     return tuple(units)
 
 
@@ -257,8 +266,12 @@ def _network_controls(info) -> tuple:
         ss[w_key("model")] = "mlp"
     if info is not None and info.kind == DataKind.TOY:
         _features_control()
-    hidden = _hidden_controls()
-    _field("activation")
+    model = ss.get(w_key("model"), "mlp")
+    per_layer = net_controls.per_layer(model, ss.get(Key.W_N_LAYERS, len(DEFAULT.hidden)))
+    hidden = _hidden_controls(per_layer)
+    net_controls.per_layer_toggle(model, len(hidden))
+    if not per_layer:
+        _field("activation")
     _field("dropout")
     _field("batch_norm")        # a row of its own: "배치 정규화" was cut to "배치 …" beside the slider
     return hidden
@@ -298,8 +311,7 @@ def _training_controls(task: str, images: bool) -> None:
         _field("val_split")
         _field("test_split")
         _field("patience")
-        if ss.get(w_key("patience"), 0) > 0:
-            _field("restore_best")
+        net_controls.early_stopping_controls(task, _field)   # monitor, min_delta, restore_best
         if not images:                        # pixels are always scaled to 0-1
             _field("scaler")
         _field("shuffle")

@@ -28,7 +28,7 @@ def explainer(chosen: str, hidden_layers: int = 1) -> None:
     st.subheader(T("inside.act_header"))
     st.plotly_chart(inside_figs.activation_functions_figure(activation_curves(), chosen, T), key="act_fns")
     text = "inside.act_text" if hidden_layers else "inside.act_text_none"   # no hidden layer: no activation
-    st.markdown(T(text, act=T.get(f"choice.activation.{chosen}", chosen)))
+    st.markdown(T(text, act=", ".join(T.get(f"choice.activation.{a}", a) for a in chosen.split(","))))
     if chosen == "linear":
         st.warning(T("inside.linear_note"), icon=":material/warning:")
     st.markdown(T("inside.why_nonlinear"))

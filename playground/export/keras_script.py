@@ -4,7 +4,7 @@ split, preprocessing) is the PyTorch script's; the training differs in its detai
 (Keras' initialisation and shuffling), so its numbers are close to the app's, not equal."""
 from __future__ import annotations
 
-from ..config import RunConfig
+from ..config import RunConfig, layer_activations
 from ..nn.model import loss_name
 from . import data_code
 from .script import header, packages, settings_block, task_of
@@ -27,31 +27,32 @@ OUTPUT = {"binary": 'layers.Dense(1, activation="sigmoid"),   # output layer: P(
           "regression": "layers.Dense(1),   # output layer: the target / 출력층: 타깃 값"}
 
 
-def _activation_rows(cfg: RunConfig) -> list[str]:
-    if cfg.activation == "leaky_relu":
+def _activation_rows(name: str) -> list[str]:
+    if name == "leaky_relu":
         return ["layers.LeakyReLU(negative_slope=0.01),"]
-    return [f"layers.Activation({ACTIVATION[cfg.activation]}),"]
+    return [f"layers.Activation({ACTIVATION[name]}),"]
 
 
 def model_code(cfg: RunConfig, task: str) -> str:
-    act = ACTIVATION[cfg.activation]
     rows = ["keras.Input(shape=(n_features,)),   # input layer / 입력층"]
-    if cfg.model == "cnn":
+    if cfg.model == "cnn":   # one activation for all its layers (config refuses a list)
+        act = ACTIVATION[cfg.activation]
         conv_act = f", activation={act}" if act else ""
         rows += ["layers.Reshape((*IMAGE_SHAPE, 1)),   # flat pixels -> h x w x 1 image / 이미지 모양으로",
                  f'layers.Conv2D(8, 3, padding="same"{conv_act}),   # convolution / 합성곱',
-                 *([] if act else _activation_rows(cfg)),
+                 *([] if act else _activation_rows(cfg.activation)),
                  "layers.MaxPooling2D(2),   # pooling / 풀링",
                  f'layers.Conv2D(16, 3, padding="same"{conv_act}),',
-                 *([] if act else _activation_rows(cfg)),
+                 *([] if act else _activation_rows(cfg.activation)),
                  "layers.MaxPooling2D(2),",
                  "layers.Flatten(),   # flatten / 평탄화"]
-    for i, units in enumerate(cfg.hidden, 1):
+    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
+        act = ACTIVATION[name]
         if cfg.batch_norm or not act:
             rows.append(f"layers.Dense({units}, kernel_regularizer=REGULARIZER),   # hidden layer {i} / 은닉층 {i}")
             if cfg.batch_norm:
                 rows.append("layers.BatchNormalization(),   # batch normalization / 배치 정규화")
-            rows += _activation_rows(cfg)
+            rows += _activation_rows(name)
         else:
             rows.append(f"layers.Dense({units}, activation={act}, kernel_regularizer=REGULARIZER),"
                         f"   # hidden layer {i} / 은닉층 {i}")

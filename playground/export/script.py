@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..config import RunConfig
 from ..data.registry import DATASETS, is_csv_path
-from ..config import MONITOR_MODES
+from ..config import MONITOR_MODES, layer_activations
 from ..nn.model import loss_name
 from . import data_code
 
@@ -92,9 +92,9 @@ def monitor_lines(cfg: RunConfig) -> list[str]:
 
 
 def model_code(cfg: RunConfig) -> str:
-    act = ACTIVATION_CODE[cfg.activation]
     rows = []
-    if cfg.model == "cnn":
+    if cfg.model == "cnn":   # one activation for all its layers (config refuses a list)
+        act = ACTIVATION_CODE[cfg.activation]
         rows += ["nn.Unflatten(1, (1, *IMAGE_SHAPE)),   # flat pixels -> 1 x h x w image / 이미지 모양으로",
                  "nn.Conv2d(1, 8, 3, padding=1),   # convolution: 8 filters 3x3 / 합성곱",
                  act + ",",
@@ -107,11 +107,11 @@ def model_code(cfg: RunConfig) -> str:
         n_in = "16 * (IMAGE_SHAPE[0] // 4) * (IMAGE_SHAPE[1] // 4)"
     else:
         n_in = "n_features"
-    for i, units in enumerate(cfg.hidden, 1):
+    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
         rows.append(f"nn.Linear({n_in}, {units}),   # hidden layer {i} / 은닉층 {i}")
         if cfg.batch_norm:
             rows.append(f"nn.BatchNorm1d({units}),   # batch normalization / 배치 정규화")
-        rows.append(act + ",   # activation function / 활성화 함수")
+        rows.append(ACTIVATION_CODE[name] + ",   # activation function / 활성화 함수")
         if cfg.dropout:
             rows.append(f"nn.Dropout({cfg.dropout!r}),   # dropout / 드롭아웃")
         n_in = str(units)

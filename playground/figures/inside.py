@@ -384,7 +384,7 @@ def activation_functions_figure(curves: dict, chosen: str, T) -> go.Figure:
     x = curves["x"]
     names = [k for k in curves if k != "x"]
     for i, name in enumerate(names):
-        mine = name == chosen
+        mine = name in chosen.split(",")   # one per layer: each of them
         label = T.get(f"choice.activation.{name}", name)
         for col, key in ((1, "y"), (2, "dy")):
             fig.add_trace(go.Scatter(

@@ -71,13 +71,15 @@ def layer_views(model, sample: Sample, activation: str) -> dict:
     """Per probe-able layer: heatmap matrix (sample x shown nodes), histogram, dead mask,
     2-D representation. One forward pass for all layers."""
     acts = capture(model, sample.X)
+    names = activation.split(",")   # one for all layers, or one per hidden layer
     out = {}
     for name, a in acts.items():
         a = finite(a)
+        own = names[int(name[6:]) - 1] if len(names) > 1 and name.startswith("hidden") else names[0]
         M = as_matrix(a)
         shown = top_varying(M)
         out[name] = {"units": M.shape[1], "matrix": M[:, shown], "shown": shown, "hist": histogram(a),
-                     "dead": dead_units(a, activation), "repr": representation(a)}
+                     "dead": dead_units(a, own), "repr": representation(a)}
     return out
 
 

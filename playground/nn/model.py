@@ -12,7 +12,7 @@ import threading
 import torch
 from torch import nn
 
-from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig
+from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig, layer_activations
 from ..errors import ConfigError
 from .dropout import SeededDropout
 from .sequence_model import SeqNet
@@ -26,11 +26,11 @@ ACTIVATION_MODULES = {
 _INIT_LOCK = threading.Lock()
 
 
-def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int) -> nn.Sequential:
+def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int, activation: str) -> nn.Sequential:
     layers = [nn.Linear(n_in, n_out)]
     if cfg.batch_norm:
         layers.append(nn.BatchNorm1d(n_out))
-    layers.append(ACTIVATION_MODULES[cfg.activation]())
+    layers.append(ACTIVATION_MODULES[activation]())
     # always there (p = 0 returns its input): the dropout rate can change while a run goes on
     layers.append(SeededDropout(cfg.dropout, seed))
     return nn.Sequential(*layers)
@@ -63,8 +63,8 @@ def assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) 
         n_in = 16 * (h // 4) * (w // 4)
     else:
         n_in = n_features
-    for i, units in enumerate(cfg.hidden, 1):
-        blocks.append((f"hidden{i}", _block(n_in, units, cfg, cfg.seed + i)))
+    for i, (units, activation) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
+        blocks.append((f"hidden{i}", _block(n_in, units, cfg, cfg.seed + i, activation)))
         n_in = units
     blocks.append(("output", nn.Linear(n_in, n_outputs)))
     net = Net()

@@ -30,7 +30,7 @@ SAMPLES = {
     "scaler": "robust", "val_split": 0.1, "test_split": 0.25, "model": "mlp", "hidden": (16, 4, 2),
     "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
-    "patience": 5, "restore_best": False, "seed": 42, "window": 24, "embedding": 8, "attention": True,
+    "patience": 5, "restore_best": False, "monitor": "val_mae", "min_delta": 0.01, "seed": 42, "window": 24, "embedding": 8, "attention": True,
     "time_split": False,
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
@@ -229,7 +229,7 @@ def test_endless_epochs_is_zero():
 
 def test_live_and_restart_fields_split_the_table():
     assert set(config.LIVE_FIELDS) == {"lr", "momentum", "batch_size", "weight_decay", "l1", "dropout", "epochs",
-                                       "patience", "restore_best"}
+                                       "patience", "restore_best", "min_delta"}
     assert set(config.LIVE_FIELDS) | set(config.RESTART_FIELDS) == set(FIELDS)
     assert not set(config.LIVE_FIELDS) & set(config.RESTART_FIELDS)
     assert list(config.RESTART_FIELDS) == [n for n in FIELDS if n not in config.LIVE_FIELDS]
