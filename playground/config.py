@@ -14,7 +14,7 @@ from typing import Any
 
 from .data import paint
 from .data.features import DEFAULT_FEATURES, FEATURES
-from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_sequence, is_toy, is_tokens
+from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_sequence, is_tokens, is_toy
 from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
@@ -26,10 +26,7 @@ MODELS = ("mlp", "cnn", *SEQUENCE_MODELS)
 # softmax output, mean squared error); regression may choose MAE or Huber instead.
 LOSSES = ("auto", "mse", "mae", "huber")
 TASKS = ("auto", "classification", "regression")
-# What early stopping may watch (Keras' monitor): each with its direction, min for losses and
-# errors, max for accuracy; val_accuracy needs a classification, val_mae a regression.
-MONITOR_MODES = {"val_loss": "min", "val_accuracy": "max", "val_mae": "min"}
-MONITORS = tuple(MONITOR_MODES)
+MONITOR_MODES = {"val_loss": "min", "val_accuracy": "max", "val_mae": "min"}   # early stopping's (Keras' monitor)
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 4096
@@ -97,12 +94,10 @@ class RunConfig:
     weight_decay: float = opt(0.0, "L2 weight decay", lo=0.0, hi=1.0, live=True)
     l1: float = opt(0.0, "L1 regularization strength (sum of |weights|, biases excluded)", lo=0.0, hi=1.0,
                     live=True)
-    patience: int = opt(0, "early stopping patience in epochs without improvement of --monitor (0 = off)", lo=0,
-                        hi=1000, live=True)
-    monitor: str = opt("val_loss", "what early stopping watches (and the best epoch is chosen by): val_loss, "
-                       "val_accuracy (classification, higher is better) or val_mae (regression)", choices=MONITORS)
-    min_delta: float = opt(0.0, "early stopping: the least change of the monitored value that counts as an "
-                           "improvement (in its own units)", lo=0.0, hi=1000.0, live=True)
+    patience: int = opt(0, "early stopping: epochs without improvement of --monitor (0: off)", lo=0, hi=1000, live=True)
+    monitor: str = opt("val_loss", "what early stopping and the best epoch go by: val_loss, val_accuracy "
+                       "(classification; higher is better) or val_mae (regression)", choices=tuple(MONITOR_MODES))
+    min_delta: float = opt(0.0, "early stopping: the least change of --monitor that counts", lo=0.0, hi=1e3, live=True)
     restore_best: bool = opt(True, "with early stopping, restore the weights of the best epoch", live=True)
     seed: int = opt(0, "random seed for data, split, initial weights and shuffling", lo=0, hi=2**31 - 1)
 
@@ -265,9 +260,6 @@ def validate(cfg: RunConfig) -> RunConfig:
         if name == "features":
             _check_features(v)
             continue
-        if name == "activation":
-            _check_activation(cfg)
-            continue
         kind = _kind(f)
         if kind is bool and not isinstance(v, bool):
             raise ConfigError("err.must_bool", name, name=name)
@@ -278,7 +270,7 @@ def validate(cfg: RunConfig) -> RunConfig:
                 raise ConfigError("err.must_number", name, name=name)
             if m["lo"] is not None and not m["lo"] <= v <= m["hi"]:
                 raise ConfigError("err.range", name, name=name, lo=format_number(m["lo"]), hi=format_number(m["hi"]), got=format_number(v))
-        if m["choices"] and v not in m["choices"]:
+        if m["choices"] and v not in m["choices"] and name != "activation":   # one per layer: _check_activation
             raise ConfigError("err.choice", name, name=name, value=v, choices=", ".join(m["choices"]))
     if cfg.val_split + cfg.test_split > 0.8:
         raise ConfigError("err.splits_sum", "val_split")
@@ -298,21 +290,15 @@ def _check_features(v) -> None:
         raise ConfigError("err.features_twice", "features", name=next(n for n in v if v.count(n) > 1))
 
 
-def layer_activations(cfg: RunConfig) -> tuple[str, ...]:
-    """The activation of each hidden layer ("relu" for all, or "relu,tanh" one per layer)."""
-    names = tuple(cfg.activation.split(","))
-    return names * len(cfg.hidden) if len(names) == 1 else names
-
-
 def _check_activation(cfg: RunConfig) -> None:
-    names = cfg.activation.split(",") if isinstance(cfg.activation, str) else [repr(cfg.activation)]
-    for name in names:
-        if name not in ACTIVATIONS:
-            raise ConfigError("err.choice", "activation", name="activation", value=name, choices=", ".join(ACTIVATIONS))
-    if len(names) > 1 and len(names) != len(cfg.hidden):
-        raise ConfigError("err.activation_count", "activation", got=len(names), layers=len(cfg.hidden))
+    """One name for every layer, or one per hidden layer of an mlp."""
+    names = str(cfg.activation).split(",")
+    if bad := [n for n in names if n not in ACTIVATIONS]:
+        raise ConfigError("err.choice", "activation", name="activation", value=bad[0], choices=", ".join(ACTIVATIONS))
     if len(names) > 1 and cfg.model != "mlp":
         raise ConfigError("err.activation_list_mlp", "activation", model=cfg.model)
+    if len(names) not in (1, len(cfg.hidden)):
+        raise ConfigError("err.activation_count", "activation", got=len(names), layers=len(cfg.hidden))
 
 
 def _check_plane_options(cfg: RunConfig) -> None:
@@ -328,6 +314,7 @@ def _check_plane_options(cfg: RunConfig) -> None:
 
 def _check_combinations(cfg: RunConfig) -> None:
     """Options that cannot apply together are refused, not silently ignored."""
+    _check_activation(cfg)
     if cfg.batch_size == 1 and cfg.batch_norm:
         raise ConfigError("err.batch_norm_one_row", "batch_size")
     _check_plane_options(cfg)
@@ -347,8 +334,7 @@ def _check_combinations(cfg: RunConfig) -> None:
     check_monitor(cfg.monitor, info.task)
 
 
-def check_monitor(monitor: str, task: str) -> None:
-    """val_accuracy watches a classification, val_mae a regression (a CSV's task is known once read)."""
+def check_monitor(monitor: str, task: str) -> None:   # a CSV's task is known once read: the Trainer checks again
     if monitor == "val_accuracy" and task == "regression" or monitor == "val_mae" and task != "regression":
         raise ConfigError("err.monitor_task", "monitor", monitor=monitor,
                           other="val_mae" if task == "regression" else "val_accuracy")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.config import ACTIVATIONS, DEFAULT, MAX_HIDDEN_LAYERS, RunConfig, layer_activations
+from playground.config import ACTIVATIONS, DEFAULT, MAX_HIDDEN_LAYERS, RunConfig
+from playground.nn.model import layer_activations
 
 from . import classroom
 from .lang import T

@@ -8,7 +8,7 @@ from playground.analysis import baselines, evaluation, metric_names, metrics
 from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.status import Status
-from ui import data, lab, pacing, runs, take_home, widgets
+from ui import classic, data, lab, pacing, runs, take_home, widgets
 from ui.lang import T, lang
 from ui.session import Key, cm_normalize_key
 from ui.status import sharing_note, status_line
@@ -254,6 +254,7 @@ def final_view(job, snap) -> None:
     show(pred, prep, live=False)
     if pred.n and pred.finite:
         baseline_section(job, pred, prep)
+        classic.section(job, pred, prep, cached)
 
 
 def saved_model_section() -> None:

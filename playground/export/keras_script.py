@@ -4,8 +4,8 @@ split, preprocessing) is the PyTorch script's; the training differs in its detai
 (Keras' initialisation and shuffling), so its numbers are close to the app's, not equal."""
 from __future__ import annotations
 
-from ..config import RunConfig, layer_activations
-from ..nn.model import loss_name
+from ..config import RunConfig
+from ..nn.model import layer_activations, loss_name
 from . import data_code
 from .script import header, packages, settings_block, task_of
 

@@ -7,10 +7,9 @@ It imports torch, numpy, pandas, scikit-learn and the dataset's own package, nev
 `playground`; with the same seed on the same machine it lands on the app's numbers."""
 from __future__ import annotations
 
-from ..config import RunConfig
+from ..config import MONITOR_MODES, RunConfig
 from ..data.registry import DATASETS, is_csv_path
-from ..config import MONITOR_MODES, layer_activations
-from ..nn.model import loss_name
+from ..nn.model import layer_activations, loss_name
 from . import data_code
 
 ACTIVATION_CODE = {"relu": "nn.ReLU()", "leaky_relu": "nn.LeakyReLU(0.01)", "elu": "nn.ELU()", "gelu": "nn.GELU()",

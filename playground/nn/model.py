@@ -12,7 +12,7 @@ import threading
 import torch
 from torch import nn
 
-from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig, layer_activations
+from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig
 from ..errors import ConfigError
 from .dropout import SeededDropout
 from .sequence_model import SeqNet
@@ -24,6 +24,12 @@ ACTIVATION_MODULES = {
 
 # Model init uses torch's global RNG; jobs in other threads must not interleave with it.
 _INIT_LOCK = threading.Lock()
+
+
+def layer_activations(cfg: RunConfig) -> tuple[str, ...]:
+    """The activation of each hidden layer ("relu" for all, or "relu,tanh" one per layer)."""
+    names = tuple(cfg.activation.split(","))
+    return names * len(cfg.hidden) if len(names) == 1 else names
 
 
 def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int, activation: str) -> nn.Sequential:

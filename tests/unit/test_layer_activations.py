@@ -18,12 +18,12 @@ import torch
 from torch import nn
 
 from playground import cli
-from playground.config import from_query, layer_activations, make_config, to_query
+from playground.config import from_query, make_config, to_query
 from playground.errors import ConfigError
 from playground.export import script_text
 from playground.inspect.capture import Sample
 from playground.inspect.layers import layer_views
-from playground.nn.model import build_model
+from playground.nn.model import build_model, layer_activations
 from playground.nn.train import train
 
 PER_LAYER = dict(dataset="circle", hidden="6,4,3", activation="relu, tanh,Sigmoid", epochs=15, lr=0.05)

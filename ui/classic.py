@@ -1,0 +1,107 @@
+"""Evaluate's "classic models" section: a decision tree, a random forest, an SVM and k-nearest
+neighbours fitted on the network's training rows (playground.analysis.classic), each one's
+scores on the split beside the network's, one model's confusion matrix and ROC (or its
+predicted-vs-actual), the tree's rules with their impurity, and k-means on the 2-D sets."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from playground.analysis import classic, evaluation, metric_names
+from playground.data.registry import is_toy
+from playground.figures import classic as classic_figs
+from playground.figures import evaluation as eval_figs
+
+from .lang import T
+from .session import Key
+from .widgets import translated_select
+
+NETWORK = "network"
+
+
+def _model_name(kind: str) -> str:
+    return T("classic.col_network") if kind == NETWORK else T(f"classic.model.{kind}")
+
+
+def _table(task: str, rows: dict) -> pd.DataFrame:
+    keys = metric_names.for_task(task)
+    return pd.DataFrame({T("classic.col_model"): [_model_name(k) for k in rows],
+                         **{T(f"eval.m.{m}"): [rows[k].get(m) for k in rows] for m in keys}})
+
+
+def _best(task: str, rows: dict) -> tuple[str, float]:
+    key = metric_names.for_task(task)[0]   # accuracy, or R²: higher is better
+    scored = {k: v[key] for k, v in rows.items() if v.get(key) is not None}
+    kind = max(scored, key=scored.get)
+    return kind, scored[kind]
+
+
+def _model_views(kind: str, pred: evaluation.Predictions, prep) -> None:
+    """The chosen model's evaluation, drawn as the network's is."""
+    if pred.task == "regression":
+        v = evaluation.regression_view(pred)
+        c1, c2 = st.columns(2)
+        c1.plotly_chart(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
+                        key=f"classic_pa_{kind}")
+        c2.plotly_chart(eval_figs.residual_figure(v["predicted"], v["residual"], T), key=f"classic_res_{kind}")
+        return
+    s = evaluation.summary(pred)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(eval_figs.confusion_figure(s["confusion_matrix"], pred.class_names, T), key=f"classic_cm_{kind}")
+    roc = evaluation.curves(pred)["roc"]
+    if roc:
+        c2.plotly_chart(eval_figs.roc_figure(roc, T, class_names=pred.class_names if pred.task == "multiclass" else None),
+                        key=f"classic_roc_{kind}")
+
+
+def _tree(est, prep) -> None:
+    crit = classic.impurity_name(est)
+    size = classic.tree_size(est)
+    st.markdown(T("classic.tree_caption", impurity=T.get(f"classic.impurity.{crit}", crit), **size),
+                help=T.get(f"classic.impurity.{crit}.help", T("classic.impurity.help")))
+    names = prep.class_names if prep.task != "regression" else None
+    st.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
+
+
+def _kmeans(job, prep, cached) -> None:
+    with st.expander(T("classic.kmeans.title"), icon=":material/bubble_chart:"):
+        st.caption(T("classic.kmeans.caption", n=min(len(prep.train.y), classic.KMEANS_ROWS)))
+        curves = cached(job, "kmeans", lambda: classic.kmeans_curves(prep, job.cfg.seed))
+        st.plotly_chart(classic_figs.elbow_figure(curves, T), key="classic_elbow")
+        st.plotly_chart(classic_figs.silhouette_figure(curves, T), key="classic_knife")
+        st.caption(T("classic.kmeans.best", k=curves["best_k"],
+                     s=f"{curves['silhouette'][curves['k'].index(curves['best_k'])]:.3f}"))
+
+
+def section(job, pred: evaluation.Predictions, prep, cached) -> None:
+    """`cached(job, name, fn)`: the page's per-run memo (fitted once per trained run)."""
+    if not classic.applies(prep):   # sequences: their own baselines, above
+        return
+    st.subheader(T("classic.title"), help=T("classic.help"))
+    if not classic.fits(prep):
+        st.info(T("classic.too_large", rows=prep.train.X.shape[0], cols=prep.train.X.shape[1]))
+        return
+    try:
+        models = cached(job, "classic", lambda: classic.fit_all(prep, job.cfg.seed))
+        preds = cached(job, f"classic_{pred.split}",
+                       lambda: {k: classic.predictions(est, prep, pred.split) for k, est in models.items()})
+    except Exception as e:   # a failed classic model must not hide the network's evaluation
+        st.warning(T("classic.error", msg=f"{type(e).__name__}: {e}"))
+        return
+    rows = {NETWORK: evaluation.summary(pred), **{k: evaluation.summary(p) for k, p in preds.items()}}
+    st.caption(T("classic.caption", n=len(prep.train.y), split=T(f"eval.split.{pred.split}")))
+    cols = [T(f"eval.m.{m}") for m in metric_names.for_task(pred.task)]
+    st.dataframe(_table(pred.task, rows), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.3f") for c in cols})
+    kind, value = _best(pred.task, rows)
+    st.caption(T("classic.best", model=_model_name(kind), metric=cols[0], value=f"{value:.3f}"))
+    main = metric_names.for_task(pred.task)[0]
+    st.plotly_chart(classic_figs.scores_figure([_model_name(k) for k in rows], [r.get(main) for r in rows.values()],
+                                               cols[0], _model_name(NETWORK), T), key="classic_scores")
+    chosen = translated_select(st.segmented_control, T("classic.view"), list(classic.MODELS), Key.EVAL_CLASSIC,
+                               _model_name, default="tree") or "tree"
+    _model_views(chosen, preds[chosen], prep)
+    if chosen == "tree":
+        _tree(models["tree"], prep)
+    if is_toy(job.cfg.dataset):
+        _kmeans(job, prep, cached)
