@@ -44,8 +44,9 @@ def _full_page_screenshot(page, name: str, charts: int, korean: bool = False) ->
     page.set_viewport_size({"width": 1400, "height": 1000})
 
 
+# One image run in the browser (live views, the first layer's pictures, a language switch mid-run);
+# the 2-D views of a live run are checked through AppTest (tests/app/test_inside_page.py).
 @pytest.mark.parametrize("name,query,charts,korean", [
-    ("circle", "dataset=circle&n_samples=2000&hidden=8,8&epochs=2000", 8, False),  # + thumbnails, weights
     ("mnist", "dataset=mnist&model=mlp&hidden=32,16&epochs=400&patience=0", 7, True),  # + first-layer pictures
 ])
 def test_inside_page_while_training(page, app_url, name, query, charts, korean):
