@@ -320,7 +320,7 @@ def test_cli_writes_both_scripts_and_refuses_a_bad_path(tmp_path, capsys):
 
 def keras_style_checks(text: str) -> None:
     for words in ("keras.Sequential([", "model.compile(", "validation_data=(X_val, y_val)",
-                  "EarlyStopping(monitor=\"val_loss\"", "restore_best_weights=RESTORE_BEST", "은닉층"):
+                  "EarlyStopping(monitor=MONITOR", "MONITOR = 'val_loss'", "restore_best_weights=RESTORE_BEST", "은닉층"):
         assert words in text, words
 
 
