@@ -36,22 +36,26 @@ def _best(task: str, rows: dict) -> tuple[str, float]:
     return kind, scored[kind]
 
 
+def _named(fig, kind: str):
+    """The network's figure, titled with the model's name (the page has the network's own)."""
+    return fig.update_layout(title_text=f"{fig.layout.title.text or ''} · {_model_name(kind)}")
+
+
 def _model_views(kind: str, pred: evaluation.Predictions, prep) -> None:
     """The chosen model's evaluation, drawn as the network's is."""
+    c1, c2 = st.columns(2)
     if pred.task == "regression":
         v = evaluation.regression_view(pred)
-        c1, c2 = st.columns(2)
-        c1.plotly_chart(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
-                        key=f"classic_pa_{kind}")
-        c2.plotly_chart(eval_figs.residual_figure(v["predicted"], v["residual"], T), key=f"classic_res_{kind}")
+        c1.plotly_chart(_named(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
+                               kind), key=f"classic_pa_{kind}")
+        c2.plotly_chart(_named(eval_figs.residual_figure(v["predicted"], v["residual"], T), kind),
+                        key=f"classic_res_{kind}")
         return
-    s = evaluation.summary(pred)
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(eval_figs.confusion_figure(s["confusion_matrix"], pred.class_names, T), key=f"classic_cm_{kind}")
-    roc = evaluation.curves(pred)["roc"]
-    if roc:
-        c2.plotly_chart(eval_figs.roc_figure(roc, T, class_names=pred.class_names if pred.task == "multiclass" else None),
-                        key=f"classic_roc_{kind}")
+    cm = evaluation.summary(pred)["confusion_matrix"]
+    c1.plotly_chart(_named(eval_figs.confusion_figure(cm, pred.class_names, T), kind), key=f"classic_cm_{kind}")
+    if roc := evaluation.curves(pred)["roc"]:
+        names = pred.class_names if pred.task == "multiclass" else None
+        c2.plotly_chart(_named(eval_figs.roc_figure(roc, T, class_names=names), kind), key=f"classic_roc_{kind}")
 
 
 def _tree(est, prep) -> None:
