@@ -121,6 +121,11 @@ MUTATIONS = [
              "key=lambda j: (bool(getattr(j, \"shown_point\", False)), self._waiting[j])",
              "key=lambda j: self._waiting[j]",
              ("tests/unit/test_scheduler.py::test_a_run_without_its_first_point_goes_first",)),
+    Mutation("p_watch_news", "the lab's watcher never sees news: the live panel is drawn once and never again",
+             "ui/live_watch.py",
+             "    return st.session_state.get(Key.LIVE_DRAWN, {}).get(page) != shown(serial, snap)\n",
+             "    return False\n",
+             ("tests/e2e/test_train_browser.py::test_train_live_then_stop",)),
 ]
 
 
