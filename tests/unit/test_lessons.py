@@ -23,13 +23,15 @@ ISSUE = ("hidden-layers", "features-or-layers", "sigmoid-threshold", "precision-
          "cross-validation", "optimizers", "read-my-handwriting")
 # issue 25: the lessons the lecture notes need
 NOTES = ("dropout-regularization", "pixels-one-hot", "connection-counts", "one-vs-many-inputs", "hyperparameter-tuning")
+# issue 26: reading sequences
+SEQUENCES = ("rnn-reads-one-word", "order-matters", "remember-far-back", "never-shuffle-time", "attention")
 
 register("lessons_json", ["-m", "playground", "lessons", "--json"])
 register("lessons_check", ["-m", "playground", "lessons", "--check"])
 
 
 def test_the_issues_lessons_in_order():
-    assert [x.id for x in ALL][:len(ISSUE) + len(NOTES)] == list(ISSUE + NOTES)
+    assert [x.id for x in ALL][:len(ISSUE) + len(NOTES) + len(SEQUENCES)] == list(ISSUE + NOTES + SEQUENCES)
     assert [x.number for x in ALL] == list(range(1, len(ALL) + 1))
 
 
@@ -310,3 +312,21 @@ def test_every_glossary_term_has_a_definition_and_its_lesson_uses_the_term():
             words = [w.strip() for w in re.split(r"[/,()]|:", t["ko"]) if len(w.strip()) >= 2]
             assert any(w in said for w in words), (t["en"], lesson.id, words)
     assert by_id["softmax-cross-entropy"].id == next(t["lesson"] for t in terms if t["en"] == "softmax")
+
+
+def test_lesson_25s_pairs_have_the_same_bag_of_words_and_opposite_labels():
+    """'good , not bad' and 'bad , not good': the lesson's data has sentences whose bags of words
+    are equal and whose labels differ (what no model of word counts can tell apart), and only
+    the contrast sentences do."""
+    from collections import Counter
+
+    from playground.data import loaders
+    lesson = next(x for x in ALL if x.id == "order-matters")
+    ds = loaders.load_for_config(lesson.config())
+    labels_of = {}
+    for text, label in zip(ds.X["text"], ds.y):
+        labels_of.setdefault(frozenset(Counter(text.split()).items()), set()).add(int(label))
+    mixed = [dict(bag) for bag, labels in labels_of.items() if labels == {0, 1}]
+    assert len(mixed) >= 10 and all("," in bag or "고" in bag for bag in mixed)
+    for lang in ("en", "ko"):
+        assert "good , not bad" in lessons.say(lesson, lesson.concept, lang)
