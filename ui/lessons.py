@@ -190,7 +190,8 @@ def _check_line(c: goals.Check) -> str:
         return f"{mark} {T('lesson.check_crossval', method=method, value=c.value, target=target)}"
     if c.kind == "compare":
         what = T.get(f"field.{c.cond['compare']}", c.cond["compare"])
-        wanted = ", ".join("/".join(map(str, v)) if isinstance(v, list) else str(v) for v in c.cond.get("values", []))
+        wanted = ", ".join("/".join(map(_shown, v)) if isinstance(v, list) else _shown(v)     # on / off, not True
+                           for v in c.cond.get("values", []))
         if "count" in c.cond:
             wanted = ", ".join(filter(None, [wanted, T("lesson.compare_count", n=c.cond["count"])]))
         shown = ", ".join(_shown(v) for v in c.value)

@@ -194,3 +194,13 @@ def test_a_cross_validation_goal_needs_one_finished_after_the_lesson_opened():
     assert "cross-validation" not in at.session_state[Key.LESSONS_DONE]
     assert not cv(at, "kfold") and not cv(at, k=3)
     assert cv(at)
+
+
+def test_a_comparison_of_on_off_settings_reads_on_and_off():
+    """Lesson 27 asks for runs with the time split off and on: the box said 'False, True'."""
+    from playground.lessons import goals
+    from ui.lessons import _check_line
+    line = _check_line(goals.Check({"compare": "time_split", "values": [False, True]}, (True,), False))
+    assert "False" not in line and "True" not in line
+    T = Translator("en")
+    assert f"{T('lesson.off')}, {T('lesson.on')}" in line
