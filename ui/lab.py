@@ -50,7 +50,7 @@ def net_text(cfg) -> str:
         layers = "CNN + " + layers
     names = cfg.activation.split(",")
     if len(names) > 1:   # one per layer: each layer's units with its own
-        return " - ".join(f"{h} {T(f'choice.activation.{a}')}" for h, a in zip(cfg.hidden, names))
+        return " - ".join(f"{h} {T(f'classic.act.{a}')}" for h, a in zip(cfg.hidden, names))   # short names
     return f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers
 
 

@@ -65,9 +65,9 @@ def layer_activation(container, i: int) -> str:
     if k not in ss:
         above = ss.get(act_key(i - 1)) if i else None
         ss[k] = above or ss.get(w_key("activation"), DEFAULT.activation).split(",")[0]
+    # short names: a half-width column cut "하이퍼볼릭 탄젠트(tanh)" to "하이퍼볼릭"
     return translated_select(container.selectbox, T("classic.layer_activation", i=i + 1), ACTIVATIONS, k,
-                             default=DEFAULT.activation, format_func=lambda v: T(f"choice.activation.{v}"),
-                             help=T("field.activation.help"))
+                             default=DEFAULT.activation, format_func=lambda v: T(f"classic.act.{v}"))
 
 
 def set_activations(names: list[str]) -> None:

@@ -61,7 +61,7 @@ def silhouette_figure(curves: dict, T) -> go.Figure:
     mean = float(values.mean()) if len(values) else 0.0
     fig.add_vline(x=mean, line=dict(color=RED, dash="dash"), row=1, col=1)
     fig.update_xaxes(title_text=T("classic.plot.silhouette"), row=1, col=1)
-    fig.update_yaxes(showticklabels=False, row=1, col=1)
+    fig.update_yaxes(showticklabels=False, range=[-4, y0 + 4], row=1, col=1)   # room under the title
     names = [*curves.get("features", []), "", ""]
     fig.update_xaxes(title_text=names[0], row=1, col=2)
     fig.update_yaxes(title_text=names[1], row=1, col=2)
