@@ -1,0 +1,51 @@
+"""Issue 27 in a real browser: a link with one activation per layer and early stopping on
+val_accuracy fills the sidebar (each layer's select, the monitor), the run trains, and
+Evaluate shows the classic models' table, the tree's rules and k-means; screenshots
+test-artifacts/classic-sidebar-<lang>.png and classic-evaluate-<lang>.png."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import screenshot, wait_for_app
+
+from playground.i18n import Translator
+
+pytestmark = pytest.mark.e2e
+MAIN = "[data-testid='stMain']"
+QUERY = "dataset=circle&hidden=8,6,4&activation=relu,tanh,sigmoid&patience=5&monitor=val_accuracy&epochs=40"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
+    T = Translator(lang)
+    page.goto(f"{app_url}/?{QUERY}&lang={lang}")
+    wait_for_app(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text(T("classic.layer_activation", i=3)).wait_for(timeout=30_000)
+    sidebar.locator("summary", has_text=T("side.more")).click()
+    sidebar.get_by_text(T("field.monitor")).wait_for(timeout=10_000)
+    text = sidebar.text_content()
+    for i in (1, 2, 3):
+        assert T("classic.layer_activation", i=i) in text
+    values = sidebar.locator("input[role=combobox]").evaluate_all("es => es.map(e => e.value)")
+    assert T("classic.act.sigmoid") in values and T("choice.monitor.val_accuracy") in values, values
+    screenshot(page, f"classic-sidebar-{lang}")
+    page.get_by_role("button", name=re.compile(rf"{T('train.start')}$")).click()
+    done = [T("status.completed", epoch="").split(":")[0],
+            *[p.strip() for p in T("status.early_stopped", epoch="\0").split("\0") if len(p.strip()) > 3]]
+    page.wait_for_function("ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText"
+                           ".includes(t))", arg=done, timeout=90_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text=T("nav.evaluate")).click()
+    page.get_by_text(T("classic.title")).wait_for(timeout=60_000)
+    page.get_by_text(T("classic.kmeans.title")).click()
+    page.get_by_text(T("classic.plot.elbow")).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    main = page.locator(MAIN).inner_text()
+    for kind in ("tree", "forest", "svm", "knn"):
+        assert T(f"classic.model.{kind}") in main
+    assert "gini" in main and T("classic.impurity.gini") in main
+    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(height + 40, 7000)})
+    page.wait_for_timeout(800)
+    screenshot(page, f"classic-evaluate-{lang}")
