@@ -126,6 +126,16 @@ MUTATIONS = [
              "    return st.session_state.get(Key.LIVE_DRAWN, {}).get(page) != shown(serial, snap)\n",
              "    return False\n",
              ("tests/e2e/test_train_browser.py::test_train_live_then_stop",)),
+    Mutation("q_monitor_mode", "early stopping on val_accuracy keeps the lowest value as the best (mode min for all)",
+             "playground/nn/callbacks.py",
+             "return current - self.min_delta > self.best",
+             "return current + self.min_delta < self.best",
+             ("tests/unit/test_early_stopping.py::test_val_accuracy_stalled_stops_patience_epochs_after_its_best",)),
+    Mutation("r_script_monitor", "the exported PyTorch script watches val_loss whatever the monitor",
+             "playground/export/script.py",
+             "if improved(logs[MONITOR], best):",
+             "if improved(logs[\"val_loss\"], best):",
+             ("tests/unit/test_early_stopping.py::test_the_script_stops_at_the_apps_epoch",)),
 ]
 
 
