@@ -46,7 +46,7 @@ def model_code(cfg: RunConfig, task: str) -> str:
                  *([] if act else _activation_rows(cfg.activation)),
                  "layers.MaxPooling2D(2),",
                  "layers.Flatten(),   # flatten / 평탄화"]
-    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
+    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg), strict=True), 1):
         act = ACTIVATION[name]
         if cfg.batch_norm or not act:
             rows.append(f"layers.Dense({units}, kernel_regularizer=REGULARIZER),   # hidden layer {i} / 은닉층 {i}")

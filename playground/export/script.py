@@ -106,7 +106,7 @@ def model_code(cfg: RunConfig) -> str:
         n_in = "16 * (IMAGE_SHAPE[0] // 4) * (IMAGE_SHAPE[1] // 4)"
     else:
         n_in = "n_features"
-    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
+    for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg), strict=True), 1):
         rows.append(f"nn.Linear({n_in}, {units}),   # hidden layer {i} / 은닉층 {i}")
         if cfg.batch_norm:
             rows.append(f"nn.BatchNorm1d({units}),   # batch normalization / 배치 정규화")

@@ -12,7 +12,7 @@ from .style import BLUE, CLASS_COLORS, GREY, ORANGE, RED, layout
 
 def scores_figure(names: list[str], values: list[float | None], metric: str, network: str, T) -> go.Figure:
     """One bar per model (the network's in blue), the metric's value on each."""
-    shown = [(n, v) for n, v in zip(names, values) if v is not None]
+    shown = [(n, v) for n, v in zip(names, values, strict=True) if v is not None]
     colors = [BLUE if n == network else GREY for n, _ in shown]
     fig = go.Figure(go.Bar(x=[n for n, _ in shown], y=[v for _, v in shown], marker_color=colors,
                            text=[f"{v:.3f}" for _, v in shown], textposition="outside", cliponaxis=False,

@@ -69,7 +69,7 @@ def assemble(cfg: RunConfig, n_features: int, n_outputs: int, image_shape=None) 
         n_in = 16 * (h // 4) * (w // 4)
     else:
         n_in = n_features
-    for i, (units, activation) in enumerate(zip(cfg.hidden, layer_activations(cfg)), 1):
+    for i, (units, activation) in enumerate(zip(cfg.hidden, layer_activations(cfg), strict=True), 1):
         blocks.append((f"hidden{i}", _block(n_in, units, cfg, cfg.seed + i, activation)))
         n_in = units
     blocks.append(("output", nn.Linear(n_in, n_outputs)))

@@ -92,7 +92,7 @@ def test_kmeans_sse_and_silhouette_are_sklearns():
     curves = classic.kmeans_curves(prep, seed=0)
     X = prep.train.X.numpy()
     assert curves["k"] == list(range(2, 9))
-    for k, sse, sil in zip(curves["k"], curves["sse"], curves["silhouette"]):
+    for k, sse, sil in zip(curves["k"], curves["sse"], curves["silhouette"], strict=True):
         km = KMeans(n_clusters=k, n_init=classic.KMEANS_INIT, random_state=0).fit(X)
         assert sse == pytest.approx(km.inertia_, rel=1e-9)
         assert sil == pytest.approx(skm.silhouette_score(X, km.labels_), rel=1e-9)
