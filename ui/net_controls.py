@@ -10,16 +10,9 @@ from playground.nn.model import layer_activations
 
 from . import classroom
 from .lang import T
-from .session import WIDGET_PREFIX, w_key
+from .session import ACT_PER_LAYER as PER_LAYER
+from .session import act_key, w_key
 from .widgets import translated_select
-
-
-def act_key(i: int) -> str:
-    """The activation of hidden layer i (0-based)."""
-    return f"{WIDGET_PREFIX}act_{i}"
-
-
-PER_LAYER = f"{WIDGET_PREFIX}act_per_layer"   # the toggle: one activation per layer, or one for all
 
 
 def load_activations(cfg: RunConfig) -> None:

@@ -190,6 +190,14 @@ def units_key(i: int) -> str:
     return f"{WIDGET_PREFIX}units_{i}"
 
 
+def act_key(i: int) -> str:
+    """The activation of hidden layer i (0-based), when each layer has its own; ui.net_controls."""
+    return f"{WIDGET_PREFIX}act_{i}"
+
+
+ACT_PER_LAYER = f"{WIDGET_PREFIX}act_per_layer"   # toggle: one activation per layer, or one for all
+
+
 def choice_key(key: str) -> str:
     """(choice, language) of a translated select, kept while the widget is not drawn; ui.widgets."""
     return f"_{key}_choice"

@@ -12,7 +12,17 @@ from playground.runs.scheduler import Scheduler
 from playground.runs.training import TrainingJob
 from playground.status import Status
 from ui.runs import JobGuard
-from ui.session import Key, canvas_key, choice_key, cm_normalize_key, paint_key, units_key, w_key
+from ui.session import (
+    ACT_PER_LAYER,
+    Key,
+    act_key,
+    canvas_key,
+    choice_key,
+    cm_normalize_key,
+    paint_key,
+    units_key,
+    w_key,
+)
 
 EN, KO = Translator("en"), Translator("ko")
 
@@ -22,13 +32,13 @@ def no_exceptions(at):
 
 
 def _declared() -> set[str]:
-    keys = {v for k, v in vars(Key).items() if not k.startswith("_")}
+    keys = {v for k, v in vars(Key).items() if not k.startswith("_")} | {ACT_PER_LAYER}
     keys |= {w_key(f) for f in FIELDS} | {cm_normalize_key(v) for v in ("live", "final")}
     return keys | {choice_key(k) for k in keys}
 
 
 def _is_declared(key: str, declared: set[str]) -> bool:
-    patterns = (units_key(r"\d+"), canvas_key(r"\d+"),
+    patterns = (units_key(r"\d+"), act_key(r"\d+"), canvas_key(r"\d+"),
                 paint_key("paint", r"(mode|value|gen|chart_\d+|note|clear|reset|download)"))
     return key in declared or any(re.fullmatch(p, key) for p in patterns)
 

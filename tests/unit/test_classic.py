@@ -94,8 +94,9 @@ def test_kmeans_sse_and_silhouette_are_sklearns():
     assert curves["k"] == list(range(2, 9))
     for k, sse, sil in zip(curves["k"], curves["sse"], curves["silhouette"], strict=True):
         km = KMeans(n_clusters=k, n_init=classic.KMEANS_INIT, random_state=0).fit(X)
-        assert sse == pytest.approx(km.inertia_, rel=1e-9)
-        assert sil == pytest.approx(skm.silhouette_score(X, km.labels_), rel=1e-9)
+        # float32 rows: OpenMP's thread count changes the sums' order in the 7th digit
+        assert sse == pytest.approx(km.inertia_, rel=1e-5)
+        assert sil == pytest.approx(skm.silhouette_score(X, km.labels_), rel=1e-5)
     assert all(a > b for a, b in zip(curves["sse"], curves["sse"][1:]))   # SSE falls as k grows
     assert curves["best_k"] == curves["k"][int(np.argmax(curves["silhouette"]))]
     assert len(curves["samples"]) == len(X) and curves["features"] == ["x1", "x2"]
