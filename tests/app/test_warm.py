@@ -1,0 +1,24 @@
+"""ui.warm: the lab's run elements are drawn hidden before a run only when the server holds a
+class (sessions active in the last minute), and then on the page (AppTest)."""
+import time
+
+from apptest import open_app, tables
+
+from ui import registry, warm
+
+
+def test_pages_warm_up_in_a_crowd_only(monkeypatch):
+    reg = registry.Registry()
+    monkeypatch.setattr(registry, "REGISTRY", reg)
+    for i in range(warm.CROWD - 1):
+        reg.count_rerun(f"student-{i}")
+    assert not warm.crowded()
+    reg.count_rerun("one-more")
+    assert warm.crowded()
+    assert not warm.crowded(now=time.monotonic() + warm.RECENT_S + 1)     # a class that left a minute ago
+
+    at = open_app(query={"lang": "en", "dataset": "circle"})
+    assert any(d.value.equals(warm.TABLE) for d in at.dataframe) and tables(at) == []
+    monkeypatch.setattr(warm, "crowded", lambda now=None: False)
+    at.run()
+    assert not any(d.value.equals(warm.TABLE) for d in at.dataframe)
