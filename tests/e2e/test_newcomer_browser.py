@@ -48,10 +48,11 @@ def test_projector_mode_keeps_the_lab_in_the_first_screen(browser, app_url):
         page.locator(".st-key-lab_network .js-plotly-plot").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         for key in ("lab_network", "boundary", "curves", "lab_show_test", "lab_discretize", "train_log_scale"):
-            page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
-                return e && e.getBoundingClientRect().height > 0; }}""", timeout=30_000)
-            box = page.locator(f".st-key-{key}").first.bounding_box()
-            assert box["y"] + box["height"] <= 720, (key, box)
+            # the bottom read in the same call that finds the element (a rerun may replace it in between)
+            bottom = page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
+                const r = e && e.getBoundingClientRect(); return r && r.height > 0 ? r.bottom : null; }}""",
+                                            timeout=30_000).json_value()
+            assert bottom <= 720, (key, bottom)
         speed = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first
         speed.wait_for()
         label = speed.bounding_box()
