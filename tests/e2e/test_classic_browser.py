@@ -16,7 +16,8 @@ MAIN = "[data-testid='stMain']"
 QUERY = "dataset=circle&hidden=8,6,4&activation=relu,tanh,sigmoid&patience=5&monitor=val_accuracy&epochs=40"
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
+# Once, in Korean (the English page is checked through AppTest: tests/app/test_classic_section.py)
+@pytest.mark.parametrize("lang", ["ko"])
 def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
     T = Translator(lang)
     page.goto(f"{app_url}/?{QUERY}&lang={lang}")
