@@ -24,6 +24,22 @@ def open_app(page: str | None = None, query: dict | None = None, timeout: float 
     return at
 
 
+def trained(query: dict):
+    """Train on the Train page (a real click), wait for the run, then open Evaluate."""
+    from playground.i18n import Translator
+    from playground.status import Status
+    from ui.session import Key
+    at = open_app("train.py", query=query)
+    T = Translator(query.get("lang", "en"))
+    next(b for b in at.button if b.label == T("train.start")).click().run()
+    job = at.session_state[Key.JOB]
+    job.join(60)
+    assert job.snapshot().status == Status.COMPLETED, job.snapshot().error
+    at.switch_page("views/evaluate.py")
+    at.run(timeout=60)
+    return at, job
+
+
 def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
     """Poll until predicate() is truthy (a run's thread gets there on its own time: a busy
     machine is slower, never a failure); returns its value, or fails after `timeout` s."""

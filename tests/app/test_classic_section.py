@@ -4,26 +4,13 @@ views switch, the tree's rules and k-means show on a 2-D set; regression and Kor
 from __future__ import annotations
 
 import pytest
-from apptest import open_app
+from apptest import trained
 
 from playground.analysis import classic, evaluation
 from playground.i18n import Translator
-from playground.status import Status
 from ui.session import Key
 
 EN, KO = Translator("en"), Translator("ko")
-
-
-def trained(query: dict):
-    at = open_app("train.py", query=query)
-    T = Translator(query.get("lang", "en"))
-    next(b for b in at.button if b.label == T("train.start")).click().run()
-    job = at.session_state[Key.JOB]
-    job.join(60)
-    assert job.snapshot().status == Status.COMPLETED, job.snapshot().error
-    at.switch_page("views/evaluate.py")
-    at.run(timeout=60)
-    return at, job
 
 
 def table(at, T):

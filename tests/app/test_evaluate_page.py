@@ -8,7 +8,7 @@ import re
 import numpy as np
 import plotly.io as pio
 import pytest
-from apptest import open_app
+from apptest import open_app, trained
 
 from playground.analysis import evaluation
 from playground.i18n import Translator
@@ -18,19 +18,6 @@ from ui.session import Key
 
 EN, KO = Translator("en"), Translator("ko")
 HANGUL = re.compile("[\uac00-\ud7a3]")
-
-
-def trained(query: dict):
-    """Train on the Train page (a real click), wait for the run, then open Evaluate."""
-    at = open_app("train.py", query=query)
-    T = Translator(query.get("lang", "en"))
-    next(b for b in at.button if b.label == T("train.start")).click().run()
-    job = at.session_state[Key.JOB]
-    job.join(60)
-    assert job.snapshot().status == Status.COMPLETED, job.snapshot().error
-    at.switch_page("views/evaluate.py")
-    at.run()
-    return at, job
 
 
 def arr(v) -> np.ndarray:
