@@ -28,11 +28,18 @@ def test_the_upload_box_speaks_korean(page, app_url):
     page.locator("[data-testid='stSidebar'] [data-testid='stExpander'] summary").first.click()
     box = page.locator("[data-testid='stFileUploaderDropzone']").first
     box.wait_for()
-    shown = box.evaluate("""el => {
-        const seen = e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content];
+    # the style arrives as its own element: read once it has been applied, or what is shown at the end
+    read = """() => {
+        const el = document.querySelector('[data-testid=stFileUploaderDropzone]');
+        const seen = e => e ? [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content] : null;
         return [seen(el.querySelector('button [data-testid=stMarkdownContainer] p')),
                 seen(el.parentElement.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span'))];
-    }""")
+    }"""
+    try:
+        page.wait_for_function(f"() => ({read})()[0][0] === '0px'", timeout=20_000)
+    except Exception:
+        pass                                            # the assertion below says what was shown
+    shown = page.evaluate(read)
     assert shown == [["0px", '"파일 올리기"'], ["0px", '"파일당 20MB까지"']], shown     # Streamlit's English at size 0
     screenshot(page, "newcomer-upload-ko")
 
