@@ -278,7 +278,6 @@ def live_panel(cfg) -> None:
     if job is None:        # the run was let go meanwhile
         st.rerun()
     s = runs.record(job)
-    live_watch.drawn("train", runs.serial(), s)
     run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
     lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     task = job.prepared.task if job.prepared else cfg_task(cfg)
@@ -308,6 +307,8 @@ def live_panel(cfg) -> None:
     lab.what_changed(s, task)
     lab.loss_line(s.loss_name)
     coach_and_log(s, task)
+    # noted once all is drawn: a run cut short (a click's rerun preempts it) leaves it news to the watcher
+    live_watch.drawn("train", runs.serial(), s)
     if s.active and pacing.pace_changed("train", s):
         st.rerun()   # the pace changed (queued -> running, fast -> steady): redraw with the new one
     if widgets.controls_outdated(s):

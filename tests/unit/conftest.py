@@ -1,9 +1,22 @@
 """Engine unit tests: one torch thread (as the app runs its training jobs); subprocesses
 the tests registered run in the background from the end of collection (tests/conftest.py)
 and are read by `late` tests, which run after the rest (see unit_helpers.register)."""
+import pytest
 import torch
 
 torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def local_ray():
+    """One local Ray (2 CPUs) for every test that needs it: starting one costs seconds of
+    both cores, so it starts once, with the first such test, and stops with the session."""
+    ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
+    from playground.runs import ray_job
+    if not ray.is_initialized():
+        ray_job.connect(ray_job.LOCAL, num_cpus=2)
+    yield ray
+    ray.shutdown()
 
 
 def pytest_configure(config):

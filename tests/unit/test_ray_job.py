@@ -20,13 +20,9 @@ SLOW = 10.0        # epochs per second for those
 TIMEOUT = 120.0    # a deadline: an actor's worker imports torch, seconds (over 40 on a loaded machine)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    if ray.is_initialized():
-        ray.shutdown()
-    ray_job.connect(ray_job.LOCAL, num_cpus=2)
+@pytest.fixture(autouse=True)
+def _ray(local_ray):       # the session's one local Ray (tests/unit/conftest.py)
     yield
-    ray.shutdown()
 
 
 @pytest.fixture

@@ -30,21 +30,8 @@ def _in_process(cfg, p, **kw):
 
 
 def _on_ray(cfg, p, **kw):
-    ray_job = pytest.importorskip("playground.runs.ray_job")
-    pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
-    ray_job.connect(ray_job.LOCAL, num_cpus=2)
+    from playground.runs import ray_job
     return ray_job.RayTrainingJob(cfg, p, poll=0.05, **kw)
-
-
-@pytest.fixture(scope="module")
-def _ray_down():
-    yield
-    try:
-        import ray
-        if ray.is_initialized():
-            ray.shutdown()
-    except ImportError:
-        pass
 
 
 def _val_loss(job, record) -> float:
@@ -57,7 +44,9 @@ def _val_loss(job, record) -> float:
 
 
 @pytest.mark.parametrize("make", [_in_process, _on_ray], ids=["in_process", "ray"])
-def test_the_same_contract_in_process_and_on_ray(make, jobs, _ray_down):
+def test_the_same_contract_in_process_and_on_ray(make, jobs, request):
+    if make is _on_ray:
+        request.getfixturevalue("local_ray")        # the session's one Ray (tests/unit/conftest.py)
     cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=LONG, lr=0.03)
     job = make(cfg, p)
     jobs.append(job)
