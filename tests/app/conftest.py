@@ -26,3 +26,14 @@ def no_class_left_over():
         store._presence.clear()
     classroom._state_cache.clear()
     presence._mine.clear()          # rows the reaper would refresh
+
+
+@pytest.fixture(autouse=True)
+def no_run_left_training():
+    """A test's runs stop with it: an AppTest page has no browser to close, so an endless
+    run it started would train on (both cores) through the next tests until its idle timeout."""
+    yield
+    from ui.registry import REGISTRY
+    for _, e in REGISTRY.runs():
+        if e.job.snapshot().active:
+            e.job.stop()

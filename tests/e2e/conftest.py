@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def app_url():
-    server = Server()
+    # A closed tab's run stops 2 s after (15 s by default): each test's last run would
+    # otherwise go on training, drawing on both cores, through the next test.
+    server = Server(PLAYGROUND_CLOSED_TAB_GRACE="2")
     yield server.url
     server.close()
 
