@@ -13,8 +13,12 @@ GRACE_S = 8       # long enough for a reload to come back on a busy machine, sho
 
 
 def _epoch(page) -> int:
-    page.wait_for_selector("text=/training: epoch \\d+/", timeout=30_000)
-    return int(EPOCH.search(page.locator("[data-testid='stMain']").inner_text()).group(1))
+    """The lab's "training: epoch N", read in the call that finds it (the sidebar's status
+    line says it too, and a rerun may redraw the main part between a wait and a read)."""
+    return int(page.wait_for_function(f"""() => {{
+        const m = document.querySelector("[data-testid='stMain']");
+        const e = m && m.innerText.match(/{EPOCH.pattern}/);
+        return e ? e[1] : null; }}""", timeout=30_000).json_value())
 
 
 def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_says_gone(browser):
