@@ -52,7 +52,14 @@ MIX = [
 # In every page: when the first curve point (a finished epoch, or a long epoch's loss so
 # far) was drawn, when the run ended, and how many exceptions the page shows.
 WATCHER = """
-window.__nnp = {point: null, done: null, exceptions: 0};
+window.__nnp = {point: null, done: null, exceptions: 0, sends: 0, lastSend: null, lastRecv: null, status: ''};
+const send = WebSocket.prototype.send;      // a page that stops asking vs one that asks and hears nothing
+WebSocket.prototype.send = function (data) {
+  const w = window.__nnp;
+  w.sends += 1; w.lastSend = Date.now();
+  if (!this.__nnp) { this.__nnp = true; this.addEventListener('message', () => { window.__nnp.lastRecv = Date.now(); }); }
+  return send.call(this, data);
+};
 setInterval(() => {
   const w = window.__nnp;
   if (w.point === null) {
@@ -64,6 +71,8 @@ setInterval(() => {
   if (w.done === null && main && /finished: \\d+ epochs|early stopping at epoch|diverged at epoch/.test(main.textContent))
     w.done = Date.now();
   w.exceptions = Math.max(w.exceptions, document.querySelectorAll("[data-testid='stException']").length);
+  const line = main && (main.innerText.match(/(training|waiting|finished|stopped|paused).{0,70}/) || [''])[0];
+  if (line) w.status = line;
 }, 200);
 """
 
@@ -191,7 +200,11 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
                 exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
                 paused=len(paused), pausing=kinds.count("pauses"),
                 each=[(kinds[i], MIX[i % len(MIX)][1], s.get("point") and s["point"] / 1000 - clicked[i],
-                       s.get("done") and s["done"] / 1000 - clicked[i]) for i, s in enumerate(seen)])
+                       s.get("done") and s["done"] / 1000 - clicked[i],
+                       # at the end: seconds since the page last sent / heard, its messages sent, its status line
+                       s.get("lastSend") and time.time() - s["lastSend"] / 1000,
+                       s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"))
+                      for i, s in enumerate(seen)])
             for page in pages:
                 page.context.close()
             browser.close()
@@ -241,9 +254,10 @@ def main(argv=None) -> int:
         runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle)
     if a.each:
         for name, r in runs.items():
-            for kind, query, first, done in r["each"]:
+            for kind, query, first, done, sent, heard, sends, status in r["each"]:
                 print(f"{name:>16}  {kind:8} {query:28} first {first or float('nan'):6.1f} s  "
-                      f"done {done or float('nan'):6.1f} s")
+                      f"done {done or float('nan'):6.1f} s  last sent {sent or float('nan'):5.1f} s ago, "
+                      f"heard {heard or float('nan'):5.1f} s ago ({sends} sent)  {status!r}")
     table = {name: figures(r) for name, r in runs.items()}
     names = list(table)
     width = max(len(k) for k in next(iter(table.values())))
