@@ -52,7 +52,13 @@ MIX = [
 # In every page: when the first curve point (a finished epoch, or a long epoch's loss so
 # far) was drawn, when the run ended, and how many exceptions the page shows.
 WATCHER = """
-window.__nnp = {point: null, done: null, exceptions: 0, sends: 0, lastSend: null, lastRecv: null, status: ''};
+window.__nnp = {point: null, done: null, exceptions: 0, sends: 0, lastSend: null, lastRecv: null, status: '',
+                beat: null, timers: [], visible: ''};
+// the page's interval timers (Streamlit's fragment polls are setInterval): a page whose JS still runs
+// (its beat is recent) but holds no poll timer lost its timers; one whose beat stopped was frozen
+const timers = new Map(), setI = window.setInterval, clearI = window.clearInterval;
+window.setInterval = function (fn, ms, ...rest) { const id = setI.call(window, fn, ms, ...rest); timers.set(id, ms); return id; };
+window.clearInterval = function (id) { timers.delete(id); return clearI.call(window, id); };
 const send = WebSocket.prototype.send;      // a page that stops asking vs one that asks and hears nothing
 WebSocket.prototype.send = function (data) {
   const w = window.__nnp;
@@ -73,6 +79,8 @@ setInterval(() => {
   w.exceptions = Math.max(w.exceptions, document.querySelectorAll("[data-testid='stException']").length);
   const line = main && (main.innerText.match(/(training|waiting|finished|stopped|paused).{0,70}/) || [''])[0];
   if (line) w.status = line;
+  w.beat = Date.now(); w.visible = document.visibilityState;
+  w.timers = [...timers.values()].filter(ms => ms !== 200).sort((a, b) => a - b);
 }, 200);
 """
 
@@ -203,7 +211,8 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
                        s.get("done") and s["done"] / 1000 - clicked[i],
                        # at the end: seconds since the page last sent / heard, its messages sent, its status line
                        s.get("lastSend") and time.time() - s["lastSend"] / 1000,
-                       s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"))
+                       s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"),
+                       s.get("beat") and time.time() - s["beat"] / 1000, s.get("timers"), s.get("visible"))
                       for i, s in enumerate(seen)])
             for page in pages:
                 page.context.close()
@@ -254,10 +263,11 @@ def main(argv=None) -> int:
         runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle)
     if a.each:
         for name, r in runs.items():
-            for kind, query, first, done, sent, heard, sends, status in r["each"]:
+            for kind, query, first, done, sent, heard, sends, status, beat, timers, visible in r["each"]:
                 print(f"{name:>16}  {kind:8} {query:28} first {first or float('nan'):6.1f} s  "
                       f"done {done or float('nan'):6.1f} s  last sent {sent or float('nan'):5.1f} s ago, "
-                      f"heard {heard or float('nan'):5.1f} s ago ({sends} sent)  {status!r}")
+                      f"heard {heard or float('nan'):5.1f} s ago ({sends} sent)  {status!r}  "
+                      f"JS beat {beat or float('nan'):4.1f} s ago, {visible}, interval timers (ms) {timers}")
     table = {name: figures(r) for name, r in runs.items()}
     names = list(table)
     width = max(len(k) for k in next(iter(table.values())))

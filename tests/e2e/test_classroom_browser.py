@@ -24,7 +24,8 @@ def _epoch(page) -> int:
 def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_says_gone(browser):
     server = Server(PLAYGROUND_MAX_JOBS="1", PLAYGROUND_CLOSED_TAB_GRACE=str(GRACE_S))
     try:
-        url = f"{server.url}/?dataset=spiral&hidden=16,16&epochs=2000&lang=en"
+        # endless runs: on a quiet machine 2,000 spiral epochs end in seconds, before they would share
+        url = f"{server.url}/?dataset=spiral&hidden=16,16&epochs=0&lang=en"
         first = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
         first.goto(url)
         wait_for_app(first)

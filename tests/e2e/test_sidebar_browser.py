@@ -17,9 +17,12 @@ def test_language_switch_relabels_chosen_options(page, app_url):
     page.wait_for_selector("input[aria-label='Feature scaling']", state="attached")
     assert _values(page)["Dataset"] == "▦ iris · multi-class classification"
     page.locator("[data-testid='stSidebar']").get_by_text("한국어", exact=True).click()
-    page.wait_for_selector("input[aria-label='특성 스케일링']", state="attached", timeout=30_000)
-    page.wait_for_function("() => document.querySelector(\"input[aria-label='데이터셋']\").value.includes('다중')",
-                           timeout=30_000)
+    # the sidebar is redrawn piece by piece: wait until every control asserted on is in Korean
+    labels = ["데이터셋", "활성화 함수", "특성 스케일링", "에포크", "은닉층 1 · 유닛 수", "은닉층 2 · 유닛 수"]
+    page.wait_for_function(
+        """labels => labels.every(l => document.querySelector(`[data-testid='stSidebar'] input[aria-label='${l}']`))
+                     && document.querySelector("input[aria-label='데이터셋']").value.includes('다중')""",
+        arg=labels, timeout=30_000)
     v = _values(page)
     assert v["데이터셋"] == "▦ iris · 다중 분류"
     assert v["활성화 함수"] == "하이퍼볼릭 탄젠트(tanh)"
