@@ -35,7 +35,7 @@ sidebar.init_session()
 if lessons.link_names_another():   # a Lessons page link (?lesson=<id>) opens its lesson as a link would
     sidebar.init_session()
 run_list.follow()        # the run list a reloaded page's run token names (Compare)
-pacing.tick()
+pacing.tick(full=True)   # a full run sets its polls up anew (ui.revive)
 projector.apply()
 uploader_text.apply()   # the file uploaders speak the session's language
 st.set_page_config(page_title=T("app.page_title"))   # the browser tab, in the chosen language

@@ -53,17 +53,32 @@ MIX = [
 # far) was drawn, when the run ended, and how many exceptions the page shows.
 WATCHER = """
 window.__nnp = {point: null, done: null, exceptions: 0, sends: 0, lastSend: null, lastRecv: null, status: '',
-                beat: null, timers: [], visible: ''};
+                beat: null, timers: [], visible: '', closed: [], sockets: '', widget: '', clears: [], console: []};
 // the page's interval timers (Streamlit's fragment polls are setInterval): a page whose JS still runs
 // (its beat is recent) but holds no poll timer lost its timers; one whose beat stopped was frozen
 const timers = new Map(), setI = window.setInterval, clearI = window.clearInterval;
 window.setInterval = function (fn, ms, ...rest) { const id = setI.call(window, fn, ms, ...rest); timers.set(id, ms); return id; };
-window.clearInterval = function (id) { timers.delete(id); return clearI.call(window, id); };
+window.clearInterval = function (id) {
+  const ms = timers.get(id);
+  if (ms !== undefined && ms !== 200) {   // who cleared a poll timer (the frontend's function names survive minifying)
+    const w = window.__nnp;
+    w.clears = [...w.clears.slice(-2), [Date.now(), ms, new Error().stack.split('\\n').slice(2, 5).map(l => l.trim().split(' ')[1]).join(' < ')]];
+  }
+  timers.delete(id); return clearI.call(window, id);
+};
+for (const level of ['error', 'warn']) {
+  const orig = console[level];
+  console[level] = function (...a) { const w = window.__nnp; w.console = [...w.console.slice(-2), String(a[0]).slice(0, 120)]; return orig.apply(console, a); };
+}
 const send = WebSocket.prototype.send;      // a page that stops asking vs one that asks and hears nothing
 WebSocket.prototype.send = function (data) {
   const w = window.__nnp;
   w.sends += 1; w.lastSend = Date.now();
-  if (!this.__nnp) { this.__nnp = true; this.addEventListener('message', () => { window.__nnp.lastRecv = Date.now(); }); }
+  if (!this.__nnp) {
+    this.__nnp = true; (window.__nnpSockets = window.__nnpSockets || []).push(this);
+    this.addEventListener('message', () => { window.__nnp.lastRecv = Date.now(); });
+    this.addEventListener('close', e => { window.__nnp.closed.push([Date.now(), e.code]); });
+  }
   return send.call(this, data);
 };
 setInterval(() => {
@@ -80,6 +95,9 @@ setInterval(() => {
   const line = main && (main.innerText.match(/(training|waiting|finished|stopped|paused).{0,70}/) || [''])[0];
   if (line) w.status = line;
   w.beat = Date.now(); w.visible = document.visibilityState;
+  w.sockets = (window.__nnpSockets || []).map(s => s.readyState).join('');   // 1 open, 3 closed
+  const sw = document.querySelector("[data-testid='stStatusWidget']"), dlg = document.querySelector("[role='dialog']");
+  w.widget = (sw ? sw.innerText.slice(0, 30) : '') + (dlg ? ' dialog: ' + dlg.innerText.slice(0, 60) : '');
   w.timers = [...timers.values()].filter(ms => ms !== 200).sort((a, b) => a - b);
 }, 200);
 """
@@ -212,7 +230,10 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
                        # at the end: seconds since the page last sent / heard, its messages sent, its status line
                        s.get("lastSend") and time.time() - s["lastSend"] / 1000,
                        s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"),
-                       s.get("beat") and time.time() - s["beat"] / 1000, s.get("timers"), s.get("visible"))
+                       s.get("beat") and time.time() - s["beat"] / 1000, s.get("timers"), s.get("visible"),
+                       s.get("sockets"), [(round(time.time() - t / 1000), c) for t, c in s.get("closed", [])],
+                       s.get("widget"), [(round(time.time() - t / 1000), ms, who) for t, ms, who in s.get("clears", [])],
+                       s.get("console"))
                       for i, s in enumerate(seen)])
             for page in pages:
                 page.context.close()
@@ -263,11 +284,14 @@ def main(argv=None) -> int:
         runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle)
     if a.each:
         for name, r in runs.items():
-            for kind, query, first, done, sent, heard, sends, status, beat, timers, visible in r["each"]:
+            for kind, query, first, done, sent, heard, sends, status, beat, timers, visible, sockets, closed, widget, \
+                    clears, console in r["each"]:
                 print(f"{name:>16}  {kind:8} {query:28} first {first or float('nan'):6.1f} s  "
                       f"done {done or float('nan'):6.1f} s  last sent {sent or float('nan'):5.1f} s ago, "
                       f"heard {heard or float('nan'):5.1f} s ago ({sends} sent)  {status!r}  "
-                      f"JS beat {beat or float('nan'):4.1f} s ago, {visible}, interval timers (ms) {timers}")
+                      f"JS beat {beat or float('nan'):4.1f} s ago, {visible}, interval timers (ms) {timers}, "
+                      f"sockets' states {sockets} (closed: s ago, code {closed}), status widget {widget!r}, "
+                      f"poll timers cleared (s ago, ms, by) {clears}, console {console}")
     table = {name: figures(r) for name, r in runs.items()}
     names = list(table)
     width = max(len(k) for k in next(iter(table.values())))

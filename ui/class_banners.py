@@ -12,7 +12,7 @@ import streamlit as st
 
 from playground import lessons as lesson_files
 
-from . import classroom, lessons, projector
+from . import classroom, lessons, pacing, projector
 from .lang import LANG_PARAM, T, lang
 from .session import Key
 
@@ -123,13 +123,14 @@ def show(page: str, start_page: str) -> None:
     if not st.session_state.get(Key.CLASS_NICK):
         _nickname_bar()
     st.session_state[Key.CLASS_HIDDEN_DRAWN] = sorted(classroom.hidden_controls())
-    st.fragment(_class_news, run_every=NEWS_EVERY_S)()
+    st.fragment(_class_news, run_every=pacing.expect_polls(NEWS_EVERY_S))()
 
 
 def _class_news() -> None:
     """The teacher's pushes, looked for every few seconds even on a page that does not poll
     (a fragment of its own: a rerun of two banners, not of the page). Controls the teacher
     hid or showed again redraw the whole page (the sidebar is not part of the fragment)."""
+    pacing.tick()      # a poll: the server knows this page still asks (ui.revive)
     cls = classroom.state()
     if sorted(classroom.hidden_controls()) != st.session_state.get(Key.CLASS_HIDDEN_DRAWN):
         st.rerun(scope="app")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground.status import Status
 
-from . import registry
+from . import registry, revive
 from .session import Key
 
 FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
@@ -39,11 +39,14 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
     return max(live, CROWDED) if snap.sharing > CROWD else live
 
 
-def tick() -> None:
+def tick(full: bool = False) -> None:
     """A rerun of this session began (a full run or a polling fragment's): count it for the
     teacher's view, start a new round of run records (ui.runs.record), and heartbeat this
-    session's own jobs: the page that owns a run keeps it alive; nobody else's reads do."""
+    session's own jobs: the page that owns a run keeps it alive; nobody else's reads do.
+    A full run (`full`) sets up its polls anew (expect_polls)."""
     registry.REGISTRY.count_rerun(registry.session_id())
+    if full:
+        registry.REGISTRY.expect_polls(registry.session_id(), None)
     ss = st.session_state
     ss[Key.RERUN] = ss.get(Key.RERUN, 0) + 1
     for key in (Key.JOB, Key.CV_JOB):
@@ -57,6 +60,15 @@ def drawn_pace(page: str, snap, live: float = LIVE) -> float | None:
     must rerun the page to poll at another pace (pace_changed)."""
     pace = poll_seconds(snap, live)
     st.session_state.setdefault(Key.PACES, {})[page] = pace
+    return expect_polls(pace)
+
+
+def expect_polls(pace: float | None) -> float | None:
+    """This full run sets up a poll every `pace` seconds: a page that stops polling is
+    rerun by the server (ui.revive). Returns `pace`, for `run_every`."""
+    if pace is not None:
+        registry.REGISTRY.expect_polls(registry.session_id(), pace)
+        revive.watch()
     return pace
 
 

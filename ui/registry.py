@@ -38,6 +38,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{12}")
 # a closed tab's run is stopped after this many seconds (a reload within it reattaches)
 GRACE_S = float(os.environ.get("PLAYGROUND_CLOSED_TAB_GRACE", 15))
 REAP_EVERY_S = 2.0
+QUIET_SLACK_S = 5.0       # a page polling every p seconds is called quiet after p + max(p, this) without a rerun
 # a finished run stays findable by its token this long after its page went away
 KEEP_FINISHED_S = 180.0
 TRIM_EVERY_S = 30.0
@@ -61,6 +62,8 @@ class SessionStats:
     reruns: int = 0
     last: float = field(default_factory=time.monotonic)
     recent: list = field(default_factory=list)   # monotonic times of the last reruns (rate)
+    pace: float | None = None     # seconds between the polls its page's last full run set up (None: no poll)
+    revived: int = 0              # times the server reran it after its polls stopped (ui.revive)
 
     def rate(self, window: float = 30.0) -> float:
         now = time.monotonic()
@@ -153,6 +156,30 @@ class Registry:
     def sessions(self) -> dict[str, SessionStats]:
         with self._lock:
             return dict(self._sessions)
+
+    def expect_polls(self, session: str | None, pace: float | None) -> None:
+        """The page's run set up a poll every `pace` seconds (the shortest of its polls
+        counts); a full run starts with none (`pace` None)."""
+        if session is None:
+            return
+        with self._lock:
+            s = self._sessions.setdefault(session, SessionStats())
+            s.pace = pace if pace is None or s.pace is None else min(s.pace, pace)
+
+    def quiet_sessions(self, now: float | None = None) -> list[str]:
+        """Connected sessions whose page set up a poll but has not rerun for two of its
+        polls (and at least QUIET_SLACK_S past one): its poll was lost (ui.revive). Each is
+        returned once per quiet spell: it counts as rerun now."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            quiet = [(sid, s) for sid, s in self._sessions.items()
+                     if s.pace is not None and now - s.last > s.pace + max(s.pace, QUIET_SLACK_S)]
+        found = [sid for sid, _ in quiet if self._connected(sid)]
+        with self._lock:
+            for sid, s in quiet:
+                if sid in found:
+                    s.last, s.revived = now, s.revived + 1
+        return found
 
     # --- the teacher's commands ---------------------------------------------------------------------------
     def follow_class(self) -> str | None:

@@ -71,7 +71,7 @@ def sidebar_status(page: str) -> None:
     first = runs.record(job)
     active = first.active
 
-    @st.fragment(run_every=pacing.poll_seconds(first, live=pacing.QUEUED))
+    @st.fragment(run_every=pacing.expect_polls(pacing.poll_seconds(first, live=pacing.QUEUED)))
     def _mini():
         pacing.tick()
         snap = runs.record(job)

@@ -38,7 +38,7 @@ def render() -> None:
     # open until students arrive: then the table is what the teacher watches
     with st.expander(T("classroom.join.title"), expanded=not classroom.store().presence(), icon=":material/qr_code_2:"):
         teacher_room.join_card()
-    st.fragment(live, run_every=2.0)()
+    st.fragment(live, run_every=pacing.expect_polls(2.0))()
     st.subheader(T("classroom.act.title"))
     teacher_room.actions()
 

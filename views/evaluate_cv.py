@@ -74,7 +74,7 @@ def cv_section() -> None:
     if b2.button(T("eval.cv.stop"), icon=":material/stop:", disabled=not running, width="content"):
         cv.stop()
         st.rerun()
-    st.fragment(cv_results, run_every=0.5 if running else None)()
+    st.fragment(cv_results, run_every=pacing.expect_polls(0.5 if running else None))()
 
 
 def cv_progress(s) -> None:

@@ -131,7 +131,7 @@ def _run_note(job, hint: bool = True) -> None:
     elif runs.record(job).active:        # a digit run still loading its data: offer it once it trains
         st.caption(T("sketch.run_starting"))
 
-        @st.fragment(run_every=pacing.QUEUED)
+        @st.fragment(run_every=pacing.expect_polls(pacing.QUEUED))
         def _wait_for_run():
             pacing.tick()
             if _run_model()[0] is not None:
@@ -306,7 +306,7 @@ def render() -> None:
         st.error(T("sketch.no_canvas", why=CANVAS_ERROR))
         return
     live = source == "run" and job is not None and runs.record(job).active
-    st.fragment(_draw_and_read, run_every=1.0 if live else None)(source)
+    st.fragment(_draw_and_read, run_every=pacing.expect_polls(1.0 if live else None))(source)
 
 
 render()

@@ -1,0 +1,48 @@
+"""A page that stopped polling is found by the registry and rerun by the server (ui.revive;
+the real browser's side is in tests/e2e/test_train_browser.py)."""
+from apptest import open_app
+
+from ui import revive
+from ui.registry import QUIET_SLACK_S, REGISTRY, Registry
+
+
+def test_a_connected_page_quiet_for_two_polls_is_found_once_per_quiet_spell():
+    connected = {"a": True, "b": True, "gone": False}
+    reg = Registry(connected=lambda sid: connected.get(sid, True))
+    for sid in connected:
+        reg.count_rerun(sid)
+        reg.expect_polls(sid, 1.0)
+    reg.expect_polls("b", 8.0)                      # a page's shortest poll counts
+    t0 = max(s.last for s in reg.sessions().values())
+    assert reg.quiet_sessions(now=t0 + 1.0 + QUIET_SLACK_S - 0.1) == []
+    assert sorted(reg.quiet_sessions(now=t0 + 1.0 + QUIET_SLACK_S + 0.1)) == ["a", "b"]   # not the closed tab
+    assert reg.quiet_sessions(now=t0 + 1.0 + QUIET_SLACK_S + 0.2) == []     # rerun: quiet again only later
+    assert reg.sessions()["a"].revived == 1
+
+
+def test_a_page_without_a_poll_is_never_quiet():
+    reg = Registry(connected=lambda sid: True)
+    reg.count_rerun("reading")
+    reg.expect_polls("reading", 1.0)
+    reg.expect_polls("reading", None)               # its next full run set up no poll (the run ended)
+    assert reg.quiet_sessions(now=reg.sessions()["reading"].last + 3600) == []
+
+
+def test_the_lab_expects_the_polls_it_set_up_and_none_once_the_run_ended():
+    from ui.session import Key
+    before = set(REGISTRY.sessions())
+    at = open_app("train.py", query={"dataset": "circle", "epochs": "0", "lang": "en"})
+    assert all(s.pace is None for sid, s in REGISTRY.sessions().items() if sid not in before)   # no run: no poll
+    next(b for b in at.button if b.label == "Train").click().run()
+    mine = [s for sid, s in REGISTRY.sessions().items() if sid not in before]
+    assert len(mine) == 1
+    job = at.session_state[Key.JOB]
+    assert mine[0].pace == at.session_state[Key.PACES]["train"] is not None   # the watch's run_every
+    job.stop()
+    job.join(30)
+    at.run()
+    assert mine[0].pace is None                   # the ended run's page polls nothing: never "quiet"
+
+
+def test_without_a_live_session_nothing_is_rerun():
+    assert revive.rerun_session("no-such-session") is False

@@ -1,0 +1,58 @@
+"""A page that stopped asking for news is rerun by the server.
+
+A page follows its run with a polling fragment (`st.fragment(run_every=...)`): a timer in
+the browser. The browser clears every such timer when a full rerun starts and sets it again
+when that rerun's script registers the fragment. With a class of 30 on one 2-core server
+(bench/classroom.py) 2 to 9 pages froze mid-run, every one with no timer left (its last
+timer cleared by that full rerun's start, traced in the browser), its socket open. Traced on
+the server: when a page's poll arrived after its script runner had finished but before the
+server had handled that runner's last messages, Streamlit started a new runner and dropped
+the finished one's messages (AppSession ignores a non-current runner's events), the
+timer's among them. Nothing in the page could ask again.
+
+The registry knows when each page last reran and how often its last full run set it up to
+poll (ui.pacing). A connected page quiet for two of its polls is rerun from here, as
+Streamlit's own run-on-save reruns a page: with the client state of its last run, so the page,
+its address and its widgets stay as they were.
+"""
+from __future__ import annotations
+
+from streamlit.runtime import Runtime
+
+from . import registry
+
+
+def rerun_session(session_id: str) -> bool:
+    """Ask the session's page for a full rerun (on the session's own event loop, where
+    Streamlit handles a browser's requests). False when there is no such live session."""
+    if not Runtime.exists():
+        return False
+    try:
+        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
+        session = info.session
+        last = session._client_state
+        loop = session._event_loop
+    except Exception:          # gone meanwhile, or AppTest's mock runtime
+        return False
+
+    def rerun():
+        state = type(last)()
+        state.CopyFrom(last)
+        state.fragment_id = ""          # the whole page: only a full run sets the poll up again
+        state.is_auto_rerun = False
+        session.request_rerun(state)
+
+    loop.call_soon_threadsafe(rerun)
+    return True
+
+
+def revive_quiet_pages() -> None:
+    """The reaper's chore: rerun every page whose polls stopped."""
+    for sid in registry.REGISTRY.quiet_sessions():
+        rerun_session(sid)
+
+
+def watch() -> None:
+    """Make sure the reaper looks for quiet pages (once a page sets up a poll)."""
+    if revive_quiet_pages not in registry.REGISTRY.chores:
+        registry.REGISTRY.chores.append(revive_quiet_pages)
