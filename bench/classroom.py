@@ -241,6 +241,8 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
         out["peak"] = (sampler.peak_rss, sampler.peak_threads)
         time.sleep(settle)
         out["before"], out["loaded"], out["after"] = before, loaded, proc_stats(server.proc.pid)
+        server.log.flush()
+        out["revived"] = Path(server.log.name).read_text().count("rerun from the server")
         return out
     finally:
         sampler.done.set()
@@ -256,6 +258,7 @@ def figures(r: dict) -> dict[str, str]:
         "finite runs finished": f"{len(d)} / {r['finite']}",
         "frozen pages": str(r["frozen"]),
         "exceptions shown": str(r["exceptions"]),
+        "pages rerun by the server after their polls stopped (ui.revive)": str(r["revived"]),
         "paused after the first point": f"{r['paused']} / {r['pausing']}",
         "cores used from the clicks on: server / browsers":
             f"{r['cpu'][0] / r['elapsed']:.2f} / {r['cpu'][1] / r['elapsed']:.2f}",

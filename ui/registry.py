@@ -166,18 +166,19 @@ class Registry:
             s = self._sessions.setdefault(session, SessionStats())
             s.pace = pace if pace is None or s.pace is None else min(s.pace, pace)
 
-    def quiet_sessions(self, now: float | None = None) -> list[str]:
+    def quiet_sessions(self, now: float | None = None) -> list[tuple[str, float, float]]:
         """Connected sessions whose page set up a poll but has not rerun for two of its
         polls (and at least QUIET_SLACK_S past one): its poll was lost (ui.revive). Each is
-        returned once per quiet spell: it counts as rerun now."""
+        returned once per quiet spell, as (session, its pace, seconds quiet): it counts as
+        rerun now."""
         now = time.monotonic() if now is None else now
         with self._lock:
             quiet = [(sid, s) for sid, s in self._sessions.items()
                      if s.pace is not None and now - s.last > s.pace + max(s.pace, QUIET_SLACK_S)]
-        found = [sid for sid, _ in quiet if self._connected(sid)]
+        found = [(sid, s.pace, now - s.last) for sid, s in quiet if self._connected(sid)]
         with self._lock:
             for sid, s in quiet:
-                if sid in found:
+                if any(sid == f[0] for f in found):
                     s.last, s.revived = now, s.revived + 1
         return found
 

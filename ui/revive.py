@@ -17,9 +17,13 @@ its address and its widgets stay as they were.
 """
 from __future__ import annotations
 
+import logging
+
 from streamlit.runtime import Runtime
 
 from . import registry
+
+log = logging.getLogger(__name__)
 
 
 def rerun_session(session_id: str) -> bool:
@@ -48,8 +52,9 @@ def rerun_session(session_id: str) -> bool:
 
 def revive_quiet_pages() -> None:
     """The reaper's chore: rerun every page whose polls stopped."""
-    for sid in registry.REGISTRY.quiet_sessions():
-        rerun_session(sid)
+    for sid, pace, quiet in registry.REGISTRY.quiet_sessions():
+        if rerun_session(sid):
+            log.warning("page %s polls every %g s but was quiet for %.0f s: rerun from the server", sid[:8], pace, quiet)
 
 
 def watch() -> None:
