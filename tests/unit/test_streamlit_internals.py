@@ -34,3 +34,15 @@ def test_a_fragment_can_ask_for_another_keyed_fragments_rerun():
     assert {"fragment_id_queue", "is_fragment_scoped_rerun"} <= {f.name for f in dataclasses.fields(RerunData)}
     assert callable(getattr(ScriptRequests, "request_rerun", None))
     assert callable(getattr(MemoryFragmentStorage, "resolve_target", None))
+
+
+def test_the_server_can_rerun_a_page_as_run_on_save_does():
+    """ui/revive.rerun_session: a session's event loop, its last client state, request_rerun."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    init = inspect.getsource(AppSession.__init__)
+    assert "self._client_state" in init and "self._event_loop" in init
+    assert "self.request_rerun(self._client_state)" in inspect.getsource(AppSession)   # run-on-save, the model
+    assert callable(getattr(SessionManager, "get_active_session_info", None))
+    assert {"fragment_id", "is_auto_rerun"} <= set(ClientState.DESCRIPTOR.fields_by_name)
