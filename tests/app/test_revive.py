@@ -30,18 +30,16 @@ def test_a_page_without_a_poll_is_never_quiet():
 
 def test_the_lab_expects_the_polls_it_set_up_and_none_once_the_run_ended():
     from ui.session import Key
-    before = set(REGISTRY.sessions())
     at = open_app("train.py", query={"dataset": "circle", "epochs": "0", "lang": "en"})
-    assert all(s.pace is None for sid, s in REGISTRY.sessions().items() if sid not in before)   # no run: no poll
     next(b for b in at.button if b.label == "Train").click().run()
-    mine = [s for sid, s in REGISTRY.sessions().items() if sid not in before]
-    assert len(mine) == 1
     job = at.session_state[Key.JOB]
-    assert mine[0].pace == at.session_state[Key.PACES]["train"] is not None   # the watch's run_every
+    session = next(e.session for _, e in REGISTRY.runs() if e.job is job)      # this page's session
+    mine = REGISTRY.sessions()[session]
+    assert mine.pace == at.session_state[Key.PACES]["train"] is not None   # the watch's run_every
     job.stop()
     job.join(30)
     at.run()
-    assert mine[0].pace is None                   # the ended run's page polls nothing: never "quiet"
+    assert mine.pace is None                      # the ended run's page polls nothing: never "quiet"
 
 
 def test_without_a_live_session_nothing_is_rerun():

@@ -65,7 +65,8 @@ def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app
     time.sleep(2.5)                    # a poll's answer already on its way lands; then the page is still
     frozen_at = _wait_for_epoch(page, lambda e: e is not None, 10, _endless_epoch)
     revived = _wait_for_epoch(page, lambda e: e is not None and e > frozen_at, 45, _endless_epoch)
-    assert revived > frozen_at and page.evaluate("() => window.__polls.size") >= 1    # polling again
+    assert revived > frozen_at
+    page.wait_for_function("() => window.__polls.size >= 1", timeout=30_000)   # polling again (set up after the redraw)
 
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector("text=/stopped at epoch \\d+/", timeout=20_000)
