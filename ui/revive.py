@@ -11,12 +11,14 @@ the finished one's messages (AppSession ignores a non-current runner's events), 
 timer's among them. Nothing in the page could ask again.
 
 The registry knows when each page last reran and how often its last full run set it up to
-poll (ui.pacing). A connected page quiet for two of its polls is rerun from here, as
+poll (ui.pacing). A connected page quiet for its poll and then max(its poll, 10 s) more
+(registry.QUIET_SLACK_S: a loaded server lags its pages by seconds) is rerun from here, as
 Streamlit's own run-on-save reruns a page: with the client state of its last run, so the page,
 its address and its widgets stay as they were.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from streamlit.runtime import Runtime
@@ -32,16 +34,16 @@ def rerun_session(session_id: str) -> bool:
     if not Runtime.exists():
         return False
     try:
-        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
-        session = info.session
-        last = session._client_state
+        session = Runtime.instance()._session_mgr.get_active_session_info(session_id).session
         loop = session._event_loop
-    except Exception:          # gone meanwhile, or AppTest's mock runtime
+    except Exception:          # gone meanwhile
+        return False
+    if not isinstance(loop, asyncio.AbstractEventLoop):     # AppTest's mock runtime
         return False
 
-    def rerun():
-        state = type(last)()
-        state.CopyFrom(last)
+    def rerun():               # on the loop: the client state as of now (a finished runner replaces it)
+        state = type(session._client_state)()
+        state.CopyFrom(session._client_state)
         state.fragment_id = ""          # the whole page: only a full run sets the poll up again
         state.is_auto_rerun = False
         session.request_rerun(state)
