@@ -68,7 +68,10 @@ window.clearInterval = function (id) {
 };
 for (const level of ['error', 'warn']) {
   const orig = console[level];
-  console[level] = function (...a) { const w = window.__nnp; w.console = [...w.console.slice(-2), String(a[0]).slice(0, 120)]; return orig.apply(console, a); };
+  console[level] = function (...a) {   // the first messages (what went wrong) and the last ones
+    const w = window.__nnp, m = String(a[0]).slice(0, 160);
+    w.console = w.console.length < 3 ? [...w.console, m] : [...w.console.slice(0, 3), ...w.console.slice(3).slice(-1), m];
+    return orig.apply(console, a); };
 }
 const send = WebSocket.prototype.send;      // a page that stops asking vs one that asks and hears nothing
 WebSocket.prototype.send = function (data) {
