@@ -10,10 +10,9 @@ import os
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 import torch
-from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, r2_score
+from export_helpers import our_test_metrics
 
 from playground import cli
 from playground.config import from_query, make_config, to_query
@@ -115,21 +114,10 @@ def script_results(tmp_path_factory):
         proc.wait()
 
 
-def our_run(values: dict):
-    trainer = train(make_config(**values))
-    out = trainer.predict("test")
-    if trainer.task == "regression":
-        y = trainer.data.dataset.y[np.asarray(trainer.data.test.index)].astype(float)
-        return {"mae": mean_absolute_error(y, out), "rmse": mean_squared_error(y, out) ** 0.5,
-                "r2": r2_score(y, out)}, trainer
-    pred = (out >= 0.5).astype(int) if trainer.task == "binary" else out.argmax(1)
-    return {"accuracy": accuracy_score(trainer.data.test.y.numpy(), pred)}, trainer
-
-
 def test_the_script_stops_at_the_apps_epoch(script_results):
     """circle on val_accuracy: 9 epochs, the 4th's weights (val_loss: 20); auto-mpg on val_mae
     with min_delta 0.1: 11 epochs, the 8th's (min_delta 0: 17) — measured, in both."""
-    ours = {name: our_run(values) for name, values in RUNS.items()}
+    ours = {name: our_test_metrics(values) for name, values in RUNS.items()}
     out, err = script_results.communicate(timeout=240)
     assert script_results.returncode == 0, err[-2000:]
     results = json.loads(out.strip().splitlines()[-1])
