@@ -4,7 +4,8 @@
 
 N simulated students press Train at once (the dataset's defaults) and poll their run every
 0.25 s as a page does. Each mode gets `--cores` training slots: the process's scheduler
-(PLAYGROUND_MAX_JOBS) or a local Ray instance with that many CPUs (one actor per run).
+(PLAYGROUND_MAX_JOBS) or a local Ray instance with that many CPUs (one actor per run: a
+fresh worker each, or one from a pool warmed before the clicks).
 Prints, per mode, the time to the first curve point and the wait in line (median / max),
 when the last run finished, and the memory: the server's RSS growth per finished run kept
 (as the registry keeps them), and on Ray each actor's worker process RSS while it trains
@@ -136,7 +137,8 @@ def main(argv=None) -> None:
     ap.add_argument("--students", type=int, default=8)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--dataset", default="circle")
-    ap.add_argument("--modes", default="process,ray")
+    ap.add_argument("--modes", default="process,ray-fresh,ray",
+                    help="process; ray-fresh: a new worker per run (PLAYGROUND_RAY_POOL=0); ray: a warm pool")
     ap.add_argument("--memory", default="circle,titanic,mnist", help="datasets for the memory table ('' for none)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -153,18 +155,29 @@ def main(argv=None) -> None:
         per_run = (trim() - before) / args.students        # finished runs still held, as the registry does
         rows.append(row("one process", outs, f"server +{per_run:.1f} MB per run kept"))
         del outs
-    if "ray" in args.modes:
-        from playground.runs import ray_job
+    modes = args.modes.split(",")
+    if "ray-fresh" in modes or "ray" in modes:
+        from playground.runs import ray_job, ray_pool
         t0 = time.perf_counter()
-        ray_job.connect(ray_job.LOCAL, num_cpus=args.cores)
+        ray = ray_job.connect(ray_job.LOCAL, num_cpus=args.cores)
         started = time.perf_counter() - t0
         idle = sum(rss_mb(p) for p in descendants(os.getpid()))
+    for mode in [m for m in modes if m in ("ray-fresh", "ray")]:
+        ray_pool.drain(ray)
+        os.environ[ray_pool.POOL_ENV] = "0" if mode == "ray-fresh" else str(args.students)
+        note = "a fresh worker per run"
+        if mode == "ray":
+            t0 = time.perf_counter()
+            ray_job.warm_pool(gpu=False)
+            ray_pool.wait_warm(ray)
+            note = f"a warm pool of {args.students} (warmed in {time.perf_counter() - t0:.1f} s, before the clicks)"
         before = trim()
         outs = serve(lambda: ray_job.RayTrainingJob(cfg, prepared), args.students, ray_pids=[])
         per_run = (trim() - before) / args.students
-        rss, pss = zip(*[o["worker_mb"] for o in outs if o.get("worker_mb")])
-        rows.append(row("Ray, local", outs, f"server +{per_run:.1f} MB per run kept; a training worker "
-                        f"{statistics.median(rss):.0f} MB RSS / {statistics.median(pss):.0f} MB PSS; "
+        sampled = [o["worker_mb"] for o in outs if o.get("worker_mb")]    # runs too short may have none
+        worker = (f"a training worker {statistics.median(r for r, _ in sampled):.0f} MB RSS / "
+                  f"{statistics.median(p for _, p in sampled):.0f} MB PSS" if sampled else "workers not sampled")
+        rows.append(row(f"Ray, local, {note}", outs, f"server +{per_run:.1f} MB per run kept; {worker}; "
                         f"Ray itself {idle:.0f} MB RSS (start-up {started:.1f} s)"))
     print("\n| mode | students | finished | first curve point (median / max) | in line (median / max) "
           "| all finished by | memory |\n| --- | --- | --- | --- | --- | --- | --- |")

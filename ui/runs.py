@@ -58,6 +58,8 @@ def _hold(job_key: str, guard_key: str, job: BackgroundJob, token: str | None = 
 
 
 warmup.warm_up_in_background()     # the server's first page: the first run will not pay for imports
+if ray_job.enabled():
+    ray_job.warm_pool_in_background()    # runs on Ray: their workers started before the first Train
 
 
 # --- training ------------------------------------------------------------------------------------

@@ -11,14 +11,17 @@ process submitted that Ray has not started yet.
 
 A watcher thread per run follows the actor: it fetches the latest record (with the weights
 only when they changed, so a lost run keeps what it learned), which `snapshot()` returns
-without a round trip; it takes the final record when the run ends and kills the actor at
-once, so a finished run holds no CPU. A stopped run's actor is killed after a short grace;
+without a round trip; it takes the final record when the run ends and gives the worker
+back to the pool of warm workers (runs.ray_pool: a run starts in a worker that has already
+imported torch; a finished run holds no CPU, only the idle worker's share). A stopped
+run's actor that has not stopped after a short grace is killed;
 an actor that dies (node lost, ray.kill) becomes a stopped run whose stop_reason is "lost"
 (the page says so, in its language, and offers Train). Ray is imported lazily: the app and
 the tests run without it.
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -29,11 +32,10 @@ from pathlib import Path
 from ..config import RunConfig
 from ..data.prepare import Prepared
 from ..status import Status
-from . import ray_turns
+from . import ray_pool, ray_turns, ray_worker
 from .job import Watched
-from .scheduler import Scheduler, _env_int  # a teacher's setting: unset when not a number
+from .scheduler import _env_int  # a teacher's setting: unset when not a number
 from .snapshot import Snapshot, model_from, validate_change
-from .training import TrainingJob
 
 ADDRESS_ENV = "PLAYGROUND_RAY_ADDRESS"    # auto | ray://host:10001 | host:6379 | local
 LOCAL = "local"                           # a Ray instance started in this process (tests, one machine)
@@ -80,56 +82,6 @@ def connect(address: str | None = None, num_cpus: int | None = None):
         return ray
 
 
-# --- inside the actor --------------------------------------------------------------------------------
-
-class _Runner:
-    """The actor's body: a TrainingJob with a line of its own (Ray already gave it its CPU).
-    Single-threaded actor: commands run in the order the page sent them; the training runs
-    in the job's own thread."""
-
-    def __init__(self, cfg: RunConfig, prepared, probes, probe_interval, time_limit, model, turns=None):
-        # turns: (the keeper, this run's key, the cluster's slots); without it, a line of its own
-        scheduler = ray_turns.RemoteScheduler(turns[0], turns[1], slots=turns[2]) if turns else Scheduler(1)
-        self.job = TrainingJob(cfg, prepared, scheduler=scheduler,
-                               probes=probes, probe_interval=probe_interval, time_limit=time_limit, model=model)
-
-    def ready(self) -> int:
-        return os.getpid()
-
-    def do(self, command: str, *args, **kw) -> None:
-        """start, pause, resume, step, stop, set_speed, change, set_probe: the job's own."""
-        getattr(self.job, command)(*args, **kw)
-
-    def heartbeat(self) -> None:
-        """The owning page is open: the run and its probes (a live view's) keep working."""
-        self.job.heartbeat()
-        for fn in list(self.job.probes.values()):
-            touch = getattr(fn, "touch", None)
-            if callable(touch):
-                touch()
-
-    def snapshot(self, weights_version: int | None = None) -> Snapshot:
-        """The latest record; its weights only when they are newer than `weights_version`
-        (the page side keeps the ones it has), so a poll ships a few numbers, not the network."""
-        rec = self.job.snapshot()
-        return replace(rec, state=None) if rec.weights_version == weights_version else rec
-
-    def final(self) -> Snapshot:
-        self.job.join()
-        return self.job.snapshot()
-
-
-_ACTOR = None
-
-
-def _actor_class():
-    global _ACTOR
-    if _ACTOR is None:
-        import ray
-        _ACTOR = ray.remote(max_restarts=0)(_Runner)
-    return _ACTOR
-
-
 # --- this process's line: runs submitted to Ray that have not started -------------------------------
 
 _pending, _pending_lock = [], threading.Lock()
@@ -146,11 +98,12 @@ def _free_cpus() -> float:
 
 def _line(job) -> tuple[Status, int]:
     """QUEUED with a 1-based position while Ray has no CPU free; LOADING (its worker is
-    starting) when one is free, since Ray then has scheduled it already."""
+    starting) when one is free, since Ray then has scheduled it already, or when its worker
+    came from the pool (it holds its CPU share already)."""
     with _pending_lock:
         waiting = [j for j in _pending if not j._started]
         position = waiting.index(job) + 1 if job in waiting else 0
-    if not position or _free_cpus() >= 1 / ray_turns.runs_per_cpu():
+    if not position or job._warm or _free_cpus() >= 1 / ray_turns.runs_per_cpu():    # a pooled worker: no line
         return Status.LOADING, 0
     return Status.QUEUED, position
 
@@ -179,6 +132,11 @@ class RayTrainingJob(Watched):
         self._actor = None
         self._turns = None          # (the turn keeper, this run's key, the cluster's slots) once started
         self._ready_ref = None
+        self._shape: tuple = ()         # the actor's reservation (runs.ray_pool keeps workers by it)
+        self._warm = False              # the worker came from the pool
+        self._paused = False
+        self._early: list = []          # commands sent before the worker started (a retry sends them again)
+        self._clean = False             # the final record was fetched: the worker can serve another run
         self._started = False
         self._stop_at: float | None = None
         self._last: Snapshot | None = None      # the latest record the watcher fetched (with its weights)
@@ -190,24 +148,37 @@ class RayTrainingJob(Watched):
     # --- control -------------------------------------------------------------------------------
     def start(self, paused: bool = False) -> "RayTrainingJob":
         ray = connect()
-        options = {"num_cpus": 1 / ray_turns.runs_per_cpu()}     # a share: runs take turns at the CPUs
-        if self.gpu and ray.cluster_resources().get("GPU", 0) >= 1:
-            options["num_gpus"] = 1
         slots = ray_turns.cluster_slots(ray)      # the keeper: looked up by name (a restarted Ray has a new one)
         self._turns = (ray_turns.keeper(ray, slots), secrets.token_hex(8), slots)
-        self._actor = _actor_class().options(**options).remote(
-            self.cfg, ray.put(self.prepared), self.probes, self.probe_interval, self.time_limit, self._model,
-            self._turns)
-        self._ready_ref = self._actor.ready.remote()
-        self._actor.do.remote("start", paused=paused)
+        self._shape = ray_worker.shape(ray, self.gpu)
+        self._actor, self._warm = ray_pool.take(ray, self._shape, lambda: ray_worker.new_actor(self._shape))
+        self._begin(ray, paused)
         with _pending_lock:
             _pending.append(self)
         self._thread.start()
         return self
 
+    def _begin(self, ray, paused: bool) -> None:
+        self._ready_ref = self._actor.begin.remote(
+            self.cfg, ray.put(self.prepared), self.probes, self.probe_interval, self.time_limit, self._model,
+            self._turns)
+        self._actor.do.remote("start", paused=paused)
+        self._paused = paused
+
+    def _retry_fresh(self, ray) -> None:
+        """The pooled worker died while idle: the run starts over in a fresh one, with the
+        commands the page has sent so far, once."""
+        self._warm = False
+        self._actor = ray_worker.new_actor(self._shape)
+        self._begin(ray, self._paused)
+        for command, args, kw in self._early:
+            self._actor.do.remote(command, *args, **kw)
+
     def _send(self, command: str, *args, **kw) -> None:
         """A command, in order, without waiting (a queued actor runs it once it starts)."""
         if self._actor is not None and self._final is None:
+            if not self._started:
+                self._early.append((command, args, kw))
             self._actor.do.remote(command, *args, **kw)
 
     def pause(self) -> None:
@@ -288,7 +259,7 @@ class RayTrainingJob(Watched):
             with _pending_lock:
                 if self in _pending:
                     _pending.remove(self)
-            self._kill()
+            self._release(ray)
 
     def _wait_for_cpu(self, ray) -> bool:
         """Until Ray starts the actor. False when stopped while waiting (never started)."""
@@ -300,7 +271,13 @@ class RayTrainingJob(Watched):
                 return False
             ready, _ = ray.wait([self._ready_ref], timeout=self.poll)
             if ready:
-                ray.get(self._ready_ref)          # raises when the actor died instead
+                try:
+                    ray.get(self._ready_ref)          # raises when the actor died instead
+                except ray.exceptions.RayActorError:
+                    if not self._warm:
+                        raise
+                    self._retry_fresh(ray)
+                    continue
                 self._started = True
                 with _pending_lock:
                     _pending.remove(self)
@@ -324,6 +301,7 @@ class RayTrainingJob(Watched):
                 rec = replace(rec, state=last.state)          # the weights it had: unchanged
             if rec.finished:
                 self._end(ray.get(self._actor.final.remote(), timeout=60))
+                self._clean = True
                 return
             with self._lock:
                 if self._final is None:
@@ -351,11 +329,38 @@ class RayTrainingJob(Watched):
         if first and self._turns is not None:       # a killed actor's slot and place go back too
             self._turns[0].forget.remote(self._turns[1])
 
-    def _kill(self) -> None:
+    def _release(self, ray) -> None:
+        """A worker whose run ended cleanly goes back to the pool (or is killed when the pool
+        is full, or when runs wait in Ray's line: its CPU share is theirs); any other is
+        killed at once: a run over holds no CPU."""
         if self._actor is None:
             return
-        import ray
+        with _pending_lock:
+            line = any(not j._started for j in _pending)
+        if self._clean and not line:
+            ray_pool.give_back(ray, self._shape, self._actor, ray_pool.size(self._turns[2]))
+        else:
+            ray_pool.kill(ray, self._actor)
+
+
+def warm_pool(gpu: bool | None = None) -> int:
+    """Connect to Ray and start the pool's idle workers (PLAYGROUND_RAY_POOL, default a CPU
+    each), so the first runs find theirs warm; returns how many were started."""
+    ray = connect()
+    shape = ray_worker.shape(ray, wants_gpu() if gpu is None else gpu)
+    slots = ray_turns.cluster_slots(ray)
+    ray_turns.keeper(ray, slots).info.remote("")      # the turn keeper's worker started now, not at the first Train
+    return ray_pool.fill(ray, shape, lambda: ray_worker.new_actor(shape), ray_pool.size(slots))
+
+
+def warm_pool_in_background() -> threading.Thread:
+    """warm_pool in a daemon thread (a server's first page must not wait for Ray); a cluster
+    that cannot be reached is logged here, and the first Train says so on its page."""
+    def warm():
         try:
-            ray.kill(self._actor, no_restart=True)
-        except Exception:          # already gone, or Ray shut down: nothing holds a CPU
-            pass
+            warm_pool()
+        except Exception:
+            logging.getLogger(__name__).exception("could not start the pool of Ray workers")
+    thread = threading.Thread(target=warm, daemon=True, name="ray-pool")
+    thread.start()
+    return thread

@@ -6,11 +6,13 @@ cluster; each run's actor asks it for turns through a `RemoteScheduler`, which a
 TrainingJob uses like the local one. A run's actor reserves only a share of a CPU from
 Ray (1 / PLAYGROUND_RAY_RUNS_PER_CPU, default 4 runs per CPU), so that many runs start at
 once and take turns instead of waiting in Ray's line; past that, Ray's own line holds the
-rest (their memory: each actor is a process). Calls to the keeper are few: a job asks for
-its turn every POLL_S while it waits, and whether another run waits at most once a turn.
+rest (their memory: each actor is a process). Calls to the keeper are few: a waiting job
+waits inside the keeper, answered when a slot frees (or after POLL_S, to look at its stop
+flag), and asks whether another run waits at most once a turn.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -18,6 +20,7 @@ import time
 from .scheduler import POLL_S, TURN_S, Scheduler, _env_int
 
 NAME, NAMESPACE = "playground-turns", "playground"
+EPOCH_TURN_S = 0.05        # the shortest turn on Ray (in one process: an epoch, however short)
 ASK_EVERY_S = 0.1           # how stale "does another run wait?" may be (one keeper call at most)
 
 
@@ -26,37 +29,64 @@ def runs_per_cpu() -> int:
 
 
 class Keeper:
-    """The actor's body: a Scheduler over keys (the runs' ids), asked without blocking."""
+    """The actor's body: a Scheduler over keys (the runs' ids). An asyncio actor: a run
+    waiting for its turn waits in here (`wait_turn`) and is answered the moment a slot
+    frees, so a slot handed on costs one call's latency, not a poll's."""
 
     def __init__(self, slots: int, turn_s: float = TURN_S):
         self.scheduler = Scheduler(max_running=max(slots, 1), turn_s=turn_s, fair=True)
         self.jobs: dict[str, _Key] = {}
+        self._changed: asyncio.Condition | None = None      # made in the actor's event loop
 
     def _job(self, key: str, shown_point: bool = False) -> "_Key":
         job = self.jobs.setdefault(key, _Key())
         job.shown_point = job.shown_point or shown_point
         return job
 
-    def try_acquire(self, key: str, shown_point: bool) -> bool:
+    def _cond(self) -> asyncio.Condition:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def _notify(self) -> None:
+        async with self._cond():
+            self._cond().notify_all()
+
+    async def try_acquire(self, key: str, shown_point: bool) -> bool:
         return self.scheduler.try_acquire(self._job(key, shown_point))
 
-    def release(self, key: str) -> None:
+    async def wait_turn(self, key: str, shown_point: bool, timeout: float) -> bool:
+        """Join the line and wait up to `timeout` s for a slot; True once this run holds one."""
+        cond = self._cond()
+        async with cond:
+            try:
+                await asyncio.wait_for(
+                    cond.wait_for(lambda: self.scheduler.try_acquire(self._job(key, shown_point))), timeout)
+            except asyncio.TimeoutError:
+                return False
+        await self._notify()         # the line moved: the next in it may be admissible now
+        return True
+
+    async def release(self, key: str) -> None:
         self.scheduler.release(self._job(key))
+        await self._notify()
 
-    def leave(self, key: str) -> None:
+    async def leave(self, key: str) -> None:
         self.scheduler.leave(self.jobs.pop(key, _Key()))
+        await self._notify()
 
-    def forget(self, key: str) -> None:
+    async def forget(self, key: str) -> None:
         """The run ended: out of the line and off its slot."""
         job = self.jobs.pop(key, None)
         if job is not None:
             self.scheduler.leave(job)
             self.scheduler.release(job)
+        await self._notify()
 
-    def others_waiting(self) -> bool:
+    async def others_waiting(self) -> bool:
         return self.scheduler.sharing() > self.scheduler.running
 
-    def info(self, key: str) -> tuple[int, float, int]:
+    async def info(self, key: str) -> tuple[int, float, int]:
         """(runs sharing the cluster, seconds until this run's next turn, slots)."""
         job = self.jobs.get(key)
         wait = self.scheduler.wait_estimate(job) if job is not None else 0.0
@@ -91,11 +121,11 @@ class RemoteScheduler:
         return ray.get(ref)
 
     def acquire(self, job) -> bool:
-        while not self._get(self.keeper.try_acquire.remote(self.key, bool(getattr(job, "shown_point", False)))):
+        shown = bool(getattr(job, "shown_point", False))
+        while not self._get(self.keeper.wait_turn.remote(self.key, shown, POLL_S)):
             if job.stop_requested:
                 self.keeper.leave.remote(self.key)
                 return False
-            time.sleep(POLL_S / 2)
         self._since = time.monotonic()
         return True
 
@@ -109,8 +139,10 @@ class RemoteScheduler:
         return self.acquire(job)
 
     def turn_over(self, job, epoch_end: bool = False) -> bool:
+        """As Scheduler.turn_over, but a turn that ends at an epoch's end lasts EPOCH_TURN_S
+        at least: handing a slot on takes two calls to the keeper, more than a toy set's epoch."""
         since = self._since
-        if since is None or (not epoch_end and time.monotonic() - since < self.turn_s):
+        if since is None or time.monotonic() - since < (EPOCH_TURN_S if epoch_end else self.turn_s):
             return False
         when, waiting = self._asked
         if time.monotonic() - when > ASK_EVERY_S:

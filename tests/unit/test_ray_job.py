@@ -8,7 +8,7 @@ import torch
 from unit_helpers import prepared_for, stop_all, wait_for, without_seconds
 
 from playground.i18n import LANGS, t
-from playground.runs import ray_job
+from playground.runs import ray_job, ray_pool
 from playground.runs.scheduler import Scheduler
 from playground.runs.training import Snapshot, TrainingJob
 from playground.status import Status
@@ -64,6 +64,62 @@ def test_same_config_and_seed_give_the_same_history_as_in_process(jobs):
     assert not remote.alive                 # the run is over: its actor is gone, its CPU free
 
 
+def test_a_finished_runs_worker_serves_the_next_run_with_the_same_history(jobs, monkeypatch):
+    """The pool: a clean run's worker goes back warm and the next run of the same shape
+    starts in it (the same process), learning exactly what a fresh worker would."""
+    monkeypatch.setenv(ray_pool.POOL_ENV, "1")
+    ray_pool.drain(ray)
+    cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=4)
+    local = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1)).start()
+    local.join(30)
+    first = ray_job.RayTrainingJob(cfg, p, poll=0.05)
+    jobs.append(first)
+    first.start()
+    first.join(TIMEOUT)
+    assert not first._warm and first.snapshot().status == Status.COMPLETED
+    wait_for(lambda: ray_pool.idle() == 1, TIMEOUT)
+    again = ray_job.RayTrainingJob(cfg, p, poll=0.05)
+    jobs.append(again)
+    again.start()
+    again.join(TIMEOUT)
+    assert again._warm and ray.get(again._ready_ref) == ray.get(first._ready_ref)      # the same worker
+    expected = without_seconds(local.snapshot().history)
+    assert without_seconds(again.snapshot().history) == without_seconds(first.snapshot().history) == expected
+    assert ray_pool.idle() == 1                 # back again, once
+
+
+def test_a_pool_of_none_kills_each_worker_and_a_dead_idle_worker_is_replaced(jobs, monkeypatch):
+    monkeypatch.setenv(ray_pool.POOL_ENV, "1")
+    ray_pool.drain(ray)
+    assert ray_job.warm_pool(gpu=False) == 1 and ray_pool.idle() == 1
+    assert ray_job.warm_pool(gpu=False) == 0               # full already
+    dead = ray_pool._idle[0][1]
+    ray.kill(dead)                                         # a worker lost while idle
+    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=3)
+    j = ray_job.RayTrainingJob(cfg, p, poll=0.05)
+    jobs.append(j)
+    j.start(paused=True)
+    j.step(3)                                              # sent before the retry: sent again
+    j.join(TIMEOUT)
+    assert j.snapshot().status == Status.COMPLETED and j.snapshot().epoch == 3 and not j._warm
+    monkeypatch.setenv(ray_pool.POOL_ENV, "0")
+    ray_pool.drain(ray)
+    k = ray_job.RayTrainingJob(cfg, p, poll=0.05)
+    jobs.append(k)
+    k.start()
+    k.join(TIMEOUT)
+    assert k.snapshot().status == Status.COMPLETED and ray_pool.idle() == 0
+    wait_for(lambda: _gone(k._actor), TIMEOUT)              # killed, not kept
+
+
+def _gone(actor) -> bool:
+    try:
+        ray.get(actor.heartbeat.remote(), timeout=5)
+    except ray.exceptions.RayActorError:
+        return True
+    return False
+
+
 def test_controls_reach_the_actor(jobs):
     cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=LONG)
     j = ray_job.RayTrainingJob(cfg, p, poll=0.1)
@@ -112,8 +168,12 @@ def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs, monkeypatch):
         assert t(f"train.stopped_{ray_job.LOST}", lang) != f"train.stopped_{ray_job.LOST}"
 
 
-def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs):
-    four = [make(jobs, epochs=25, speed=None) for _ in range(4)]
+def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs, monkeypatch):
+    monkeypatch.setenv(ray_pool.POOL_ENV, "4")
+    ray_job.warm_pool(gpu=False)
+    ray_pool.wait_warm(ray, TIMEOUT)           # four warm workers: the runs start together
+    four = [make(jobs, epochs=300, speed=None) for _ in range(4)]     # each longer than a turn
+    assert all(j._warm for j in four)
     seen = []
 
     def done():
@@ -123,7 +183,7 @@ def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs):
 
     wait_for(done, 3 * TIMEOUT, interval=0.05)
     assert {j.snapshot().status for j in four} == {Status.COMPLETED}
-    assert all(j.snapshot().epoch == 25 for j in four)
+    assert all(j.snapshot().epoch == 300 for j in four)
     # no Ray line: the four trained at the same time, taking turns at the two CPUs
     assert any(sharing >= 3 and statuses.count(Status.RUNNING) >= 3 for statuses, sharing in seen), seen[-5:]
     assert not any(j.snapshot().queue_position for j in four)
