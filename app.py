@@ -52,3 +52,4 @@ sidebar.link_problems()
 unknown_page.note()
 class_banners.show(nav.url_path or PAGES[0][3], PAGES[0][3])   # join, nickname, the teacher's banners
 nav.run()
+pacing.confirm_drawn()   # after a run's end was drawn: one poll, to know that the page got it (ui.revive)

@@ -26,9 +26,19 @@ def lane(item) -> str:
     return ENGINE
 
 
-def pytest_collection_modifyitems(config, items):
+@pytest.hookimpl(tryfirst=True)     # before xdist's own hook, which reads the marks (a conftest
+def pytest_collection_modifyitems(config, items):     # loaded first would otherwise run after it)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(lane(item)))
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    """Under --dist loadgroup xdist marks each test's lane in its id (test@lane). A pytest it
+    does not work with (9.2: pytest-xdist#1386) leaves the ids alone and the lanes silently
+    mix (two app servers, two Rays, and minutes more): stop with a message instead."""
+    if node.config.getvalue("dist") == "loadgroup" and ids and not any("@" in i for i in ids):
+        pytest.exit(f"pytest-xdist's --dist loadgroup ignored the lanes under pytest {pytest.__version__}: "
+                    "install the pinned versions (pip install -r requirements-dev.txt -c constraints.txt)", 4)
 
 
 _started = False

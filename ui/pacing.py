@@ -16,10 +16,11 @@ import streamlit as st
 
 from playground.status import Status
 
-from . import registry, revive
+from . import live_watch, registry, revive
 from .session import Key
 
 FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
+CONFIRM = 2.0             # a finished run's page polls once, this long after its final drawing
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one
 
@@ -47,6 +48,7 @@ def tick(full: bool = False) -> None:
     registry.REGISTRY.count_rerun(registry.session_id())
     if full:
         registry.REGISTRY.expect_polls(registry.session_id(), None)
+        st.session_state.pop(Key.CONFIRM_END, None)     # a run cut short before its end asked for none
     ss = st.session_state
     ss[Key.RERUN] = ss.get(Key.RERUN, 0) + 1
     for key in (Key.JOB, Key.CV_JOB):
@@ -57,10 +59,31 @@ def tick(full: bool = False) -> None:
 
 def drawn_pace(page: str, snap, live: float = LIVE) -> float | None:
     """The pace for a page's polling fragment, remembered so the fragment can tell when it
-    must rerun the page to poll at another pace (pace_changed)."""
-    pace = poll_seconds(snap, live)
-    st.session_state.setdefault(Key.PACES, {})[page] = pace
+    must rerun the page to poll at another pace (pace_changed). The full run that draws the
+    end of a run the page was following polls once more (confirm_drawn)."""
+    paces = st.session_state.setdefault(Key.PACES, {})
+    followed = paces.get(page) is not None
+    pace = paces[page] = poll_seconds(snap, live)
+    if pace is None and followed:
+        st.session_state[Key.CONFIRM_END] = True      # confirm_drawn, at the end of the page
     return expect_polls(pace)
+
+
+def confirm_drawn() -> None:
+    """At the end of a full run that drew the end of a run its page followed (drawn_pace):
+    one poll, CONFIRM s later, that reruns the page without it. A final drawing whose
+    messages a loaded server dropped (ui.revive: the page keeps its last live drawing, with no
+    poll left) never makes that poll: the page is found quiet and rerun, once. Last on the
+    page, so that the elements before it keep their places when it goes."""
+    if not st.session_state.pop(Key.CONFIRM_END, False):
+        return
+
+    def confirm() -> None:
+        if live_watch.in_fragment_rerun():      # not the page's own run, which set it up
+            tick()
+            st.rerun()
+
+    st.fragment(confirm, run_every=expect_polls(CONFIRM))()
 
 
 def expect_polls(pace: float | None) -> float | None:

@@ -15,6 +15,11 @@ poll (ui.pacing). A connected page quiet for its poll and then max(its poll, 10 
 (registry.QUIET_SLACK_S: a loaded server lags its pages by seconds) is rerun from here, as
 Streamlit's own run-on-save reruns a page: with the client state of its last run, so the page,
 its address and its widgets stay as they were.
+
+The full run that draws a run's end sets up no poll of its own, and its messages can be lost
+the same way (seen once in a bench: a page still saying "epoch 13/30" of a run long over).
+So that run polls once more (ui.pacing.confirm_drawn): a page that never makes that poll is
+quiet, and rerun here once.
 """
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ class Key:
     CV_GUARD = "eval_cv_guard"             # its JobGuard
     PACES = "_paces"                       # {page: seconds} its polling fragment was drawn with; ui.pacing
     LIVE_DRAWN = "_live_drawn"             # {page: what its live panel drew of the run}; ui.live_watch
+    CONFIRM_END = "_confirm_end"           # this full run drew the end of a run its page followed; ui.pacing
     RERUN = "_rerun"                       # this session's reruns (full or a fragment's) so far; ui.pacing.tick
     RECORDS = "_records"                   # (rerun, {job: record}): each job read once per rerun; ui.runs.record
     RUN_CONTROLS = "_run_controls"         # (active, paused) the run buttons were drawn for; ui.widgets

@@ -293,6 +293,7 @@ def render() -> None:
     elif snap.epoch == 0:
         no_run(T("eval.no_epochs"), st.warning)
     else:
+        pacing.drawn_pace("evaluate", snap)     # none: the run is over (a page that followed it polls once)
         final_view(job, snap)
     saved_model_section()
     cv_section()

@@ -5,6 +5,8 @@ import time
 
 from browser import screenshot, wait_for_app
 
+from ui import pacing
+
 EPOCH_RE = re.compile(r"epoch (\d+)/(\d+)")
 
 
@@ -31,11 +33,17 @@ def _last_epoch_drawn(page) -> float:
 
 # the page's interval timers: Streamlit's polling fragments are setInterval timers
 TRACK_POLLS = """
-window.__polls = new Map();
+window.__polls = new Map(); window.__fired = {};
 const setI = window.setInterval, clearI = window.clearInterval;
-window.setInterval = function (fn, ms, ...rest) { const id = setI.call(window, fn, ms, ...rest); window.__polls.set(id, ms); return id; };
+window.setInterval = function (fn, ms, ...rest) {
+  const counted = function (...a) { window.__fired[ms] = (window.__fired[ms] || 0) + 1; return fn.apply(this, a); };
+  const id = setI.call(window, typeof fn === "function" ? counted : fn, ms, ...rest); window.__polls.set(id, ms); return id; };
 window.clearInterval = function (id) { window.__polls.delete(id); return clearI.call(window, id); };
 """
+# counts changes to the main part of the page from now on (a rerun redraws it)
+WATCH_MAIN = """() => { window.__changes = 0;
+  new MutationObserver(() => { window.__changes += 1; }).observe(
+    document.querySelector("[data-testid='stMain']"), {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 
 
 def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app_url):
@@ -72,6 +80,18 @@ def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app
     page.wait_for_selector("text=/stopped at epoch \\d+/", timeout=20_000)
     assert _epoch_from_stop(page) >= revived
     screenshot(page, "train-live")
+
+    # The run's end is drawn by a full rerun whose messages can be lost the same way; its page
+    # then shows the live run forever. That rerun sets up one confirming poll (ui.pacing.CONFIRM):
+    # lose it too, and the server must rerun the quiet page once more.
+    confirm = int(pacing.CONFIRM * 1000)
+    page.wait_for_function(f"() => [...window.__polls.values()].includes({confirm})", polling="raf", timeout=20_000)
+    confirmed = page.evaluate(f"""() => {{ const n = window.__fired[{confirm}] || 0;
+        for (const id of [...window.__polls.keys()]) clearInterval(id); return n; }}""")
+    if not confirmed:                  # a slow page may have made the poll before it was lost: nothing to revive
+        page.evaluate(WATCH_MAIN)
+        page.wait_for_function("() => window.__changes > 0", timeout=40_000)      # rerun from the server
+    page.wait_for_function("() => window.__polls.size === 0", timeout=20_000)     # and then quiet: no poll left
 
 
 def _wait_for_epoch(page, ok, seconds: float, read=None) -> int | None:
