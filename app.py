@@ -11,8 +11,8 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import (class_banners, classroom, lessons, pacing, presence, run_list, runs, sidebar, status,  # noqa: E402
-                unknown_page, uploader_text)  # (after set_page_config)
+from ui import (class_banners, classroom, lessons, pacing, presence, reconnect, run_list, runs, sidebar,  # noqa: E402
+                status, unknown_page, uploader_text)  # (after set_page_config)
 from ui.lang import T  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -52,4 +52,5 @@ sidebar.link_problems()
 unknown_page.note()
 class_banners.show(nav.url_path or PAGES[0][3], PAGES[0][3])   # join, nickname, the teacher's banners
 nav.run()
+reconnect.install()      # a page whose connection Streamlit gave up on reloads itself (its run is in its address)
 pacing.confirm_drawn()   # after a run's end was drawn: one poll, to know that the page got it (ui.revive)

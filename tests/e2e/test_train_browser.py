@@ -39,6 +39,11 @@ window.setInterval = function (fn, ms, ...rest) {
   const counted = function (...a) { window.__fired[ms] = (window.__fired[ms] || 0) + 1; return fn.apply(this, a); };
   const id = setI.call(window, typeof fn === "function" ? counted : fn, ms, ...rest); window.__polls.set(id, ms); return id; };
 window.clearInterval = function (id) { window.__polls.delete(id); return clearI.call(window, id); };
+// the page's websockets, so that a test can hand one a message Streamlit cannot process
+const WS = window.WebSocket; window.__sockets = [];
+window.WebSocket = function (...args) { const s = new WS(...args); window.__sockets.push(s); return s; };
+window.WebSocket.prototype = WS.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
 """
 # counts changes to the main part of the page from now on (a rerun redraws it)
 WATCH_MAIN = """() => { window.__changes = 0;
@@ -92,6 +97,16 @@ def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app
         page.evaluate(WATCH_MAIN)
         page.wait_for_function("() => window.__changes > 0", timeout=40_000)      # rerun from the server
     page.wait_for_function("() => window.__polls.size === 0", timeout=20_000)     # and then quiet: no poll left
+
+    # Streamlit's frontend gives up on its connection for good when it fails to process a
+    # message (seen in a class: "Bad delta path index"), and the page would keep its drawing
+    # forever. It reloads itself (ui.reconnect) and, by the run token in its address, shows
+    # the same run again.
+    stopped_at = _epoch_from_stop(page)
+    page.evaluate("""() => { window.__before_reload = true;      // a text frame: Streamlit expects binary ones
+        window.__sockets.at(-1).dispatchEvent(new MessageEvent('message', {data: 'not a ForwardMsg'})); }""")
+    page.wait_for_function("() => !window.__before_reload", timeout=30_000)
+    page.wait_for_selector(f"text=/stopped at epoch {stopped_at}\\b/", timeout=30_000)
 
 
 def _wait_for_epoch(page, ok, seconds: float, read=None) -> int | None:
