@@ -98,6 +98,7 @@ setInterval(() => {
   const line = main && (main.innerText.match(/(training|waiting|finished|stopped|paused).{0,70}/) || [''])[0];
   if (line) w.status = line;
   w.beat = Date.now(); w.visible = document.visibilityState;
+  w.reloaded = (performance.getEntriesByType('navigation')[0] || {}).type === 'reload';   // ui.reconnect
   w.sockets = (window.__nnpSockets || []).map(s => s.readyState).join('');   // 1 open, 3 closed
   const sw = document.querySelector("[data-testid='stStatusWidget']"), dlg = document.querySelector("[role='dialog']");
   w.widget = (sw ? sw.innerText.slice(0, 30) : '') + (dlg ? ' dialog: ' + dlg.innerText.slice(0, 60) : '');
@@ -225,7 +226,9 @@ def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
             done = [seen[i]["done"] / 1000 - clicked[i] for i in finite if seen[i].get("done")]
             out.update(
                 students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite),
-                frozen=sum(1 for s in seen if not s.get("point")) + len(finite) - len(done),
+                frozen=len({i for i, s in enumerate(seen) if not s.get("point")}
+                           | {i for i in finite if not seen[i].get("done")}),      # pages, each once
+                reloaded=sum(1 for s in seen if s.get("reloaded")),
                 exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
                 paused=len(paused), pausing=kinds.count("pauses"),
                 each=[(kinds[i], MIX[i % len(MIX)][1], s.get("point") and s["point"] / 1000 - clicked[i],
@@ -262,6 +265,7 @@ def figures(r: dict) -> dict[str, str]:
         "frozen pages": str(r["frozen"]),
         "exceptions shown": str(r["exceptions"]),
         "pages rerun by the server after their polls stopped (ui.revive)": str(r["revived"]),
+        "pages that reloaded themselves, their connection given up (ui.reconnect)": str(r.get("reloaded", 0)),
         "paused after the first point": f"{r['paused']} / {r['pausing']}",
         "cores used from the clicks on: server / browsers":
             f"{r['cpu'][0] / r['elapsed']:.2f} / {r['cpu'][1] / r['elapsed']:.2f}",

@@ -13,17 +13,15 @@ if str(ROOT) not in sys.path:
 
 
 # Two lanes for the README's `-n 2 --dist loadgroup`, each one process running its tests
-# in order: the browser tests on the one shared app server, with the Ray tests; and the
-# rest (unit and app tests, the browser tests that start servers of their own). Measured
-# serially they take about as long as each other. Without -n the marks do nothing.
+# in order: the browser tests on the one shared app server; and the rest (unit and app
+# tests, the Ray tests on the session's one local Ray, the browser tests that start servers
+# of their own). Measured side by side (2026-12-05) they take ~280 s and ~310 s of tests.
+# Without -n the marks do nothing.
 BROWSER, ENGINE = "browser", "engine"
-RAY_FILES = ("test_ray_job.py", "test_run_handle.py")
 
 
 def lane(item) -> str:
-    if "app_url" in getattr(item, "fixturenames", ()) or Path(str(item.fspath)).name in RAY_FILES:
-        return BROWSER
-    return ENGINE
+    return BROWSER if "app_url" in getattr(item, "fixturenames", ()) else ENGINE
 
 
 @pytest.hookimpl(tryfirst=True)     # before xdist's own hook, which reads the marks (a conftest
