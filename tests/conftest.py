@@ -13,15 +13,19 @@ if str(ROOT) not in sys.path:
 
 
 # Two lanes for the README's `-n 2 --dist loadgroup`, each one process running its tests
-# in order: the browser tests on the one shared app server; and the rest (unit and app
-# tests, the Ray tests on the session's one local Ray, the browser tests that start servers
-# of their own). Measured side by side (2026-12-05) they take ~280 s and ~310 s of tests.
+# in order: the browser tests on the one shared app server, and the replicas behind nginx;
+# and the rest (unit and app tests, the Ray tests on the session's one local Ray, the
+# classroom's browser story on servers of its own). Chosen by measure: side by side
+# (2026-12-05) the shared-server tests took 246 s, the rest 325 s of which the replicas 36 s.
 # Without -n the marks do nothing.
 BROWSER, ENGINE = "browser", "engine"
+BROWSER_FILES = ("test_replicas_browser.py",)
 
 
 def lane(item) -> str:
-    return BROWSER if "app_url" in getattr(item, "fixturenames", ()) else ENGINE
+    if "app_url" in getattr(item, "fixturenames", ()) or Path(str(item.fspath)).name in BROWSER_FILES:
+        return BROWSER
+    return ENGINE
 
 
 @pytest.hookimpl(tryfirst=True)     # before xdist's own hook, which reads the marks (a conftest
