@@ -37,6 +37,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m playground", description="Neural Network Playground engine")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -45,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true", help="a JSON list of {id, number, title: {ko, en}, dataset}")
     ls.add_argument("--check", action="store_true", help="train each reference setup; exit 1 if a goal is missed")
     ls.add_argument("--lang", choices=("en", "ko"), default="en", help="the titles' language (default: en)")
+    ls.add_argument("--workers", type=_positive_int, default=None,
+                    help="--check: processes training at once (default: one per core; 1: in this process, "
+                         "the least CPU on a busy machine)")
     tr = sub.add_parser("train", help="train a network and report held-out metrics")
     for name, f in FIELDS.items():
         m = f.metadata

@@ -52,7 +52,7 @@ def _checks(checks) -> str:
     return "; ".join(f"{_cond(c.cond)}: {_value(c.value)}{'' if c.ok else ' ✗'}" for c in checks)
 
 
-def check(lang: str) -> int:
+def check(lang: str, workers: int | None = None) -> int:
     """Train every reference setup and untouched preset; non-zero when a lesson file is broken,
     a reference misses its goal, a preset already meets it, or a claim of the texts is false."""
     broken = all_problems()
@@ -62,7 +62,7 @@ def check(lang: str) -> int:
         return 1
     from .reference import run
     t0 = time.perf_counter()
-    results = run(load_all())
+    results = run(load_all(), workers)
     for r in results:
         mark = "ok  " if r.ok else "FAIL"
         print(f"{mark} {r.lesson.number:>2}. {r.lesson.id:<31} {r.status:<13} {r.seconds:5.1f}s  "
@@ -79,4 +79,4 @@ def check(lang: str) -> int:
 
 
 def main(args) -> int:
-    return check(args.lang) if args.check else list_lessons(args.json, args.lang)
+    return check(args.lang, args.workers) if args.check else list_lessons(args.json, args.lang)

@@ -35,6 +35,7 @@ BAD = {
     "endless": ["train", "--epochs", "0"],
     "features_on_iris": ["train", "--dataset", "iris", "--features", "x1sq"],
     "few_points": ["train", "--dataset", "paint", "--points", "1,1,0;2,2,1"],
+    "no_workers": ["lessons", "--check", "--workers", "0"],
 }
 SAVE_DIR = Path(tempfile.mkdtemp(prefix="playground-cli-test-"))
 atexit.register(shutil.rmtree, SAVE_DIR, True)   # not a fixture: the process may outlive this module's tests

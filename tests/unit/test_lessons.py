@@ -27,7 +27,7 @@ NOTES = ("dropout-regularization", "pixels-one-hot", "connection-counts", "one-v
 SEQUENCES = ("rnn-reads-one-word", "order-matters", "remember-far-back", "never-shuffle-time", "attention")
 
 register("lessons_json", ["-m", "playground", "lessons", "--json"])
-register("lessons_check", ["-m", "playground", "lessons", "--check"])
+register("lessons_check", ["-m", "playground", "lessons", "--check", "--workers", "1"])   # the least CPU beside the suite
 
 
 def test_the_issues_lessons_in_order():
