@@ -13,13 +13,13 @@ if str(ROOT) not in sys.path:
 
 
 # Two lanes for the README's `-n 2 --dist loadgroup`, each one process running its tests
-# in order: the browser tests on the one shared app server, and the replicas behind nginx;
-# and the rest (unit and app tests, the Ray tests on the session's one local Ray, the
-# classroom's browser story on servers of its own). Chosen by measure: side by side
-# (2026-12-05) the shared-server tests took 246 s, the rest 325 s of which the replicas 36 s.
+# in order: the browser tests on the one shared app server, the replicas behind nginx and
+# the first page in a fresh interpreter; and the rest (unit and app tests, the Ray tests on
+# the session's one local Ray, the classroom's browser story on servers of its own). Chosen
+# by measure: side by side (2026-12-05) the shared-server tests took 246 s, the rest 325 s.
 # Without -n the marks do nothing.
 BROWSER, ENGINE = "browser", "engine"
-BROWSER_FILES = ("test_replicas_browser.py",)
+BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py")    # ~50 s moved to even them out
 
 
 def lane(item) -> str:

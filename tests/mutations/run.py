@@ -125,7 +125,7 @@ MUTATIONS = [
              "ui/live_watch.py",
              "    return st.session_state.get(Key.LIVE_DRAWN, {}).get(page) != shown(serial, snap)\n",
              "    return False\n",
-             ("tests/e2e/test_train_browser.py::test_train_live_then_stop",)),
+             ("tests/e2e/test_train_browser.py::test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived",)),
     Mutation("q_monitor_mode", "early stopping on val_accuracy keeps the lowest value as the best (mode min for all)",
              "playground/nn/callbacks.py",
              "return current - self.min_delta > self.best",
