@@ -19,7 +19,7 @@ import time
 
 from .scheduler import POLL_S, TURN_S, Scheduler, _env_int
 
-NAME, NAMESPACE = "playground-turns", "playground"
+NAME, NAMESPACE = "playground-turns-2", "playground"   # -2: waits inside (wait_turn); a cluster keeps an older keeper alive
 EPOCH_TURN_S = 0.05        # the shortest turn on Ray (in one process: an epoch, however short)
 ASK_EVERY_S = 0.1           # how stale "does another run wait?" may be (one keeper call at most)
 
