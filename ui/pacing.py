@@ -20,7 +20,7 @@ from . import live_watch, registry, revive
 from .session import Key
 
 FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
-CONFIRM = 2.0             # a finished run's page polls once, this long after its final drawing
+CONFIRM = 5.0             # a finished run's page polls this often until its next full run (as a paused one)
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one
 
@@ -71,17 +71,19 @@ def drawn_pace(page: str, snap, live: float = LIVE) -> float | None:
 
 def confirm_drawn() -> None:
     """At the end of a full run that drew the end of a run its page followed (drawn_pace):
-    one poll, CONFIRM s later, that reruns the page without it. A final drawing whose
-    messages a loaded server dropped (ui.revive: the page keeps its last live drawing, with no
-    poll left) never makes that poll: the page is found quiet and rerun, once. Last on the
-    page, so that the elements before it keep their places when it goes."""
+    a poll every CONFIRM s that draws nothing, until the page's next full run. A final
+    drawing whose messages a loaded server dropped (ui.revive: the page keeps its last live
+    drawing, with no poll left) never polls: the page is found quiet and rerun, and that
+    rerun sets up no poll. The poll never reruns the page itself: a full rerun asked for
+    from here would take the place of a click on another page made meanwhile (Streamlit
+    keeps the newer request's page). Last on the page: the elements before it keep their
+    places when it goes."""
     if not st.session_state.pop(Key.CONFIRM_END, False):
         return
 
     def confirm() -> None:
         if live_watch.in_fragment_rerun():      # not the page's own run, which set it up
             tick()
-            st.rerun()
 
     st.fragment(confirm, run_every=expect_polls(CONFIRM))()
 

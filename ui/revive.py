@@ -18,8 +18,8 @@ its address and its widgets stay as they were.
 
 The full run that draws a run's end sets up no poll of its own, and its messages can be lost
 the same way (seen once in a bench: a page still saying "epoch 13/30" of a run long over).
-So that run polls once more (ui.pacing.confirm_drawn): a page that never makes that poll is
-quiet, and rerun here once.
+So that run sets up a slow poll (ui.pacing.confirm_drawn): a page that never makes it is
+quiet, and rerun here; that rerun sets up no poll.
 """
 from __future__ import annotations
 

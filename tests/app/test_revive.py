@@ -28,7 +28,7 @@ def test_a_page_without_a_poll_is_never_quiet():
     assert reg.quiet_sessions(now=reg.sessions()["reading"].last + 3600) == []
 
 
-def test_the_lab_expects_the_polls_it_set_up_one_more_when_the_run_ended_then_none():
+def test_the_lab_expects_the_polls_it_set_up_a_slow_one_when_the_run_ended_then_none():
     from ui import pacing
     from ui.session import Key
     at = open_app("train.py", query={"dataset": "circle", "epochs": "0", "lang": "en"})
@@ -40,9 +40,9 @@ def test_the_lab_expects_the_polls_it_set_up_one_more_when_the_run_ended_then_no
     job.stop()
     job.join(30)
     at.run()
-    # the run's end drawn: one poll confirms it arrived (a page that lost it is found quiet)
+    # the run's end drawn: a slow poll shows that it arrived (a page that lost it is found quiet)
     assert mine.pace == pacing.CONFIRM and not at.exception
-    at.run()                                      # that poll's rerun
+    at.run()                                      # the page's next full run (a click, or the server's rerun)
     assert mine.pace is None                      # the ended run's page polls nothing: never "quiet"
 
 

@@ -87,16 +87,17 @@ def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app
     screenshot(page, "train-live")
 
     # The run's end is drawn by a full rerun whose messages can be lost the same way; its page
-    # then shows the live run forever. That rerun sets up one confirming poll (ui.pacing.CONFIRM):
-    # lose it too, and the server must rerun the quiet page once more.
+    # then shows the live run forever. That rerun sets up a slow poll (ui.pacing.CONFIRM): lose
+    # it too, and the server must rerun the quiet page, whose next run sets up no poll.
     confirm = int(pacing.CONFIRM * 1000)
     page.wait_for_function(f"() => [...window.__polls.values()].includes({confirm})", polling="raf", timeout=20_000)
     confirmed = page.evaluate(f"""() => {{ const n = window.__fired[{confirm}] || 0;
         for (const id of [...window.__polls.keys()]) clearInterval(id); return n; }}""")
-    if not confirmed:                  # a slow page may have made the poll before it was lost: nothing to revive
-        page.evaluate(WATCH_MAIN)
-        page.wait_for_function("() => window.__changes > 0", timeout=40_000)      # rerun from the server
-    page.wait_for_function("() => window.__polls.size === 0", timeout=20_000)     # and then quiet: no poll left
+    assert confirmed == 0, "the poll came before the test could lose it"    # 5 s to lose it in
+    page.evaluate(WATCH_MAIN)
+    page.wait_for_function("() => window.__changes > 0", timeout=40_000)      # rerun from the server
+    page.wait_for_timeout(2 * pacing.CONFIRM * 1000)
+    assert page.evaluate("() => window.__polls.size") == 0                     # and then quiet: no poll set up again
 
     # Streamlit's frontend gives up on its connection for good when it fails to process a
     # message (seen in a class: "Bad delta path index"), and the page would keep its drawing
