@@ -96,8 +96,9 @@ def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app
     assert confirmed == 0, "the poll came before the test could lose it"    # 5 s to lose it in
     page.evaluate(WATCH_MAIN)
     page.wait_for_function("() => window.__changes > 0", timeout=40_000)      # rerun from the server
-    page.wait_for_timeout(2 * pacing.CONFIRM * 1000)
-    assert page.evaluate("() => window.__polls.size") == 0                     # and then quiet: no poll set up again
+    wait_for_app(page)                                                         # that rerun is over
+    page.wait_for_timeout(1000)                                                # (its last messages in)
+    assert page.evaluate("() => window.__polls.size") == 0                     # and set up no poll again
 
     # Streamlit's frontend gives up on its connection for good when it fails to process a
     # message (seen in a class: "Bad delta path index"), and the page would keep its drawing
