@@ -52,9 +52,6 @@ class Keeper:
         async with self._cond():
             self._cond().notify_all()
 
-    async def try_acquire(self, key: str, shown_point: bool) -> bool:
-        return self.scheduler.try_acquire(self._job(key, shown_point))
-
     async def wait_turn(self, key: str, shown_point: bool, timeout: float) -> bool:
         """Join the line and wait up to `timeout` s for a slot; True once this run holds one."""
         cond = self._cond()
