@@ -14,7 +14,7 @@ from typing import Any
 
 from .data import paint
 from .data.features import DEFAULT_FEATURES, FEATURES
-from .data.registry import DATASETS, DataKind, is_csv_path, is_painted, is_sequence, is_tokens, is_toy
+from .data.registry import DATASETS, READ_AS, DataKind, is_csv_path, is_painted, is_toy, reads_tokens, sequence_input
 from .errors import ConfigError
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
@@ -41,8 +41,7 @@ def format_number(x) -> str:
 
 
 def opt(default, help, *, choices=None, lo=None, hi=None, log=False, group="train", toy=False, live=False):
-    """One option. `live`: a running run takes a new value from its next batch (the rest
-    need a new run)."""
+    """One option. `live`: a running run takes a new value from its next batch (the rest need a new run)."""
     return field(default=default, metadata=dict(help=help, choices=choices, lo=lo, hi=hi,
                                                 log=log, group=group, toy=toy, live=live))
 
@@ -65,6 +64,8 @@ class RunConfig:
                            "the windows first, which leaks the future into training", group="data")
     target: str = opt("", "target column for a CSV table (empty: the last column)", group="data")
     task: str = opt("auto", "task for a CSV table", choices=TASKS, group="data")
+    read_as: str = opt("rows", "a CSV's rows as inputs (rows), or read by a recurrent network: the target over time "
+                       "(series) or one sentence per row (text)", choices=READ_AS, group="data")
     scaler: str = opt("standard", "feature scaling fitted on the training set", choices=SCALERS, group="data")
     val_split: float = opt(0.2, "share of the non-test rows used for validation", lo=0.05, hi=0.5, group="data")
     test_split: float = opt(0.2, "share of all rows held out for the test", lo=0.05, hi=0.5, group="data")
@@ -151,18 +152,18 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def data_kind(dataset: str) -> DataKind:
-    """toy | tabular | image | remote_image: which defaults a dataset starts from."""
-    info = DATASETS.get(dataset)
-    if info is None:
-        return DataKind.TABULAR if is_csv_path(dataset) else DataKind.TOY
+def data_kind(dataset: str, read_as: str = "rows") -> DataKind:
+    """toy | tabular | image | remote_image | sequence (a CSV read as a series or sentences too): its defaults."""
+    if (info := DATASETS.get(dataset)) is None:
+        return (DataKind.TABULAR if read_as == "rows" else DataKind.SEQUENCE) if is_csv_path(dataset) else DataKind.TOY
     return DataKind.REMOTE_IMAGE if info.remote else info.kind
 
 
-def defaults_for(dataset: str) -> RunConfig:
+def defaults_for(dataset: str, read_as: str = "rows") -> RunConfig:
     """The config a dataset starts from (not validated: the name may be a new CSV)."""
-    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset)]
-                               | DATASET_DEFAULTS.get(dataset, {}))   # the dataset's own win
+    read = {"read_as": read_as} if is_csv_path(dataset) else {}
+    return dataclasses.replace(DEFAULT, dataset=dataset, **KIND_DEFAULTS[data_kind(dataset, read_as)]
+                               | DATASET_DEFAULTS.get(dataset, {}) | read)   # the dataset's own win
 
 
 def default_text(name: str) -> str:
@@ -302,8 +303,7 @@ def _check_activation(cfg: RunConfig) -> None:
 
 
 def _check_plane_options(cfg: RunConfig) -> None:
-    """Input features apply to the 2-D sets, points to the painted ones (and there they
-    must be enough to train on)."""
+    """Input features apply to the 2-D sets, points to the painted ones (and there enough to train on)."""
     if cfg.features != DEFAULT_FEATURES and not is_toy(cfg.dataset):
         raise ConfigError("err.features_need_plane", "features", dataset=cfg.dataset)
     if is_painted(cfg.dataset):
@@ -324,7 +324,7 @@ def _check_combinations(cfg: RunConfig) -> None:
         return
     if cfg.model == "cnn" and info.image_shape is None:
         raise ConfigError("err.cnn_needs_images", "model", name=cfg.dataset)
-    for name in ("target", "task"):
+    for name in ("target", "task", "read_as"):
         if getattr(cfg, name) != getattr(DEFAULT, name):
             raise ConfigError("err.csv_only_option", name, name=name, dataset=cfg.dataset)
     if info.image_shape is not None and cfg.scaler != DEFAULT.scaler:
@@ -342,12 +342,12 @@ def check_monitor(monitor: str, task: str) -> None:   # a CSV's task is known on
 
 def _check_sequence_options(cfg: RunConfig) -> None:
     """Sequence sets are read by a recurrent network, and only they take its options."""
-    seq = is_sequence(cfg.dataset)
+    seq = sequence_input(cfg) is not None
     if seq and cfg.model not in SEQUENCE_MODELS:
         raise ConfigError("err.sequence_needs_rnn", "model", name=cfg.dataset, model=cfg.model)
     if not seq and cfg.model in SEQUENCE_MODELS:
         raise ConfigError("err.rnn_needs_sequence", "model", name=cfg.dataset, model=cfg.model)
-    if not cfg.time_split and not (seq and not is_tokens(cfg.dataset)):
+    if not cfg.time_split and not (seq and not reads_tokens(cfg)):
         raise ConfigError("err.time_split_series", "time_split", dataset=cfg.dataset)
     if not seq:
         for name in ("window", "embedding", "attention"):
@@ -358,22 +358,22 @@ def _check_sequence_options(cfg: RunConfig) -> None:
         raise ConfigError("err.rnn_needs_layer", "hidden", model=cfg.model)
     if cfg.batch_norm:
         raise ConfigError("err.rnn_batch_norm", "batch_norm", model=cfg.model)
-    if cfg.embedding != DEFAULT.embedding and not is_tokens(cfg.dataset):
+    if cfg.embedding != DEFAULT.embedding and not reads_tokens(cfg):
         raise ConfigError("err.embedding_needs_words", "embedding", dataset=cfg.dataset)
 
 
 def make_config(**values) -> RunConfig:
-    """Build and validate a RunConfig from typed values or strings, starting from the
-    defaults of its dataset's kind."""
+    """Build and validate a RunConfig from typed values or strings, from its dataset's kind's defaults."""
     typed = {k: parse_value(k, v) for k, v in values.items()}
-    return validate(dataclasses.replace(defaults_for(typed.get("dataset", DEFAULT.dataset)), **typed))
+    return validate(dataclasses.replace(defaults_for(typed.get("dataset", DEFAULT.dataset),
+                                                     typed.get("read_as", DEFAULT.read_as)), **typed))
 
 
 # --- URL query parameters ------------------------------------------------------
 
 def to_query(cfg: RunConfig) -> dict[str, str]:
     """The dataset, and the fields that differ from its defaults, so links stay short."""
-    base = defaults_for(cfg.dataset)
+    base = defaults_for(cfg.dataset, cfg.read_as)
     return {n: format_value(n, getattr(cfg, n)) for n in FIELDS
             if getattr(cfg, n) != getattr(base, n) or (n == "dataset" and cfg.dataset != DEFAULT.dataset)}
 

@@ -180,7 +180,7 @@ def _without_metrics(job, name: str) -> RunRecord:
     s = runs.record(job)
     return RunRecord(id=secrets.token_hex(6), name=name, config=job.cfg.to_dict(),
                      history=rec._history_columns(s.history), task=job.prepared.task if job.prepared else "",
-                     dataset_kind=data_kind(job.cfg.dataset), status=str(s.status), seconds=0.0,
+                     dataset_kind=data_kind(job.cfg.dataset, job.cfg.read_as), status=str(s.status), seconds=0.0,
                      finished_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
 
 

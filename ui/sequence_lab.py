@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.analysis import evaluation, sequence_baselines
-from playground.data.registry import is_sequence as registered_sequence
+from playground.data.registry import sequence_input
 from playground.data.sequence_prep import SequencePrepared
 from playground.errors import ConfigError
 from playground.figures import sequences as seq_figs
@@ -112,8 +112,9 @@ def network_scores(s, job, memo) -> dict | None:
 
 
 def preview_for(cfg) -> bool:
-    """The sequence lab's preview when the sidebar names a sequence set (False: not one)."""
-    if not registered_sequence(cfg.dataset):
+    """The sequence lab's preview when the sidebar names a sequence set, or a table read as
+    one (False: not one)."""
+    if sequence_input(cfg) is None:
         return False
     try:
         prep = data.prepared_for(cfg)

@@ -77,7 +77,7 @@ def init_session() -> None:
         st.session_state[Key.RUN_LOST] = registry.REGISTRY.lost_reason(token)   # gone, elsewhere, restarted, ...
     data.set_config(cfg)
     _load_into_widgets(cfg)
-    st.session_state[Key.CONTROLS_DATASET] = cfg.dataset   # a link's values stay for its own dataset
+    st.session_state[Key.CONTROLS_DATASET] = (cfg.dataset, cfg.read_as)   # a link's values stay for its own dataset
     st.session_state[Key.URL_PROBLEMS] = problems
     st.session_state[Key.INITIALISED] = True
 
@@ -163,7 +163,8 @@ def _epochs_control() -> None:
 
 def _endless_changed() -> None:
     ss = st.session_state
-    ss[w_key("epochs")] = 0 if ss[Key.W_ENDLESS] else defaults_for(ss.get(w_key("dataset"), DEFAULT.dataset)).epochs
+    ss[w_key("epochs")] = 0 if ss[Key.W_ENDLESS] else defaults_for(ss.get(w_key("dataset"), DEFAULT.dataset),
+                                                                    ss.get(w_key("read_as"), DEFAULT.read_as)).epochs
 
 
 # --- data --------------------------------------------------------------------------------------------
@@ -191,18 +192,20 @@ def _follow_dataset(name: str, up) -> None:
     of data changes (toy, table, image) the controls move to that kind's defaults. Within a
     kind the learner's settings stay, as TensorFlow Playground keeps them across datasets."""
     ss = st.session_state
-    prev = ss.get(Key.CONTROLS_DATASET)
-    if prev == name:
+    read_as = ss.get(w_key("read_as"), DEFAULT.read_as) if loaders.is_csv_path(name) else DEFAULT.read_as
+    prev, prev_read_as = ss.get(Key.CONTROLS_DATASET, (None, DEFAULT.read_as))
+    if (prev, prev_read_as) == (name, read_as):
         return
-    ss[Key.CONTROLS_DATASET] = name
+    ss[Key.CONTROLS_DATASET] = (name, read_as)    # a CSV read as rows, a series or sentences: three kinds
     if prev is not None and is_painted(prev):   # a painting survives a look at another dataset
         ss.setdefault(Key.PAINT_KEPT, {})[prev] = ss.get(w_key("points"), "")
-    kind = data_kind(name)
-    fields = {f for d in KIND_DEFAULTS.values() for f in d} if prev is not None and data_kind(prev) != kind else set()
+    kind = data_kind(name, read_as)
+    fields = ({f for d in KIND_DEFAULTS.values() for f in d}
+              if prev is not None and data_kind(prev, prev_read_as) != kind else set())
     info = loaders.DATASETS.get(name)
     task = info.task if info else (up.task if up is not None else "regression")
     if info is not None:
-        fields |= {"target", "task"}              # a CSV's options
+        fields |= {"target", "task", "read_as"}   # a CSV's options
         if info.image_shape is not None:
             fields.add("scaler")                  # pixels are always scaled to 0-1
     if task != "regression":
@@ -211,7 +214,7 @@ def _follow_dataset(name: str, up) -> None:
     if not is_toy(name):
         fields.add("features")                    # x1², sin x1... need the plane
     fields |= {"window", "embedding", "attention", "time_split"} | set(DATASET_DEFAULTS.get(name, {}))   # sequences
-    _load_into_widgets(defaults_for(name), fields)
+    _load_into_widgets(defaults_for(name, read_as), fields)
     if name in ss.get(Key.PAINT_KEPT, {}):
         ss[w_key("points")] = ss[Key.PAINT_KEPT][name]
     if fields & set(KIND_DEFAULTS["tabular"]):
@@ -328,7 +331,7 @@ def _config_from_widgets(hidden: tuple) -> RunConfig:
     chosen = values["features"]                        # in the table's order, as the link writes them
     values["features"] = tuple(f for f in FEATURES if f in chosen) if isinstance(chosen, list) else tuple(chosen)
     if not loaders.is_csv_path(values["dataset"]):     # the upload's target / task while a built-in set is chosen
-        values["target"], values["task"] = DEFAULT.target, DEFAULT.task
+        values["target"], values["task"], values["read_as"] = DEFAULT.target, DEFAULT.task, DEFAULT.read_as
     try:
         cfg = validate(dataclasses.replace(DEFAULT, **values))
     except ConfigError as e:
@@ -351,7 +354,7 @@ def sidebar() -> RunConfig:
             _field("n_samples")
             _field("noise")
         upload.section(_field)
-        hidden = _network_controls(info)
+        hidden = _network_controls(info or upload.sequence_info(ds_name))
         up = data.uploaded()
         task = info.task if info else (up.task if up is not None and up.name == ds_name else "regression")
         _training_controls(task, images=info is not None and info.image_shape is not None)

@@ -18,8 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from ..data.registry import DATASETS
-from ..data.sequence_prep import SequencePrepared, raw_rows
+from ..data.sequence_prep import SequencePrepared, raw_rows, words_of
 from . import metrics
 
 SERIES_BASELINES = ("last_value", "seasonal_naive", "linear_ar")
@@ -31,7 +30,7 @@ def names(prep: SequencePrepared) -> tuple[str, ...]:
 
 
 def period(prep: SequencePrepared) -> int:
-    return DATASETS[prep.dataset.name].period or 1
+    return prep.period or 1
 
 
 def _series_outputs(prep: SequencePrepared, name: str, split: str) -> np.ndarray:
@@ -48,8 +47,8 @@ def _series_outputs(prep: SequencePrepared, name: str, split: str) -> np.ndarray
 
 
 def _bag_of_words(prep: SequencePrepared, seed: int):
-    # every space-separated word is a token (Korean parts, 'not', ',', single symbols and bits)
-    vec = CountVectorizer(token_pattern=r"[^ ]+", lowercase=False)
+    # the network's words (Korean parts, 'not', ',', single symbols and bits)
+    vec = CountVectorizer(analyzer=words_of)
     X = vec.fit_transform(raw_rows(prep, "train")["text"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

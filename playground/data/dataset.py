@@ -20,6 +20,7 @@ class Dataset:
     pixel_max: float = 1.0
     source: str = ""
     notes: list[dict] = field(default_factory=list)  # dropped rows / columns, for the UI
+    period: int = 0                 # a user's series: steps per season (sequence_table.season)
 
     @property
     def n_rows(self) -> int:

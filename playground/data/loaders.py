@@ -19,6 +19,7 @@ from ..errors import DataError
 from . import paint, sequences, toy
 from .dataset import Dataset, classification_dataset
 from .registry import DATASETS, DatasetInfo, is_csv_path
+from .sequence_table import read_sequence_csv
 from .table import read_csv
 
 # --- loaders -----------------------------------------------------------------------
@@ -187,6 +188,8 @@ def load_dataset(name: str, n_samples: int = 500, noise: float = 0.1, seed: int 
 def load_for_config(cfg) -> Dataset:
     """The Dataset a RunConfig names (data sits below config, so it is not imported here)."""
     if is_csv_path(cfg.dataset):
+        if getattr(cfg, "read_as", "rows") != "rows":   # a series or sentences (sequence_table)
+            return read_sequence_csv(cfg.dataset, cfg.target or None, cfg.read_as)
         return read_csv(cfg.dataset, cfg.target or None, cfg.task)
     return load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, getattr(cfg, "points", ""),
                         getattr(cfg, "window", 12))

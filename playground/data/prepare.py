@@ -17,7 +17,7 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, Sta
 from ..errors import DataError
 from .dataset import Dataset
 from .features import DEFAULT_FEATURES, SOURCE, feature_transformer
-from .registry import is_sequence
+from .registry import sequence_input
 from .sequence_prep import prepare_sequence
 
 
@@ -119,7 +119,7 @@ def _describe_tabular(ct: ColumnTransformer, X_train: pd.DataFrame, num, cat, sc
 
 def prepare(ds: Dataset, cfg) -> Prepared:
     """Split with a RunConfig's seed and shares, fit its scaler on the training rows only."""
-    if is_sequence(getattr(cfg, "dataset", "")):   # windows split by time, or token ids
+    if sequence_input(cfg) is not None:   # windows split by time, or token ids
         return prepare_sequence(ds, cfg)
     tr, va, te, strat = split_indices(ds, cfg.test_split, cfg.val_split, cfg.seed)
     return prepare_rows(ds, cfg.scaler, (tr, va, te), strat, features=getattr(cfg, "features", DEFAULT_FEATURES))

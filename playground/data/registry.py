@@ -104,3 +104,22 @@ def is_sequence(name: str) -> bool:
 
 def is_tokens(name: str) -> bool:
     return is_sequence(name) and DATASETS[name].sequence == SeqInput.TOKENS
+
+
+# a CSV's config `read_as` -> what its rows become (registered sets know their own)
+READ_AS_INPUT = {"series": SeqInput.SERIES, "text": SeqInput.TOKENS}
+READ_AS = ("rows", *READ_AS_INPUT)        # rows: each row's columns are the inputs (data/sequence_table.py)
+
+
+def sequence_input(cfg) -> SeqInput | None:
+    """What a config's data feeds a recurrent network at each step; None: not a sequence.
+    A registered set knows; a user's CSV is read as its config's `read_as` says."""
+    name = getattr(cfg, "dataset", "")
+    if name in DATASETS:
+        return DATASETS[name].sequence
+    return READ_AS_INPUT.get(getattr(cfg, "read_as", "rows")) if is_csv_path(name) else None
+
+
+def reads_tokens(cfg) -> bool:
+    """Word / symbol ids (embedded) rather than numbers, for a config."""
+    return sequence_input(cfg) == SeqInput.TOKENS

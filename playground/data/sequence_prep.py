@@ -14,6 +14,7 @@ sentence left-padded to `window` ids (its last `window` words when longer).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,7 @@ from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
 from ..errors import DataError
 from .dataset import Dataset
-from .registry import DATASETS, SeqInput
+from .registry import DATASETS, SeqInput, sequence_input
 
 PAD, UNKNOWN = "", "<unk>"
 SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}
@@ -51,6 +52,7 @@ class SequencePrepared:
     scaler: dict = field(default_factory=dict)      # series: {"how", "shift", "divide"} (x - shift) / divide
     y_mean: float = 0.0
     y_std: float = 1.0
+    period: int = 1                                  # series: steps per season (12: monthly), seasonal naive's
     stratified: bool = False
     transformer: object | None = None
     image_shape = None
@@ -102,11 +104,16 @@ def scale_windows(values: np.ndarray, scaler: dict) -> torch.Tensor:
     return torch.as_tensor(a[..., None], dtype=torch.float32)
 
 
+def words_of(text) -> list[str]:
+    """A sentence's words: split at spaces, punctuation a word of its own ("good." -> good .)."""
+    return re.findall(r"\w+|[^\w\s]", str(text))
+
+
 def encode_texts(texts, vocab: list[str], window: int) -> torch.Tensor:
     ids = {w: i for i, w in enumerate(vocab)}
     out = np.zeros((len(texts), window), np.int64)
     for row, text in enumerate(texts):
-        tokens = [ids.get(w, 1) for w in str(text).split()][-window:]
+        tokens = [ids.get(w, 1) for w in words_of(text)][-window:]
         if tokens:
             out[row, window - len(tokens):] = tokens
     return torch.as_tensor(out)
@@ -165,7 +172,7 @@ def build_vocab(texts) -> list[str]:
     """Padding, unknown, then the words by frequency (ties alphabetical): the same every time."""
     counts: dict[str, int] = {}
     for text in texts:
-        for word in str(text).split():
+        for word in words_of(text):
             counts[word] = counts.get(word, 0) + 1
     return [PAD, UNKNOWN, *sorted(counts, key=lambda w: (-counts[w], w))]
 
@@ -191,9 +198,12 @@ def prepare_tokens(ds: Dataset, cfg) -> SequencePrepared:
 
 
 def prepare_sequence(ds: Dataset, cfg) -> SequencePrepared:
-    if DATASETS[cfg.dataset].sequence == SeqInput.TOKENS:
+    if sequence_input(cfg) == SeqInput.TOKENS:
         return prepare_tokens(ds, cfg)
-    return prepare_series(ds, cfg)
+    prep = prepare_series(ds, cfg)
+    info = DATASETS.get(cfg.dataset)
+    prep.period = info.period if info is not None else ds.period   # a CSV's: from its time step
+    return prep
 
 
 # --- raw rows and a saved model's preprocessing (nn.checkpoint) -----------------------------------
@@ -211,8 +221,9 @@ def raw_rows(prep: SequencePrepared, split: str) -> pd.DataFrame:
 
 def sequence_record(prep: SequencePrepared) -> dict:
     """What transform does, as plain values (a model file stores it)."""
-    if prep.is_tokens:
-        return {"kind": "tokens", "columns": ["text"], "vocab": list(prep.vocab), "window": prep.window}
+    if prep.is_tokens:   # a user's table keeps its own column's name for predict
+        source = next((n["column"] for n in prep.dataset.notes if n.get("note") == "text_column"), "text")
+        return {"kind": "tokens", "columns": [source], "vocab": list(prep.vocab), "window": prep.window}
     return {"kind": "series", "columns": list(prep.feature_names), "window": prep.window, **prep.scaler}
 
 
@@ -222,7 +233,7 @@ def encode_record(record: dict, df: pd.DataFrame) -> torch.Tensor:
     if missing:
         raise DataError("err.predict_columns", "csv", missing=", ".join(missing), needed=", ".join(record["columns"]))
     if record["kind"] == "tokens":
-        return encode_texts(df["text"].fillna(""), record["vocab"], record["window"])
+        return encode_texts(df[record["columns"][0]].fillna(""), record["vocab"], record["window"])
     block = df[record["columns"]].apply(pd.to_numeric, errors="coerce")
     if block.isna().any().any():
         col = block.isna().any().idxmax()

@@ -9,19 +9,20 @@ from __future__ import annotations
 import inspect
 
 from ..config import RunConfig
-from ..data import sequence_prep, sequences
-from ..data.registry import DATASETS, SeqInput
+from ..data import sequence_prep, sequence_table, sequences, table
+from ..data.registry import DATASETS, is_csv_path, reads_tokens
 from ..nn import dropout, sequence_model
 from ..nn.model import loss_name
+from . import data_code
 from .script import LOOP, LOSS_CODE, OPTIMIZER_CODE, header, monitor_lines, packages
 
 STAND_INS = '''
 
-def Dataset(name, task, X, y, target, source=""):   # the app's Dataset, as (X, y, class names)
+def Dataset(name, task, X, y, target, source="", notes=None, period=0):   # the app's Dataset, as (X, y, class names)
     return X, np.asarray(y), None
 
 
-def classification_dataset(name, X, y, target, source, class_names):
+def classification_dataset(name, X, y, target, source, class_names, notes=None):
     return X, np.asarray(y, dtype=np.int64), list(class_names)
 '''
 
@@ -30,7 +31,36 @@ def _source(*objects) -> str:
     return "\n\n".join(inspect.getsource(o) for o in objects)
 
 
+CSV_STAND_INS = '''
+
+class DataError(ValueError):   # the app's message, with its key / 앱의 오류 메시지
+    def __init__(self, key, field, **params):
+        super().__init__(f"{field}: {key} {params}")
+
+
+def encode_classes(y_raw):
+    names, y = np.unique(np.asarray(y_raw).astype(str), return_inverse=True)
+    return y.astype(np.int64), [str(n) for n in names]
+'''
+
+
+def _csv_code(cfg: RunConfig) -> str:
+    """A user's table read as a series or as sentences, by the app's own rules (sequence_table)."""
+    st = sequence_table
+    reading = (st._as_time, st.time_column, st.season, st.series_frame, st.text_column, st.text_frame,
+               st.read_sequence)
+    return (data_code.reader_code() + CSV_STAND_INS
+            + f"\nUPLOADED = {table.UPLOADED!r}\nMAX_SERIES = {sequence_table.MAX_SERIES}\n"
+            + f"TIME_NAME = re.compile({sequence_table.TIME_NAME.pattern!r}, re.I)\nSEASONS = {st.SEASONS!r}\n\n\n"
+            + _source(*reading)
+            + "\n\n\ndef load_data():\n"
+            + "    # your table: put the file next to this script / 내 표: 파일을 이 스크립트 옆에 두세요\n"
+            + "    return read_sequence(read_file(CSV_PATH), TARGET, READ_AS, CSV_PATH)\n")
+
+
 def _data_code(cfg: RunConfig) -> str:
+    if is_csv_path(cfg.dataset):
+        return _csv_code(cfg)
     info = DATASETS[cfg.dataset]
     if info.generated:
         consts = (f"SINE_PERIOD = {sequences.SINE_PERIOD}\nEN = {sequences.EN!r}\nKO = {sequences.KO!r}\n"
@@ -121,6 +151,9 @@ def _settings(cfg: RunConfig, task: str, loss: str, tokens: bool) -> str:
     config = {k: getattr(cfg, k) for k in ("dataset", "model", "hidden", "embedding", "attention", "dropout", "seed")}
     lines = ["# --- the run's settings / 이 실행의 설정 " + "-" * 50,
              f"DATASET = {cfg.dataset!r}",
+             *([f"CSV_PATH = {cfg.dataset!r}   # your table / 내 표",
+                f"TARGET = {cfg.target!r}   # empty: the last column / 비우면 마지막 열", f"READ_AS = {cfg.read_as!r}"]
+               if is_csv_path(cfg.dataset) else []),
              f"INPUT = {'tokens' if tokens else 'series'!r}   # series: numbers; tokens: words / 숫자 또는 단어",
              f"WINDOW = {cfg.window}   # steps read per example / 한 예제에서 읽는 스텝 수",
              f"TIME_SPLIT = {cfg.time_split}   # split by time (False: shuffled, a leak) / 시간 순서로 분할",
@@ -143,23 +176,35 @@ def _settings(cfg: RunConfig, task: str, loss: str, tokens: bool) -> str:
 
 
 def _model_code() -> str:
-    """SeqNet as the app defines it, its `is_tokens(cfg.dataset)` read from INPUT."""
+    """SeqNet as the app defines it, its `reads_tokens(cfg)` read from INPUT."""
     code = _source(dropout.SeededDropout, sequence_model.SeqNet)
-    code = code.replace("is_tokens(cfg.dataset)", 'INPUT == "tokens"')
+    code = code.replace("reads_tokens(cfg)", 'INPUT == "tokens"')
     return f"CELLS = {{'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}}\n\n\n{code}"
 
 
-def sequence_script(cfg: RunConfig) -> str:
-    info = DATASETS[cfg.dataset]
-    task, tokens = info.task, info.sequence == SeqInput.TOKENS
+def task_of(cfg: RunConfig, dataset=None) -> str:
+    """The run's task: a registered set's, or what a user's table turned out to be."""
+    if cfg.dataset in DATASETS:
+        return DATASETS[cfg.dataset].task
+    if dataset is None:
+        from ..data.loaders import load_for_config
+        dataset = load_for_config(cfg)
+    return dataset.task
+
+
+PREP_SOURCES = (sequence_prep.scale_windows, sequence_prep.words_of, sequence_prep.encode_texts,
+                sequence_prep._fit_scaler, sequence_prep.time_split, sequence_prep.build_vocab)
+
+
+def sequence_script(cfg: RunConfig, dataset=None) -> str:
+    task, tokens = task_of(cfg, dataset), reads_tokens(cfg)
     loss = loss_name(task, cfg.loss)
     loop = LOOP[:LOOP.index("\ndef main():")] + MAIN
     loop = (loop.replace("LOSS_FN", LOSS_CODE[loss])
             .replace("OPTIMIZER", OPTIMIZER_CODE[cfg.optimizer] + "   # optimizer / 옵티마이저"))
-    prep = _source(sequence_prep.scale_windows, sequence_prep.encode_texts, sequence_prep._fit_scaler,
-                   sequence_prep.time_split, sequence_prep.build_vocab)
+    prep = _source(*PREP_SOURCES)
     return (header(cfg, "A PyTorch script", packages(cfg))
-            + "import copy\nimport json\nimport math\nfrom types import SimpleNamespace\n\n"
+            + data_code.stdlib_imports(cfg, ("copy", "json", "math", "re")) + "from types import SimpleNamespace\n\n"
             + "import numpy as np\nimport pandas as pd\nimport torch\nfrom sklearn.model_selection import train_test_split\n"
             + "from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler\nfrom torch import nn\n"
             + "from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, r2_score\n\n"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..data.registry import is_tokens
+from ..data.registry import reads_tokens
 from .dropout import SeededDropout
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
@@ -26,7 +26,7 @@ CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 class SeqNet(nn.Module):
     def __init__(self, cfg, n_features: int, n_outputs: int):
         super().__init__()
-        self.tokens = is_tokens(cfg.dataset)
+        self.tokens = reads_tokens(cfg)
         self.cell = cfg.model
         n_in = n_features
         if self.tokens:

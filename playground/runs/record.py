@@ -181,7 +181,7 @@ def from_job(job, name: str) -> RunRecord:
         boundary = {k: np.asarray(probe[1][k], np.float32) for k in "xyz"}
     return RunRecord(
         id=secrets.token_hex(6), name=name, config=job.cfg.to_dict(), history=_history_columns(s.history),
-        task=prep.task if prep is not None else "", dataset_kind=data_kind(job.cfg.dataset), status=str(s.status),
+        task=prep.task if prep is not None else "", dataset_kind=data_kind(job.cfg.dataset, job.cfg.read_as), status=str(s.status),
         seconds=round(float(job._train_seconds), 3),   # training only: a pause's wait is not the run's time
         finished_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         test_metrics=metrics,

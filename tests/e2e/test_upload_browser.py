@@ -53,3 +53,32 @@ def test_upload_bad_csv_gets_a_message(page, app_url, tmp_path):
     finally:
         screenshot(page, "upload-bad")
     assert page.locator("text=Traceback").count() == 0
+
+
+def test_upload_a_time_series_and_read_it_in_windows(page, app_url, tmp_path):
+    """A table of monthly values, rows out of order: read as a time series, an LSTM trains on
+    windows of it in the order of its date column, and the forecast is drawn."""
+    t = np.arange(96)
+    df = pd.DataFrame({"date": pd.date_range("2010-01-01", periods=96, freq="MS").strftime("%Y-%m"),
+                       "sales": 100 + t + 10 * np.sin(2 * np.pi * t / 12)})
+    path = tmp_path / "sales.csv"
+    df.sample(frac=1, random_state=1).to_csv(path, index=False)
+    page.goto(f"{app_url}/?lang=en")
+    wait_for_app(page)
+    page.get_by_text("Your own table (CSV)").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.wait_for_selector("text=/no usable feature column.*Read the table as/", timeout=30_000)
+    box = page.locator("[data-testid='stSidebar'] input[aria-label='Read the table as']")
+    box.click()
+    box.fill("Time series")
+    box.press("Enter")
+    page.wait_for_selector("text=/Loaded 96 rows · regression/", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stSidebar'] input[aria-label='Model type']").input_value() == "LSTM"
+    page.get_by_role("button", name="Train").click()
+    try:
+        page.wait_for_selector("text=/finished: \\d+ epochs|early stopping at epoch \\d+/", timeout=60_000)
+        page.wait_for_selector("text=/Forecast against the truth \\(epoch [1-9]/", timeout=30_000)
+    finally:
+        screenshot(page, "upload-series")
+    assert page.locator("text=Traceback").count() == 0

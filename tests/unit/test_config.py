@@ -31,13 +31,13 @@ SAMPLES = {
     "activation": "relu", "dropout": 0.5, "batch_norm": True, "loss": "mae", "optimizer": "rmsprop", "lr": 0.003,
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
     "patience": 5, "restore_best": False, "monitor": "val_mae", "min_delta": 0.01, "seed": 42, "window": 24, "embedding": 8, "attention": True,
-    "time_split": False,
+    "time_split": False, "read_as": "series",
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
 # options that need a dataset of their own (cnn: images; features: the plane; points: a painted set),
 # tested with one below and in test_features.py / test_paint.py
 DATASET_BOUND = ("features", "points")
-SEQUENCE_BOUND = ("window", "embedding", "attention", "time_split")   # a sequence set's (tests/unit/test_sequences_cli.py)
+SEQUENCE_BOUND = ("window", "embedding", "attention", "time_split", "read_as")   # a sequence set's (tests/unit/test_sequences_cli.py)
 CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND + SEQUENCE_BOUND}
 
 
@@ -99,9 +99,16 @@ def test_make_config_all_samples():
     plane = {k: SAMPLES[k] for k in DATASET_BOUND} | {"dataset": "paint"}
     assert make_config(**{k: format_value(k, v) for k, v in plane.items()}) == RunConfig(**plane)
     assert make_config(dataset="co2", time_split="false").time_split is False      # a series only
-    words = {k: SAMPLES[k] for k in SEQUENCE_BOUND if k != "time_split"} | {"dataset": "seq-negation", "model": "gru"}
+    words = {k: SAMPLES[k] for k in SEQUENCE_BOUND if k not in ("time_split", "read_as")} | {"dataset": "seq-negation",
+                                                                                           "model": "gru"}
     assert make_config(**{k: format_value(k, v) for k, v in words.items()}) == RunConfig(
         **config.defaults_for("seq-negation").to_dict() | words | {"hidden": (32,), "features": ("x1", "x2")})
+    series = make_config(dataset="sales.csv", read_as="series", time_split="false")   # a CSV read as a series
+    assert (series.model, series.hidden, series.lr, series.time_split) == ("lstm", (32,), 0.01, False)
+    with pytest.raises(ConfigError, match="read_as"):   # a registered set reads itself
+        make_config(dataset="air-passengers", read_as="series")
+    with pytest.raises(ConfigError, match="rnn, gru or lstm|recurrent"):
+        make_config(dataset="sales.csv", read_as="text", model="mlp")
 
 
 def test_to_query_from_query_roundtrip():
