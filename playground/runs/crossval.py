@@ -1,8 +1,10 @@
 """Cross-validation of the current configuration: K-fold, stratified K-fold or
 leave-one-out over the development rows (training + validation; the test set stays
-aside). Each fold re-fits the preprocessing on its own training rows and trains a
-fresh network with the Trainer, in a background job that trains in turns at the scheduler's
-slots like any run (a turn ends after a fraction of a second when another run waits).
+aside); for a time series a split by time (each fold tests the stretch after its past) or,
+to show the leak, a shuffled K-fold (data.sequence_folds). Each fold re-fits the
+preprocessing on its own training rows and trains a fresh network with the Trainer, in a
+background job that trains in turns at the scheduler's slots like any run (a turn ends
+after a fraction of a second when another run waits).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold, train_t
 
 from ..analysis import metric_names, metrics
 from ..config import RunConfig
+from ..data import sequence_folds as seq_folds
 from ..data.prepare import Prepared, prepare_rows
 from ..errors import ConfigError
 from ..nn.callbacks import Callback
@@ -22,7 +25,9 @@ from ..status import Status, StatusView
 from .job import BackgroundJob
 from .scheduler import SCHEDULER, Scheduler
 
-METHODS = ("kfold", "stratified", "loo")
+TABLE_METHODS = ("kfold", "stratified", "loo")      # tables, images, sentences
+SERIES_METHODS = ("time", "shuffled")                # a time series: by time, or shuffled (leaks)
+METHODS = TABLE_METHODS + SERIES_METHODS
 K_MIN, K_MAX = 2, 10
 # LOO trains one network per row: past a few hundred rows that is minutes of a shared server.
 LOO_MAX_ROWS = 200
@@ -38,14 +43,29 @@ def metric_keys(task: str, method: str) -> tuple:
     return (LOO_METRICS if method == "loo" else FOLD_METRICS)[group]
 
 
+def methods_for(prepared) -> tuple:
+    return SERIES_METHODS if seq_folds.is_series_prep(prepared) else TABLE_METHODS
+
+
+def default_method(prepared) -> str:
+    if seq_folds.is_series_prep(prepared):
+        return "time"
+    return "kfold" if prepared.task == "regression" else "stratified"
+
+
 def development_rows(prepared: Prepared) -> np.ndarray:
     """Dataset rows cross-validation may use: training + validation, never the test set."""
     return np.sort(np.concatenate([prepared.train.index, prepared.val.index]))
 
 
-def unavailable(method: str, task: str, y, k: int = 5) -> tuple[str, dict] | None:
-    """Why this method cannot run here, as (i18n key, params); None when it can."""
+def unavailable(method: str, task: str, y, k: int = 5, series: bool = False) -> tuple[str, dict] | None:
+    """Why this method cannot run here, as (i18n key, params); None when it can.
+    `series`: the rows are a time series' targets in time order."""
     n = len(y)
+    if method in SERIES_METHODS and not series:
+        return "eval.cv.seq.why_series_only", {}
+    if series and method not in SERIES_METHODS:
+        return "eval.cv.seq.why_not_series", {}
     if method == "stratified" and task == "regression":
         return "eval.cv.why_strat_regression", {}
     if method == "loo":
@@ -54,6 +74,8 @@ def unavailable(method: str, task: str, y, k: int = 5) -> tuple[str, dict] | Non
         return "eval.cv.why_k_range", {"lo": K_MIN, "hi": K_MAX}
     if k > n:
         return "eval.cv.why_k_rows", {"k": k, "n": n}
+    if method == "time" and n < seq_folds.time_rows_needed(k):
+        return "eval.cv.seq.why_time_rows", {"k": k, "n": n, "min": seq_folds.time_rows_needed(k)}
     if method == "stratified":
         smallest = int(np.bincount(np.asarray(y, int)).min())
         if k > smallest:   # sklearn only warns; a fold missing a class is not stratified
@@ -69,16 +91,23 @@ def splitter(method: str, k: int, seed: int):
 
 
 def fold_indices(method: str, y, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(fit positions, held-out positions) into `y`, one pair per fold."""
+    """(fit positions, held-out positions) into `y`, one pair per fold ("time": `y` in time order)."""
     y = np.asarray(y)
+    if method == "time":
+        return seq_folds.time_folds(len(y), k)
+    if method == "shuffled":
+        method = "kfold"
     return list(splitter(method, k, seed).split(np.zeros((len(y), 1)), y))
 
 
-def prepare_fold(base: Prepared, cfg: RunConfig, fit_rows: np.ndarray, test_rows: np.ndarray) -> Prepared:
+def prepare_fold(base: Prepared, cfg: RunConfig, fit_rows: np.ndarray, test_rows: np.ndarray,
+                 by_time: bool = False) -> Prepared:
     """A Prepared for one fold: the fold's fit rows are split into training / validation
-    (cfg.val_split, stratified where possible) as a normal run does, the preprocessing is
-    the run's recipe fitted on the fold's training rows only, and the held-out rows are
-    the fold's test set."""
+    (cfg.val_split, stratified where possible; `by_time`: the latest validate) as a normal
+    run does, the preprocessing is the run's recipe fitted on the fold's training rows only,
+    and the held-out rows are the fold's test set. Sequences: data.sequence_folds."""
+    if seq_folds.is_sequence_prep(base):
+        return seq_folds.prepare_sequence_fold(base, cfg, fit_rows, test_rows, by_time)
     ds = base.dataset
     strat = ds.is_classification and np.bincount(ds.y[fit_rows]).min() >= 2
     try:
@@ -152,7 +181,7 @@ class CrossValJob(BackgroundJob):
         rows = development_rows(prepared)
         y = prepared.dataset.y[rows]
         why = ("eval.cv.why_method", {"method": method}) if method not in METHODS \
-            else unavailable(method, prepared.task, y, k)
+            else unavailable(method, prepared.task, y, k, series=seq_folds.is_series_prep(prepared))
         if why:
             raise ConfigError(why[0], "cv", **why[1])
         super().__init__(cfg.dataset, scheduler=scheduler, idle_timeout=idle_timeout)
@@ -194,7 +223,7 @@ class CrossValJob(BackgroundJob):
             self._status = Status.STOPPED if self.stop_requested else Status.COMPLETED
 
     def _fold(self, i: int, fit_rows, test_rows) -> dict | None:
-        prep = prepare_fold(self.prepared, self.cfg, fit_rows, test_rows)
+        prep = prepare_fold(self.prepared, self.cfg, fit_rows, test_rows, by_time=self.method == "time")
         trainer = Trainer(self.cfg, prep, [_TakeTurns(self)])
         with self._cond:
             self._trainer = trainer
@@ -213,7 +242,17 @@ class CrossValJob(BackgroundJob):
         scores = fold_scores(prep.task, y_true, out, prep.class_names, self.keys) \
             if np.isfinite(out).all() else {k: float("nan") for k in self.keys}
         return {"fold": i, "n_train": len(prep.train.y), "n_test": len(test_rows), "epochs": trainer.epoch,
-                "status": str(trainer.status), **scores}
+                "status": str(trainer.status), **self._fold_data(prep), **scores}
+
+    def _fold_data(self, prep) -> dict:
+        """What a sequence fold read: the stretches of time it trained and tested on (a time
+        split), or the size of its own vocabulary (sentences)."""
+        if self.method == "time":   # positions of the first and last target of each block
+            idx = {s: prep.split(s).index for s in ("train", "val", "test")}
+            spans = {s: (int(min(i)), int(max(i))) for s, i in idx.items()}
+            return {"train_period": seq_folds.period_text(prep, idx["train"]),
+                    "test_period": seq_folds.period_text(prep, idx["test"]), "spans": spans}
+        return {"vocab": len(prep.vocab)} if seq_folds.is_sequence_prep(prep) and prep.is_tokens else {}
 
     def _pool(self) -> dict | None:
         y = np.concatenate([a for a, _ in self._out_of_fold])
