@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import FIELDS, SEQUENCE_MODELS, default_text, format_number, make_config
+from .config import FIELDS, default_text, format_number, make_config
 from .data.registry import DATASETS
 from .errors import ConfigError
 from .i18n import t
@@ -114,8 +114,6 @@ def run_train(args) -> dict:
         raise ConfigError("err.endless_cli", "epochs")
     for flag in ("save", "export_script", "export_keras"):
         check_save_path(getattr(args, flag, None), flag)
-    if cfg.model in SEQUENCE_MODELS and args.export_keras:   # the PyTorch script exists, not yet the Keras one
-        raise ConfigError("err.export_sequence", "export_keras", model=cfg.model)
     from .analysis import metrics
     from .nn.callbacks import ProgressLog
     from .nn.checkpoint import save_model

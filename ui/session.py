@@ -85,6 +85,8 @@ class Key:
     EVAL_CELL = "eval_cell"                # widget (translated select): the gallery's confusion cell
     EVAL_CLASSIC = "eval_classic"          # widget (translated select): the classic model whose views show
     CV_METHOD = "eval_cv_method"           # widget (translated radio): kfold | stratified | loo | time | shuffled
+    EVAL_SEQ_GROUP = "eval_seq_group"      # widget: which test sentences Evaluate shows (views/evaluate_sequence)
+    EVAL_SEQ_SENTENCE = "eval_seq_sentence"   # widget: the sentence read word by word there
     CV_K = "eval_cv_k"                     # widget: number of folds
     CV_FIG_METRIC = "eval_cv_fig_metric"   # widget (translated select): the metric of the folds figure
     CV_DRAWN = "_eval_cv_drawn"            # id of the CrossValJob whose end was redrawn

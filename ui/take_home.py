@@ -44,8 +44,7 @@ def _files(job, snap) -> dict:
         model = job.model_copy(snap)
         cache = st.session_state[Key.TAKE_HOME_CACHE] = {
             "_key": key, "model": model_bytes(model, job.cfg, prep) if model is not None else None,
-            **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")
-               if kind == "pytorch" or cfg.model not in SEQUENCE_MODELS}}     # no Keras recurrent script yet
+            **{kind: script_with_changes(cfg, kind, prep.dataset) for kind in ("pytorch", "keras")}}
     return cache
 
 
@@ -79,10 +78,8 @@ def downloads(job) -> None:
         with tab_torch:
             _code(*files["pytorch"])
         with tab_keras:
-            if "keras" not in files:
-                st.caption(T("err.export_sequence", model=job.cfg.model))
-                return
-            st.caption(T("export.keras_caption"))
+            recurrent = job.cfg.model in SEQUENCE_MODELS   # the functional API, not Sequential
+            st.caption(T("export.keras_caption_sequence" if recurrent else "export.keras_caption"))
             st.download_button(T("export.download_keras"), files["keras"][0], file_name=f"{stem}_run_keras.py",
                                mime="text/x-python", key=Key.W_DOWNLOAD_KERAS, on_click="ignore")
             _code(*files["keras"])

@@ -13,6 +13,7 @@ from ui.lang import T, lang
 from ui.session import Key, cm_normalize_key
 from ui.status import sharing_note, status_line
 from views.evaluate_cv import cv_section, fmt
+from views.evaluate_sequence import sequence_section
 
 
 def cached(job, name: str, fn):
@@ -253,6 +254,7 @@ def final_view(job, snap) -> None:
                  split=T(f"eval.split.{split}"), n=pred.n, weights=weights))
     show(pred, prep, live=False)
     if pred.n and pred.finite:
+        sequence_section(job, snap, pred, cached)      # a sequence run's own views (nothing otherwise)
         baseline_section(job, pred, prep)
         classic.section(job, pred, prep, cached)
 

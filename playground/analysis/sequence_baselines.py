@@ -46,7 +46,7 @@ def _series_outputs(prep: SequencePrepared, name: str, split: str) -> np.ndarray
     return est.predict(rows) if len(rows) else np.zeros(0)
 
 
-def _bag_of_words(prep: SequencePrepared, seed: int):
+def bag_of_words_model(prep: SequencePrepared, seed: int):
     # the network's words (Korean parts, 'not', ',', single symbols and bits)
     vec = CountVectorizer(analyzer=words_of)
     X = vec.fit_transform(raw_rows(prep, "train")["text"])
@@ -57,7 +57,7 @@ def _bag_of_words(prep: SequencePrepared, seed: int):
 
 
 def _text_outputs(prep: SequencePrepared, split: str, seed: int) -> np.ndarray:
-    vec, est = _bag_of_words(prep, seed)
+    vec, est = bag_of_words_model(prep, seed)
     texts = raw_rows(prep, split)["text"]
     k = prep.n_outputs if prep.task == "multiclass" else 2
     proba = np.zeros((len(texts), k))

@@ -1,13 +1,13 @@
 """Take the model home: the code behind a run as one standalone PyTorch script
-(script.py) and the same model in Keras 3 (keras_script.py), with the lines a user's
-settings changed relative to the dataset's defaults (for the app to highlight)."""
+(script.py) and the same model in Keras 3 (keras_script.py; a recurrent network's:
+sequence_script.py, sequence_keras.py), with the lines a user's settings changed
+relative to the dataset's defaults (for the app to highlight)."""
 from __future__ import annotations
 
 import dataclasses
 import difflib
 
 from ..config import SEQUENCE_MODELS, RunConfig, defaults_for
-from ..errors import ConfigError
 from ..i18n import t
 
 KINDS = ("pytorch", "keras")
@@ -15,11 +15,12 @@ KINDS = ("pytorch", "keras")
 
 def script_text(cfg: RunConfig, kind: str = "pytorch", dataset=None) -> str:
     """The script for a config: kind "pytorch" or "keras" (`dataset`: a user's CSV as loaded)."""
-    if cfg.model in SEQUENCE_MODELS:     # a recurrent network: PyTorch only, for now
+    if cfg.model in SEQUENCE_MODELS:     # a recurrent network: its own scripts (sequence_*.py)
         if kind == "keras":
-            raise ConfigError("err.export_sequence", "export_keras", model=cfg.model)
+            from .sequence_keras import sequence_keras_script
+            return sequence_keras_script(cfg, dataset)
         from .sequence_script import sequence_script
-        return sequence_script(cfg)
+        return sequence_script(cfg, dataset)
     if kind == "keras":
         from .keras_script import keras_script
         return keras_script(cfg, dataset)
@@ -30,7 +31,8 @@ def script_text(cfg: RunConfig, kind: str = "pytorch", dataset=None) -> str:
 def default_config(cfg: RunConfig) -> RunConfig:
     """What the dataset starts from (config.defaults_for), with the same data: a painted set's
     points and a CSV's target and task are the data, not a setting to highlight."""
-    return dataclasses.replace(defaults_for(cfg.dataset), points=cfg.points, target=cfg.target, task=cfg.task)
+    return dataclasses.replace(defaults_for(cfg.dataset, cfg.read_as), points=cfg.points, target=cfg.target,
+                               task=cfg.task)
 
 
 def changed_lines(text: str, base_text: str) -> list[int]:

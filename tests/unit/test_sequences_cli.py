@@ -83,7 +83,6 @@ def test_train_a_word_task_with_attention():
     (["--dataset", "seq-sine", "--batch-norm", "true"], "batch_norm", "not available"),
     (["--dataset", "ldeaths", "--window", "70"], "window", "too few windows"),
     (["--dataset", "co2", "--window", "1"], "window", "between 2 and 200"),
-    (["--dataset", "co2", "--export-keras", "run_keras.py"], "export_keras", "--export-script writes the PyTorch"),
     (["--dataset", "seq-memory", "--time-split", "false"], "time_split", "only a time series"),
 ])
 def test_bad_combinations_are_one_line_and_exit_2(argv, field, words):

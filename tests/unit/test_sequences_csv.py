@@ -56,6 +56,8 @@ CASES = {
 for _name, (_values, _) in CASES.items():
     (FOLDER / f"{_name}.py").write_text(script_text(make_config(**_values)), encoding="utf-8")
     register(f"seq_csv:{_name}", [str(FOLDER / f"{_name}.py")])
+(FOLDER / "text_keras.py").write_text(script_text(make_config(**CASES["text"][0] | {"epochs": 8}), "keras"), encoding="utf-8")
+register("seq_csv:text_keras", [str(FOLDER / "text_keras.py")])
 
 
 def _fit(values: dict) -> Trainer:
@@ -151,3 +153,11 @@ def test_the_exported_script_reads_the_file_and_lands_on_our_numbers(name):
     theirs = json.loads(out.strip().splitlines()[-1])
     for key, value in theirs["test"].items():
         assert value == pytest.approx(ours[key], rel=1e-6, abs=1e-9), (key, theirs, ours)
+
+
+@pytest.mark.late
+def test_the_keras_script_reads_the_file_and_learns_the_negation():
+    rc, out, err = result("seq_csv:text_keras")
+    assert rc == 0, err[-2000:]
+    theirs = json.loads(out.strip().splitlines()[-1])
+    assert theirs["epochs_run"] == 8 and theirs["test"]["accuracy"] >= 0.9, theirs   # a bag of words reads ~0.5
