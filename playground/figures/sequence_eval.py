@@ -14,12 +14,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import BLUE, DIVERGING, GREEN, GREY, INK, LABEL_GREY, LEGEND_BELOW, MID_GREY, ORANGE, layout
+from .style import (BLUE, DIVERGING, GREEN, GREY, INK, LABEL_GREY, LEGEND_BELOW, MID_GREY, ORANGE, TIME_TICKS,
+                    layout)
 
 BASELINE_COLORS = {"last_value": MID_GREY, "seasonal_naive": "#9333ea", "linear_ar": ORANGE}
 NETWORK_STYLE = {"one_step": dict(color=GREEN, width=2.5), "rolled": dict(color=GREEN, width=2.5, dash="dash")}
 HOVER = "%{x:.2f}: %{y:.4g}<extra>%{fullData.name}</extra>"
-TIME_TICKS = ".6~g"        # 1957.5, not plotly's 1,957.5
 
 
 def method_name(name: str, T) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TRAIN_COLOR, VAL_COLOR, layout
+from .style import (BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TIME_TICKS, TRAIN_COLOR, VAL_COLOR,
+                    layout)
 
 SPLIT_COLORS = {"train": TRAIN_COLOR, "val": VAL_COLOR, "test": GREEN}
 
@@ -120,7 +121,7 @@ def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
         fig.add_annotation(x=start if split == "val" else stop, y=1, yref="paper", text=T(f"seq.region.{split}"),
                            showarrow=False, xanchor="left" if split == "val" else "right", yanchor="top",
                            yshift=0 if split == "test" else -14, font=dict(size=11, color=LABEL_GREY))
-    fig.update_xaxes(title_text=T("seq.time_axis"))
+    fig.update_xaxes(title_text=T("seq.time_axis"), tickformat=TIME_TICKS)
     fig.update_yaxes(title_text=fc["target"])
     return layout(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
 

@@ -32,3 +32,5 @@ def layout(fig: go.Figure, height: int, title: str | None = None, top: int | Non
                       title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)) if title else None,
                       uirevision="keep", **kw)
     return fig
+
+TIME_TICKS = ".6~g"        # a series' time axis: 1957.5, not plotly's 1,957.5
