@@ -20,6 +20,9 @@ from .lang import T, lang
 from .session import Key
 
 
+LAB_UNROLLED_STEPS = 5     # what fits the lab's narrow column beside the answer
+
+
 def is_sequence(prep) -> bool:
     return isinstance(prep, SequencePrepared)
 
@@ -54,6 +57,10 @@ def memory_panel(s, job, memo, height: int) -> None:
         return
     ex = got[1]["examples"]
     i = _example_picker(ex)
+    # the last steps read, unrolled (x_t and h_(t-1) into h_t, the same weights each step): the whole row is on Inside
+    unrolled = memo("seq_unrolled", (got[0], i, lang(), id(got[1])),
+                    lambda: seq_figs.unrolled_figure(ex, i, T, height=150, most=LAB_UNROLLED_STEPS, compact=True))
+    st.plotly_chart(unrolled, key="seq_unrolled", config={"displayModeBar": False})
     fig = memo("seq_memory", (got[0], i, lang(), id(got[1])), lambda: seq_figs.state_figure(ex, i, T, height=height))
     st.plotly_chart(fig, key="seq_memory", config={"displayModeBar": False})
 

@@ -126,10 +126,11 @@ def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
     return layout(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
 
 
-def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12) -> go.Figure:
+def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12, compact: bool = False) -> go.Figure:
     """The network unrolled in time for example i: each input x_t (its word) feeds the cell,
     which also takes its own previous state h_(t-1) — the same weights at every step — and
-    the last state gives the answer. Each state box is coloured by its mean activation."""
+    the last state gives the answer. Each state box is coloured by its mean activation.
+    `compact`: for a narrow column under its own heading (no title or footnote)."""
     keep = ~np.asarray(ex["padding"][i], bool)
     words = [w for w, k in zip(ex["words"][i], keep) if k][-most:]
     states = np.asarray(ex["states"][i])[keep][-most:]
@@ -158,6 +159,10 @@ def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12) -> g
               else ex["class_names"][int(out >= 0.5)] if ex["task"] == "binary" else f"{float(out):.4g}")
     fig.add_annotation(x=n - 1 + 0.7, y=1, text=f"ŷ = {answer}", showarrow=False, xanchor="left",
                        font=dict(size=13, color=ORANGE))
+    if compact:
+        fig.update_xaxes(visible=False, range=[-0.6, n + 2.4])
+        fig.update_yaxes(visible=False, range=[-0.55, 1.45])
+        return layout(fig, height, top=4, plot_bgcolor="white")
     fig.add_annotation(x=-0.5, y=-0.62, text=T("seq.same_weights", cell=ex["cell"].upper()), showarrow=False,
                        xanchor="left", font=dict(size=11, color=LABEL_GREY))      # below the words
     fig.update_xaxes(visible=False, range=[-0.6, n + 1.4])

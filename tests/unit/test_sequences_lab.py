@@ -124,3 +124,8 @@ def test_the_unrolled_network_has_one_input_and_one_state_per_word(lang):
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == 2 * len(words)           # x_t -> h_t, h_(t-1) -> h_t, and h_T -> the answer
     assert fig.layout.title.text == T("seq.unrolled_title")
+    compact = seq_figs.unrolled_figure(ex, 0, T, most=3, compact=True)      # the lab's narrow column
+    assert list(compact.data[0].text) == words[-3:] and compact.layout.title.text is None
+    footnote = T("seq.same_weights", cell="RNN")
+    assert footnote in [a.text for a in fig.layout.annotations]
+    assert footnote not in [a.text for a in compact.layout.annotations]
