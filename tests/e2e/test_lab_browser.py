@@ -130,6 +130,20 @@ def test_features_let_no_hidden_layer_separate_circle(browser, app_url):
         ctx.close()
 
 
+
+def test_a_gru_reads_the_negation_with_its_memory_on_one_screen(browser, app_url):
+    """A sequence set in the lab: the GRU learns 'not' / '않', and beside the curves the memory
+    panel shows the network unrolled in time and its hidden state per step."""
+    ctx, page = _open(browser, f"{app_url}/?dataset=seq-negation&model=gru&epochs=12&lang=en", 1280, 720)
+    try:
+        assert _train_to_the_end(page) >= 90.0
+        _box(page, "seq_unrolled")
+        _box(page, "seq_memory")
+        page.wait_for_selector("text=/What the network remembers \\(epoch 12\\)/", timeout=20_000)
+        screenshot(page, "lab-sequence-negation")
+    finally:
+        ctx.close()
+
 def _painted_count(page) -> int:
     text = page.get_by_text(re.compile(r"^\d+ points \(class 0")).first.inner_text(timeout=20_000)
     return int(text.split()[0])
