@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import paint
+from .data import columns as table_columns
+from .data import paint, transfer_sets
 from .data.features import DEFAULT_FEATURES, FEATURES
 from .data.kind_defaults import DATASET_DEFAULTS, KIND_DEFAULTS
 from .data.registry import DATASETS, READ_AS, DataKind, is_csv_path, is_painted, is_toy, reads_tokens, sequence_input
@@ -27,9 +28,10 @@ MODELS = ("mlp", "cnn", *SEQUENCE_MODELS)
 # softmax output, mean squared error); regression may choose MAE or Huber instead.
 LOSSES = ("auto", "mse", "mae", "huber")
 TASKS = ("auto", "classification", "regression")
+LABEL_FORMATS = ("sparse", "onehot")   # a multi-class target as its class index or a one-hot vector
 MONITOR_MODES = {"val_loss": "min", "val_accuracy": "max", "val_mae": "min"}   # early stopping's (Keras' monitor)
 
-MAX_HIDDEN_LAYERS = 10
+MAX_HIDDEN_LAYERS = 20   # deep enough to see vanishing gradients, and residual connections fix them
 MAX_UNITS = 4096
 # Above this many weights a run would not fit a classroom server's memory
 # budget (4 bytes x params x ~4 copies: weights, grads, two Adam moments).
@@ -68,6 +70,10 @@ class RunConfig:
     read_as: str = opt("rows", "a CSV's rows as inputs (rows), or read by a recurrent network: the target over time "
                        "(series) or one sentence per row (text)", choices=READ_AS, group="data")
     scaler: str = opt("standard", "feature scaling fitted on the training set", choices=SCALERS, group="data")
+    columns: tuple = opt((), "tables: the input columns the network reads, comma separated (empty: every column but "
+                         "the target)", group="data")
+    pixel_scale: bool = opt(True, "image sets: pixels divided by their largest value (255; digits 16) to 0-1; "
+                            "false trains on the raw values", group="data")
     val_split: float = opt(0.2, "share of the non-test rows used for validation", lo=0.05, hi=0.5, group="data")
     test_split: float = opt(0.2, "share of all rows held out for the test", lo=0.05, hi=0.5, group="data")
     # network
@@ -83,9 +89,15 @@ class RunConfig:
                           "separated (mlp)", choices=ACTIVATIONS, group="net")
     dropout: float = opt(0.0, "dropout rate after each hidden layer", lo=0.0, hi=0.9, group="net", live=True)
     batch_norm: bool = opt(False, "batch normalization in each hidden layer", group="net")
+    residual: bool = opt(False, "skip connections: a hidden layer as wide as its input outputs x + f(x); one that "
+                         "changes the width has none (mlp, the cnn's dense layers)", group="net")
+    transfer: str = opt("none", "transfer learning (cnn, 28x28 digits): start from a cnn pretrained on mnist's 0-4, "
+                        "its convolutions frozen or all layers fine-tuned", choices=transfer_sets.MODES, group="net")
     # training
     loss: str = opt("auto", "loss function; regression can use mse, mae or huber (auto: the task's own)",
                     choices=LOSSES)
+    labels: str = opt("sparse", "multi-class targets as class indices (sparse categorical cross-entropy) or one-hot "
+                      "vectors (categorical cross-entropy): the same loss", choices=LABEL_FORMATS)
     optimizer: str = opt("adam", "optimizer", choices=OPTIMIZERS)
     lr: float = opt(0.03, "learning rate", lo=1e-6, hi=10.0, log=True, live=True)
     momentum: float = opt(0.9, "momentum (sgd and rmsprop)", lo=0.0, hi=0.999, live=True)
@@ -108,8 +120,7 @@ class RunConfig:
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
-        d["hidden"] = list(self.hidden)
-        d["features"] = list(self.features)
+        d.update({n: list(getattr(self, n)) for n in TUPLE_FIELDS})   # JSON's lists
         return d
 
 
@@ -118,7 +129,7 @@ DEFAULT = RunConfig()
 # what a running run can take from its next batch, and what needs a new run
 LIVE_FIELDS = tuple(n for n, f in FIELDS.items() if f.metadata["live"])
 RESTART_FIELDS = tuple(n for n in FIELDS if n not in LIVE_FIELDS)
-TUPLE_FIELDS = ("hidden", "features")
+TUPLE_FIELDS = ("hidden", "features", "columns")
 
 def data_kind(dataset: str, read_as: str = "rows") -> DataKind:
     """toy | tabular | image | remote_image | sequence (a CSV read as a series or sentences too): its defaults."""
@@ -177,6 +188,8 @@ def parse_value(name: str, text: Any):
         return tuple(int(v) for v in text) if isinstance(text, (list, tuple)) else parse_hidden(text)
     if name == "features":
         return parse_features(text)
+    if name == "columns":
+        return table_columns.parse_columns(text)
     if name == "activation":   # "ReLU, tanh" -> "relu,tanh"; a list -> one name per layer
         parts = text if isinstance(text, (list, tuple)) else str(text).split(",")
         return ",".join(str(p).strip().lower() for p in parts)
@@ -285,9 +298,15 @@ def _check_combinations(cfg: RunConfig) -> None:
     _check_activation(cfg)
     if cfg.batch_size == 1 and cfg.batch_norm:
         raise ConfigError("err.batch_norm_one_row", "batch_size")
+    if cfg.residual and (not cfg.hidden or cfg.model in SEQUENCE_MODELS):   # nothing to skip around; a cell of its own
+        raise ConfigError("err.rnn_residual" if cfg.hidden else "err.residual_needs_layer", "residual", model=cfg.model)
     _check_plane_options(cfg)
     _check_sequence_options(cfg)
+    table_columns.check_option(cfg)
+    transfer_sets.check_option(cfg)
     info = DATASETS.get(cfg.dataset)
+    if not cfg.pixel_scale and (info is None or info.image_shape is None):
+        raise ConfigError("err.pixel_scale_images", "pixel_scale", dataset=cfg.dataset)
     if info is None:          # a CSV: its task is known once it is read
         return
     if cfg.model == "cnn" and info.image_shape is None:
@@ -300,6 +319,12 @@ def _check_combinations(cfg: RunConfig) -> None:
     if cfg.loss != "auto" and info.task != "regression":
         raise ConfigError("err.loss_needs_regression", "loss", loss=cfg.loss)
     check_monitor(cfg.monitor, info.task)
+    check_labels(cfg.labels, info.task)
+
+
+def check_labels(labels: str, task: str) -> None:   # a CSV's task is known once read: the Trainer checks again
+    if labels != "sparse" and task != "multiclass":
+        raise ConfigError("err.labels_multiclass", "labels", labels=labels)
 
 
 def check_monitor(monitor: str, task: str) -> None:   # a CSV's task is known once read: the Trainer checks again

@@ -1,17 +1,20 @@
 """Evaluate's "classic models" section: a decision tree, a random forest, an SVM and k-nearest
 neighbours fitted on the network's training rows (playground.analysis.classic), each one's
-scores on the split beside the network's, one model's confusion matrix and ROC (or its
-predicted-vs-actual), the tree's rules with their impurity, and k-means on the 2-D sets."""
+scores on the split beside the network's, one model's evaluation drawn as the network's is
+(confusion matrix, probabilities, ROC and precision-recall; or predicted-vs-actual and
+residuals), the tree's rules with their impurity; then k-means and an isolation forest
+(ui/classic_unsupervised.py)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from playground.analysis import classic, evaluation, metric_names
-from playground.data.registry import is_toy
 from playground.figures import classic as classic_figs
 from playground.figures import evaluation as eval_figs
 
+from . import classic_unsupervised as unsupervised
 from .lang import T
 from .session import Key
 from .widgets import translated_select
@@ -51,11 +54,33 @@ def _model_views(kind: str, pred: evaluation.Predictions, prep) -> None:
         c2.plotly_chart(_named(eval_figs.residual_figure(v["predicted"], v["residual"], T), kind),
                         key=f"classic_res_{kind}")
         return
+    if pred.task == "binary":
+        _binary_views(kind, pred, c1, c2)
+        return
     cm = evaluation.summary(pred)["confusion_matrix"]
     c1.plotly_chart(_named(eval_figs.confusion_figure(cm, pred.class_names, T), kind), key=f"classic_cm_{kind}")
     if roc := evaluation.curves(pred)["roc"]:
-        names = pred.class_names if pred.task == "multiclass" else None
-        c2.plotly_chart(_named(eval_figs.roc_figure(roc, T, class_names=names), kind), key=f"classic_roc_{kind}")
+        c2.plotly_chart(_named(eval_figs.roc_figure(roc, T, class_names=pred.class_names), kind),
+                        key=f"classic_roc_{kind}")
+
+
+def _binary_views(kind: str, pred: evaluation.Predictions, c1, c2) -> None:
+    """The network's binary views at its 0.5 threshold: the confusion matrix, how the
+    probabilities fall around the threshold, ROC and precision-recall with the operating point."""
+    names = pred.class_names
+    point = evaluation.at_threshold(pred.y_true, pred.output, 0.5)
+    c1.plotly_chart(_named(eval_figs.confusion_figure(point["confusion_matrix"], names, T), kind),
+                    key=f"classic_cm_{kind}")
+    prob = eval_figs.probability_figure(pred.y_true, pred.output, 0.5, names, T)
+    prob.update_layout(title_text=T("classic.plot.prob_title"))   # a forest's probabilities are no sigmoid's
+    c2.plotly_chart(_named(prob, kind), key=f"classic_prob_{kind}")
+    cur = evaluation.curves(pred)
+    c3, c4 = st.columns(2)
+    if cur["roc"]:
+        c3.plotly_chart(_named(eval_figs.roc_figure(cur["roc"], T, point=point), kind), key=f"classic_roc_{kind}")
+    if "pr" in cur:
+        c4.plotly_chart(_named(eval_figs.pr_figure(cur["pr"], T, point=point, prevalence=float(np.mean(pred.y_true))),
+                               kind), key=f"classic_pr_{kind}")
 
 
 def _tree(est, prep) -> None:
@@ -67,16 +92,6 @@ def _tree(est, prep) -> None:
     st.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
 
 
-def _kmeans(job, prep, cached) -> None:
-    with st.expander(T("classic.kmeans.title"), icon=":material/bubble_chart:"):
-        st.caption(T("classic.kmeans.caption", n=min(len(prep.train.y), classic.KMEANS_ROWS)))
-        curves = cached(job, "kmeans", lambda: classic.kmeans_curves(prep, job.cfg.seed))
-        st.plotly_chart(classic_figs.elbow_figure(curves, T), key="classic_elbow")
-        st.plotly_chart(classic_figs.silhouette_figure(curves, T), key="classic_knife")
-        st.caption(T("classic.kmeans.best", k=curves["best_k"],
-                     s=f"{curves['silhouette'][curves['k'].index(curves['best_k'])]:.3f}"))
-
-
 def section(job, pred: evaluation.Predictions, prep, cached) -> None:
     """`cached(job, name, fn)`: the page's per-run memo (fitted once per trained run)."""
     if not classic.applies(prep):   # sequences: their own baselines, above
@@ -86,9 +101,10 @@ def section(job, pred: evaluation.Predictions, prep, cached) -> None:
         st.info(T("classic.too_large", rows=prep.train.X.shape[0], cols=prep.train.X.shape[1]))
         return
     try:
-        models = cached(job, "classic", lambda: classic.fit_all(prep, job.cfg.seed))
-        preds = cached(job, f"classic_{pred.split}",
-                       lambda: {k: classic.predictions(est, prep, pred.split) for k, est in models.items()})
+        with st.spinner(T("classic.fitting")):   # mnist's 3,200 digits: ~1.2 s, once per run
+            models = cached(job, "classic", lambda: classic.fit_all(prep, job.cfg.seed))
+            preds = cached(job, f"classic_{pred.split}",
+                           lambda: {k: classic.predictions(est, prep, pred.split) for k, est in models.items()})
     except Exception as e:   # a failed classic model must not hide the network's evaluation
         st.warning(T("classic.error", msg=f"{type(e).__name__}: {e}"))
         return
@@ -102,10 +118,11 @@ def section(job, pred: evaluation.Predictions, prep, cached) -> None:
     main = metric_names.for_task(pred.task)[0]
     st.plotly_chart(classic_figs.scores_figure([_model_name(k) for k in rows], [r.get(main) for r in rows.values()],
                                                cols[0], _model_name(NETWORK), T), key="classic_scores")
-    chosen = translated_select(st.segmented_control, T("classic.view"), list(classic.MODELS), Key.EVAL_CLASSIC,
+    if "svm" not in models:
+        st.caption(T("classic.svm_skipped", rows=prep.train.X.shape[0], cols=prep.train.X.shape[1]))
+    chosen = translated_select(st.segmented_control, T("classic.view"), list(models), Key.EVAL_CLASSIC,
                                _model_name, default="tree") or "tree"
     _model_views(chosen, preds[chosen], prep)
     if chosen == "tree":
         _tree(models["tree"], prep)
-    if is_toy(job.cfg.dataset):
-        _kmeans(job, prep, cached)
+    unsupervised.section(job, prep, cached)

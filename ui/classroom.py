@@ -28,7 +28,7 @@ NICK_MAX = 24
 STATE_TTL_S = 1.0         # every page reads the class state: once a second per process is enough
 OPEN_FOR_S = 12 * 3600    # a class is "on" this long after the teacher last had the room open
 # the sidebar controls a teacher can hide (config fields, plus the hidden layers and the "more" box)
-HIDEABLE = ("dataset", "features", "hidden", "activation", "dropout", "batch_norm", "optimizer", "lr",
+HIDEABLE = ("dataset", "features", "hidden", "activation", "dropout", "batch_norm", "residual", "optimizer", "lr",
             "batch_size", "epochs", "more")
 _state_cache: TTLCache = TTLCache(maxsize=1, ttl=STATE_TTL_S)
 _announced = False

@@ -15,7 +15,7 @@ from .session import Key
 RETRY_DOWNLOAD_S = 60
 # the fields that change the prepared data (the rest only change training)
 DATA_FIELDS = ("dataset", "n_samples", "noise", "seed", "scaler", "val_split", "test_split", "target", "task",
-               "features", "points", "window", "time_split")
+               "features", "points", "window", "time_split", "columns", "pixel_scale")
 
 
 def config() -> RunConfig:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.data import label_format
 from playground.figures.training import change_text, what_changed_figure
 
-from . import runs
+from . import column_picker, depth_view, runs
 from .lang import T, lang
 from .session import Key
+from .transfer_controls import run_suffix
 
 SPEEDS = (0, 30, 10, 3, 1)        # epochs per second at most; 0: as fast as the server can
 
@@ -43,19 +45,21 @@ def boundary_toggles() -> None:
 
 def net_text(cfg) -> str:
     """'8-8 tanh', 'CNN + 64 relu', 'LSTM 32', or 'no hidden layer'."""
-    layers = "-".join(str(h) for h in cfg.hidden) or T("lab.no_hidden")
+    layers = depth_view.layers_text(cfg.hidden) or T("lab.no_hidden")      # 20 layers of 8: '20×8'
     if cfg.model in ("rnn", "gru", "lstm"):    # a recurrent network: its cell, no activation to choose
         return f"{cfg.model.upper()} {layers}" + (" + attention" if cfg.attention else "")
     if cfg.model == "cnn":
         layers = "CNN + " + layers
     names = cfg.activation.split(",")
     if len(names) > 1:   # one per layer: each layer's units with its own
-        return " - ".join(f"{h} {T(f'classic.act.{a}')}" for h, a in zip(cfg.hidden, names))   # short names
-    return f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers
+        text = " - ".join(f"{h} {T(f'classic.act.{a}')}" for h, a in zip(cfg.hidden, names))   # short names
+    else:
+        text = f"{layers} {T(f'choice.activation.{cfg.activation}')}" if cfg.hidden else layers
+    return text + (T("deep.run_skips") if cfg.residual else "") + run_suffix(cfg)
 
 
 def run_label(job) -> str:
-    return T("lab.run_label", n=runs.serial(), dataset=job.cfg.dataset, net=net_text(job.cfg))
+    return T("lab.run_label", n=runs.serial(), dataset=column_picker.dataset_text(job.cfg), net=net_text(job.cfg))
 
 
 def changes_notes(cfg, job, start) -> None:
@@ -109,10 +113,20 @@ def what_changed(s, task: str) -> None:
     st.plotly_chart(what_changed_figure(before, after, at, task, T), key="lab_what_changed_fig")
 
 
-def loss_line(loss: str) -> None:
-    """Which loss the run minimises, with its formula on hover."""
+def loss_line(loss: str, labels: str = "sparse", prep=None) -> None:
+    """Which loss the run minimises (cross-entropy named by its label format, as Keras names
+    it), with its formula and, multi-class, one training example's label on hover."""
     if loss:
-        st.caption(T("train.loss_line", name=T(f"loss.{loss}")), help=T(f"loss.formula.{loss}"))
+        key = label_format.loss_key(loss, labels)
+        example = label_format.first_example(prep, labels) if prep is not None else None
+        more = "\n\n" + T("labels.example", name=example[0], label=f"`{example[1]}`") if example else ""
+        st.caption(T("train.loss_line", name=T(f"loss.{key}")), help=T(f"loss.formula.{key}") + more)
+
+
+def pixel_line(prep) -> None:
+    """An image set's pixel scaling step (config.pixel_scale), on or off."""
+    if getattr(prep, "image_shape", None) is not None and hasattr(prep, "pixel_scale"):
+        st.caption(T("lab.pixels_scaled" if prep.pixel_scale else "lab.pixels_raw", max=f"{prep.dataset.pixel_max:g}"))
 
 
 def results_of(job_cfg, cfg, label: str) -> None:

@@ -15,7 +15,7 @@ from playground.figures.inside import mosaic_figure
 from playground.inspect import boundary, graph
 from playground.nn.model import build_model, count_params, loss_name
 
-from . import data, lab, paint
+from . import data, lab, one_input_lab, paint
 from .lang import T, lang
 from .session import Key
 
@@ -84,6 +84,8 @@ def data_preview(cfg, prep, task: str) -> None:
         imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
         names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
         st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
+    elif one_input_lab.applies(prep):       # one number column: input against target
+        one_input_lab.preview(prep, PANEL_H)
     else:
         st.caption(T("lab.rows", dataset=cfg.dataset))
         st.dataframe(first_rows(ds), height=210, width="stretch", key="preview_rows")
@@ -117,10 +119,11 @@ def preview(cfg, shown_error: str | None) -> None:
                             config={"displayModeBar": False})
         except ConfigError as e:
             st.error(e.text(lang()))
+        lab.pixel_line(prep)
     with data_col:
         data_preview(cfg, prep, task)
     with curves:
-        lab.loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "")
+        lab.loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "", cfg.labels, prep)
         st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs or 100, stacked=True,
                                                      height=PANEL_H - 40,
                                                      log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),

@@ -73,6 +73,16 @@ def monitor_choices(task: str) -> tuple[str, ...]:
     return ("val_loss", "val_mae") if task == "regression" else ("val_loss", "val_accuracy")
 
 
+def residual_control(field, hidden: tuple) -> tuple:
+    """The skip-connection toggle where there are hidden layers to skip around (config refuses
+    it with none). Returns `hidden`."""
+    if hidden:
+        field("residual")
+    else:
+        st.session_state[w_key("residual")] = False
+    return hidden
+
+
 def early_stopping_controls(task: str, field) -> None:
     """What early stopping watches and its least improvement, once patience is on."""
     ss = st.session_state

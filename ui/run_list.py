@@ -26,7 +26,7 @@ from playground.runs import record as rec
 from playground.runs.record import RunRecord
 from playground.status import Status
 
-from . import lab, registry, runs
+from . import column_picker, lab, registry, runs
 from .lang import T
 from .session import Key
 
@@ -167,7 +167,7 @@ def record(job) -> RunRecord | None:
         STORE.link(runs.run_token(), list_id)
 
     def make(n: int) -> RunRecord:
-        name = T("lab.run_label", n=n, dataset=job.cfg.dataset, net=lab.net_text(job.cfg))
+        name = T("lab.run_label", n=n, dataset=column_picker.dataset_text(job.cfg), net=lab.net_text(job.cfg))
         try:
             return rec.from_job(job, name)
         except Exception:            # a failed evaluation must not break the lab: keep the curves

@@ -29,4 +29,5 @@ def network_controls(info, field, hidden_controls) -> tuple:
         field("embedding")
     field("attention")
     field("dropout")
+    st.session_state[w_key("residual")] = False    # an MLP's option: a recurrent cell has none (config refuses it)
     return hidden

@@ -84,6 +84,7 @@ class Key:
     EVAL_THRESHOLD = "eval_threshold"      # widget: the binary decision threshold
     EVAL_CELL = "eval_cell"                # widget (translated select): the gallery's confusion cell
     EVAL_CLASSIC = "eval_classic"          # widget (translated select): the classic model whose views show
+    EVAL_KMEANS_K = "eval_kmeans_k"        # widget: the k whose clusters k-means shows (ui/classic_unsupervised)
     CV_METHOD = "eval_cv_method"           # widget (translated radio): kfold | stratified | loo | time | shuffled
     EVAL_SEQ_GROUP = "eval_seq_group"      # widget: which test sentences Evaluate shows (views/evaluate_sequence)
     EVAL_SEQ_SENTENCE = "eval_seq_sentence"   # widget: the sentence read word by word there
@@ -137,6 +138,13 @@ class Key:
     COMPARE_IMPORT = "compare_import"      # widget: the JSON file uploader
     COMPARE_IMPORT_ID = "_compare_import_id"     # file_id of the upload already read
     COMPARE_NOTE = "_compare_note"         # (level, message) shown once: an import's result, a refused change
+
+    # --- transfer learning (ui.transfer_controls, ui.transfer_queue) ---------------------------------
+    TRANSFER_THREE = "transfer_three"      # button: train from scratch, frozen and fine-tuned, one after another
+    TRANSFER_QUEUE = "_transfer_queue"     # {"next": [modes], "expect": mode, "runs": [record ids]} of that chain
+    TRANSFER_NEXT = "_transfer_next"       # the transfer mode the sidebar's select takes on its next draw
+    TRANSFER_GO = "_transfer_go"           # True: the chain was just started: open the lab
+    TRANSFER_DONE = "_transfer_done"       # the chain's record ids once all three ran (the lab links to Compare)
 
     # --- Lessons (ui.lessons, views/lessons.py, views/glossary.py) -----------------------------------
     LESSON_OPEN = "lesson_open"            # id of the open lesson; a link's ?lesson= or the Lessons page

@@ -22,11 +22,13 @@ from playground.data.features import FEATURES, LABELS
 from playground.data.registry import DataKind, is_painted, is_toy
 from playground.errors import ConfigError
 from playground.i18n import LANGS
-from playground.nn.model import count_params, loss_name
+from playground.nn.model import count_params
 
-from . import classroom, data, net_controls, paint, registry, runs, sequence_controls, upload, url
+from . import classroom, column_picker, data, net_controls, paint, registry, runs, sequence_controls, upload, url
+from .input_controls import labels_and_loss, not_applicable, pixel_control
 from .lang import T, lang, set_lang
 from .session import WIDGET_PREFIX, Key, units_key, w_key
+from .transfer_controls import left_behind, model_controls
 from .widgets import translated_select
 
 # Presentation only (the option itself is defined once in config.FIELDS).
@@ -48,8 +50,8 @@ def _load_into_widgets(cfg: RunConfig, fields=FIELDS) -> None:
             ss[Key.W_N_LAYERS] = len(cfg.hidden)
             for i, h in enumerate(cfg.hidden):
                 ss[units_key(i)] = h
-        elif name == "features":
-            ss[w_key(name)] = list(cfg.features)     # a multi-select holds a list
+        elif name in ("features", "columns"):
+            ss[w_key(name)] = list(getattr(cfg, name))   # a multi-select holds a list
         elif name == "activation":
             ss[w_key(name)] = cfg.activation
             net_controls.load_activations(cfg)       # each layer's select
@@ -207,10 +209,11 @@ def _follow_dataset(name: str, up) -> None:
     if info is not None:
         fields |= {"target", "task", "read_as"}   # a CSV's options
         if info.image_shape is not None:
-            fields.add("scaler")                  # pixels are always scaled to 0-1
+            fields.add("scaler")                  # pixels are scaled by pixel_scale, not a scaler
     if task != "regression":
         fields.add("loss")
-    fields.add("points")                          # a painted set's own (or its example); empty elsewhere
+    fields |= not_applicable(info, task) | left_behind(name)   # pixel_scale, labels, transfer
+    fields |= {"points", "columns"}               # a painted set's own points; every column of a table
     if not is_toy(name):
         fields.add("features")                    # x1², sin x1... need the plane
     fields |= {"window", "embedding", "attention", "time_split"} | set(DATASET_DEFAULTS.get(name, {}))   # sequences
@@ -264,7 +267,7 @@ def _network_controls(info) -> tuple:
     if info is not None and info.kind == DataKind.SEQUENCE:     # a recurrent network
         return sequence_controls.network_controls(info, _field, _hidden_controls)
     if info is not None and info.image_shape is not None:
-        _field("model")
+        model_controls(info, _field)   # and, on a digit set, transfer learning
     elif ss.get(w_key("model")) != "mlp":
         ss[w_key("model")] = "mlp"
     if info is not None and info.kind == DataKind.TOY:
@@ -277,7 +280,7 @@ def _network_controls(info) -> tuple:
         _field("activation")
     _field("dropout")
     _field("batch_norm")        # a row of its own: "배치 정규화" was cut to "배치 …" beside the slider
-    return hidden
+    return net_controls.residual_control(_field, hidden)
 
 
 def _loss_control(task: str) -> None:
@@ -291,8 +294,7 @@ def _loss_control(task: str) -> None:
                           help=T("field.loss.help"), format_func=lambda v: T(f"choice.loss.{v}"))
     else:
         ss[key] = "auto"
-        name = loss_name(task)
-        st.caption(T("side.loss_fixed", name=T(f"loss.{name}")), help=T(f"loss.formula.{name}"))
+        labels_and_loss(task, _field)   # multi-class: the label format names the loss
 
 
 def _training_controls(task: str, images: bool) -> None:
@@ -328,6 +330,7 @@ def _config_from_widgets(hidden: tuple) -> RunConfig:
     ss = st.session_state
     values = {n: ss.get(w_key(n), f.default) for n, f in FIELDS.items() if n != "hidden"}
     values["hidden"] = hidden
+    values["columns"] = column_picker.chosen(values["columns"], values["dataset"])   # in the table's order
     chosen = values["features"]                        # in the table's order, as the link writes them
     values["features"] = tuple(f for f in FEATURES if f in chosen) if isinstance(chosen, list) else tuple(chosen)
     if not loaders.is_csv_path(values["dataset"]):     # the upload's target / task while a built-in set is chosen
@@ -353,6 +356,8 @@ def sidebar() -> RunConfig:
         elif info is not None and (info.kind == DataKind.TOY or info.generated):
             _field("n_samples")
             _field("noise")
+        pixel_control(info, _field)
+        column_picker.control(ds_name)
         upload.section(_field)
         hidden = _network_controls(info or upload.sequence_info(ds_name))
         up = data.uploaded()

@@ -73,6 +73,8 @@ def downloads(job) -> None:
             notes.append(T("export.endless_note", epochs=snap.epoch))
         if snap.changes:
             notes.append(T("export.mid_run_note"))
+        if job.cfg.transfer != "none":       # the PyTorch script pretrains too; the Keras one cannot
+            notes.append(T("transfer.export_note"))
         st.caption(" ".join(notes))
         tab_torch, tab_keras = st.tabs([T("export.tab_pytorch"), T("export.tab_keras")])
         with tab_torch:
@@ -80,6 +82,8 @@ def downloads(job) -> None:
         with tab_keras:
             recurrent = job.cfg.model in SEQUENCE_MODELS   # the functional API, not Sequential
             st.caption(T("export.keras_caption_sequence" if recurrent else "export.keras_caption"))
+            if job.cfg.transfer != "none":
+                st.warning(T("transfer.keras_note"), icon=":material/info:")
             st.download_button(T("export.download_keras"), files["keras"][0], file_name=f"{stem}_run_keras.py",
                                mime="text/x-python", key=Key.W_DOWNLOAD_KERAS, on_click="ignore")
             _code(*files["keras"])

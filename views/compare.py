@@ -2,18 +2,19 @@
 that differ, test metrics and time, the decision boundaries of 2-D data as small
 multiples; rename a run; "same seed, one change" trains the current setup with one setting
 changed; the list exported and imported as a JSON file."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from playground.analysis import metric_names
 from playground.config import FIELDS, parse_hidden
-from playground.data import loaders
+from playground.data import loaders, transfer_sets
 from playground.data.features import FEATURES, LABELS
 from playground.data.registry import DataKind
 from playground.errors import ConfigError
 from playground.figures import compare as compare_figs
 from playground.runs import record as rec
-from ui import data, lab_preview, run_list, sidebar
+from ui import data, depth_view, lab_preview, run_list, sidebar
 from ui.lang import T, lang
 from ui.session import Key, choice_key
 from ui.widgets import translated_select
@@ -22,8 +23,8 @@ MAX_PICK = 6
 BEST_CSS = "font-weight: 700; background-color: #dcfce7"
 # the settings "one change" offers (the seed and the dataset stay: same data, same start)
 ONE_CHANGE = ("hidden", "activation", "lr", "optimizer", "batch_size", "epochs", "dropout", "batch_norm",
-              "weight_decay", "l1", "patience", "momentum", "scaler", "val_split", "shuffle", "model",
-              "features", "n_samples", "noise")
+              "residual", "weight_decay", "l1", "patience", "momentum", "scaler", "val_split", "shuffle", "model",
+              "features", "n_samples", "noise", "transfer")
 
 
 # --- formatting ---------------------------------------------------------------------------------
@@ -31,9 +32,11 @@ ONE_CHANGE = ("hidden", "activation", "lr", "optimizer", "batch_size", "epochs",
 def value_text(name: str, v) -> str:
     """A setting as the sidebar shows it: '8-8', 'tanh', 0.03, ✓."""
     if name == "hidden":
-        return "-".join(str(h) for h in v) or T("lab.no_hidden")
+        return depth_view.layers_text(v) or T("lab.no_hidden")      # 20 layers of 8: '20×8'
     if name == "features":
         return ", ".join(LABELS.get(f, f) for f in v)
+    if name == "columns":
+        return ", ".join(v) or T("columns.every")
     if name == "points":
         return T("compare.n_points", n=str(v).count(";") + 1 if v else 0)
     if isinstance(v, bool):
@@ -119,17 +122,23 @@ def results_table(picked: list) -> None:
             best[T(f"eval.m.{m}")] = m in metric_names.HIGHER_IS_BETTER
         row[T("compare.epochs_run")] = r.epochs_run
         row[T("compare.seconds")] = r.seconds
+        row[T("compare.epoch_seconds")] = _median(r.history.get("seconds"))   # deeper: slower epochs
         row[T("compare.status")] = status_text(r.status)
         rows.append(row)
-    best[T("compare.seconds")] = False
+    best[T("compare.seconds")] = best[T("compare.epoch_seconds")] = False
     df = pd.DataFrame(rows)
     fmt = {T(f"eval.m.{m}"): st.column_config.NumberColumn(format="%.3f") for m in shown}
     fmt[T("compare.seconds")] = st.column_config.NumberColumn(format="%.1f")
+    fmt[T("compare.epoch_seconds")] = st.column_config.NumberColumn(format="%.3f")
     st.dataframe(_styled(df, [compare_figs.run_color(i) for i in range(len(picked))], best), hide_index=True,
                  width="stretch", column_config=fmt, key="compare_results_table")
     st.caption(T("compare.results_help"))
     if any(not r.test_metrics for r in picked):
         st.caption(T("compare.no_metrics"))
+
+
+def _median(values) -> float | None:
+    return float(np.nanmedian(values)) if values is not None and len(values) else None
 
 
 def _test_points(picked: list):
@@ -200,6 +209,8 @@ def _one_change_fields(cfg) -> list[str]:
         if FIELDS[name].metadata["toy"] and not toy or name in ("n_samples", "noise") and info and info.painted:
             continue
         if name == "model" and not images or name == "scaler" and images:
+            continue
+        if name == "transfer" and not transfer_sets.applies(cfg.dataset, cfg.model):   # a digit set's CNN only
             continue
         out.append(name)
     return out

@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from playground.data import loaders
+from playground.data import label_format, loaders
 from playground.errors import ConfigError
-from ui import data
+from ui import data, transfer_view
 from ui.lang import T, lang
 
 
@@ -72,6 +72,8 @@ def describe_step(step: dict) -> str:
         return text + (T("pipe.onehot_grouped", grouped=step["grouped"]) if step.get("grouped") else "")
     if op == "scale01":
         return T("pipe.scale01", max=f"{step['max']:g}")
+    if op == "raw_pixels":
+        return T("pipe.raw_pixels", max=f"{step['max']:g}")
     return T("pipe.keep")
 
 
@@ -84,6 +86,13 @@ def pipeline(ds, prep) -> None:
     st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True)
     for note in ds.notes:
         st.info(T(f"pipe.note_{note['note']}", **{k: v for k, v in note.items() if k != "note"}))
+
+
+def labels_line(prep, labels: str) -> None:
+    """Multi-class: one training example's label as the loss sees it (config.labels), and that loss."""
+    if (example := label_format.first_example(prep, labels)) is not None:
+        st.caption(T("labels.datapage", format=T(f"choice.labels.{labels}"), name=example[0], label=f"`{example[1]}`",
+                     loss=T(f"labels.loss_{labels}")))
 
 
 def render() -> None:
@@ -102,6 +111,8 @@ def render() -> None:
     with right:
         target_distribution(ds)
     pipeline(ds, prep)
+    labels_line(prep, cfg.labels)
+    transfer_view.data_section(cfg, prep)
 
 
 render()

@@ -8,10 +8,12 @@ this rerun draws.
 import streamlit as st
 
 from playground import i18n
+from playground.figures import deep_net
 from playground.figures import inside as inside_figs
+from playground.figures.flatten import add_flatten
 from playground.inspect import layers, live
 from playground.status import Status
-from ui import data, pacing, runs, sequence_lab, widgets
+from ui import data, depth_view, pacing, runs, sequence_lab, widgets
 from ui.lang import T, lang
 from ui.session import Key
 from ui.status import status_line
@@ -160,10 +162,11 @@ def layers_section(view, job) -> None:
         drives_section(view, layer, job)
 
 
-def whole_view(view, job) -> None:
+def whole_view(view, job, s) -> None:
     st.subheader(T("inside.net_section"))
     st.caption(T("inside.view_epoch", epoch=view["epoch"]) + " · " + T("inside.net_caption"))
-    chart("network", view, lambda: inside_figs.network_figure(view["graph"], T))
+    chart("network", view, lambda: deep_net.mark(add_flatten(inside_figs.network_figure(view["graph"], T),
+                                                             view["graph"], T), view["graph"], [], T))
     if view["layers"]:
         layers_section(view, job)
     else:
@@ -172,10 +175,7 @@ def whole_view(view, job) -> None:
         st.subheader(T("inside.thumbs_section"))
         chart("thumbs", view, lambda: inside_figs.thumbnails_figure(view["plane"], T))
         st.caption(T(for_task("inside.thumbs_caption", job.prepared.task)))
-    st.subheader(T("inside.grad_section"))
-    if view["grad_norms"]:
-        chart("grads", view, lambda: inside_figs.grad_norms_figure(view["grad_norms"], T))
-    st.caption(T("inside.grad_caption"))
+    depth_view.gradient_section(view, job.cfg, s.history, chart)   # per layer, per epoch; seconds per epoch
 
 
 def panel() -> None:
@@ -194,7 +194,7 @@ def panel() -> None:
         tone, message = msg
         tone(message)
     elif view is not None:
-        whole_view(view, job)
+        whole_view(view, job, s)
     if widgets.controls_outdated(s) or pacing.pace_changed("inside", s, live.LIVE_SECONDS):
         st.rerun()   # redraw the buttons (and stop polling once the run is over), or poll at a new pace
 

@@ -16,16 +16,20 @@ from playground.nn.train import metric_name
 from playground.status import Status
 from ui import (
     data,
+    depth_view,
     lab,
     lab_node,
     lab_preview,
     lessons,
     live_watch,
+    one_input_lab,
     pacing,
     run_list,
     runs,
     sequence_lab,
     take_home,
+    transfer_queue,
+    transfer_view,
     warm,
     widgets,
 )
@@ -68,6 +72,8 @@ def probes_for(prep) -> dict:
         return {"sequence": sequence_lab.probe}
     if boundary.is_plane_dataset(prep):
         return {"boundary": boundary_probe, "plane": plane_probe, "graph": graph_probe}
+    if one_input_lab.applies(prep):         # one number column: the prediction as a line through the data
+        return {"graph": graph_probe, one_input_lab.PROBE: one_input_lab.probe}
     return {"graph": graph_probe}
 
 
@@ -75,6 +81,7 @@ def start(cfg, paused: bool = False, step: bool = True) -> None:
     """Start a run of the sidebar's config; `paused`: wait at epoch 0 (then one epoch, with
     `step`; without it: Reset, fresh weights shown before any training)."""
     try:
+        transfer_view.pretrain_first(cfg)   # transfer learning: the pretrained CNN first (once per server)
         prep = data.prepared_for(cfg)
         job = runs.start_training(cfg, prep, paused=paused, probes=probes_for(prep),  # refuses runs over budget
                                   probe_interval=PROBE_EVERY_S)
@@ -177,6 +184,7 @@ def network_panel(s, job) -> None:
     _remember_click(event, g[1])
     if job.cfg.l1:
         st.caption(T("lab.sparsity", pct=f"{_near_zero(g[1]):.0%}"))
+    lab.pixel_line(job.prepared)
 
 
 def _near_zero(g: dict) -> float:
@@ -247,10 +255,11 @@ def curves_panel(s, task: str, epochs: int) -> None:
 
 # --- below the panels ----------------------------------------------------------------------------
 
-def coach_and_log(s, task) -> None:
+def coach_and_log(s, task, cfg) -> None:
     case, values = coach.diagnose(s.history, s.status, task, chance=s.chance, baseline_loss=s.baseline_loss,
                                    constant_loss=s.constant_loss)
     COACH_TONE.get(case, st.info)(f"**{T('coach.title')}** — {T('coach.' + case, **values)}", icon=":material/school:")
+    depth_view.coach_note(case, s.grad_norms, cfg)     # stuck and deep: a vanishing gradient, skip connections
     if s.history:
         st.markdown(f"**{T('train.log')}**")
         rows = list(s.history)
@@ -278,7 +287,7 @@ def live_panel(cfg) -> None:
     if job is None:        # the run was let go meanwhile
         st.rerun()
     s = runs.record(job)
-    run_list.record(job)     # a finished (or stopped) run joins the Compare page's list, once
+    transfer_queue.follow(job, run_list.record(job))   # a finished run joins Compare's list; a chain goes on
     lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     task = job.prepared.task if job.prepared else cfg_task(cfg)
     numbers(s, task)
@@ -300,13 +309,17 @@ def live_panel(cfg) -> None:
             boundary_panel(s, job, task)
         elif seq and not job.prepared.is_tokens:
             sequence_lab.forecast_panel(s, job, _memo, PANEL_H - 20)
+        elif one_input_lab.PROBE in job.probes:
+            one_input_lab.panel(s, job, _memo, PANEL_H - 20)
         else:
             live_view_panel(s, job, task)
     if seq:
         sequence_lab.baselines_table(job.prepared, sequence_lab.network_scores(s, job, _memo))
     lab.what_changed(s, task)
-    lab.loss_line(s.loss_name)
-    coach_and_log(s, task)
+    lab.loss_line(s.loss_name, job.cfg.labels, job.prepared)
+    transfer_view.lab_note(job)
+    transfer_queue.status_line()
+    coach_and_log(s, task, job.cfg)
     # noted once all is drawn: a run cut short (a click's rerun preempts it) leaves it news to the watcher
     live_watch.drawn("train", runs.serial(), s)
     if s.active and pacing.pace_changed("train", s):

@@ -19,13 +19,16 @@ from threadpoolctl import threadpool_limits
 
 from ..data.prepare import Prepared
 from ..data.sequence_prep import SequencePrepared
-from . import evaluation
+from . import clustering, evaluation
 from .baselines import baseline_predictions
 
 MODELS = ("tree", "forest", "svm", "knn")
-# above this many training cells (rows x features) the four are not fitted on a page's
-# request (an SVM on 56,000 MNIST rows takes minutes here); digits' 1,150 x 64 is well under
-MAX_CELLS = 2_000_000
+# above this many training cells (rows x features) none is fitted on a page's request (an
+# SVM on 56,000 MNIST rows takes minutes here); above SVM_CELLS all but the SVM, whose time
+# grows fastest with the rows: mnist's 3,200 x 784 training pixels get the tree, the forest
+# and k-NN in ~1.2 s on one core (the SVM would add ~3.7 s per run); digits' 1,150 x 64 all four
+MAX_CELLS = 3_000_000
+SVM_CELLS = 2_000_000
 KMEANS_KS = tuple(range(2, 9))
 KMEANS_ROWS = 1000          # silhouette is quadratic in the rows: the first 1,000 training rows
 KMEANS_INIT = 4             # starts per k (circle's 320 rows, k 2-8: well under a second)
@@ -54,9 +57,18 @@ def applies(prepared: Prepared) -> bool:
     return not isinstance(prepared, SequencePrepared)
 
 
+def _cells(prepared: Prepared) -> int:
+    return prepared.train.X.shape[0] * prepared.train.X.shape[1] if prepared.train.X.ndim == 2 else MAX_CELLS + 1
+
+
 def fits(prepared: Prepared) -> bool:
-    """Small enough to fit the four on a page's request."""
-    return prepared.train.X.ndim == 2 and prepared.train.X.shape[0] * prepared.train.X.shape[1] <= MAX_CELLS
+    """Small enough to fit the models on a page's request."""
+    return _cells(prepared) <= MAX_CELLS
+
+
+def models_for(prepared: Prepared) -> tuple[str, ...]:
+    """The models fitted for this training set: all four, or all but the SVM above SVM_CELLS."""
+    return MODELS if _cells(prepared) <= SVM_CELLS else tuple(k for k in MODELS if k != "svm")
 
 
 def fit(kind: str, prepared: Prepared, seed: int = 0):
@@ -67,7 +79,7 @@ def fit(kind: str, prepared: Prepared, seed: int = 0):
 
 def fit_all(prepared: Prepared, seed: int = 0) -> dict:
     with threadpool_limits(1):   # one core per job, as training (OpenMP's spin-waits cost 200x on 2 cores)
-        return {kind: fit(kind, prepared, seed) for kind in MODELS}
+        return {kind: fit(kind, prepared, seed) for kind in models_for(prepared)}
 
 
 def predictions(est, prepared: Prepared, split: str = "test") -> evaluation.Predictions:
@@ -123,17 +135,27 @@ def tree_size(est) -> dict:
 
 
 def kmeans_curves(prepared: Prepared, seed: int = 0, ks=KMEANS_KS) -> dict:
-    """Per k: SSE (inertia, the elbow) and the mean silhouette, on the training rows; and the
-    per-row silhouettes of the k with the best mean (the silhouette plot)."""
+    """Per k: SSE (inertia, the elbow) and the mean silhouette, on the training rows; each k's
+    clusters and per-row silhouettes (the silhouette plot), "labels" / "samples" those of the
+    k with the best mean; the rows on a plane ("X": a 2-D set's own inputs, or a table's first
+    two principal components, "explained" their shares of the variance) and their classes or
+    targets ("truth"), to set beside the clusters."""
     X = prepared.train.X.numpy()[:KMEANS_ROWS]
-    sse, sil, labels = [], [], {}
+    ks = tuple(k for k in ks if k < len(X)) or (min(2, len(X)),)   # a user's tiny table: fewer clusters than rows
+    sse, sil, labels, samples = [], [], {}, {}
     with threadpool_limits(1):   # 320 rows, k 2-8: 7.2 s with OpenMP's threads on 2 busy cores, 0.03 s on one
         for k in ks:
             km = KMeans(n_clusters=k, n_init=KMEANS_INIT, random_state=seed).fit(X)
             sse.append(float(km.inertia_))
-            sil.append(float(skm.silhouette_score(X, km.labels_)))
+            samples[k] = skm.silhouette_samples(X, km.labels_)
+            sil.append(float(samples[k].mean()))    # silhouette_score is this mean
             labels[k] = km.labels_
+        plane, explained = clustering.on_plane(X, seed)
     best = ks[int(np.argmax(sil))]
+    names = list(prepared.feature_names[:2]) if explained is None else []
     return {"k": list(ks), "sse": sse, "silhouette": sil, "best_k": best, "labels": labels[best].tolist(),
-            "samples": skm.silhouette_samples(X, labels[best]).tolist(), "X": X[:, :2].tolist(),
-            "features": list(prepared.feature_names[:2])}
+            "samples": samples[best].tolist(), "X": plane.tolist(), "features": names, "explained": explained,
+            "labels_by_k": {k: v.tolist() for k, v in labels.items()},
+            "samples_by_k": {k: v.tolist() for k, v in samples.items()},
+            "truth": prepared.train.y.numpy()[:KMEANS_ROWS].tolist(), "task": prepared.task,
+            "class_names": prepared.class_names}

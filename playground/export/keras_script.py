@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from ..config import RunConfig
 from ..nn.model import layer_activations, loss_name
-from . import data_code
+from . import data_code, label_code, residual_code, transfer_code
 from .script import header, packages, settings_block, task_of
 
 ACTIVATION = {"relu": '"relu"', "elu": '"elu"', "gelu": '"gelu"', "tanh": '"tanh"', "sigmoid": '"sigmoid"',
               "linear": '"linear"', "leaky_relu": None}
 LOSS = {"bce": '"binary_crossentropy",   # 이진 크로스 엔트로피',
         "ce": '"sparse_categorical_crossentropy",   # class indices: sparse / 희소 범주형 크로스 엔트로피',
+        "ce_onehot": '"categorical_crossentropy",   # one-hot labels / 범주형 크로스 엔트로피',
         "mse": '"mse",   # 평균 제곱 오차', "mae": '"mae",   # 평균 절대 오차',
         "huber": "keras.losses.Huber(delta=1.0),   # 후버 손실"}
 OPTIMIZER = {
@@ -46,7 +47,9 @@ def model_code(cfg: RunConfig, task: str) -> str:
                  *([] if act else _activation_rows(cfg.activation)),
                  "layers.MaxPooling2D(2),",
                  "layers.Flatten(),   # flatten / 평탄화"]
+    starts = []      # each hidden layer's first row: a skip connection adds around its rows
     for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg), strict=True), 1):
+        starts.append(len(rows))
         act = ACTIVATION[name]
         if cfg.batch_norm or not act:
             rows.append(f"layers.Dense({units}, kernel_regularizer=REGULARIZER),   # hidden layer {i} / 은닉층 {i}")
@@ -59,6 +62,8 @@ def model_code(cfg: RunConfig, task: str) -> str:
         if cfg.dropout:
             rows.append(f"layers.Dropout({cfg.dropout!r}),   # dropout / 드롭아웃")
     rows.append(OUTPUT[task])
+    if cfg.residual:
+        return residual_code.keras_functional(rows, starts)
     body = "".join(f"        {r}\n" for r in rows)
     return ("def build_model(n_features, n_outputs):\n"
             "    # Sequential: the layers in order / 층을 순서대로 쌓은 Sequential 모델\n"
@@ -123,9 +128,12 @@ def keras_script(cfg: RunConfig, dataset=None) -> str:
     """The Keras 3 script's text for a config (see pytorch_script for `dataset`)."""
     task = task_of(cfg, dataset)
     loss = loss_name(task, cfg.loss)
-    main = (MAIN.replace("LOSS_FN", LOSS[loss]).replace("OPTIMIZER", OPTIMIZER[cfg.optimizer])
+    main = (MAIN.replace("LOSS_FN", LOSS["ce_onehot" if label_code.onehot(cfg, task) else loss])
+            .replace("OPTIMIZER", OPTIMIZER[cfg.optimizer])
             .replace("METRIC", '"mae"' if task == "regression" else '"accuracy"'))
-    return (header(cfg, "A Keras 3 script", packages(cfg).replace("torch ", "keras torch "))
+    main = label_code.with_labels(main, cfg, task, keras=True)
+    return transfer_code.keras_note(   # a transfer run: it says it trains from scratch
+        cfg, header(cfg, "A Keras 3 script", packages(cfg).replace("torch ", "keras torch "))
             + data_code.stdlib_imports(cfg, ("json", "os"))
             + "os.environ.setdefault(\"KERAS_BACKEND\", \"torch\")   # Keras 3 on PyTorch (or jax, tensorflow)\n\n"
             + "import keras\nimport numpy as np\nimport pandas as pd\nfrom keras import layers\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..config import MONITOR_MODES, RunConfig
 from ..data.registry import DATASETS, is_csv_path
 from ..nn.model import POOL_FIRST, layer_activations, loss_name
-from . import data_code
+from . import data_code, label_code, residual_code, transfer_code
 
 ACTIVATION_CODE = {"relu": "nn.ReLU()", "leaky_relu": "nn.LeakyReLU(0.01)", "elu": "nn.ELU()", "gelu": "nn.GELU()",
                    "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()", "linear": "nn.Identity()"}
@@ -113,20 +113,24 @@ def model_code(cfg: RunConfig) -> str:
     else:
         n_in = "n_features"
     for i, (units, name) in enumerate(zip(cfg.hidden, layer_activations(cfg), strict=True), 1):
+        start = len(rows)
         rows.append(f"nn.Linear({n_in}, {units}),   # hidden layer {i} / 은닉층 {i}")
         if cfg.batch_norm:
             rows.append(f"nn.BatchNorm1d({units}),   # batch normalization / 배치 정규화")
         rows.append(ACTIVATION_CODE[name] + ",   # activation function / 활성화 함수")
         if cfg.dropout:
             rows.append(f"nn.Dropout({cfg.dropout!r}),   # dropout / 드롭아웃")
+        if cfg.residual:
+            rows[start:] = residual_code.torch_rows(rows[start:], n_in, units, i)
         n_in = str(units)
     rows.append(f"nn.Linear({n_in}, n_outputs),   # output layer: logits / 출력층: 로짓")
     body = "".join(f"        {r}\n" for r in rows)
+    residual = residual_code.TORCH_CLASS if cfg.residual else ""
     if cfg.model != "cnn":
-        return ("def build_model(n_features, n_outputs):\n"
+        return (residual + "def build_model(n_features, n_outputs):\n"
                 "    torch.manual_seed(SEED)   # the same initial weights as the app / 앱과 같은 초기 가중치\n"
                 "    return nn.Sequential(\n" + body + "    )\n")
-    return (CHANNELS_LAST + "def build_model(n_features, n_outputs):\n"
+    return (residual + CHANNELS_LAST + "def build_model(n_features, n_outputs):\n"
             "    torch.manual_seed(SEED)   # the same initial weights as the app / 앱과 같은 초기 가중치\n"
             "    model = nn.Sequential(\n" + body + "    )\n"
             "    return model.to(memory_format=torch.channels_last)   # the filters too / 필터도\n")
@@ -259,7 +263,8 @@ def pytorch_script(cfg: RunConfig, dataset=None) -> str:
     loss = loss_name(task, cfg.loss)
     loop = (LOOP.replace("LOSS_FN", LOSS_CODE[loss])
             .replace("OPTIMIZER", OPTIMIZER_CODE[cfg.optimizer] + "   # optimizer / 옵티마이저"))
-    return (header(cfg, "A PyTorch script", packages(cfg))
+    loop = label_code.with_labels(loop, cfg, task, keras=False)
+    return transfer_code.with_transfer(cfg, header(cfg, "A PyTorch script", packages(cfg))   # pretraining too
             + data_code.stdlib_imports(cfg, ("copy", "json", "math"))
             + "import numpy as np\nimport pandas as pd\nimport torch\nfrom torch import nn\n"
             + data_code.imports(cfg, dataset)

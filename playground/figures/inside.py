@@ -367,7 +367,7 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
     ep = [g["epoch"] for g in grad_norms]
     palette = LINE_COLORS
     for i, name in enumerate(names):
-        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-12) for g in grad_norms],
+        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-30) for g in grad_norms],
                                  mode="lines+markers" if len(ep) <= 30 else "lines",
                                  name=layer_title(name, T), line=dict(color=palette[i % len(palette)], width=2),
                                  marker=dict(size=4), hovertemplate="%{y:.2e}"))

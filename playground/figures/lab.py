@@ -8,6 +8,8 @@ import io
 import numpy as np
 from PIL import Image
 
+from . import deep_net
+from .flatten import add_flatten
 from .inside import _tile, network_figure
 
 # orange (low) - white - blue (high), as the links and the boundary
@@ -47,7 +49,9 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
 
     The pictures are composed into ONE transparent image laid over the plot (plotly
     validates each layout image: 19 of them cost ~60 ms a redraw, one costs ~2 ms)."""
-    fig = network_figure(graph, T, height=height, compact=True)
+    graph, left_out = deep_net.elided(graph)          # 20 layers: the first and last few, a gap between
+    fig = add_flatten(network_figure(graph, T, height=height, compact=True), graph, T)
+    deep_net.mark(fig, graph, left_out, T)            # skip connections' arcs, the gap's '⋯'
     maps = node_maps(graph, plane)
     layers = graph["layers"]
     # tables: long names (pclass_1st) in a column that may be narrow; 2-D data: short ones beside pictures
@@ -137,10 +141,11 @@ def _shortened(name: str, fits: float) -> str:
 
 
 def node_at(graph: dict, x: float, y: float) -> tuple[int, int] | None:
-    """(layer index, node) of a clicked node marker at (x, y), or None."""
-    i = int(round(x))
-    if not 0 <= i < len(graph["layers"]):
+    """(layer index, node) of a clicked node marker at (x, y), or None (x: the drawn column, deep_net.elided)."""
+    cols = deep_net.shown_columns(len(graph["layers"]))
+    if not 0 <= (i := int(round(x))) < len(cols):
         return None
+    i = cols[i]
     m = len(graph["layers"][i]["groups"])
     k = int(round((m - 1) / 2 - y))
     return (i, k) if 0 <= k < m else None

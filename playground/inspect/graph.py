@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from torch import nn
 
+from ..nn.residual import ResidualBlock
 from .capture import finite
 from .names import node_label
 
@@ -77,9 +78,26 @@ def network_graph(model, prepared, max_nodes: int = MAX_GRAPH_NODES) -> dict:
         if kind == "output":
             labels = output_labels(prepared) if len(out_g) == W.shape[0] else None
         layers.append({"name": name, "size": W.shape[0], "kind": kind, "groups": out_g, "labels": labels,
-                       "bias": np.array([b[a:c].mean() for a, c in out_g])})
+                       "bias": np.array([b[a:c].mean() for a, c in out_g]),
+                       "skip": isinstance(block, ResidualBlock)})   # x + f(x): adds its input (nn/residual.py)
         links.append({"mean": mean, "mag": mag})
-    return {"layers": layers, "links": links, "image_shape": ds.image_shape}
+    return {"layers": layers, "links": links, "image_shape": ds.image_shape, "flatten": flatten_step(model, ds, layers)}
+
+
+def flatten_step(model, ds, layers: list[dict]) -> dict | None:
+    """Where an image becomes one flat vector (Keras' Flatten), for the diagram: after the
+    input of an mlp (its h x w pixels), after the last convolution and pooling of a cnn
+    (channels x h x w maps). {'after': layer index, 'shape': (...), 'size': values}; None
+    for data that is not images."""
+    if ds.image_shape is None:
+        return None
+    h, w = ds.image_shape
+    convs = [i for i, L in enumerate(layers) if L["kind"] == "conv"]
+    if not convs:
+        return {"after": 0, "shape": (h, w), "size": h * w}
+    shrink = 2 ** sum(isinstance(m, nn.MaxPool2d) for m in model.modules())   # each 2x2 pooling halves h and w
+    shape = (layers[convs[-1]]["size"], h // shrink, w // shrink)
+    return {"after": convs[-1], "shape": shape, "size": int(np.prod(shape))}
 
 
 def output_labels(prepared) -> list[str]:

@@ -69,7 +69,7 @@ def _values(cfg, reference, with_params: bool) -> dict:
         out["min"] = {c: _num(num[c].min()) for c in num}
         out["max"] = {c: _num(num[c].max()) for c in num}
     if with_params:        # builds the networks: only for a lesson that names them
-        same_data = all(getattr(cfg, f) == getattr(reference, f) for f in ("dataset", "features", "target", "task"))
+        same_data = all(getattr(cfg, f) == getattr(reference, f) for f in ("dataset", "features", "columns", "target", "task"))
         out["params_preset"] = _params(cfg, prep)
         out["params_reference"] = _params(reference, prep if same_data else None)
     return out

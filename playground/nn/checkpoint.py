@@ -53,7 +53,8 @@ def preprocessing_record(prepared) -> dict:
         return sequence_record(prepared)
     ds = prepared.dataset
     if ds.image_shape is not None:
-        return {"kind": "image", "columns": list(ds.feature_names), "pixel_max": float(ds.pixel_max)}
+        # what the raw pixels are divided by: 1 for a run trained on the raw values (config.pixel_scale off)
+        return {"kind": "image", "columns": list(ds.feature_names), "pixel_max": float(prepared.pixel_divisor)}
     ct = prepared.transformer
     spec = {name: (trans, list(cols)) for name, trans, cols in ct.transformers_}
     record = {"kind": "table", "columns": [str(c) for c in ct.feature_names_in_],

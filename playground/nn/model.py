@@ -15,6 +15,7 @@ from torch import nn
 from ..config import MAX_PARAMS, SEQUENCE_MODELS, RunConfig
 from ..errors import ConfigError
 from .dropout import SeededDropout
+from .residual import ResidualBlock, skips
 from .sequence_model import SeqNet
 
 ACTIVATION_MODULES = {
@@ -33,13 +34,14 @@ def layer_activations(cfg: RunConfig) -> tuple[str, ...]:
 
 
 def _block(n_in: int, n_out: int, cfg: RunConfig, seed: int, activation: str) -> nn.Sequential:
+    """Linear -> [BatchNorm] -> activation -> Dropout; with a skip connection (nn/residual.py), x + that."""
     layers = [nn.Linear(n_in, n_out)]
     if cfg.batch_norm:
         layers.append(nn.BatchNorm1d(n_out))
     layers.append(ACTIVATION_MODULES[activation]())
     # always there (p = 0 returns its input): the dropout rate can change while a run goes on
     layers.append(SeededDropout(cfg.dropout, seed))
-    return nn.Sequential(*layers)
+    return (ResidualBlock if skips((n_out,), n_in, cfg.residual)[0] else nn.Sequential)(*layers)
 
 
 class Net(nn.Sequential):

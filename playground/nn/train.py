@@ -12,10 +12,11 @@ import time
 
 import torch
 
-from ..config import RunConfig, check_monitor
+from ..config import RunConfig, check_labels, check_monitor
 from ..data.loaders import load_for_config
 from ..data.prepare import Prepared, prepare
 from ..status import Status
+from . import transfer
 from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
 from .model import (
     SeededDropout,
@@ -42,11 +43,13 @@ class Trainer:
         self.data = prepared
         self.task = prepared.task
         self.model = model if model is not None else build_model(cfg, prepared.n_features, prepared.n_outputs, prepared.image_shape)
+        transfer.apply(self.model, cfg, prepared, fresh=model is None)   # config.transfer: pretrained weights
         self.loss_name = loss_name(self.task, cfg.loss)
         self.loss_fn = loss_function(self.task, cfg.loss)
         self.optimizer = make_optimizer(cfg, self.model.parameters())
         self.history = History()
         check_monitor(cfg.monitor, self.task)   # a CSV's task is known only now
+        check_labels(cfg.labels, self.task)
         self.early_stopping = EarlyStopping(cfg.patience, cfg.restore_best, cfg.monitor, cfg.min_delta)
         self._grad_norms = GradNorms()
         # built-in observers first: a job's callback sees the epoch after their verdict
@@ -71,7 +74,13 @@ class Trainer:
         self._y_val = self._target(prepared.val.y)
 
     def _target(self, y):
-        return (y - self.data.y_mean) / self.data.y_std if self.task == "regression" else y
+        """What the loss compares the outputs with: a standardized regression target; a class
+        index, or its one-hot vector (config.labels; CrossEntropyLoss takes either: the same numbers)."""
+        if self.task == "regression":
+            return (y - self.data.y_mean) / self.data.y_std
+        if self.task == "multiclass" and self.cfg.labels == "onehot":
+            return torch.nn.functional.one_hot(y, self.data.n_outputs).float()
+        return y
 
     # --- control -------------------------------------------------------------------------
     def request_stop(self) -> None:
@@ -194,7 +203,7 @@ class Trainer:
     def _hits(self, out, y):
         """Per-batch sum of correct predictions (classification) or absolute errors (regression)."""
         if self.task == "multiclass":
-            return (out.argmax(1) == y).sum()
+            return (out.argmax(1) == (y.argmax(1) if y.dim() == 2 else y)).sum()   # one-hot: its class
         if self.task == "binary":   # the rule metrics.predicted_labels applies: P(class 1) >= 0.5
             return ((torch.sigmoid(out) >= 0.5).float() == y).sum()
         return (out - y).abs().sum()
@@ -229,6 +238,7 @@ class Trainer:
             return float(self.loss_fn(self._outputs(self.model(X)), y)) * self._loss_scale
         yt = self._y_train
         if self.task == "multiclass":
+            yt = self.data.train.y                    # class indices, whatever the label format
             prior = torch.bincount(yt, minlength=self.data.n_outputs).double() / len(yt)
             out = prior.clamp_min(1e-12).log().float().expand(len(y), -1)
         elif self.task == "binary":

@@ -115,7 +115,8 @@ def prepare_fold(base: Prepared, cfg: RunConfig, fit_rows: np.ndarray, test_rows
                                   stratify=ds.y[fit_rows] if strat else None)
     except ValueError:
         tr, va = train_test_split(fit_rows, test_size=cfg.val_split, random_state=cfg.seed)
-    return prepare_rows(ds, cfg.scaler, (tr, va, test_rows), stratified=bool(strat), features=cfg.features)
+    return prepare_rows(ds, cfg.scaler, (tr, va, test_rows), stratified=bool(strat), features=cfg.features,
+                        pixel_scale=cfg.pixel_scale)
 
 
 def fold_scores(task: str, y_true, output, class_names, keys) -> dict:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis import metric_names
-from ..config import FIELDS, RunConfig, data_kind
+from ..config import FIELDS, TUPLE_FIELDS, RunConfig, data_kind
 from ..errors import ConfigError
 from . import record_schema
 
@@ -55,7 +55,7 @@ class RunRecord:
     def run_config(self) -> RunConfig | None:
         """The RunConfig again (None when a field no longer validates, e.g. a CSV's name)."""
         try:
-            return RunConfig(**{k: tuple(v) if k in ("hidden", "features") else v
+            return RunConfig(**{k: tuple(v) if k in TUPLE_FIELDS else v
                                 for k, v in self.config.items() if k in FIELDS}).replace()
         except (ConfigError, TypeError, ValueError):
             return None

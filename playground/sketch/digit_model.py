@@ -23,7 +23,7 @@ from ..nn.checkpoint import load_model
 from ..nn.train import Trainer
 from ..runs.task import TaskJob
 from ..status import Status
-from .preprocess import SHAPES
+from .preprocess import PIXEL_MAX, SHAPES
 
 DIGIT_SETS = ("mnist", "mnist-full", "digits")
 
@@ -52,6 +52,7 @@ class DigitModel:
     epoch: int | None = None      # the run's epoch the weights come from
     train: tuple | None = None    # (X, y) tensors it learned from, to mix into fine-tuning
     test: tuple | None = None     # (X, y) held-out tensors, to check fine-tuning forgets nothing
+    input_scale: float = 1.0      # a sketch (0-1) times this is the model's input: a run on raw pixels reads 0-255
 
     @property
     def n_features(self) -> int:
@@ -84,7 +85,8 @@ def from_job(job) -> DigitModel | None:
     if net is None:
         return None
     return DigitModel(net, job.cfg, tuple(prep.image_shape), list(prep.class_names), "run", prep.dataset.name,
-                      epoch=epoch, train=(prep.train.X, prep.train.y), test=(prep.test.X, prep.test.y))
+                      epoch=epoch, train=(prep.train.X, prep.train.y), test=(prep.test.X, prep.test.y),
+                      input_scale=prep.dataset.pixel_max / prep.pixel_divisor)
 
 
 def from_file(file, name: str = "model.pt") -> DigitModel:
@@ -98,7 +100,8 @@ def from_file(file, name: str = "model.pt") -> DigitModel:
     shape = meta.get("image_shape")
     if not is_digit_shape(shape) or meta.get("task") != "multiclass" or cfg.dataset not in DIGIT_SETS:
         raise ConfigError("err.sketch_not_digits", "model", name=name, dataset=cfg.dataset)
-    return DigitModel(model, cfg, tuple(shape), list(meta["class_names"]), "upload", name)
+    return DigitModel(model, cfg, tuple(shape), list(meta["class_names"]), "upload", name,
+                      input_scale=1.0 if cfg.pixel_scale else PIXEL_MAX[tuple(shape)])
 
 
 # --- the default model --------------------------------------------------------------------------
@@ -177,7 +180,7 @@ def read(dm: DigitModel, image: np.ndarray) -> Reading:
         layer = getattr(model, name)
         hooks.append(layer.register_forward_hook(
             lambda _m, _i, out, name=name: acts.__setitem__(name, out[0].numpy().copy())))
-    x = torch.as_tensor(np.asarray(image, np.float32).reshape(1, -1))   # (1, h*w)
+    x = torch.as_tensor(np.asarray(image, np.float32).reshape(1, -1) * dm.input_scale)   # (1, h*w)
     was = model.training
     model.eval()
     try:

@@ -20,6 +20,8 @@ INK = 0.2          # a canvas pixel brighter than this counts as part of a strok
 MNIST_BOX = 20     # the digit's longer side in the 28x28 field
 DIGITS_BOX = 32    # optdigits bitmaps before 4x4 block counting
 SHAPES = ((28, 28), (8, 8))
+# raw units per image shape, as the datasets store them (mnist 0-255, digits 0-16)
+PIXEL_MAX = {(28, 28): 255.0, (8, 8): 16.0}
 
 
 def to_gray(rgba: np.ndarray) -> np.ndarray:

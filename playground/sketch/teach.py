@@ -19,10 +19,8 @@ from ..nn.model import copy_model
 from ..nn.train import Trainer
 from ..runs.task import run_queued
 from .digit_model import DigitModel
-from .preprocess import SHAPES
+from .preprocess import PIXEL_MAX, SHAPES
 
-# raw units per image shape, as the datasets store them (mnist 0-255, digits 0-16)
-PIXEL_MAX = {(28, 28): 255.0, (8, 8): 16.0}
 # sketches are repeated to make ~1/4 of a fine-tuning epoch: enough to learn a handwriting
 # in a few epochs, little enough to keep the training digits (measured on digits: 8 misread
 # sketches all learned, test accuracy unchanged)
@@ -118,6 +116,7 @@ def _tuning_data(dm: DigitModel, coll: Collection, mix: int, seed: int) -> Prepa
     """The sketches (repeated so they are ~1/4 of an epoch) plus `mix` training digits per
     sketch (at least MIN_MIX), to train on; the held-out digits to watch."""
     X_s, y_s = coll.tensors(dm.image_shape)
+    X_s = X_s * dm.input_scale                       # in the model's units, as its training digits
     (X_tr, y_tr), (X_te, y_te) = reference_rows(dm)
     g = torch.Generator().manual_seed(seed)
     m = min(len(y_tr), max(MIN_MIX, mix * len(y_s)))
@@ -138,6 +137,7 @@ def fine_tune(dm: DigitModel, coll: Collection, epochs: int = 8, lr: float = 3e-
     background job) on the sketches mixed with training digits. Deterministic for a seed.
     `progress(fraction, logs, place in line)` while it runs."""
     X_s, y_s = coll.tensors(dm.image_shape)
+    X_s = X_s * dm.input_scale
     if len(y_s) == 0:
         raise ValueError("nothing to fine-tune on")
     prep = _tuning_data(dm, coll, mix, seed)

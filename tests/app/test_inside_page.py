@@ -76,8 +76,11 @@ def test_after_a_finished_run():
     assert at.metric[0].label == "Dead ReLUs in this layer"
     network = _figures(at)[0]
     assert any("Hidden layer 2" in a["text"] for a in network["layout"]["annotations"])
-    grads = next(f for f in _figures(at) if _title(f).startswith("Gradient"))
+    grads = next(f for f in _figures(at) if _title(f).startswith("Gradient norm"))
     assert [len(t["x"]) for t in grads["data"]] == [8, 8, 8]           # one point per epoch per layer
+    bars = next(f for f in _figures(at) if _title(f) == "Gradient size per layer")   # the first and last epoch's
+    assert [t["name"] for t in bars["data"]] == ["epoch 1", "epoch 8"]
+    assert list(bars["data"][1]["x"]) == ["1", "2", "out"]
 
     layer = _selectbox(at, "Layer to look at")
     assert layer.options == ["Hidden layer 1", "Hidden layer 2"]

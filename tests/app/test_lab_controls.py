@@ -126,3 +126,24 @@ def test_points_in_the_link_and_too_many_for_a_link():
     no_exceptions(at)
     assert config(at).points == many and "points" not in at.query_params
     assert any(EN("paint.too_long_for_link", n=f"{len(many):,}") == w.value for w in at.warning)
+
+
+def test_twenty_layers_and_skip_connections_and_a_sequence_set_turns_them_off():
+    """The layers slider reaches 20; the skip-connection toggle sets `residual` (and the link);
+    a sequence set, whose recurrent cell has no skip option, turns it off rather than refusing
+    the sidebar's setup; with no hidden layer the toggle is not offered."""
+    at = open_app(PAGE, query={"lang": "en", "dataset": "spiral", "hidden": ",".join(["8"] * 20)})
+    assert at.slider(key=Key.W_N_LAYERS).max == 20 and at.slider(key=Key.W_N_LAYERS).value == 20
+    at.toggle(key=w_key("residual")).set_value(True).run()
+    no_exceptions(at)
+    assert config(at).residual and len(config(at).hidden) == 20 and param(at, "residual") == "true"
+    at.selectbox(key=w_key("dataset")).set_value("seq-negation").run()
+    no_exceptions(at)
+    assert not config(at).residual and config(at).model == "lstm" and not at.error
+    at.selectbox(key=w_key("dataset")).set_value("circle").run()
+    at.toggle(key=w_key("residual")).set_value(True).run()
+    assert config(at).residual
+    at.slider(key=Key.W_N_LAYERS).set_value(0).run()                  # nothing left to skip around
+    no_exceptions(at)
+    assert not [t for t in at.toggle if t.key == w_key("residual")] and not at.error
+    assert not config(at).residual and config(at).hidden == ()

@@ -239,7 +239,7 @@ def test_a_new_kind_of_data_moves_the_controls_to_its_defaults(no_exceptions):
     no_exceptions(at)
     cfg = at.session_state[Key.CONFIG]
     assert cfg.model == "cnn" and cfg.scaler == "standard"
-    assert "Feature scaling" not in [s.label for s in at.selectbox]   # pixels are always scaled to 0-1
+    assert "Feature scaling" not in [s.label for s in at.selectbox]   # pixels: pixel scaling, not a scaler
 
 
 def test_a_link_opens_with_its_datasets_defaults(no_exceptions):
@@ -263,7 +263,7 @@ def test_regression_chooses_its_loss_and_classification_names_its_own(no_excepti
     assert "Loss function" not in [s.label for s in at.selectbox]
     assert any("binary cross-entropy (sigmoid output)" in c.value for c in at.caption)
     ko = open_app(query={"lang": "ko", "dataset": "iris"})
-    assert any("크로스 엔트로피 (소프트맥스 출력)" in c.value for c in ko.caption)
+    assert any("희소 범주형 크로스 엔트로피 (소프트맥스 출력" in c.value for c in ko.caption)   # Keras' name: class indices
 
 
 def test_the_loss_chart_can_use_a_log_scale(no_exceptions):

@@ -50,3 +50,34 @@ def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
     page.set_viewport_size({"width": 1400, "height": min(height + 40, 7000)})
     page.wait_for_timeout(800)
     screenshot(page, f"classic-evaluate-{lang}")
+
+
+def test_a_table_shows_a_trees_pr_curve_kmeans_on_its_components_and_planted_outliers(page, app_url):
+    """breast-cancer in English: after training, the decision tree's precision-recall curve shows
+    beside the network's; a click opens k-means, drawn on the table's principal components beside
+    the true classes, another the isolation forest's most anomalous rows; no exception anywhere.
+    Screenshot test-artifacts/classic-table-en.png."""
+    T = Translator("en")
+    page.goto(f"{app_url}/?dataset=breast-cancer&epochs=5&lang=en")   # 5 epochs: the views, not the score
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile(rf"{T('train.start')}$")).click()
+    done = [T("status.completed", epoch="").split(":")[0],
+            *[p.strip() for p in T("status.early_stopped", epoch="\0").split("\0") if len(p.strip()) > 3]]
+    page.wait_for_function("ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText"
+                           ".includes(t))", arg=done, timeout=90_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text=T("nav.evaluate")).click()
+    page.get_by_text(T("classic.title")).wait_for(timeout=60_000)
+    page.get_by_text(f"{T('eval.plot.pr_title')} · {T('classic.model.tree')}").wait_for(timeout=30_000)
+    page.get_by_text(T("classic.kmeans.title")).click()
+    page.get_by_text(T("classic.plot.truth", target="diagnosis")).wait_for(timeout=30_000)
+    page.get_by_text(T("outliers.title")).click()
+    page.get_by_text(T("outliers.top", n=15)).wait_for(timeout=30_000)
+    wait_for_app(page)
+    main = page.locator(MAIN)
+    assert main.locator("[data-testid='stException']").count() == 0
+    assert main.get_by_text(re.compile(r"^PC1 \(")).count() >= 1 and T("outliers.m.recall") in main.inner_text()
+    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(height + 40, 9000)})
+    page.wait_for_timeout(800)
+    screenshot(page, "classic-table-en")
+

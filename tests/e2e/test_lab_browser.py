@@ -169,3 +169,73 @@ def test_paint_points_and_train_on_them(browser, app_url):
         screenshot(page, "lab-paint")
     finally:
         ctx.close()
+
+
+def test_one_hot_labels_and_raw_pixels_switched_in_the_sidebar(browser, app_url):
+    """An image set's two input steps, switched in the sidebar: the lab names the loss by the
+    label format (categorical cross-entropy), says the pixels are raw, and draws the Flatten step."""
+    ctx, page = _open(browser, f"{app_url}/?dataset=digits&model=mlp&epochs=3&lang=en", 1280, 720)
+    try:
+        side = page.locator("[data-testid='stSidebar']")
+        side.get_by_text("Pixel scaling (to 0–1)").click()
+        page.wait_for_function("() => location.search.includes('pixel_scale=false')", timeout=20_000)
+        side.locator("[data-testid='stSelectbox']", has_text="Label format").click()
+        page.keyboard.type("one-hot")                                   # a searchable select
+        page.get_by_role("option", name="one-hot vector").click()
+        page.wait_for_function("() => location.search.includes('labels=onehot')", timeout=20_000)
+        page.get_by_role("button", name="Train", exact=True).click()
+        _wait_epoch(page, lambda e: e >= 3)
+        page.get_by_text("Loss function: categorical cross-entropy (softmax output, one-hot labels)").wait_for()
+        page.get_by_text("Input: raw pixels 0–16 (pixel scaling off)").wait_for()
+        page.locator(".st-key-lab_network").get_by_text("8×8 → 64").wait_for(timeout=20_000)
+        screenshot(page, "lab-onehot-raw-pixels")
+    finally:
+        ctx.close()
+
+
+def test_twenty_layers_with_skip_connections_set_in_the_sidebar_train(browser, app_url):
+    """The layers slider reaches 20 and the skip-connection toggle turns on: a short run trains
+    with no exception, its label names the depth, the diagram draws the first and last layers
+    with the gap's '+14' and a ⊕ arc per drawn skip."""
+    ctx, page = _open(browser, f"{app_url}/?dataset=spiral&epochs=5&lr=0.01&lang=en", 1280, 720)
+    try:
+        side = page.locator("[data-testid='stSidebar']")
+        layers = side.locator("[data-testid='stSlider']", has_text="Number of hidden layers").get_by_role("slider")
+        layers.focus()
+        page.keyboard.press("End")                                      # the slider's maximum
+        page.wait_for_function("() => new URLSearchParams(location.search).get('hidden') === "
+                               f"'{','.join(['8'] * 20)}'", timeout=20_000)   # 20 layers of 8 in the link
+        side.get_by_text("Skip connections (residual)").click()
+        page.wait_for_function("() => location.search.includes('residual=true')", timeout=20_000)
+        page.get_by_role("button", name="Train", exact=True).click()
+        _wait_epoch(page, lambda e: e >= 5)
+        page.get_by_text(re.compile(r"spiral · 20×8 tanh \+ skips")).first.wait_for(timeout=20_000)
+        page.locator(".st-key-lab_network").get_by_text("+14").wait_for(timeout=20_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        screenshot(page, "lab-twenty-layers-residual")
+    finally:
+        _close(ctx, page)
+
+
+
+def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(browser, app_url):
+    """Few-shot digits 5-9: Transfer learning set to Fine-tuned in the sidebar, then Train: the
+    server pretrains the CNN on digits 0-4 (once; a progress bar while it does), the run trains
+    from it, and the lab says where its weights came from."""
+    ctx, page = _open(browser, f"{app_url}/?dataset=mnist-5-9-few&epochs=3&lang=en", 1280, 720)
+    try:
+        side = page.locator("[data-testid='stSidebar']")
+        choice = side.locator("[data-testid='stSelectbox']", has_text="Transfer learning")
+        choice.wait_for(timeout=60_000)        # a busy shared server draws the few-shot set's controls late
+        choice.click()
+        page.get_by_role("option", name="Fine-tuned").click()
+        page.wait_for_function("() => location.search.includes('transfer=finetune')", timeout=20_000)
+        page.get_by_role("button", name="Train", exact=True).click()
+        _wait_epoch(page, lambda e: e >= 3, timeout=90)          # pretraining first: ~4 s of a core
+        page.get_by_text(re.compile(r"^Transfer learning, fine-tuned: starts from the CNN pretrained on digits 0–4 "
+                                    r"\(9\d\.\d% on held-out ones\)")).wait_for(timeout=20_000)
+        page.get_by_text(re.compile(r"mnist-5-9-few · CNN \+ 64 ReLU · fine-tuned — finished: 3 epochs")).wait_for()
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        screenshot(page, "lab-transfer-fine-tuned")
+        ctx.close()

@@ -42,3 +42,22 @@ def test_early_page_switch_keeps_controls(page, app_url):
         assert (v["Epochs"], v["Batch size"], v["Hidden layer 1 · units"], v["Hidden layer 2 · units"],
                 v["Activation function"]) \
             == ("300", "16", "5", "7", "tanh"), v
+
+
+def test_horsepower_alone_draws_the_prediction_line(page, app_url):
+    """The course's Auto MPG notes: pick horsepower as the only input column, train briefly, and
+    the lab draws mpg against horsepower with the network's prediction as a line."""
+    page.goto(f"{app_url}/?dataset=auto-mpg&epochs=15&patience=0&lang=en")
+    wait_for_app(page)
+    picker = page.locator(".st-key-w_columns")
+    picker.locator("input").click()
+    page.get_by_role("option", name="horsepower", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".st-key-preview_one_input .main-svg", timeout=30_000)   # the dots, before a run
+    assert "columns=horsepower" in page.url
+    page.get_by_role("button", name="Train", exact=True).click()
+    chart = page.locator(".st-key-one_input")
+    chart.get_by_text("prediction", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("mpg vs horsepower · epoch 15").wait_for(timeout=30_000)     # the run's last epoch drawn
+    assert chart.locator("path.js-line").count() >= 1
+    screenshot(page, "lab-horsepower-prediction-line")

@@ -34,7 +34,7 @@ def test_upload_csv_then_train(page, app_url, tmp_path):
     assert page.locator("[data-testid='stSidebar'] [data-testid='stAlertContentError']").count() == 0
     page.get_by_role("button", name="Train").click()
     # the run is iris's (three classes, a softmax output), not the uploaded two-class table's
-    page.wait_for_selector("text=/Loss function: cross-entropy \\(softmax output\\)/", timeout=60_000)
+    page.wait_for_selector("text=/Loss function: sparse categorical cross-entropy \\(softmax output/", timeout=60_000)
     assert "binary cross-entropy" not in page.locator("[data-testid='stMain']").inner_text()
 
 

@@ -21,7 +21,11 @@ OPTIONS = [dict(dataset="titanic"),
            dict(dataset="circle", activation="elu", optimizer="sgd", weight_decay=0.02, dropout=0.2),
            dict(dataset="mnist", model="mlp", activation="gelu", shuffle=False),
            dict(dataset="fashion-mnist", dropout=0.3, batch_norm=True),
-           dict(dataset="digits", activation="sigmoid")]
+           dict(dataset="digits", activation="sigmoid"),
+           # skip connections: the first layer's too (iris has 4 inputs), none where the width changes;
+           # a CNN's dense layers
+           dict(dataset="iris", hidden="4,8,8", residual=True, dropout=0.2),
+           dict(dataset="digits", hidden="32,32,16,16", residual=True, batch_norm=True)]
 
 
 def sizes(values: dict) -> tuple[int, int, tuple | None]:

@@ -32,13 +32,19 @@ SAMPLES = {
     "momentum": 0.5, "batch_size": 64, "epochs": 7, "shuffle": False, "weight_decay": 1e-4, "l1": 1e-3,
     "patience": 5, "restore_best": False, "monitor": "val_mae", "min_delta": 0.01, "seed": 42, "window": 24, "embedding": 8, "attention": True,
     "time_split": False, "read_as": "series",
+    "columns": ("horsepower", "weight"),   # a CSV's are checked once read; auto-mpg (the link test) has both
+    "pixel_scale": False, "labels": "onehot",   # IMAGE_BOUND
+    "residual": True,   # skips where widths match; (16, 4, 2) on a 16-column table would skip around the first
+    "transfer": "finetune",   # TRANSFER_BOUND: a 28x28 digit set's cnn (tests/unit/test_transfer.py)
 }
 NON_DEFAULT = {k: v for k, v in SAMPLES.items() if v != getattr(DEFAULT, k)}
 # options that need a dataset of their own (cnn: images; features: the plane; points: a painted set),
 # tested with one below and in test_features.py / test_paint.py
 DATASET_BOUND = ("features", "points")
 SEQUENCE_BOUND = ("window", "embedding", "attention", "time_split", "read_as")   # a sequence set's (tests/unit/test_sequences_cli.py)
-CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND + SEQUENCE_BOUND}
+IMAGE_BOUND = ("pixel_scale", "labels")   # raw pixels: an image set's; one-hot labels: a multi-class set's (digits)
+TRANSFER_BOUND = ("transfer",)   # a few-shot digit set's cnn (mnist-5-9-few)
+CSV_SAMPLES = {k: v for k, v in SAMPLES.items() if k not in DATASET_BOUND + SEQUENCE_BOUND + IMAGE_BOUND + TRANSFER_BOUND}
 
 
 def test_samples_cover_every_field():
@@ -98,11 +104,16 @@ def test_make_config_all_samples():
     assert cfg == RunConfig(**CSV_SAMPLES)
     plane = {k: SAMPLES[k] for k in DATASET_BOUND} | {"dataset": "paint"}
     assert make_config(**{k: format_value(k, v) for k, v in plane.items()}) == RunConfig(**plane)
+    digits = {k: SAMPLES[k] for k in IMAGE_BOUND}
+    assert make_config(dataset="digits", **{k: format_value(k, v) for k, v in digits.items()}) == dataclasses.replace(
+        config.defaults_for("digits"), **digits)
+    few = {k: SAMPLES[k] for k in TRANSFER_BOUND}
+    assert make_config(dataset="mnist-5-9-few", **few) == dataclasses.replace(config.defaults_for("mnist-5-9-few"), **few)
     assert make_config(dataset="co2", time_split="false").time_split is False      # a series only
     words = {k: SAMPLES[k] for k in SEQUENCE_BOUND if k not in ("time_split", "read_as")} | {"dataset": "seq-negation",
                                                                                            "model": "gru"}
     assert make_config(**{k: format_value(k, v) for k, v in words.items()}) == RunConfig(
-        **config.defaults_for("seq-negation").to_dict() | words | {"hidden": (32,), "features": ("x1", "x2")})
+        **config.defaults_for("seq-negation").to_dict() | words | {"hidden": (32,), "features": ("x1", "x2"), "columns": ()})
     series = make_config(dataset="sales.csv", read_as="series", time_split="false")   # a CSV read as a series
     assert (series.model, series.hidden, series.lr, series.time_split) == ("lstm", (32,), 0.01, False)
     with pytest.raises(ConfigError, match="read_as"):   # a registered set reads itself
@@ -114,7 +125,8 @@ def test_make_config_all_samples():
 def test_to_query_from_query_roundtrip():
     # a link never names a server file: an embedded regression set (so a regression loss
     # applies) without the CSV-only options
-    values = {k: v for k, v in NON_DEFAULT.items() if k not in ("target", "task", *DATASET_BOUND, *SEQUENCE_BOUND)} | {"dataset": "auto-mpg"}
+    values = {k: v for k, v in NON_DEFAULT.items()
+              if k not in ("target", "task", *DATASET_BOUND, *SEQUENCE_BOUND, *IMAGE_BOUND, *TRANSFER_BOUND)} | {"dataset": "auto-mpg"}
     cfg = make_config(**values)
     query = to_query(cfg)
     base = config.defaults_for("auto-mpg")
@@ -133,6 +145,9 @@ def test_to_query_of_default_is_empty_and_roundtrips():
     cnn = make_config(dataset="digits", model="cnn", hidden="")
     back, problems = from_query(to_query(cnn))
     assert problems == [] and back == cnn and back.hidden == ()
+    raw = make_config(dataset="mnist", pixel_scale="false", labels="onehot")
+    assert to_query(raw) == {"dataset": "mnist", "pixel_scale": "false", "labels": "onehot"}
+    assert from_query(to_query(raw)) == (raw, [])
 
 
 def test_from_query_skips_bad_values_and_lists_them():
@@ -184,12 +199,19 @@ def bad(**changes):
     (bad(shuffle="yes"), "shuffle", "err.must_bool"),
     (bad(hidden=(8, 0)), "hidden", "err.layer_units"),
     (bad(hidden=(8, 5000)), "hidden", "err.layer_units"),
-    (bad(hidden=(2,) * 11), "hidden", "err.too_many_layers"),
+    (bad(hidden=(2,) * 21), "hidden", "err.too_many_layers"),
+    (bad(hidden=(), residual=True), "residual", "err.residual_needs_layer"),
+    (bad(dataset="seq-negation", model="lstm", hidden=(32,), residual=True), "residual", "err.rnn_residual"),
     (bad(activation="swish"), "activation", "err.choice"),
     (bad(optimizer="lbfgs"), "optimizer", "err.choice"),
     (bad(val_split=0.5, test_split=0.5), "val_split", "err.splits_sum"),
     (bad(dataset="nope"), "dataset", "err.unknown_dataset"),
     (bad(dataset="iris", model="cnn"), "model", "err.cnn_needs_images"),
+    (bad(dataset="iris", pixel_scale=False), "pixel_scale", "err.pixel_scale_images"),
+    (bad(dataset="table.csv", pixel_scale=False), "pixel_scale", "err.pixel_scale_images"),
+    (bad(dataset="titanic", labels="onehot"), "labels", "err.labels_multiclass"),
+    (bad(dataset="auto-mpg", labels="onehot"), "labels", "err.labels_multiclass"),
+    (bad(labels="index"), "labels", "err.choice"),
     (bad(seed=-1), "seed", "err.range"),
 ])
 def test_validate_raises_config_error_with_field(cfg, field, key):

@@ -28,8 +28,19 @@ RUNS = {   # name: (config, kind)
     "digits": (dict(dataset="digits", epochs=3), "pytorch"),
     # regression: 8 epochs, the best (4th) epoch's weights restored at the end
     "auto_mpg": (dict(dataset="auto-mpg", epochs=8), "pytorch"),
+    # a column subset, named out of the table's order: the script reads the same inputs in the same order
+    "auto_mpg_columns": (dict(dataset="auto-mpg", columns="weight,horsepower,origin", epochs=8), "pytorch"),
     # 30 epochs: enough to learn (3 left it at 0.73-0.80, too noisy to compare)
     "keras_iris": (dict(dataset="iris", epochs=30), "keras"),
+    # the course's Auto MPG notes: mpg from horsepower alone, a normalizer and one Dense unit
+    "keras_horsepower": (dict(dataset="auto-mpg", columns="horsepower", hidden="", lr=0.1, weight_decay=0.0,
+                              patience=0, epochs=40), "keras"),
+    # skip connections: ten layers of 8 on the spiral; the Keras one adds around iris' first layer too (4 inputs)
+    "residual": (dict(dataset="spiral", hidden=",".join(["8"] * 10), residual=True, lr=0.01, epochs=20), "pytorch"),
+    "keras_residual": (dict(dataset="iris", hidden="4,8,8", residual=True, epochs=30), "keras"),
+    # raw pixels (0-16, no division) and one-hot labels: the script follows both settings
+    "digits_raw_onehot": (dict(dataset="digits", epochs=3, pixel_scale=False, labels="onehot"), "pytorch"),
+    "keras_onehot": (dict(dataset="iris", labels="onehot", epochs=30), "keras"),
 }
 # Builds each Keras script's model (exec defines the functions; main() does not run) and
 # prints its layers, one JSON line
@@ -133,7 +144,8 @@ def test_playground_is_not_importable_where_the_scripts_run(scripts):
     assert rc != 0
 
 
-@pytest.mark.parametrize("name", ["titanic", "circle", "digits", "auto_mpg"])
+@pytest.mark.parametrize("name", ["titanic", "circle", "digits", "auto_mpg", "auto_mpg_columns", "residual",
+                                  "digits_raw_onehot"])
 def test_the_script_lands_on_our_test_metrics(scripts, name):
     """Same machine, same seed, one thread: the same numbers, not close ones (titanic: 29 epochs,
     the 19th's weights restored, accuracy 0.8168 in both)."""
@@ -153,6 +165,46 @@ def test_the_keras_script_learns_as_our_run_does(scripts):
     # 3 rows either way is allowed; far above the majority class (1/3)
     assert abs(result["test"]["accuracy"] - ours["accuracy"]) <= 0.1 + 1e-9, (result, ours)
     assert result["test"]["accuracy"] >= 0.8
+
+
+def test_the_keras_residual_script_runs_and_learns(scripts):
+    """The functional model with layers.Add trains: iris' three classes, far above a third."""
+    if not HAS_KERAS:
+        pytest.skip("keras is not installed (pip install -r requirements-dev.txt installs Keras 3)")
+    assert "layers.Add()([x, h])" in script_text(make_config(**RUNS["keras_residual"][0]), "keras")
+    result = script_result(scripts, "keras_residual")
+    assert result["epochs_run"] == 30 and result["test"]["accuracy"] >= 0.8, result
+
+
+def test_the_keras_onehot_script_trains_on_categorical_crossentropy(scripts):
+    """One-hot labels (keras.utils.to_categorical) with categorical_crossentropy learn iris as
+    the sparse form does (accuracy far above a third)."""
+    if not HAS_KERAS:
+        pytest.skip("keras is not installed (pip install -r requirements-dev.txt installs Keras 3)")
+    text = script_text(make_config(**RUNS["keras_onehot"][0]), "keras")
+    assert "keras.utils.to_categorical(y, n_outputs)" in text and '"categorical_crossentropy"' in text
+    assert "sparse_categorical_crossentropy" not in text
+    result = script_result(scripts, "keras_onehot")
+    assert result["epochs_run"] == 30 and result["test"]["accuracy"] >= 0.8, result
+
+
+def test_the_keras_script_reads_the_runs_columns(scripts):
+    """One input column and no hidden layer is linear regression: the Keras script, our run and
+    scikit-learn's LinearRegression on the same split land on one test RMSE (measured 4.70 each;
+    every column: 3.23)."""
+    if not HAS_KERAS:
+        pytest.skip("keras is not installed (pip install -r requirements-dev.txt installs Keras 3)")
+    from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import mean_squared_error
+    ours, trainer = our_test_metrics(RUNS["keras_horsepower"][0])
+    prep = trainer.data
+    assert prep.feature_names == ["horsepower"]
+    y = prep.dataset.y
+    linear = LinearRegression().fit(prep.train.X.numpy(), y[prep.train.index])
+    reference = mean_squared_error(y[prep.test.index], linear.predict(prep.test.X.numpy())) ** 0.5
+    result = script_result(scripts, "keras_horsepower")
+    assert result["test"]["rmse"] == pytest.approx(reference, abs=0.05), (result, reference)
+    assert ours["rmse"] == pytest.approx(reference, abs=0.05), (ours, reference)
 
 
 def test_the_keras_models_are_our_networks(scripts):

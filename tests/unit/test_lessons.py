@@ -330,3 +330,58 @@ def test_lesson_25s_pairs_have_the_same_bag_of_words_and_opposite_labels():
     assert len(mixed) >= 10 and all("," in bag or "고" in bag for bag in mixed)
     for lang in ("en", "ko"):
         assert "good , not bad" in lessons.say(lesson, lesson.concept, lang)
+
+
+def test_lesson_30s_tree_and_forest_numbers_are_the_classic_models_on_its_split():
+    """The lesson quotes what the random forest (93.9%) and one decision tree (77.6%) read on its
+    validation digits, the tree's first question and the digits it mixes up: here they are
+    fitted again by analysis.classic on the lesson's own split (the Evaluate page's table), and
+    the forest stays below the goal the CNN must reach."""
+    from unit_helpers import prepared_for
+
+    from playground.analysis import classic, evaluation, metrics
+    lesson = next(x for x in ALL if x.id == "classic-vs-networks")
+    assert lesson.preset == next(x for x in ALL if x.id == "images-mlp-cnn").preset   # lesson 6's runs, trained once
+    _, prep = prepared_for(**lesson.preset)
+    assert classic.fits(prep) and classic.models_for(prep) == ("tree", "forest", "knn")   # mnist: all but the SVM
+    models = {k: classic.fit(k, prep) for k in ("tree", "forest")}
+    val = classic.scores(models, prep, "val")
+    goal = next(c["value"] for c in lesson.goal.all if c.get("metric") == "val_accuracy")
+    assert val["forest"]["accuracy"] < goal
+    texts = {lang: " ".join(lessons.say(lesson, e, lang) for e in (lesson.concept, lesson.goal.text,
+                                                                    *(s.text for s in lesson.steps)))
+             for lang in ("ko", "en")}
+    for lang, said in texts.items():
+        for kind in ("forest", "tree"):
+            assert f"{100 * val[kind]['accuracy']:.1f}%" in said, (lang, kind)
+        assert classic.tree_lines(models["tree"], prep.feature_names, prep.class_names, 1)[0].startswith(
+            "|--- px155 <= 0.002") and "`px155 <= 0.002`" in said
+    test = evaluation.summary(classic.predictions(models["tree"], prep, "test"))      # Evaluate opens on the test set
+    top = {(c["true"], c["predicted"]) for c in metrics.top_confusions(test["confusion_matrix"], prep.class_names, 3)}
+    assert {("4", "9"), ("9", "7")} <= top
+
+
+def test_lesson_29s_plain_layers_lose_the_gradient_and_skip_connections_carry_it():
+    """One backward pass on the lesson's training points: the preset's 20 plain tanh layers leave
+    the first hidden layer less than 1e-4 of the output layer's gradient (vanishing); the
+    reference's skips (around layers 2-20: the first changes the width, 2 -> 8; counted from the
+    real module) give it more than 1e-2, with the very same initial weights."""
+    import torch
+
+    from playground.data import loaders, prepare
+    from playground.nn.callbacks import layer_grad_norms
+    from playground.nn.model import build_model, loss_function
+    from playground.nn.residual import ResidualBlock
+    lesson = next(x for x in ALL if x.id == "depth-residual")
+    share, weights = {}, {}
+    for cfg in (lesson.config(), lesson.reference_config()):
+        prep = prepare.prepare(loaders.load_for_config(cfg), cfg)
+        model = build_model(cfg, prep.n_features, prep.n_outputs)
+        weights[cfg.residual] = [p.detach().clone() for p in model.parameters()]
+        loss_function(prep.task)(model(prep.train.X)[:, 0], prep.train.y.float()).backward()
+        norms = layer_grad_norms(model)
+        share[cfg.residual] = norms["hidden1"] / norms["output"]
+        skips = [n for n, m in model.named_children() if isinstance(m, ResidualBlock)]
+        assert skips == ([f"hidden{i}" for i in range(2, 21)] if cfg.residual else [])
+    assert share[False] < 1e-4 and share[True] > 1e-2, share
+    assert all(torch.equal(a, b) for a, b in zip(weights[False], weights[True], strict=True))
