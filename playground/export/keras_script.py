@@ -79,28 +79,16 @@ def regularizer(cfg: RunConfig) -> str:
             f"REGULARIZER = keras.regularizers.L1L2(l1=L1, l2={l2}) if L1 or WEIGHT_DECAY else None\n")
 
 
-MAIN = '''
-
-def main():
-    keras.utils.set_random_seed(SEED)   # the same random numbers each run / 실행마다 같은 난수
-    (X_train, X_val, X_test), (y_train, y_val, y_test), class_names = prepare_data()
-    y_mean, y_std = 0.0, 1.0
-    if TASK == "regression":   # train on a standardized target, as the app does / 앱처럼 타깃을 표준화
-        y_mean, y_std = float(np.mean(y_train)), float(np.std(y_train, ddof=1))
-        y_train, y_val = (y_train - y_mean) / y_std, (y_val - y_mean) / y_std
-    elif TASK == "binary":
-        y_train, y_val = y_train.astype("float32"), y_val.astype("float32")
-    n_outputs = len(class_names) if TASK == "multiclass" else 1
-
-    model = build_model(X_train.shape[1], n_outputs)
+# compile, fit with early stopping, the test metrics as one JSON line: every Keras script's end
+FIT_AND_REPORT = '''\
     model.compile(optimizer=OPTIMIZER,   # optimizer / 옵티마이저
                   loss=LOSS_FN
                   metrics=[METRIC])   # metric / 평가 지표
     model.summary()
     callbacks = []
     if PATIENCE:   # early stopping on MONITOR / MONITOR로 조기 종료
-        # Keras sees the standardized target: MIN_DELTA, in the target's units, in its units
-        # Keras는 표준화된 타깃을 보므로 MIN_DELTA를 그 단위로 바꿉니다
+        # Keras sees the scaled target: MIN_DELTA, in the target's units, in its units
+        # Keras는 스케일링된 타깃을 보므로 MIN_DELTA를 그 단위로 바꿉니다
         scale = y_std ** (1 if MONITOR == "val_mae" or LOSS == "mae" else 2) if MONITOR != "val_accuracy" else 1.0
         callbacks.append(keras.callbacks.EarlyStopping(monitor=MONITOR, mode=MODE, min_delta=MIN_DELTA / scale,
                                                        patience=PATIENCE, restore_best_weights=RESTORE_BEST))
@@ -122,6 +110,22 @@ def main():
 if __name__ == "__main__":
     main()
 '''
+
+MAIN = '''
+
+def main():
+    keras.utils.set_random_seed(SEED)   # the same random numbers each run / 실행마다 같은 난수
+    (X_train, X_val, X_test), (y_train, y_val, y_test), class_names = prepare_data()
+    y_mean, y_std = 0.0, 1.0
+    if TASK == "regression":   # train on a standardized target, as the app does / 앱처럼 타깃을 표준화
+        y_mean, y_std = float(np.mean(y_train)), float(np.std(y_train, ddof=1))
+        y_train, y_val = (y_train - y_mean) / y_std, (y_val - y_mean) / y_std
+    elif TASK == "binary":
+        y_train, y_val = y_train.astype("float32"), y_val.astype("float32")
+    n_outputs = len(class_names) if TASK == "multiclass" else 1
+
+    model = build_model(X_train.shape[1], n_outputs)
+''' + FIT_AND_REPORT
 
 
 def keras_script(cfg: RunConfig, dataset=None) -> str:

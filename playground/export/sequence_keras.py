@@ -12,7 +12,7 @@ from ..config import RunConfig
 from ..data.registry import reads_tokens
 from ..nn.model import loss_name
 from . import sequence_script as seq
-from .keras_script import LOSS, OPTIMIZER, OUTPUT, regularizer
+from .keras_script import FIT_AND_REPORT, LOSS, OPTIMIZER, OUTPUT, regularizer
 from .script import header, packages
 
 CELL = {"rnn": "SimpleRNN", "gru": "GRU", "lstm": "LSTM"}
@@ -70,35 +70,7 @@ def main():
     n_outputs = len(class_names) if TASK == "multiclass" else 1
 
     model = build_model(n_features, n_outputs)
-    model.compile(optimizer=OPTIMIZER,   # optimizer / 옵티마이저
-                  loss=LOSS_FN
-                  metrics=[METRIC])   # metric / 평가 지표
-    model.summary()
-    callbacks = []
-    if PATIENCE:   # early stopping on MONITOR / MONITOR로 조기 종료
-        # Keras sees the scaled target: MIN_DELTA, in the target's units, in its units
-        # Keras는 스케일링된 타깃을 보므로 MIN_DELTA를 그 단위로 바꿉니다
-        scale = y_std ** (1 if MONITOR == "val_mae" or LOSS == "mae" else 2) if MONITOR != "val_accuracy" else 1.0
-        callbacks.append(keras.callbacks.EarlyStopping(monitor=MONITOR, mode=MODE, min_delta=MIN_DELTA / scale,
-                                                       patience=PATIENCE, restore_best_weights=RESTORE_BEST))
-    history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=EPOCHS,
-                        batch_size=BATCH_SIZE, shuffle=SHUFFLE, callbacks=callbacks, verbose=2)
-
-    out = model.predict(X_test, verbose=0)
-    result = {"dataset": DATASET, "epochs_run": len(history.history["loss"])}
-    if TASK == "regression":
-        pred = out[:, 0] * y_std + y_mean
-        result["test"] = {"mae": mean_absolute_error(y_test, pred), "rmse": mean_squared_error(y_test, pred) ** 0.5,
-                          "r2": r2_score(y_test, pred)}
-    else:   # binary: threshold 0.5 / 임계값 0.5, multiclass: argmax
-        pred = (out[:, 0] >= 0.5).astype(int) if TASK == "binary" else out.argmax(1)
-        result["test"] = {"accuracy": accuracy_score(y_test, pred)}
-    print(json.dumps(result))
-
-
-if __name__ == "__main__":
-    main()
-'''
+''' + FIT_AND_REPORT
 
 
 def model_code(cfg: RunConfig, task: str, tokens: bool) -> str:
