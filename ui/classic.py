@@ -13,6 +13,7 @@ import streamlit as st
 from playground.analysis import classic, evaluation, metric_names
 from playground.figures import classic as classic_figs
 from playground.figures import evaluation as eval_figs
+from playground.figures import tree as tree_figs
 
 from . import classic_unsupervised as unsupervised
 from .lang import T
@@ -89,7 +90,10 @@ def _tree(est, prep) -> None:
     st.markdown(T("classic.tree_caption", impurity=T.get(f"classic.impurity.{crit}", crit), **size),
                 help=T.get(f"classic.impurity.{crit}.help", T("classic.impurity.help")))
     names = prep.class_names if prep.task != "regression" else None
-    st.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
+    st.plotly_chart(tree_figs.tree_figure(est, prep.feature_names, names, T, max_depth=3), key="classic_tree",
+                    config={"displayModeBar": False})
+    with st.expander(T("classic.tree.rules")):       # the same nodes as text, to copy
+        st.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
 
 
 def section(job, pred: evaluation.Predictions, prep, cached) -> None:

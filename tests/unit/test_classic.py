@@ -87,6 +87,22 @@ def test_the_trees_rules_name_its_impurity_and_follow_export_text():
     assert f"gini {t.impurity[0]:.3f}" in lines[0] and f"{t.n_node_samples[0]} samples" in lines[0]
 
 
+
+def test_the_tree_is_drawn_with_the_same_nodes_as_its_rules():
+    from playground.figures.tree import tree_figure
+    from playground.i18n import Translator
+    prep = prepared_for(dataset="titanic")[1]
+    tree = classic.fit("tree", prep)
+    T = Translator("en")
+    fig = tree_figure(tree, prep.feature_names, prep.class_names, T, max_depth=2)
+    boxes = [a.text for a in fig.layout.annotations if a.bordercolor]
+    assert len(boxes) == 1 + 2 + 4                          # a full tree's first three rows
+    assert boxes[0].startswith("<b>sex_male ≤ 0.5</b><br>gini 0.472 · n=837")
+    lines = classic.tree_lines(tree, prep.feature_names, prep.class_names, max_depth=2)
+    answers = [line.split("class: ")[1].split()[0] for line in lines if "class: " in line]
+    assert [b.split("→ ")[1].split("<")[0] for b in boxes if "→" in b] == answers   # left to right, as the rules
+    assert fig.layout.title.text == T("classic.tree.title", depth=2)
+
 def test_kmeans_sse_and_silhouette_are_sklearns():
     prep = prepared_for(dataset="circle")[1]
     curves = classic.kmeans_curves(prep, seed=0)
