@@ -18,6 +18,17 @@ def run_button(at, T):
     return next(b for b in at.button if b.label == T("eval.cv.run"))
 
 
+def _run_three_folds(at, no_exceptions):
+    """K = 3, Run, wait for the job, redraw: the finished cross-validation job."""
+    at.slider(key=Key.CV_K).set_value(3).run()
+    run_button(at, EN).click().run()
+    cv = at.session_state[Key.CV_JOB]
+    cv.join(60)
+    at.run()
+    no_exceptions(at)
+    return cv
+
+
 def test_time_series_cross_validation_shows_the_time_ranges(no_exceptions):
     at, job = trained({"dataset": "air-passengers", "epochs": "2"})
     no_exceptions(at)
@@ -27,12 +38,7 @@ def test_time_series_cross_validation_shows_the_time_ranges(no_exceptions):
     radio.set_value("shuffled").run()
     assert EN("eval.cv.seq.leak") in [w.value for w in at.warning] and not run_button(at, EN).disabled
     at.radio(key=Key.CV_METHOD).set_value("time").run()
-    at.slider(key=Key.CV_K).set_value(3).run()
-    run_button(at, EN).click().run()
-    cv = at.session_state[Key.CV_JOB]
-    cv.join(60)
-    at.run()
-    no_exceptions(at)
+    cv = _run_three_folds(at, no_exceptions)
     s = cv.snapshot()
     assert s.status == Status.COMPLETED and len(s.folds) == 3
     times = job.prepared.dataset.X["time"].to_numpy()
@@ -63,12 +69,7 @@ def test_sentences_cross_validate_like_tables_with_a_vocabulary_per_fold(no_exce
     radio = at.radio(key=Key.CV_METHOD)
     assert radio.value == "stratified" and EN("eval.cv.method.time") not in radio.options
     assert EN("eval.cv.seq.vocab_note") in [c.value for c in at.caption]
-    at.slider(key=Key.CV_K).set_value(3).run()
-    run_button(at, EN).click().run()
-    cv = at.session_state[Key.CV_JOB]
-    cv.join(60)
-    at.run()
-    no_exceptions(at)
+    cv = _run_three_folds(at, no_exceptions)
     table = next(t for t in tables(at) if EN("eval.cv.fold") in t.columns)
     assert list(table[EN("eval.cv.seq.vocab")]) == [f["vocab"] for f in cv.snapshot().folds]
     assert EN("eval.cv.seq.test_period") not in table.columns

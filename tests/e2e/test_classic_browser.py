@@ -16,6 +16,17 @@ MAIN = "[data-testid='stMain']"
 QUERY = "dataset=circle&hidden=8,6,4&activation=relu,tanh,sigmoid&patience=5&monitor=val_accuracy&epochs=40"
 
 
+def _train_then_evaluate(page, T) -> None:
+    """Train to the end (finished or stopped early), then open Evaluate's classic models."""
+    page.get_by_role("button", name=re.compile(rf"{T('train.start')}$")).click()
+    done = [T("status.completed", epoch="").split(":")[0],
+            *[p.strip() for p in T("status.early_stopped", epoch="\0").split("\0") if len(p.strip()) > 3]]
+    page.wait_for_function("ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText"
+                           ".includes(t))", arg=done, timeout=90_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text=T("nav.evaluate")).click()
+    page.get_by_text(T("classic.title")).wait_for(timeout=60_000)
+
+
 # Once, in Korean (the English page is checked through AppTest: tests/app/test_classic_section.py)
 @pytest.mark.parametrize("lang", ["ko"])
 def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
@@ -32,13 +43,7 @@ def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
     values = sidebar.locator("input[role=combobox]").evaluate_all("es => es.map(e => e.value)")
     assert T("classic.act.sigmoid") in values and T("choice.monitor.val_accuracy") in values, values
     screenshot(page, f"classic-sidebar-{lang}")
-    page.get_by_role("button", name=re.compile(rf"{T('train.start')}$")).click()
-    done = [T("status.completed", epoch="").split(":")[0],
-            *[p.strip() for p in T("status.early_stopped", epoch="\0").split("\0") if len(p.strip()) > 3]]
-    page.wait_for_function("ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                           ".includes(t))", arg=done, timeout=90_000)
-    page.locator("[data-testid='stSidebarNav'] a", has_text=T("nav.evaluate")).click()
-    page.get_by_text(T("classic.title")).wait_for(timeout=60_000)
+    _train_then_evaluate(page, T)
     page.get_by_text(T("classic.kmeans.title")).click()
     page.get_by_text(T("classic.plot.elbow")).first.wait_for(timeout=30_000)
     wait_for_app(page)
@@ -60,13 +65,7 @@ def test_a_table_shows_a_trees_pr_curve_kmeans_on_its_components_and_planted_out
     T = Translator("en")
     page.goto(f"{app_url}/?dataset=breast-cancer&epochs=5&lang=en")   # 5 epochs: the views, not the score
     wait_for_app(page)
-    page.get_by_role("button", name=re.compile(rf"{T('train.start')}$")).click()
-    done = [T("status.completed", epoch="").split(":")[0],
-            *[p.strip() for p in T("status.early_stopped", epoch="\0").split("\0") if len(p.strip()) > 3]]
-    page.wait_for_function("ts => ts.some(t => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                           ".includes(t))", arg=done, timeout=90_000)
-    page.locator("[data-testid='stSidebarNav'] a", has_text=T("nav.evaluate")).click()
-    page.get_by_text(T("classic.title")).wait_for(timeout=60_000)
+    _train_then_evaluate(page, T)
     page.get_by_text(f"{T('eval.plot.pr_title')} · {T('classic.model.tree')}").wait_for(timeout=30_000)
     page.get_by_text(T("classic.kmeans.title")).click()
     page.get_by_text(T("classic.plot.truth", target="diagnosis")).wait_for(timeout=30_000)
