@@ -38,8 +38,9 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{12}")
 # a closed tab's run is stopped after this many seconds (a reload within it reattaches)
 GRACE_S = float(os.environ.get("PLAYGROUND_CLOSED_TAB_GRACE", 15))
 REAP_EVERY_S = 2.0
-QUIET_SLACK_S = 10.0      # a page polling every p seconds is called quiet after p + max(p, this) without a rerun:
-#                           a loaded class server lags its pages by seconds (5 s here reran 76 of 30 pages in a bench)
+# a page polling every p seconds is called quiet after p + max(p, this) without a rerun: a loaded class
+# server lags its pages by seconds (5 s here reran 76 of 30 pages in a bench); the tests' server sets 4
+QUIET_SLACK_S = float(os.environ.get("PLAYGROUND_QUIET_SLACK_S", 10))
 # a finished run stays findable by its token this long after its page went away
 KEEP_FINISHED_S = 180.0
 TRIM_EVERY_S = 30.0

@@ -29,6 +29,20 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+def limit_speed(page, epochs_per_second: int) -> None:
+    """The lab's speed control set to at most this many epochs a second, by keyboard, before
+    Train: a test that waits on a long run keeps it from taking a core meanwhile (a slowed
+    run holds no training slot between its epochs)."""
+    from ui.lab import SPEEDS
+    slider = page.locator(".st-key-lab_speed input[type='range']").first
+    slider.focus()
+    for key in ["End"] + ["ArrowLeft"] * (len(SPEEDS) - 1 - SPEEDS.index(epochs_per_second)):
+        slider.press(key)
+        wait_for_app(page)
+    page.wait_for_function(f"""() => {{ const s = document.querySelector(".st-key-lab_speed input[type='range']");
+        return s && s.value === '{SPEEDS.index(epochs_per_second)}'; }}""", timeout=10_000)
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

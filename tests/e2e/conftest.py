@@ -29,7 +29,9 @@ def pytest_collection_modifyitems(config, items):
 def app_url():
     # A closed tab's run stops 2 s after (15 s by default): each test's last run would
     # otherwise go on training, drawing on both cores, through the next test.
-    server = Server(PLAYGROUND_CLOSED_TAB_GRACE="2")
+    # A page quiet for its poll + 4 s is rerun by the server (10 s by default, for a class's
+    # loaded server): test_train_browser waits for two such revivals, not 2 x 10 s.
+    server = Server(PLAYGROUND_CLOSED_TAB_GRACE="2", PLAYGROUND_QUIET_SLACK_S="4")
     yield server.url
     server.close()
 

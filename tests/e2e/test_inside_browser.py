@@ -5,7 +5,7 @@ import re
 import time
 
 import pytest
-from browser import screenshot, wait_for_app
+from browser import limit_speed, screenshot, wait_for_app
 
 VIEW_EPOCH = re.compile(r"(?:after epoch|에포크) (\d+)")
 
@@ -52,6 +52,7 @@ def _full_page_screenshot(page, name: str, charts: int, korean: bool = False) ->
 def test_inside_page_while_training(page, app_url, name, query, charts, korean):
     page.goto(f"{app_url}/?{query}&lang=en")
     wait_for_app(page)
+    limit_speed(page, 1)        # a later epoch within a second or two, and a core left for the drawing
     page.get_by_role("button", name="Train").click()
     page.wait_for_selector("text=/training: epoch \\d+/", timeout=60_000)
     _nav(page, "Inside the network")
