@@ -1,14 +1,19 @@
-"""A mixed class on one server: N real browser sessions press Train together.
+"""A mixed class on one server: N student sessions press Train together.
 
     python bench/classroom.py [--students 30] [--timeout 300] [--baseline | --old-line]
+                              [--clients light | browser] [--mix 0,7,8,9] [--each]
 
-One `streamlit run` server (as a teacher starts it: a slot per core) and one headless
-Chromium with N separate browser contexts, all on this machine (the students' browsers
-share the server's 2 cores, which makes it harder than a real class). The students follow
+One `streamlit run` server (as a teacher starts it: a slot per core) and N students on this
+machine. `--clients light` (the default): each student is a small websocket client speaking
+Streamlit's own protocol (bench/light_students.py), all in this process, costing the
+server's 2 cores little, so the bench measures the server (real students' browsers run on
+their own laptops; 30 Chromium pages took 1.5 cores, the server 0.35). `--clients browser`:
+one headless Chromium with N separate browser contexts, sharing the server's cores (what
+a page draws and when, but a harder class than a real one). The students follow
 a mix: the defaults of several datasets (toy sets, tables, and small CNNs on digits and
 MNIST), some endless runs, some slowed to 1 epoch a second with the lab's speed control,
 and some that pause after their first point. Every page loads, then Train is clicked on
-each as fast as Playwright can.
+each as fast as the clients can.
 
 Prints: seconds from the click to the first curve point (median, p95; every page), to the
 end of each finite full-speed run (median, p95, last), frozen pages (no first point, or a
@@ -17,7 +22,8 @@ second per page, and the server's RSS and threads before, at their peak, and a m
 after the tabs closed. `--baseline` runs the same class a second time on the old
 first-come-first-served line (PLAYGROUND_TURNS=0) and prints both side by side;
 `--old-line` runs only the old line. Times are taken in the pages themselves (a watcher
-in each page notes when the first curve point is drawn), not by a poll from here.
+in each page notes when the first curve point is drawn; a light student, when the message
+that brought it arrived), not by a poll from here.
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser import Server, wait_for_app  # noqa: E402
+from light_students import LightClass  # noqa: E402
 
 # (what the student does, the link's query): cycled over the class
 MIX = [
@@ -156,103 +163,152 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
     return server, browsers
 
 
+class Browsers:
+    """--clients browser: one headless Chromium, a browser context per student."""
+
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+    def open(self, port: int, query: str) -> BrowserPage:
+        return BrowserPage(self.browser, f"http://127.0.0.1:{port}/?{query}")
+
+    @staticmethod
+    def cpu(server_pid: int) -> tuple[float, float]:
+        return cpu_seconds(server_pid)
+
+    def close(self) -> None:
+        self.browser.close()
+        self.playwright.stop()
+
+
+class BrowserPage:
+    """A student's page, the watcher in it; the same methods as a light student's."""
+
+    def __init__(self, browser, url: str):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+        ctx.add_init_script(WATCHER)
+        self.page = ctx.new_page()
+        self.count = [0]       # websocket messages received (Playwright's frame events)
+        c = self.count
+        self.page.on("websocket", lambda ws: ws.on("framereceived", lambda _f: c.__setitem__(0, c[0] + 1)))
+        self.page.goto(url)
+
+    @property
+    def frames(self) -> int:
+        return self.count[0]
+
+    def ready(self, timeout: float, slowed: bool) -> None:
+        wait_for_app(self.page)
+        # a class presses Train on a page it has looked at: every chart drawn, no placeholder left
+        self.page.wait_for_function(DRAWN, timeout=timeout * 1000, polling=500)
+        if slowed:     # the lab's speed control, to its slowest (1 epoch/s)
+            self.page.locator(".st-key-lab_speed input[type='range']").first.focus()
+            self.page.keyboard.press("End")
+            wait_for_app(self.page)
+
+    def click(self, label: str, timeout: float = 30) -> None:
+        self.page.get_by_role("button", name=label).click(timeout=timeout * 1000)
+
+    def seen(self) -> dict:
+        return self.page.evaluate("() => window.__nnp") or {}
+
+    def close(self) -> None:
+        self.page.context.close()
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
 
 
-def one_class(students: int, fair: bool, timeout: float, settle: float) -> dict:
-    from playwright.sync_api import sync_playwright
-
+def one_class(students: int, fair: bool, timeout: float, settle: float, clients: str = "light",
+              mix: list = MIX) -> dict:
     server = Server(PLAYGROUND_MAX_JOBS=str(os.cpu_count()), PLAYGROUND_TURNS="1" if fair else "0")
     sampler = Sampler(server.proc.pid)
-    out: dict = {}
+    out: dict = {"clients": clients}
     try:
         before = proc_stats(server.proc.pid)
         sampler.start()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            pages, frames, kinds = [], [], []
-            for i in range(students):
-                kind, query = MIX[i % len(MIX)]
-                ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-                ctx.add_init_script(WATCHER)
-                page = ctx.new_page()
-                count = [0]
-                page.on("websocket", lambda ws, c=count: ws.on("framereceived", lambda _f, c=c: c.__setitem__(0, c[0] + 1)))
-                page.goto(f"{server.url}/?{query}&lang=en")
-                pages.append(page)
-                frames.append(count)
-                kinds.append(kind)
-            for page, kind in zip(pages, kinds):
-                wait_for_app(page)
-                # a class presses Train on a page it has looked at: every chart drawn, no placeholder left
-                page.wait_for_function(DRAWN, timeout=timeout * 1000, polling=500)
-                if kind == "slowed":     # the lab's speed control, to its slowest (1 epoch/s)
-                    page.locator(".st-key-lab_speed input[type='range']").first.focus()
-                    page.keyboard.press("End")
-                    wait_for_app(page)
-            loaded = proc_stats(server.proc.pid)       # the app imported, every page drawn
-            clicked = []
-            for page in pages:
-                clicked.append(time.time())
-                page.get_by_role("button", name="Train").click()
-            frames_at_click = [c[0] for c in frames]
-            cpu_at_click = cpu_seconds(server.proc.pid)
-            t0 = time.monotonic()
-            seen: list[dict] = [{}] * students
-            paused = set()
-            finite = [i for i, k in enumerate(kinds) if k == "finite"]
-            while time.monotonic() - t0 < timeout:
-                for i, page in enumerate(pages):
-                    try:
-                        seen[i] = page.evaluate("() => window.__nnp") or {}
-                    except Exception:
-                        continue
-                    if kinds[i] == "pauses" and seen[i].get("point") and i not in paused:
-                        try:
-                            page.get_by_role("button", name="Pause").click(timeout=5000)
-                            paused.add(i)
-                        except Exception:
-                            pass
-                if all(s.get("point") for s in seen) and all(seen[i].get("done") for i in finite):
-                    break
-                time.sleep(1.0)
-            elapsed = time.monotonic() - t0
-            cpu = [b - a for a, b in zip(cpu_at_click, cpu_seconds(server.proc.pid))]
-            msgs = [(c[0] - f0) / elapsed for c, f0 in zip(frames, frames_at_click)]
-            firsts = [s["point"] / 1000 - c for s, c in zip(seen, clicked) if s.get("point")]
-            done = [seen[i]["done"] / 1000 - clicked[i] for i in finite if seen[i].get("done")]
-            out.update(
-                students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite),
-                frozen=len({i for i, s in enumerate(seen) if not s.get("point")}
-                           | {i for i in finite if not seen[i].get("done")}),      # pages, each once
-                reloaded=sum(1 for s in seen if s.get("reloaded")),
-                exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
-                paused=len(paused), pausing=kinds.count("pauses"),
-                each=[(kinds[i], MIX[i % len(MIX)][1], s.get("point") and s["point"] / 1000 - clicked[i],
-                       s.get("done") and s["done"] / 1000 - clicked[i],
-                       # at the end: seconds since the page last sent / heard, its messages sent, its status line
-                       s.get("lastSend") and time.time() - s["lastSend"] / 1000,
-                       s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"),
-                       s.get("beat") and time.time() - s["beat"] / 1000, s.get("timers"), s.get("visible"),
-                       s.get("sockets"), [(round(time.time() - t / 1000), c) for t, c in s.get("closed", [])],
-                       s.get("widget"), [(round(time.time() - t / 1000), ms, who) for t, ms, who in s.get("clears", [])],
-                       s.get("console"))
-                      for i, s in enumerate(seen)])
-            for page in pages:
-                page.context.close()
-            browser.close()
+        group = LightClass() if clients == "light" else Browsers()
+        try:
+            out.update(class_run(group, server, students, timeout, mix))
+        finally:
+            group.close()
         out["peak"] = (sampler.peak_rss, sampler.peak_threads)
         time.sleep(settle)
-        out["before"], out["loaded"], out["after"] = before, loaded, proc_stats(server.proc.pid)
+        out["before"], out["after"] = before, proc_stats(server.proc.pid)
         server.log.flush()
         out["revived"] = Path(server.log.name).read_text().count("rerun from the server")
         return out
     finally:
         sampler.done.set()
         server.close()
+
+
+def class_run(group, server, students: int, timeout: float, mix: list) -> dict:
+    """The class on `group`'s pages (browser pages or light students): load, Train, watch."""
+    pages, kinds, queries = [], [], []
+    for i in range(students):
+        kind, query = mix[i % len(mix)]
+        pages.append(group.open(server.port, f"{query}&lang=en"))
+        kinds.append(kind)
+        queries.append(query)
+    for page, kind in zip(pages, kinds):
+        page.ready(timeout, slowed=kind == "slowed")
+    loaded = proc_stats(server.proc.pid)       # the app imported, every page drawn
+    clicked = []
+    for page in pages:
+        clicked.append(time.time())
+        page.click("Train")
+    frames_at_click = [page.frames for page in pages]
+    cpu_at_click = group.cpu(server.proc.pid)
+    t0 = time.monotonic()
+    seen: list[dict] = [{}] * students
+    paused = set()
+    finite = [i for i, k in enumerate(kinds) if k == "finite"]
+    while time.monotonic() - t0 < timeout:
+        for i, page in enumerate(pages):
+            try:
+                seen[i] = page.seen()
+            except Exception:
+                continue
+            if kinds[i] == "pauses" and seen[i].get("point") and i not in paused:
+                try:
+                    page.click("Pause", timeout=5)
+                    paused.add(i)
+                except Exception:
+                    pass
+        if all(s.get("point") for s in seen) and all(seen[i].get("done") for i in finite):
+            break
+        time.sleep(1.0)
+    elapsed = time.monotonic() - t0
+    cpu = [b - a for a, b in zip(cpu_at_click, group.cpu(server.proc.pid))]
+    msgs = [(page.frames - f0) / elapsed for page, f0 in zip(pages, frames_at_click)]
+    firsts = [s["point"] / 1000 - c for s, c in zip(seen, clicked) if s.get("point")]
+    done = [seen[i]["done"] / 1000 - clicked[i] for i in finite if seen[i].get("done")]
+    for page in pages:
+        page.close()
+    return dict(
+        students=students, cpu=cpu, elapsed=elapsed, firsts=firsts, done=done, finite=len(finite), loaded=loaded,
+        frozen=len({i for i, s in enumerate(seen) if not s.get("point")}
+                   | {i for i in finite if not seen[i].get("done")}),      # pages, each once
+        reloaded=sum(1 for s in seen if s.get("reloaded")),
+        exceptions=sum(s.get("exceptions", 0) for s in seen), msgs=msgs,
+        paused=len(paused), pausing=kinds.count("pauses"),
+        each=[(kinds[i], queries[i], s.get("point") and s["point"] / 1000 - clicked[i],
+               s.get("done") and s["done"] / 1000 - clicked[i],
+               # at the end: seconds since the page last sent / heard, its messages sent, its status line
+               s.get("lastSend") and time.time() - s["lastSend"] / 1000,
+               s.get("lastRecv") and time.time() - s["lastRecv"] / 1000, s.get("sends"), s.get("status"),
+               s.get("beat") and time.time() - s["beat"] / 1000, s.get("timers"), s.get("visible"),
+               s.get("sockets"), [(round(time.time() - t / 1000), c) for t, c in s.get("closed", [])],
+               s.get("widget"), [(round(time.time() - t / 1000), ms, who) for t, ms, who in s.get("clears", [])],
+               s.get("console"))
+              for i, s in enumerate(seen)])
 
 
 def figures(r: dict) -> dict[str, str]:
@@ -267,7 +323,8 @@ def figures(r: dict) -> dict[str, str]:
         "pages rerun by the server after their polls stopped (ui.revive)": str(r["revived"]),
         "pages that reloaded themselves, their connection given up (ui.reconnect)": str(r.get("reloaded", 0)),
         "paused after the first point": f"{r['paused']} / {r['pausing']}",
-        "cores used from the clicks on: server / browsers":
+        # light: the bench process's own CPU (its students' event loop); browser: every Chromium process
+        "cores used from the clicks on: server / " + ("clients" if r["clients"] == "light" else "browsers"):
             f"{r['cpu'][0] / r['elapsed']:.2f} / {r['cpu'][1] / r['elapsed']:.2f}",
         "websocket messages/s per page, median / max": f"{statistics.median(r['msgs']):.2f} / {max(r['msgs']):.2f}",
         "server RSS MB: started / pages drawn / peak / a minute after":
@@ -284,14 +341,20 @@ def main(argv=None) -> int:
     ap.add_argument("--baseline", action="store_true", help="also run the old first-come-first-served line")
     ap.add_argument("--old-line", action="store_true", help="run only the old line")
     ap.add_argument("--each", action="store_true", help="also print every student's times")
+    ap.add_argument("--clients", choices=("browser", "light"), default="light",
+                    help="light: websocket clients speaking Streamlit's protocol (bench/light_students.py), "
+                         "so the server's cost alone is measured; browser: headless Chromium pages")
+    ap.add_argument("--mix", help="the MIX entries to cycle, by index (e.g. 0,7,8,9: a small class with every "
+                                  "kind of student); default: all")
     a = ap.parse_args(argv)
-    mix = ", ".join(f"{k}:{q.replace('dataset=', '')}" for k, q in MIX)
-    print(f"students: {a.students} on {os.cpu_count()} cores, slots: one per core; mix (cycled): {mix}")
+    mix = [MIX[int(i)] for i in a.mix.split(",")] if a.mix else MIX
+    cycled = ", ".join(f"{k}:{q.replace('dataset=', '')}" for k, q in mix)
+    print(f"students ({a.clients}): {a.students} on {os.cpu_count()} cores, slots: one per core; mix (cycled): {cycled}")
     runs = {}
     if not a.old_line:
-        runs["fair turns"] = one_class(a.students, True, a.timeout, a.settle)
+        runs["fair turns"] = one_class(a.students, True, a.timeout, a.settle, a.clients, mix)
     if a.baseline or a.old_line:
-        runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle)
+        runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle, a.clients, mix)
     if a.each:
         for name, r in runs.items():
             for kind, query, first, done, sent, heard, sends, status, beat, timers, visible, sockets, closed, widget, \

@@ -12,6 +12,7 @@ from playground.data.transfer_sets import PRETRAIN_DIGITS, TRANSFER_SETS
 from playground.nn import pretrain, transfer
 from playground.runs import pretraining
 
+from . import turns_gate
 from .lang import T
 
 
@@ -33,7 +34,8 @@ def pretrain_first(cfg, where=None) -> pretrain.Pretrained | None:
                                                                   pct=f"{fraction:.0%}")
         bar.progress(min(fraction, 1.0), text=text)
 
-    hit = pretraining.wait(cfg, show)
+    with turns_gate.stepped_aside():          # the class's other pages go on while this one waits
+        hit = pretraining.wait(cfg, show)
     bar.empty()
     return hit
 

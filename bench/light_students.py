@@ -1,0 +1,400 @@
+"""Light students for bench/classroom.py (`--clients light`): each a small websocket client
+speaking Streamlit's own protocol (BackMsg / ForwardMsg protobufs), not a browser page.
+
+Why: 30 headless Chromium pages on the class's 2-core server used 1.5 cores themselves (the
+server 0.35): the browser bench measured Chromium, while real students' browsers run on
+their own laptops. A light student sends and keeps what the Streamlit 1.67 frontend does
+(its bundle, streamlit/static/static/js/index.*.js, and the server's runtime) and draws
+nothing:
+- connecting: subprotocols ["streamlit", <xsrf token or the frontend's placeholder>]; the
+  first rerun has the link's query, no page hash nor name (the server picks st.navigation's
+  default page); later ones name the page `navigation` reported, and the address the app
+  last set (page_info_changed).
+- widget states: every widget value the page holds, in every rerun (the server would keep
+  a missing one, but a browser sends them all); a click adds a one-shot trigger and reruns
+  the button's fragment if it is in one.
+- auto_rerun: the frontend polls st.fragment(run_every=...): a timer per fragment reruns it
+  (is_auto_rerun) every `interval` s; a full run's new_session clears them all (its
+  auto_rerun messages set them again), stop_auto_rerun the ones it names.
+- ref_hash: each rerun lists the cached messages' hashes (cached_message_hashes); the
+  server then sends references for those. 1.67 has no /_stcore/message to fetch a missing
+  one: a miss is an error (fatal in the frontend). Entries expire after
+  maxCachedMessageAge unused runs.
+- a successful script_finished drops the elements its run did not send again (in its
+  fragments, for a fragment run), and their widgets' states.
+Times are those of the arrival of the message that brought a point or an end.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+# the browser watcher's rules (bench/classroom.py WATCHER)
+POINT_TRACES = ("training", "this epoch so far")
+DONE = re.compile(r"finished: \d+ epochs|early stopping at epoch|diverged at epoch")
+STATUS = re.compile(r"(training|waiting|finished|stopped|paused).{0,70}")
+FINISHED = ForwardMsg.ScriptFinishedStatus
+MAIN = 0                              # delta_path[0] of the main area (1: the sidebar)
+XSRF_PLACEHOLDER = "PLACEHOLDER_AUTH_TOKEN"   # what the frontend sends without an xsrf cookie
+SPEED_KEY = "lab_speed"               # the lab's speed control (ui/lab.py)
+
+
+def widget_state(kind: str, w) -> WidgetState | None:
+    """The state the frontend keeps for a widget (its element's `kind` proto `w`) when it is
+    first drawn: the value the server set (set_value), else the default, in the wire type
+    the server's deserializer reads. None for buttons (their triggers are one-shot), kinds
+    not mimicked (a chart's selection, camera and audio inputs) and inputs without a value."""
+    ws = WidgetState(id=w.id)
+    if kind == "checkbox":
+        ws.bool_value = w.value if w.set_value else w.default
+    elif kind == "slider":
+        values = list(w.value if w.set_value and w.value else w.default)
+        if w.type != Slider.SELECT_SLIDER:
+            ws.double_array_value.data[:] = values
+        else:        # a select slider's state: its options' labels, not their indices
+            ws.string_array_value.data[:] = w.raw_value if w.set_value and w.raw_value else \
+                [w.options[int(i)] for i in values]
+    elif kind in ("selectbox", "radio", "text_input", "text_area", "number_input"):
+        field = "raw_value" if kind in ("selectbox", "radio") else "value"
+        if w.set_value and w.HasField(field):
+            value = getattr(w, field)
+        elif w.HasField("default"):
+            value = w.options[w.default] if field == "raw_value" else w.default
+        else:
+            return None
+        field = "string_value" if kind != "number_input" else "int_value" if w.data_type == w.INT else "double_value"
+        setattr(ws, field, int(value) if field == "int_value" else value)
+    elif kind in ("multiselect", "button_group"):
+        labels = [o.content for o in w.options] if kind == "button_group" else w.options
+        ws.string_array_value.data[:] = w.raw_values if w.set_value else [labels[i] for i in w.default]
+    elif kind == "file_uploader":
+        ws.file_uploader_state_value.SetInParent()    # no files: an empty state, as a browser's
+    else:
+        return None
+    return ws
+
+
+def has_point(spec: str) -> bool:
+    """A plotly figure (its JSON) with a curve point: a trace named as the watcher's with a
+    non-empty y (plotly 6 sends numpy arrays as {"dtype", "bdata"})."""
+    if not any(name in spec for name in POINT_TRACES):
+        return False                     # most charts: no JSON parse needed
+    for trace in json.loads(spec).get("data", []):
+        y = trace.get("y")
+        if trace.get("name") in POINT_TRACES and (y.get("bdata") if isinstance(y, dict) else y):
+            return True
+    return False
+
+
+def element_text(kind: str, w) -> str:
+    """The text an element shows (what the watcher's textContent would read)."""
+    if kind in ("markdown", "text", "alert", "heading"):
+        return w.body
+    return w.text if kind == "progress" else ""
+
+
+class MessageCache:
+    """The frontend's ForwardMsg cache: cacheable messages by hash, each with the run count
+    when last used and its fragment; the hashes go with every rerun."""
+
+    def __init__(self):
+        self.entries: dict[str, list] = {}    # hash -> [message, run count, fragment id]
+        self.runs = 0
+
+    def keep(self, msg: ForwardMsg) -> None:
+        if msg.metadata.cacheable and msg.hash:      # a new entry, or one used again: younger
+            self.entries.setdefault(msg.hash, [msg, 0, msg.delta.fragment_id])[1] = self.runs
+
+    def resolve(self, ref: ForwardMsg) -> ForwardMsg | None:
+        """The cached message a ref_hash names, with the reference's metadata (its place)."""
+        if (entry := self.entries.get(ref.ref_hash)) is None:
+            return None
+        entry[1] = self.runs
+        msg = ForwardMsg()
+        msg.CopyFrom(entry[0])
+        msg.metadata.CopyFrom(ref.metadata)
+        return msg
+
+    def age(self, max_age: int, fragment_ids: list[str]) -> None:
+        """A run finished: entries unused for more than max_age runs go (a fragment run ages
+        only its fragments' entries)."""
+        self.runs += 1
+        for h, (_msg, used, fragment) in list(self.entries.items()):
+            if (not fragment_ids or fragment in fragment_ids) and self.runs - used > max_age:
+                del self.entries[h]
+
+
+class LightStudent:
+    """One student's page: a websocket and what the page holds. Its sync methods (ready,
+    click, seen, close: a browser page's in bench/classroom.py) are called from the bench's
+    thread and run on the loop's."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, port: int, query: str):
+        self.loop, self.port, self.query = loop, port, query
+        self.elements: dict[tuple, tuple] = {}   # delta path -> (kind, its proto (None: a block), run id, fragment)
+        self.widgets: dict[str, WidgetState] = {}
+        self.cache = MessageCache()
+        self.timers: dict[str, tuple[float, asyncio.Task]] = {}   # fragment id -> (interval, its poll)
+        self.page_hash = self.run_id = ""
+        self.fresh_session = False   # a new_session since the last rerun sent (the frontend's hasReceivedNewSession)
+        self.max_age, self.full_runs = 2, 0
+        self.frames = self.sends = self.exceptions = 0   # frames: websocket messages received
+        self.point = self.done = self.last_send = self.last_recv = None
+        self.status, self.closed, self.errors = "", [], []
+        self.ws = self.outbox = None
+        self.tasks: list[asyncio.Task] = []
+
+    # --- from the bench's thread ---------------------------------------------------------
+    def _call(self, coro, timeout: float | None = None):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def ready(self, timeout: float, slowed: bool) -> None:
+        """Drawn, as a class looks at it before Train; `slowed`: first the speed to 1 epoch/s."""
+        self._call(self._until(self._drawn, timeout), timeout + 5)
+        if slowed:
+            self._call(self._slow_down(timeout), timeout + 5)
+
+    def click(self, label: str, timeout: float = 30) -> None:
+        self._call(self._click(label, timeout), timeout + 5)
+
+    def seen(self) -> dict:
+        return self._call(self._seen(), 10)
+
+    def close(self) -> None:
+        self._call(self._close(), 15)
+
+    # --- the connection ------------------------------------------------------------------
+    async def _connect(self) -> None:
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit", XSRF_PLACEHOLDER],
+            origin=f"http://127.0.0.1:{self.port}", proxy=None,   # loopback only, never an environment's proxy
+            ping_interval=None,       # a browser's WebSocket sends no pings (it answers the server's)
+            max_size=None, max_queue=None)   # charts' messages exceed 1 MiB; no back-pressure, as a browser
+        self.outbox = asyncio.Queue()
+        self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._write())]
+        self.rerun()                  # the page's first run, as the frontend asks once connected
+
+    async def _write(self) -> None:
+        """One writer: reruns reach the server in the order they were made."""
+        while True:
+            await self.ws.send(await self.outbox.get())
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.ws:
+                try:
+                    self.on_message(raw, time.time())
+                except Exception as e:       # the bench goes on; the error is shown per student
+                    self.errors.append(f"{type(e).__name__}: {e}"[:160])
+        except websockets.ConnectionClosed:
+            pass
+        self.closed.append((time.time() * 1000, self.ws.close_code))
+        self._stop_polls(self.timers)     # a closed page polls no more (no reconnection here)
+        self.tasks[1].cancel()
+
+    async def _close(self) -> None:
+        await self.ws.close()             # the reader then stops the polls and the writer
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    def rerun(self, fragment_id: str = "", auto: bool = False, trigger: WidgetState | None = None) -> None:
+        """A rerun_script as the frontend's sendRerunBackMsg builds it."""
+        back = BackMsg()
+        state = back.rerun_script
+        state.query_string = self.query
+        state.page_script_hash = self.page_hash     # "" at first: the server picks the default page
+        state.fragment_id, state.is_auto_rerun = fragment_id, auto
+        state.widget_states.widgets.extend(w for i, w in self.widgets.items() if not trigger or i != trigger.id)
+        if trigger:
+            state.widget_states.widgets.append(trigger)
+        state.cached_message_hashes.extend(self.cache.entries)
+        info = state.context_info      # what Chromium sent in this bench (its url without the query)
+        info.timezone, info.timezone_offset, info.locale, info.is_embedded = "UTC", 0, "en-US", False
+        info.url, info.color_scheme = f"http://127.0.0.1:{self.port}/", "light"
+        self.fresh_session = False
+        self.outbox.put_nowait(back.SerializeToString())    # the writer sends it, in order
+        self.sends += 1
+        self.last_send = time.time()
+
+    # --- what the server sends -----------------------------------------------------------
+    def on_message(self, raw: bytes, now: float) -> None:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        self.frames += 1
+        self.last_recv = now
+        if msg.WhichOneof("type") != "ref_hash":
+            self.cache.keep(msg)
+        elif (msg := self.cache.resolve(ref := msg)) is None:
+            self.errors.append(f"cached message missing: {ref.ref_hash}")
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "navigation":
+            self.page_hash = msg.navigation.page_script_hash    # st.navigation's current page
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string     # the app rewrote its address
+        elif kind == "stop_auto_rerun":
+            self._stop_polls(msg.stop_auto_rerun.fragment_ids)
+        elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
+            self.errors.append("script compilation exception")
+        elif handler := getattr(self, f"_on_{kind}", None):
+            handler(msg, now)
+
+    def _on_new_session(self, msg: ForwardMsg, now: float) -> None:
+        self.fresh_session = True
+        self.run_id = msg.metadata.run.script_run_id
+        self.max_age = msg.new_session.config.max_cached_message_age or self.max_age
+        if not msg.metadata.run.fragment_ids:    # a full run: its polls are set up anew
+            self._stop_polls(self.timers)
+            self.page_hash = msg.new_session.page_script_hash or self.page_hash
+
+    def _on_delta(self, msg: ForwardMsg, now: float) -> None:
+        """An element (or a block) at its path: what it tells the bench, its widget's state."""
+        path, delta = tuple(msg.metadata.delta_path), msg.delta
+        if delta.WhichOneof("type") == "new_transient":
+            return                    # spinners, toasts: nothing the bench reads
+        el = delta.new_element if delta.WhichOneof("type") == "new_element" else None
+        kind = el.WhichOneof("type") if el is not None else "block"
+        w = getattr(el, kind) if el is not None else None
+        self.elements[path] = (kind, w, self.run_id, delta.fragment_id)
+        if kind == "plotly_chart" and self.point is None and has_point(w.spec):
+            self.point = now
+        elif kind == "exception":
+            self._count_exceptions()
+        wid = getattr(w, "id", None)
+        if wid and (wid not in self.widgets or getattr(w, "set_value", False)) \
+                and (state := widget_state(kind, w)) is not None:
+            self.widgets[wid] = state
+        text = element_text(kind, w)
+        if text and path[0] == MAIN:
+            if self.done is None and DONE.search(text):
+                self.done = now
+            if m := STATUS.search(text):
+                self.status = m.group(0)
+
+    def _on_script_finished(self, msg: ForwardMsg, now: float) -> None:
+        """The frontend's handleScriptFinished: stale elements dropped, the cache aged."""
+        status, run, has_run = msg.script_finished, msg.metadata.run, msg.metadata.HasField("run")
+        fragments = list(run.fragment_ids)
+        if has_run and status in (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY) \
+                and (fragments or run.script_run_id == self.run_id):     # a full run: the page's latest
+            self._drop_stale(run.script_run_id, fragments)
+        if has_run and status != FINISHED.FINISHED_EARLY_FOR_RERUN and self.fresh_session:
+            self.cache.age(self.max_age, fragments)
+        if status == FINISHED.FINISHED_SUCCESSFULLY and not fragments:
+            self.full_runs += 1
+
+    def _drop_stale(self, run_id: str, fragments: list[str]) -> None:
+        """The frontend's clearStaleNodes, then its removeInactiveWidgetState."""
+        for path, (_k, _w, rid, fragment) in list(self.elements.items()):
+            if rid != run_id and (not fragments or fragment in fragments):
+                del self.elements[path]
+        active = {getattr(w, "id", None) for _k, w, _r, _f in self.elements.values()}
+        for wid in set(self.widgets) - active:
+            del self.widgets[wid]
+        self._count_exceptions()
+
+    def _count_exceptions(self) -> None:
+        shown = sum(1 for kind, *_ in self.elements.values() if kind == "exception")
+        self.exceptions = max(self.exceptions, shown)
+
+    def _on_auto_rerun(self, msg: ForwardMsg, now: float) -> None:
+        fragment, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+        if fragment and self.timers.get(fragment, (None,))[0] != interval:   # else the frontend keeps its timer
+            self._stop_polls([fragment])
+            self.timers[fragment] = (interval, asyncio.create_task(self._poll(fragment, interval)))
+
+    def _stop_polls(self, fragments) -> None:
+        """clearInterval: the poll timers of the fragments named."""
+        for fragment in list(fragments):
+            if fragment in self.timers:
+                self.timers.pop(fragment)[1].cancel()
+
+    async def _poll(self, fragment: str, interval: float) -> None:
+        """setInterval: the fragment's rerun every `interval` s, with the latest widget states."""
+        while True:
+            await asyncio.sleep(interval)
+            self.rerun(fragment, auto=True)
+
+    # --- what the student does -----------------------------------------------------------
+    def _drawn(self) -> bool:
+        """As the browser bench's DRAWN: a full run done, two charts or more, no placeholder."""
+        kinds = [kind for kind, *_ in self.elements.values()]
+        return self.full_runs > 0 and kinds.count("plotly_chart") >= 2 and "skeleton" not in kinds
+
+    async def _until(self, ready, timeout: float, what: str = "drawn"):
+        """ready()'s first true value, waited for as Playwright waits (polling)."""
+        end = time.monotonic() + timeout
+        while not (found := ready()):
+            if time.monotonic() > end or self.closed:
+                raise TimeoutError(f"{self.query}: not {what} ({self.errors[-1:] or self.closed})")
+            await asyncio.sleep(0.1)
+        return found
+
+    def _match(self, kind: str, match) -> tuple | None:
+        """(element proto, fragment id) of the first `kind` element that `match`es."""
+        for _path, (k, w, _rid, fragment) in sorted(self.elements.items(), key=lambda item: item[0]):
+            if k == kind and match(w):
+                return w, fragment
+        return None
+
+    async def _click(self, label: str, timeout: float) -> None:
+        """A button's click once it is there and enabled: a one-shot trigger, rerunning the
+        button's fragment if it is in one."""
+        clickable = (lambda b: b.label == label and not b.disabled)
+        button, fragment = await self._until(lambda: self._match("button", clickable), timeout, f"a {label} button")
+        self.rerun(fragment, trigger=WidgetState(id=button.id, trigger_value=True))
+
+    async def _slow_down(self, timeout: float) -> None:
+        """The lab's speed to its slowest option (the browser bench's End key), then drawn."""
+        speed = (lambda s: s.id.endswith(f"-{SPEED_KEY}"))       # a keyed widget's id ends with its key
+        slider, fragment = await self._until(lambda: self._match("slider", speed), timeout, "a speed control")
+        slowest = slider.options[int(slider.max)]                  # options: labels, max: the last index
+        self.widgets[slider.id] = WidgetState(id=slider.id, string_array_value={"data": [slowest]})
+        runs = self.full_runs
+        self.rerun(fragment)
+        await self._until(lambda: self.full_runs > runs, timeout)
+
+    async def _seen(self) -> dict:
+        """What the browser's watcher (window.__nnp) reports, in its units (ms since the epoch)."""
+        ms = (lambda t: t and t * 1000)
+        return {"point": ms(self.point), "done": ms(self.done), "exceptions": self.exceptions,
+                "sends": self.sends, "lastSend": ms(self.last_send), "lastRecv": ms(self.last_recv),
+                "status": self.status, "timers": sorted(int(i * 1000) for i, _t in self.timers.values()),
+                "sockets": "3" if self.closed else "1", "closed": list(self.closed),
+                "console": self.errors[:3] + self.errors[3:][-1:], "visible": "light"}
+
+
+class LightClass:
+    """The light students' event loop, in a thread of the bench's own process (its CPU is
+    the clients' CPU)."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def open(self, port: int, query: str) -> LightStudent:
+        student = LightStudent(self.loop, port, query)
+        student._call(student._connect(), 30)
+        return student
+
+    @staticmethod
+    def cpu(server_pid: int) -> tuple[float, float]:
+        """CPU seconds so far: (the server's, from /proc; this bench process's, every thread:
+        the students' loop, the sampler, the bench's own polls)."""
+        fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), time.process_time()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
