@@ -226,7 +226,7 @@ def pct(values, q):
 
 
 def one_class(students: int, fair: bool, timeout: float, settle: float, clients: str = "light",
-              mix: list = MIX) -> dict:
+              mix: list = MIX, again: bool = False) -> dict:
     server = Server(PLAYGROUND_MAX_JOBS=str(os.cpu_count()), PLAYGROUND_TURNS="1" if fair else "0")
     sampler = Sampler(server.proc.pid)
     out: dict = {"clients": clients}
@@ -241,6 +241,14 @@ def one_class(students: int, fair: bool, timeout: float, settle: float, clients:
         out["peak"] = (sampler.peak_rss, sampler.peak_threads)
         time.sleep(settle)
         out["before"], out["after"] = before, proc_stats(server.proc.pid)
+        if again:      # a second lesson on the same server: memory kept once, or growing with each class
+            group = LightClass() if clients == "light" else Browsers()
+            try:
+                class_run(group, server, students, timeout, mix)
+            finally:
+                group.close()
+            time.sleep(settle)
+            out["after_again"] = proc_stats(server.proc.pid)
         server.log.flush()
         out["revived"] = Path(server.log.name).read_text().count("rerun from the server")
         return out
@@ -330,6 +338,8 @@ def figures(r: dict) -> dict[str, str]:
         "server RSS MB: started / pages drawn / peak / a minute after":
             f"{r['before'][0]:.0f} / {r['loaded'][0]:.0f} / {r['peak'][0]:.0f} / {r['after'][0]:.0f}",
         "server threads: before / peak / after": f"{r['before'][1]} / {r['peak'][1]} / {r['after'][1]}",
+        **({"server RSS MB after the same class again (--again)": f"{r['after_again'][0]:.0f}"}
+           if "after_again" in r else {}),
     }
 
 
@@ -346,15 +356,17 @@ def main(argv=None) -> int:
                          "so the server's cost alone is measured; browser: headless Chromium pages")
     ap.add_argument("--mix", help="the MIX entries to cycle, by index (e.g. 0,7,8,9: a small class with every "
                                   "kind of student); default: all")
+    ap.add_argument("--again", action="store_true",
+                    help="then the same class a second time on the same server, and its RSS after the settle")
     a = ap.parse_args(argv)
     mix = [MIX[int(i)] for i in a.mix.split(",")] if a.mix else MIX
     cycled = ", ".join(f"{k}:{q.replace('dataset=', '')}" for k, q in mix)
     print(f"students ({a.clients}): {a.students} on {os.cpu_count()} cores, slots: one per core; mix (cycled): {cycled}")
     runs = {}
     if not a.old_line:
-        runs["fair turns"] = one_class(a.students, True, a.timeout, a.settle, a.clients, mix)
+        runs["fair turns"] = one_class(a.students, True, a.timeout, a.settle, a.clients, mix, a.again)
     if a.baseline or a.old_line:
-        runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle, a.clients, mix)
+        runs["old line (FIFO)"] = one_class(a.students, False, a.timeout, a.settle, a.clients, mix, a.again)
     if a.each:
         for name, r in runs.items():
             for kind, query, first, done, sent, heard, sends, status, beat, timers, visible, sockets, closed, widget, \
