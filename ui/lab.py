@@ -18,7 +18,9 @@ SPEEDS = (0, 30, 10, 3, 1)        # epochs per second at most; 0: as fast as the
 def speed_control(job, container=st) -> None:
     """How many epochs a second at most; applied to the run at once and to later runs."""
     ss = st.session_state
-    ss.setdefault(Key.LAB_SPEED, 0)
+    if Key.LAB_SPEED not in ss:      # a page opened on a run (a reload, a link): the run's own speed, not "max"
+        speed = (runs.record(job).speed or 0) if job is not None else 0
+        ss[Key.LAB_SPEED] = speed if speed in SPEEDS else 0
     speed = container.select_slider(T("lab.speed"), SPEEDS, key=Key.LAB_SPEED, help=T("lab.speed_help"), width=170,
                                     format_func=lambda v: T("lab.speed_max") if v == 0 else T("lab.speed_per_s", n=v))
     if job is not None and (runs.record(job).speed or 0) != speed:

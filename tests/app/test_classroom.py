@@ -114,6 +114,23 @@ def test_a_reloaded_page_finds_its_run_with_its_history(no_exceptions):
         job.stop()
 
 
+def test_a_reloaded_page_keeps_its_slowed_runs_speed(no_exceptions):
+    """The reloaded page's new session drew the speed control at "max", and so set a run the
+    student had slowed back to full speed."""
+    at, job, token = train_in_app()
+    try:
+        job.set_speed(3)                              # the lab's speed control, on the first page
+        old_page = dict(REGISTRY.runs())[token].session
+        REGISTRY._connected = lambda session: session != old_page
+        again = open_app(query={"lang": "en", "dataset": "circle", "epochs": "2000", RUN_PARAM: token})
+        no_exceptions(again)
+        assert again.session_state[Key.JOB] is job
+        assert again.select_slider(key=Key.LAB_SPEED).value == 3 and job.snapshot().speed == 3
+    finally:
+        REGISTRY._connected = browser_connected
+        job.stop()
+
+
 def test_a_copied_address_does_not_take_over_a_run_whose_page_is_open(no_exceptions):
     at, job, token = train_in_app()
     dict(REGISTRY.runs())[token].session = "a-page-still-open"    # AppTest gives every page one session id

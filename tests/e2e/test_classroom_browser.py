@@ -6,7 +6,7 @@ the short grace (the idle timeout is left at its 150 s, so only the closed socke
 a reload finds its run; after a server restart the page says the run is gone."""
 import re
 
-from browser import Server, screenshot, wait_for_app
+from browser import Server, limit_speed, screenshot, wait_for_app
 
 EPOCH = re.compile(r"training: epoch (\d+)")
 GRACE_S = 8       # long enough for a reload to come back on a busy machine, short enough to wait out
@@ -44,6 +44,7 @@ def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_sa
         first.context.close()                  # the first student closes the tab: the grace, then it stops
         second.wait_for_function("() => !document.body.innerText.includes('sharing the server')", timeout=40_000)
         assert second.get_by_role("button", name="Pause").is_enabled()
+        limit_speed(second, 3)     # the rest needs the run going, not a core: 3 epochs a second
 
         second.wait_for_function("() => location.search.includes('run=')", timeout=20_000)
         before = _epoch(second)
