@@ -4,15 +4,15 @@ A class pressing Train together asks the server for 30 whole-page runs at once (
 of Python alone). Streamlit runs each in its own thread and the GIL serves them round-robin,
 so they all end together, when all 30 are done; meanwhile the event loop that sends every
 page its messages waits for the GIL behind 30 busy threads (py-spy: the main thread in
-call_soon_threadsafe). bench/classroom.py (light students) saw every first curve point
+call_soon_threadsafe). bench/classroom.py (30 light students) saw every first curve point
 arrive at once, 6-7 s after the clicks. One at a time, the first page is done after ~0.1 s,
-the next after ~0.2 s...: the same work, but the class's median first point came at 2.3 s
-instead of 6.5 s, and the last at 3.6 s.
+the next after ~0.2 s...: the same work, but first points at 2.1-2.7 s median and 3.3-4.0 s
+p95 (four runs), and every run finished sooner.
 
 A page that computes for long (a classic model's fit) holds the others back at most WAIT_S:
 then they go on beside it. A page that waits for long (a transfer run's shared pretraining)
-steps aside meanwhile. A polling fragment's rerun does not
-pass here (app.py runs only for whole pages).
+steps aside meanwhile. A polling fragment's rerun does not pass here (app.py runs only for
+whole pages).
 """
 from __future__ import annotations
 

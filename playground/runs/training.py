@@ -277,7 +277,10 @@ class TrainingJob(BackgroundJob):
         if tr is not None and sps > 0 and not Status(status).finished and self.cfg.epochs:
             frac = fields.get("epoch_fraction", rec.epoch_fraction)
             epoch = fields.get("epoch", rec.epoch)
-            eta = max(self.cfg.epochs - epoch - frac, 0) * len(tr.data.train.X) / sps   # endless: no end
+            per_epoch = len(tr.data.train.X) / sps
+            if self._speed:            # slowed to be watched: an epoch takes at least 1 / speed
+                per_epoch = max(per_epoch, 1 / self._speed)
+            eta = max(self.cfg.epochs - epoch - frac, 0) * per_epoch   # endless: no end
         self._record = replace(rec, samples_per_sec=sps, eta_seconds=eta, elapsed=self.elapsed,
                                stop_reason=self.stop_reason, error=self._error,
                                version=rec.version + 1, **fields)

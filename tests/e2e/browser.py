@@ -3,6 +3,7 @@ named conftest would clash with tests/app/conftest.py when both folders run)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -32,15 +33,17 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 def limit_speed(page, epochs_per_second: int) -> None:
     """The lab's speed control set to at most this many epochs a second, by keyboard, before
     Train: a test that waits on a long run keeps it from taking a core meanwhile (a slowed
-    run holds no training slot between its epochs)."""
-    from ui.lab import SPEEDS
+    run holds no training slot between its epochs). From the slowest option (End) up, one
+    option a key, until the control reads "N/s" (or Korean "초당 N")."""
     slider = page.locator(".st-key-lab_speed input[type='range']").first
     slider.focus()
-    for key in ["End"] + ["ArrowLeft"] * (len(SPEEDS) - 1 - SPEEDS.index(epochs_per_second)):
+    wanted = re.compile(rf"^(?:{epochs_per_second}/s|초당 {epochs_per_second})$")
+    for key in ["End"] + ["ArrowLeft"] * 4:
         slider.press(key)
         wait_for_app(page)
-    page.wait_for_function(f"""() => {{ const s = document.querySelector(".st-key-lab_speed input[type='range']");
-        return s && s.value === '{SPEEDS.index(epochs_per_second)}'; }}""", timeout=10_000)
+        if wanted.match(slider.get_attribute("aria-valuetext") or ""):
+            return
+    raise AssertionError(f"the speed control has no {epochs_per_second}/s")
 
 
 def screenshot(page, name: str) -> Path:

@@ -185,6 +185,18 @@ def test_a_slowed_run_holds_no_slot_between_its_epochs(jobs):
     assert slow.snapshot().status == "running"
 
 
+def test_a_slowed_runs_time_left_counts_its_speed(jobs):
+    """At 2 epochs a second, 100 epochs take ~50 s whatever the machine's speed (it said
+    "1 s left": the time left came from the samples per second alone)."""
+    slow = job(epochs=100, probes={})
+    jobs.append(slow)
+    slow.set_speed(2.0)
+    slow.start()
+    wait_for(lambda: slow.snapshot().epoch >= 1)
+    s = slow.snapshot()
+    assert s.eta_seconds >= (100 - s.epoch - 1) / 2.0, (s.epoch, s.eta_seconds)
+
+
 def test_stop_while_waiting_for_a_turn(jobs):
     sched = Scheduler(max_running=1, turn_s=60.0)
     j1 = job(scheduler=sched, probes={"pace": lambda tr: time.sleep(1.0)})   # epochs of a second
