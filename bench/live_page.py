@@ -4,7 +4,7 @@
    (target <= 1 s).
 2. Throughput: samples/s of the same run with the Train page (the lab: network diagram,
    live view, curves) open and live in headless Chromium vs headless (a TrainingJob in a
-   separate process, no probes), alternating A/B; prints the ratio (target >= 0.85).
+   separate process, no probes), alternating A/B; prints the ratio (target >= 0.95, issue 28).
    `mnist`: MLP 784-128-64-10, Adam, batch 32 (the diagram's weights probe, the live
    confusion matrix). `spiral`: 8-8 tanh on 500 points, the lab's 2-D views (boundary,
    every neuron's picture, the diagram) computed in the training thread ~4 times a second.
@@ -99,7 +99,7 @@ def main(scenario: str = "mnist", rounds: int = 4) -> None:
     print(f"first curve point: median {statistics.median(firsts):.2f} s (max {max(firsts):.2f} s; target <= 1 s)")
     ratio = statistics.median(lives) / statistics.median(heads)
     print(f"throughput live/headless: {statistics.median(lives):,.0f} / {statistics.median(heads):,.0f} "
-          f"= {ratio:.2f}x (target >= 0.85x)")
+          f"= {ratio:.2f}x (target >= 0.95x)")
 
 
 if __name__ == "__main__":
