@@ -36,8 +36,9 @@ def test_kmeans_on_a_table_is_drawn_on_its_principal_components_beside_the_class
     curves = classic.kmeans_curves(prep, seed=0)
     X = prep.train.X.numpy()[:classic.KMEANS_ROWS]
     pca = PCA(n_components=2, random_state=0).fit(X)
-    assert np.allclose(curves["X"], pca.transform(X), atol=1e-6)
-    assert curves["explained"] == pytest.approx(list(pca.explained_variance_ratio_))
+    # float32 rows: an SVD on one thread or on several differs by ~1e-6 (seen on an AVX-512 CPU)
+    assert np.allclose(curves["X"], pca.transform(X), atol=1e-4)
+    assert curves["explained"] == pytest.approx(list(pca.explained_variance_ratio_), rel=1e-4)
     assert curves["features"] == [] and curves["truth"] == prep.train.y.numpy().tolist()
     for k, sil in zip(curves["k"], curves["silhouette"], strict=True):
         assert sil == pytest.approx(skm.silhouette_score(X, curves["labels_by_k"][k]), abs=1e-9)
