@@ -11,9 +11,11 @@ from ui import projector
 # a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
 st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
-from ui import (class_banners, classroom, lessons, pacing, presence, reconnect, run_list, runs, sidebar,  # noqa: E402
-                status, turns_gate, unknown_page, uploader_text)  # (after set_page_config)
+from ui import (class_banners, classroom, heap, lessons, pacing, presence, reconnect, run_list, runs,  # noqa: E402
+                sidebar, status, turns_gate, unknown_page, uploader_text)  # (after set_page_config)
 from ui.lang import T  # noqa: E402
+
+heap.map_large_blocks()       # once per process: a class's freed blocks go back to the OS (ui/heap.py)
 
 ROOT = Path(__file__).parent
 # (file, i18n title key, icon, url path); a page appears once its file exists

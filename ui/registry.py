@@ -18,8 +18,6 @@ registered before the command; a run started later is left alone).
 """
 from __future__ import annotations
 
-import ctypes
-import gc
 import os
 import re
 import secrets
@@ -30,6 +28,7 @@ from dataclasses import dataclass, field
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from . import heap
 from . import store as shared
 
 RUN_PARAM = "run"
@@ -42,7 +41,14 @@ REAP_EVERY_S = 2.0
 # server lags its pages by seconds (5 s here reran 76 of 30 pages in a bench); the tests' server sets 4
 QUIET_SLACK_S = float(os.environ.get("PLAYGROUND_QUIET_SLACK_S", 10))
 # a finished run stays findable by its token this long after its page went away
-KEEP_FINISHED_S = 180.0
+KEEP_FINISHED_S = float(os.environ.get("PLAYGROUND_KEEP_FINISHED_S", 45))
+# Streamlit keeps a closed tab's session (its session_state: the run, its model and data, its
+# figures, its uploads) for a reconnect, and past its TTL (.streamlit/config.toml's
+# disconnectedSessionTTL, 30 s) only hides it: it is dropped, unclosed, when a later tab
+# closes, so a quiet server kept a whole class's sessions for good (30 runs, 93 figures after
+# a 30-student bench). The reaper closes it this long after the tab went: past the run's grace,
+# within the TTL (tests/app/test_classroom.py checks both).
+CLOSE_GONE_SESSION_S = 20.0
 TRIM_EVERY_S = 30.0
 
 
@@ -66,6 +72,8 @@ class SessionStats:
     recent: list = field(default_factory=list)   # monotonic times of the last reruns (rate)
     pace: float | None = None     # seconds between the polls its page's last full run set up (None: no poll)
     revived: int = 0              # times the server reran it after its polls stopped (ui.revive)
+    gone_since: float | None = None     # when its browser was first seen disconnected
+    closed: bool = False          # the reaper closed its Streamlit session
 
     def rate(self, window: float = 30.0) -> float:
         now = time.monotonic()
@@ -85,6 +93,7 @@ class Registry:
         self._command_seen = 0            # the last class command applied here
         self.chores: list = []            # more work for the reaper's round (ui.presence: refresh rows)
         self.on_rerun: list = []          # called on every counted rerun, in the session's thread
+        self.released = False             # a reap let runs or sessions go: the next round returns memory
 
     # --- runs -------------------------------------------------------------------------------------------
     def register(self, job, session: str | None) -> str:
@@ -229,7 +238,17 @@ class Registry:
                     stopped.append(token)
             elif gone_for >= KEEP_FINISHED_S:
                 finished.append(token)
-        gone = [sid for sid, st_ in sessions if not self._connected(sid) and now - st_.last > KEEP_FINISHED_S]
+        gone, close = [], []
+        for sid, st_ in sessions:
+            if self._connected(sid):
+                st_.gone_since = None
+                continue
+            st_.gone_since = st_.gone_since or now
+            if not st_.closed and now - st_.gone_since >= CLOSE_GONE_SESSION_S:
+                st_.closed = True
+                close.append(sid)
+            if now - st_.last > KEEP_FINISHED_S and st_.closed:
+                gone.append(sid)
         with self._lock:
             for token in finished:
                 self._runs.pop(token, None)          # lets its model and data go
@@ -237,6 +256,8 @@ class Registry:
                 self._sessions.pop(sid, None)
         for token in finished:
             self.store.release(token)
+        close_sessions(close)
+        self.released = self.released or bool(finished or close)
         return stopped
 
     def start(self) -> None:
@@ -260,21 +281,26 @@ class Registry:
                 self.follow_class()
                 for chore in list(self.chores):
                     chore()
-                if time.monotonic() - last_trim > TRIM_EVERY_S:
-                    last_trim = time.monotonic()
-                    return_memory()
+                released, self.released = self.released, False
+                if released or time.monotonic() - last_trim > TRIM_EVERY_S:   # a closed session is
+                    last_trim = time.monotonic()          # let go on the event loop, by the round after
+                    heap.return_memory()
             except Exception:   # the reaper must outlive one bad entry
                 pass
 
 
-def return_memory() -> None:
-    """Collect garbage and hand freed heap back to the OS (glibc keeps it otherwise, so a
-    server that once held 30 runs would look 30 runs big for the rest of the lesson)."""
-    gc.collect()
+def close_sessions(sessions: list[str]) -> None:
+    """Shut the Streamlit sessions down (their state, uploads and media go), on the event loop
+    as Runtime.close_session requires. Outside a server (AppTest's mocked runtime): nothing."""
+    if not sessions or not Runtime.exists():
+        return
+    runtime = Runtime.instance()
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):    # not glibc: nothing to trim
-        pass
+        loop = runtime._get_async_objs().eventloop     # no public handle on the runtime's loop
+    except (AttributeError, RuntimeError):
+        return
+    for sid in sessions:
+        loop.call_soon_threadsafe(runtime.close_session, sid)
 
 
 def browser_connected(session: str | None) -> bool:

@@ -28,9 +28,10 @@ CV_IDLE_TIMEOUT_S = IDLE_TIMEOUT_S * 5
 
 
 class JobGuard:
-    """Kept in session_state beside its job. When Streamlit drops the session, the guard is
-    collected and the job stops, unless a reloaded page (another session) took the run over
-    (the registry's reaper and the idle timeout cover tabs that linger)."""
+    """Kept in session_state beside its job. When Streamlit drops the session (the registry's
+    reaper closes a closed tab's), the guard is collected and the job stops, unless a reloaded
+    page (another session) took the run over; the registry keeps a run it knows findable a
+    while longer (KEEP_FINISHED_S) and then lets it go."""
 
     def __init__(self, job: BackgroundJob, token: str | None = None):
         weakref.finalize(self, _release, job, token, registry.session_id())
@@ -40,7 +41,6 @@ def _release(job: BackgroundJob, token: str | None, session: str | None) -> None
     owner = dict(registry.REGISTRY.runs()).get(token) if token else None
     if owner is None or owner.session == session:
         job.stop()
-        registry.REGISTRY.forget(token)
 
 
 def _replace(job_key: str) -> None:
