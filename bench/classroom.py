@@ -20,9 +20,9 @@ end of each finite full-speed run (median, p95, last), frozen pages (no first po
 finite run that never finished), exceptions shown on any page, websocket messages per
 second per page, and the server's RSS and threads before, after one student's run (the
 teacher's try: imports and caches; issue 23's target is the class's RSS within 100 MB of
-it), at their peak, and a minute after the tabs closed (`--settle`). `--baseline` runs the same class a second time on the old
-first-come-first-served line (PLAYGROUND_TURNS=0) and prints both side by side;
-`--old-line` runs only the old line. Times are taken in the pages themselves (a watcher
+it), at their peak, and a minute after the tabs closed (`--settle`). `--baseline` runs the
+same class a second time on the old first-come-first-served line (PLAYGROUND_TURNS=0) and
+prints both side by side; `--old-line` runs only the old line. Times are taken in the pages themselves (a watcher
 in each page notes when the first curve point is drawn; a light student, when the message
 that brought it arrived), not by a poll from here.
 """

@@ -47,7 +47,7 @@ KEEP_FINISHED_S = float(os.environ.get("PLAYGROUND_KEEP_FINISHED_S", 45))
 # disconnectedSessionTTL, 30 s) only hides it: it is dropped, unclosed, when a later tab
 # closes, so a quiet server kept a whole class's sessions for good (30 runs, 93 figures after
 # a 30-student bench). The reaper closes it this long after the tab went: past the run's grace,
-# within the TTL (tests/app/test_classroom.py checks both).
+# within the TTL (tests/app/test_closed_tabs_memory.py checks both).
 CLOSE_GONE_SESSION_S = 20.0
 TRIM_EVERY_S = 30.0
 

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from streamlit.runtime import Runtime
+from test_classroom import FakeBrowsers
 
 from playground.config import make_config
 from playground.runs.scheduler import Scheduler
@@ -22,14 +23,6 @@ from ui.registry import CLOSE_GONE_SESSION_S, GRACE_S, KEEP_FINISHED_S, REAP_EVE
 from ui.runs import JobGuard
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class FakeBrowsers:
-    def __init__(self):
-        self.closed = set()
-
-    def __call__(self, session):
-        return session not in self.closed
 
 
 def test_a_closed_tabs_session_is_closed_past_the_grace_within_streamlits_keep(monkeypatch):
