@@ -136,6 +136,17 @@ MUTATIONS = [
              "if improved(logs[MONITOR], best):",
              "if improved(logs[\"val_loss\"], best):",
              ("tests/unit/test_early_stopping.py::test_the_script_stops_at_the_apps_epoch",)),
+    Mutation("s_close_sessions", "a closed tab's Streamlit session is never closed (it kept its run and figures for good)",
+             "ui/registry.py",
+             "            if not st_.closed and now - st_.gone_since >= CLOSE_GONE_SESSION_S:\n",
+             "            if False:\n",
+             ("tests/app/test_closed_tabs_memory.py::test_a_closed_tabs_session_is_closed_past_the_grace_within_"
+              "streamlits_keep",)),
+    Mutation("t_mmap_threshold", "glibc's mmap threshold is left to rise (a class's freed blocks stay in its arenas)",
+             "ui/heap.py",
+             "    return bool(libc is not None and libc.mallopt(M_MMAP_THRESHOLD, MAP_FROM_BYTES))\n",
+             "    return libc is not None\n",
+             ("tests/app/test_closed_tabs_memory.py::test_large_blocks_are_mapped_on_their_own_so_freeing_returns_them",)),
 ]
 
 
