@@ -1,7 +1,8 @@
 """The exported PyTorch script of a sequence run (export/sequence_script.py) reproduces the
 run: the same split by time or vocabulary, the same recurrent network and seed, the same
 loop; its test metrics are the app's (sklearn on the app's own predictions) to 1e-6.
-Each script runs in its own interpreter (registered at import, read by `late` tests)."""
+The scripts run one after another in one interpreter (unit_helpers.BATCH_RUNNER, registered at
+import, read by `late` tests)."""
 from __future__ import annotations
 
 import atexit
@@ -28,7 +29,7 @@ FOLDER = Path(tempfile.mkdtemp(prefix="playground-seq-export-"))
 atexit.register(shutil.rmtree, FOLDER, True)
 for _name, _values in CASES.items():
     (FOLDER / f"{_name}.py").write_text(script_text(prepared_for(**_values)[0]), encoding="utf-8")
-    register(f"seq_export:{_name}", [str(FOLDER / f"{_name}.py")])
+    register(f"seq_export:{_name}", [str(FOLDER / f"{_name}.py")], batch="seq_scripts")
 
 
 @pytest.mark.late

@@ -53,6 +53,7 @@ def without_seconds(history) -> list[dict]:
 # them one at a time, so they use the second core while the app and browser tests (which
 # mostly wait on one core) run first; the tests that read the results are marked `late`.
 
+import json
 import os
 import subprocess
 import sys
@@ -68,9 +69,38 @@ _lock = threading.Lock()          # _procs: the runner thread and a test may sta
 _killed = threading.Event()
 
 
-def register(name: str, args: list[str]) -> None:
-    """Declare `python *args` (run in the repository root) for start_registered()."""
-    _commands.setdefault(name, list(args))
+# Runs scripts one after another in one interpreter (torch, and Keras, imported once, ~3 CPU-s
+# each time): each exported script seeds everything it uses, so it prints what it prints
+# alone. One JSON line out: {name: [stdout, error or None]}.
+BATCH_RUNNER = """
+import contextlib, io, json, runpy, sys, traceback
+out = {}
+for name, argv in json.loads(sys.argv[1]).items():
+    buf, error = io.StringIO(), None
+    sys.argv = argv
+    try:
+        with contextlib.redirect_stdout(buf):
+            runpy.run_path(argv[0], run_name="__main__")
+    except SystemExit as e:
+        error = None if e.code in (0, None) else f"exit status {e.code}"
+    except BaseException:
+        error = traceback.format_exc()
+    out[name] = [buf.getvalue(), error]
+print(json.dumps(out))
+"""
+_batches: dict[str, dict[str, list[str]]] = {}
+
+
+def register(name: str, args: list[str], batch: str | None = None) -> None:
+    """Declare `python *args` (run in the repository root) for start_registered(). With
+    `batch`, the script `args[0]` runs in that batch's one interpreter instead (BATCH_RUNNER);
+    result(name) reads it the same way."""
+    if batch is None:
+        _commands.setdefault(name, list(args))
+        return
+    members = _batches.setdefault(batch, {})
+    members.setdefault(name, list(args))
+    _commands[batch] = ["-c", BATCH_RUNNER, json.dumps(members)]
 
 
 def start_registered() -> None:
@@ -99,7 +129,15 @@ def _start(name: str):
 
 
 def result(name: str, timeout: float = 240) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of a registered command, starting it if needed and waiting."""
+    """(exit code, stdout, stderr) of a registered command, starting it if needed and waiting.
+    A batch's script: exit code 1 and the traceback as stderr when it raised."""
+    batch = next((b for b, members in _batches.items() if name in members), None)
+    if batch is not None:
+        rc, out, err = result(batch, timeout)
+        if rc != 0:
+            return rc, "", err
+        stdout, error = json.loads(out.strip().splitlines()[-1])[name]
+        return (0 if error is None else 1), stdout, error or ""
     if name not in _results:
         _start(name)
         proc, out, err = _procs[name]
