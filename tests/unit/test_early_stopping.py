@@ -4,15 +4,17 @@ validation against the task); the exported PyTorch script stops at the app's ver
 the Keras script passes the same monitor, mode and min_delta to keras.callbacks.EarlyStopping."""
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
-import os
-import subprocess
-import sys
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import torch
 from export_helpers import our_test_metrics
+from unit_helpers import register, result
 
 from playground import cli
 from playground.config import from_query, make_config, to_query
@@ -22,6 +24,7 @@ from playground.nn.callbacks import EarlyStopping
 from playground.nn.train import train
 from playground.status import Status
 
+HAS_KERAS = importlib.util.find_spec("keras") is not None
 
 class FakeTrainer:
     def __init__(self):
@@ -96,31 +99,28 @@ RUNS = {   # name: config; each stops early, at another epoch than with val_loss
 }
 
 
-@pytest.fixture(scope="module")
-def script_results(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("monitor")
-    for name, values in RUNS.items():
-        (folder / f"{name}.py").write_text(script_text(make_config(**values)), encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"}
-    code = ("import contextlib, io, json, runpy, sys\nout = {}\n"
-            "for name in sys.argv[1:]:\n    buf = io.StringIO()\n"
-            "    with contextlib.redirect_stdout(buf):\n        runpy.run_path(name + '.py', run_name='__main__')\n"
-            "    out[name] = json.loads(buf.getvalue().strip().splitlines()[-1])\nprint(json.dumps(out))\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, *RUNS], cwd=folder, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    yield proc
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+FOLDER = Path(tempfile.mkdtemp(prefix="playground-monitor-"))
+atexit.register(shutil.rmtree, FOLDER, True)
+for _name, _values in RUNS.items():     # run in the background, in unit_helpers' batches
+    (FOLDER / f"{_name}.py").write_text(script_text(make_config(**_values)), encoding="utf-8")
+    register(f"monitor:{_name}", [str(FOLDER / f"{_name}.py")], batch="pytorch")
+if HAS_KERAS:
+    (FOLDER / "k.py").write_text(script_text(make_config(**RUNS["mpg_mae_delta"]), "keras"), encoding="utf-8")
+    register("monitor:keras", [str(FOLDER / "k.py")], batch="keras")
 
 
-def test_the_script_stops_at_the_apps_epoch(script_results):
+def _script(name: str) -> dict:
+    rc, out, err = result(name)
+    assert rc == 0, err[-2000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.late
+def test_the_script_stops_at_the_apps_epoch():
     """circle on val_accuracy: 9 epochs, the 4th's weights (val_loss: 20); auto-mpg on val_mae
     with min_delta 0.1: 11 epochs, the 8th's (min_delta 0: 17) — measured, in both."""
     ours = {name: our_test_metrics(values) for name, values in RUNS.items()}
-    out, err = script_results.communicate(timeout=240)
-    assert script_results.returncode == 0, err[-2000:]
-    results = json.loads(out.strip().splitlines()[-1])
+    results = {name: _script(f"monitor:{name}") for name in RUNS}
     for name, (metrics, trainer) in ours.items():
         assert trainer.status == Status.EARLY_STOPPED
         assert (results[name]["epochs_run"], results[name]["weights_epoch"]) == (trainer.epoch, trainer.weights_epoch)
@@ -137,16 +137,11 @@ def test_the_keras_script_passes_monitor_mode_and_min_delta():
     assert "MONITOR = 'val_accuracy'" in text and "MODE = 'max'" in text
 
 
-def test_the_keras_script_stops_early_on_val_mae(tmp_path):
+@pytest.mark.late
+def test_the_keras_script_stops_early_on_val_mae():
     """Keras initialises and shuffles its own way: it stops near our epoch, not at it
     (measured: 10 epochs against our 11, test R² 0.871)."""
-    if importlib.util.find_spec("keras") is None:
+    if not HAS_KERAS:
         pytest.skip("keras is not installed (requirements-dev.txt installs Keras 3)")
-    (tmp_path / "k.py").write_text(script_text(make_config(**RUNS["mpg_mae_delta"]), "keras"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env |= {"KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, "k.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
-                         check=False)
-    assert out.returncode == 0, out.stderr[-2000:]
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = _script("monitor:keras")
     assert 4 <= result["epochs_run"] < 40 and result["test"]["r2"] > 0.8, result

@@ -4,18 +4,20 @@ the link, refusals with a clear message, the inside views' dead units per layer,
 exported scripts (the PyTorch one lands on our test metrics; Keras builds the same layers)."""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import io
 import json
-import os
-import subprocess
-import sys
+import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
+from unit_helpers import register, result
 
 from playground import cli
 from playground.config import from_query, make_config, to_query
@@ -26,6 +28,7 @@ from playground.inspect.layers import layer_views
 from playground.nn.model import build_model, layer_activations
 from playground.nn.train import train
 
+HAS_KERAS = importlib.util.find_spec("keras") is not None
 PER_LAYER = dict(dataset="circle", hidden="6,4,3", activation="relu, tanh,Sigmoid", epochs=15, lr=0.05)
 
 
@@ -85,21 +88,25 @@ def test_dead_units_are_judged_by_each_layers_own_activation():
     assert views["hidden1"]["dead"].all() and views["hidden2"]["dead"] is None   # tanh units cannot die
 
 
-def test_the_pytorch_script_lands_on_our_numbers(tmp_path):
+FOLDER = Path(tempfile.mkdtemp(prefix="playground-activations-"))
+atexit.register(shutil.rmtree, FOLDER, True)
+(FOLDER / "run.py").write_text(script_text(make_config(**PER_LAYER)), encoding="utf-8")
+register("activations:pytorch", [str(FOLDER / "run.py")], batch="pytorch")   # in the background (unit_helpers)
+
+
+@pytest.mark.late
+def test_the_pytorch_script_lands_on_our_numbers():
     cfg = make_config(**PER_LAYER)
-    path = tmp_path / "run.py"
-    path.write_text(script_text(cfg), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, path.name], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    path = FOLDER / "run.py"
     trainer = train(cfg)
     pred = (trainer.predict("test") >= 0.5).astype(int)
     ours = float((pred == trainer.data.test.y.numpy()).mean())
-    out, err = proc.communicate(timeout=240)
-    assert proc.returncode == 0, err[-2000:]
+    rc, out, err = result("activations:pytorch")
+    assert rc == 0, err[-2000:]
     assert "nn.ReLU()" in path.read_text() and "nn.Sigmoid()" in path.read_text()
-    result = json.loads(out.strip().splitlines()[-1])
-    assert result["test"]["accuracy"] == pytest.approx(ours, abs=1e-9)
-    assert result["epochs_run"] == trainer.epoch
+    theirs = json.loads(out.strip().splitlines()[-1])
+    assert theirs["test"]["accuracy"] == pytest.approx(ours, abs=1e-9)
+    assert theirs["epochs_run"] == trainer.epoch
 
 
 KERAS_LAYERS = """
@@ -112,16 +119,19 @@ print(json.dumps([[type(l).__name__, l.get_config().get("activation"), l.get_con
 """
 
 
-def test_the_keras_script_builds_each_layers_activation(tmp_path):
-    if importlib.util.find_spec("keras") is None:
+KERAS_CFG = dict(dataset="circle", hidden="6,4,3", activation="relu,leaky_relu,tanh")
+if HAS_KERAS:
+    (FOLDER / "k.py").write_text(script_text(make_config(**KERAS_CFG), "keras"), encoding="utf-8")
+    (FOLDER / "layers.py").write_text(KERAS_LAYERS, encoding="utf-8")
+    register("activations:keras", [str(FOLDER / "layers.py"), str(FOLDER / "k.py")], batch="keras")
+
+
+@pytest.mark.late
+def test_the_keras_script_builds_each_layers_activation():
+    if not HAS_KERAS:
         pytest.skip("keras is not installed (requirements-dev.txt installs Keras 3)")
-    cfg = make_config(dataset="circle", hidden="6,4,3", activation="relu,leaky_relu,tanh")
-    (tmp_path / "k.py").write_text(script_text(cfg, "keras"), encoding="utf-8")
-    (tmp_path / "layers.py").write_text(KERAS_LAYERS, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"KERAS_BACKEND": "torch"}
-    out = subprocess.run([sys.executable, "layers.py", "k.py"], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=240)
-    assert out.returncode == 0, out.stderr[-2000:]
-    layers = json.loads(out.stdout.strip().splitlines()[-1])
+    rc, out, err = result("activations:keras")
+    assert rc == 0, err[-2000:]
+    layers = json.loads(out.strip().splitlines()[-1])
     assert layers == [["Dense", "relu", None], ["Dense", "linear", None], ["LeakyReLU", None, 0.01],
                       ["Dense", "tanh", None], ["Dense", "sigmoid", None]]

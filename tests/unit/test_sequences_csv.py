@@ -55,9 +55,9 @@ CASES = {
 }
 for _name, (_values, _) in CASES.items():
     (FOLDER / f"{_name}.py").write_text(script_text(make_config(**_values)), encoding="utf-8")
-    register(f"seq_csv:{_name}", [str(FOLDER / f"{_name}.py")], batch="seq_scripts")
+    register(f"seq_csv:{_name}", [str(FOLDER / f"{_name}.py")], batch="pytorch")
 (FOLDER / "text_keras.py").write_text(script_text(make_config(**CASES["text"][0] | {"epochs": 8}), "keras"), encoding="utf-8")
-register("seq_csv:text_keras", [str(FOLDER / "text_keras.py")], batch="seq_keras_scripts")
+register("seq_csv:text_keras", [str(FOLDER / "text_keras.py")], batch="keras")
 
 
 def _fit(values: dict) -> Trainer:

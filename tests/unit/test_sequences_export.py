@@ -29,7 +29,7 @@ FOLDER = Path(tempfile.mkdtemp(prefix="playground-seq-export-"))
 atexit.register(shutil.rmtree, FOLDER, True)
 for _name, _values in CASES.items():
     (FOLDER / f"{_name}.py").write_text(script_text(prepared_for(**_values)[0]), encoding="utf-8")
-    register(f"seq_export:{_name}", [str(FOLDER / f"{_name}.py")], batch="seq_scripts")
+    register(f"seq_export:{_name}", [str(FOLDER / f"{_name}.py")], batch="pytorch")
 
 
 @pytest.mark.late

@@ -128,7 +128,7 @@ for _name, _values in RUNS.items():
     _spec["runs"][_name] = str(FOLDER / f"{_name}.py")
 (FOLDER / "spec.json").write_text(json.dumps(_spec), encoding="utf-8")
 (FOLDER / "runner.py").write_text(RUNNER, encoding="utf-8")
-register("seq_keras", [str(FOLDER / "runner.py"), str(FOLDER / "spec.json")], batch="seq_keras_scripts")
+register("seq_keras", [str(FOLDER / "runner.py"), str(FOLDER / "spec.json")], batch="keras")
 
 
 def _results() -> dict:

@@ -53,8 +53,10 @@ def without_seconds(history) -> list[dict]:
 # them one at a time, so they use the second core while the app and browser tests (which
 # mostly wait on one core) run first; the tests that read the results are marked `late`.
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,12 +91,22 @@ for name, argv in json.loads(sys.argv[1]).items():
 print(json.dumps(out))
 """
 _batches: dict[str, dict[str, list[str]]] = {}
+# A batch runs where a user would run an exported script: in a folder of its own, `playground`
+# not importable, Keras on torch, one thread.
+BATCH_DIR = Path(tempfile.mkdtemp(prefix="playground-batches-"))
+atexit.register(shutil.rmtree, BATCH_DIR, True)
+
+
+def batch_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return {**env, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
 
 
 def register(name: str, args: list[str], batch: str | None = None) -> None:
     """Declare `python *args` (run in the repository root) for start_registered(). With
-    `batch`, the script `args[0]` runs in that batch's one interpreter instead (BATCH_RUNNER);
-    result(name) reads it the same way."""
+    `batch`, the script `args[0]` (an absolute path; the rest its arguments) runs in that
+    batch's one interpreter instead (BATCH_RUNNER, in BATCH_DIR, batch_env); result(name)
+    reads it the same way."""
     if batch is None:
         _commands.setdefault(name, list(args))
         return
@@ -121,8 +133,8 @@ def _start(name: str):
         if name in _procs or _killed.is_set():
             return None
         out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=ROOT, env=env, stdout=out, stderr=err,
+        env, cwd = ({**os.environ, "PYTHONPATH": str(ROOT)}, ROOT) if name not in _batches else (batch_env(), BATCH_DIR)
+        proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=cwd, env=env, stdout=out, stderr=err,
                                 text=True)
         _procs[name] = (proc, out, err)
         return proc
