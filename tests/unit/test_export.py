@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from export_helpers import OPTIONS, our_test_metrics, sizes
+from unit_helpers import BATCH_RUNNER, batch_env
 
 from playground.config import make_config
 from playground.data.registry import DATASETS
@@ -64,55 +64,29 @@ print(json.dumps(out))
 HAS_KERAS = importlib.util.find_spec("keras") is not None
 
 
-def clean_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return {**env, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
-
-
-# Runs scripts one after another in one interpreter (torch, and Keras, imported once): each
-# script seeds everything it uses, so it prints what it prints alone. One JSON line out:
-# {name: [stdout, error or None]}.
-RUNNER = """
-import contextlib, io, json, runpy, sys, traceback
-out = {}
-for name, argv in json.load(open(sys.argv[1])):
-    buf, error = io.StringIO(), None
-    sys.argv = argv
-    try:
-        with contextlib.redirect_stdout(buf):
-            runpy.run_path(argv[0], run_name="__main__")
-    except BaseException:
-        error = traceback.format_exc()
-    out[name] = [buf.getvalue(), error]
-print(json.dumps(out))
-"""
-
-
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
     """Every script written to a folder outside the repository; the PyTorch ones run in one
     interpreter, the Keras ones in another, both started at once."""
     folder = tmp_path_factory.mktemp("exported")
-    (folder / "runner.py").write_text(RUNNER, encoding="utf-8")
-    batches = {"pytorch": [], "keras": []}
+    batches = {"pytorch": {}, "keras": {}}
     for name, (values, kind) in RUNS.items():
         if kind == "keras" and not HAS_KERAS:
             continue
         path = folder / f"{name}.py"
         path.write_text(script_text(make_config(**values), kind), encoding="utf-8")
-        batches[kind].append([name, [path.name]])
+        batches[kind][name] = [path.name]
     if HAS_KERAS:
         specs = [{"text": script_text(make_config(**values), "keras"), "n_features": n_features,
                   "n_outputs": n_outputs} for values in OPTIONS for n_features, n_outputs, _ in [sizes(values)]]
         (folder / "specs.json").write_text(json.dumps(specs), encoding="utf-8")
         (folder / "keras_models.py").write_text(KERAS_MODELS, encoding="utf-8")
-        batches["keras"].append(["keras_models", ["keras_models.py", "specs.json"]])
+        batches["keras"]["keras_models"] = ["keras_models.py", "specs.json"]
     procs = {}
     for kind, batch in batches.items():
-        if batch:
-            (folder / f"{kind}.json").write_text(json.dumps(batch), encoding="utf-8")
-            procs[kind] = subprocess.Popen([sys.executable, "runner.py", f"{kind}.json"], cwd=folder, env=clean_env(),
-                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if batch:      # unit_helpers' runner: {name: [stdout, error or None]}, one JSON line
+            procs[kind] = subprocess.Popen([sys.executable, "-c", BATCH_RUNNER, json.dumps(batch)], cwd=folder,
+                                           env=batch_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield folder, procs, {}
     for p in procs.values():
         if p.poll() is None:
@@ -139,7 +113,7 @@ def script_result(scripts, name) -> dict:
 
 def test_playground_is_not_importable_where_the_scripts_run(scripts):
     folder = scripts[0]
-    rc = subprocess.run([sys.executable, "-c", "import playground"], cwd=folder, env=clean_env(),
+    rc = subprocess.run([sys.executable, "-c", "import playground"], cwd=folder, env=batch_env(),
                         capture_output=True).returncode
     assert rc != 0
 
