@@ -86,6 +86,18 @@ def test_show_test_data_draws_the_test_points_or_not(task):
     assert len(before_a_run) == 1
 
 
+def test_a_binary_points_colour_is_its_class_and_a_test_points_outline_too():
+    """Class 1 blue, class 0 orange (TensorFlow Playground's colours), as numbers on a
+    two-colour scale; the open test circles are drawn by their outline, in the same colours."""
+    from playground.figures.style import BLUE, ORANGE
+    fig = boundary_figure({"x": XS, "y": YS, "z": np.zeros((len(YS), len(XS)))}, POINTS, "binary", EN)
+    train, test = _traces(fig, "scatter")
+    for marker, y in ((train.marker, POINTS["train"][1]), (test.marker.line, POINTS["test"][1])):
+        assert [tuple(step) for step in marker.colorscale] == [(0, ORANGE), (1, BLUE)]
+        assert (marker.cmin, marker.cmax) == (0, 1) and list(marker.color) == list(y)
+    assert test.marker.symbol == "circle-open" and test.marker.line.width == 2
+
+
 def test_discretize_a_probability_shows_the_predicted_class():
     z = np.array([[0.1, 0.49, 0.5, 0.51, 0.9]] * len(YS))
     smooth = boundary_figure({"x": XS, "y": YS, "z": z}, POINTS, "binary", EN)
