@@ -95,7 +95,8 @@ def main(scenario: str = "mnist", rounds: int = 4, pin: bool = False) -> None:
     tmp = tempfile.mkdtemp(prefix="live-page-")
     executable = chromium_on_core(tmp, 1) if pin else shutil.which("chromium")
     port = free_port()
-    proc = subprocess.Popen([*SERVER_CORE, sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    proc = subprocess.Popen([*SERVER_CORE, sys.executable, "-m", "streamlit", "run", "app.py",
+                             "--server.headless", "true",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
                              "--server.fileWatcherType", "none"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -26,6 +26,7 @@ from playground.status import Status
 
 HAS_KERAS = importlib.util.find_spec("keras") is not None
 
+
 class FakeTrainer:
     def __init__(self):
         self.model = torch.nn.Linear(1, 1)
