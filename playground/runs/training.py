@@ -270,10 +270,14 @@ class TrainingJob(BackgroundJob):
         """Under self._cond: the next record, from the last one and `fields`; the rates and the
         time left are recomputed from the counters of this same moment."""
         rec = self._record
-        sps = self._samples / self._train_seconds if self._train_seconds > 0 else 0.0
+        tr = self.trainer
+        seconds, samples = self._train_seconds, self._samples
+        if tr is not None and self._epoch_t0:   # and the epoch under way: the first epoch's record has a rate
+            seconds += self._epoch_seconds()
+            samples += tr.samples_seen - self._samples_counted
+        sps = samples / seconds if seconds > 0 else 0.0
         status = fields.get("status", rec.status)
         eta = None
-        tr = self.trainer
         if tr is not None and sps > 0 and not Status(status).finished and self.cfg.epochs:
             frac = fields.get("epoch_fraction", rec.epoch_fraction)
             epoch = fields.get("epoch", rec.epoch)

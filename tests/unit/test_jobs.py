@@ -188,13 +188,13 @@ def test_a_slowed_run_holds_no_slot_between_its_epochs(jobs):
 def test_a_slowed_runs_time_left_counts_its_speed(jobs):
     """At 2 epochs a second, 100 epochs take ~50 s whatever the machine's speed (it said
     "1 s left": the time left came from the samples per second alone)."""
-    slow = job(epochs=100, probes={})
+    # a probe of 0.3 s runs after the first epoch's record is out: a poll sees that record
+    slow = job(epochs=100, probes={"view": lambda tr: time.sleep(0.3)})
     jobs.append(slow)
     slow.set_speed(2.0)
     slow.start()
-    # the first epoch's record comes out before its seconds are counted (no time left yet)
-    wait_for(lambda: slow.snapshot().epoch >= 1 and slow.snapshot().eta_seconds is not None)
-    s = slow.snapshot()
+    s = wait_for(lambda: (lambda s: s if s.epoch >= 1 else None)(slow.snapshot()))
+    assert s.eta_seconds is not None and s.samples_per_sec > 0     # the first epoch's record already has them
     assert s.eta_seconds >= (100 - s.epoch - 1) / 2.0, (s.epoch, s.eta_seconds)
 
 
