@@ -273,8 +273,7 @@ class TrainingJob(BackgroundJob):
         tr = self.trainer
         seconds, samples = self._train_seconds, self._samples
         if tr is not None and self._epoch_t0:   # and the epoch under way: the first epoch's record has a rate
-            seconds += self._epoch_seconds()
-            samples += tr.samples_seen - self._samples_counted
+            seconds, samples = seconds + self._epoch_seconds(), samples + tr.samples_seen - self._samples_counted
         sps = samples / seconds if seconds > 0 else 0.0
         status = fields.get("status", rec.status)
         eta = None
