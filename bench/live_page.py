@@ -50,11 +50,9 @@ def query(values: dict, epochs: int) -> str:
     return "&".join(f"{k}={v}" for k, v in {**values, "epochs": epochs, "lang": "en"}.items())
 
 
-SERVER_CORE = []     # ["taskset", "-c", "0"] with --pin: the server and the headless reference
-
-
-def headless(values: dict, epochs: int) -> float:
-    out = subprocess.run([*SERVER_CORE, sys.executable, "-c", HEADLESS.format(values=values, epochs=epochs)], cwd=ROOT,
+def headless(values: dict, epochs: int, prefix: list[str]) -> float:
+    """Samples/s of the run alone in its own interpreter (`prefix`: taskset with --pin)."""
+    out = subprocess.run([*prefix, sys.executable, "-c", HEADLESS.format(values=values, epochs=epochs)], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     return float(out.strip().splitlines()[-1])
 
@@ -90,12 +88,11 @@ def chromium_on_core(folder: str, core: int) -> str:
 def main(scenario: str = "mnist", rounds: int = 4, pin: bool = False) -> None:
     values, epochs = SCENARIOS[scenario]
     from playwright.sync_api import sync_playwright
-    if pin:
-        SERVER_CORE[:] = ["taskset", "-c", "0"]
+    prefix = ["taskset", "-c", "0"] if pin else []      # the server and the headless reference
     tmp = tempfile.mkdtemp(prefix="live-page-")
     executable = chromium_on_core(tmp, 1) if pin else shutil.which("chromium")
     port = free_port()
-    proc = subprocess.Popen([*SERVER_CORE, sys.executable, "-m", "streamlit", "run", "app.py",
+    proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", "app.py",
                              "--server.headless", "true",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
                              "--server.fileWatcherType", "none"],
@@ -112,7 +109,7 @@ def main(scenario: str = "mnist", rounds: int = 4, pin: bool = False) -> None:
                 first, sps = live(page, f"http://127.0.0.1:{port}", values, epochs)
                 firsts.append(first)
                 lives.append(sps)
-                heads.append(headless(values, epochs))
+                heads.append(headless(values, epochs, prefix))
                 print(f"round {r + 1}: first curve point after {first:.2f} s; live {sps:,.0f} samples/s; "
                       f"headless {heads[-1]:,.0f} samples/s", flush=True)
             b.close()
