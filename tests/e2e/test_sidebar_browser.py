@@ -31,17 +31,22 @@ def test_language_switch_relabels_chosen_options(page, app_url):
     screenshot(page, "sidebar-korean-after-switch")
 
 
+EARLY_LABELS = ("Epochs", "Batch size", "Hidden layer 1 · units", "Hidden layer 2 · units",
+                "Activation function")
+
+
 def test_early_page_switch_keeps_controls(page, app_url):
     for _ in range(3):   # the race was intermittent: repeat it
         page.goto(f"{app_url}/?{QUERY}&lang=en")
         page.get_by_role("link", name="Data").click()          # as soon as the nav exists
         page.wait_for_url("**/data**")
         wait_for_app(page)
-        page.wait_for_selector("input[aria-label='Epochs']")
+        # the sidebar is drawn piece by piece: wait for every control asserted on
+        page.wait_for_function(
+            """labels => labels.every(l => document.querySelector(`[data-testid='stSidebar'] input[aria-label='${l}']`))""",
+            arg=list(EARLY_LABELS), timeout=30_000)
         v = _values(page)
-        assert (v["Epochs"], v["Batch size"], v["Hidden layer 1 · units"], v["Hidden layer 2 · units"],
-                v["Activation function"]) \
-            == ("300", "16", "5", "7", "tanh"), v
+        assert tuple(v[label] for label in EARLY_LABELS) == ("300", "16", "5", "7", "tanh"), v
 
 
 def test_horsepower_alone_draws_the_prediction_line(page, app_url):
