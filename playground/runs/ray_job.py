@@ -73,13 +73,38 @@ def connect(address: str | None = None, num_cpus: int | None = None):
             old = os.environ.get("PYTHONPATH")   # Ray's processes start with it: workers find `playground`
             os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), old]))
             try:
-                ray.init(num_cpus=cpus, include_dashboard=False, configure_logging=False, object_store_memory=store)
+                _init_in_lasting_thread(ray, dict(num_cpus=cpus, include_dashboard=False, configure_logging=False,
+                                                  object_store_memory=store))
             finally:
                 os.environ.pop("PYTHONPATH") if old is None else os.environ.update(PYTHONPATH=old)
         else:
             ray.init(address=address, configure_logging=False,
                      runtime_env={"py_modules": [str(_ROOT / "playground")]})
         return ray
+
+
+def _init_in_lasting_thread(ray, options: dict) -> None:
+    """ray.init for a local instance, from a thread that lives as long as the process. Ray
+    starts its raylet and control store with PR_SET_PDEATHSIG: the kernel kills them when the
+    *thread* that started them ends. Called from a page's script or the pool's warm-up thread,
+    the raylet died with that thread, and the server with it (exit 1, seen on the first Train)."""
+    if threading.current_thread() is threading.main_thread():
+        ray.init(**options)
+        return
+    started, failed = threading.Event(), []
+
+    def head():
+        try:
+            ray.init(**options)
+        except BaseException as e:      # handed to the caller, raised there
+            failed.append(e)
+        started.set()
+        threading.Event().wait()        # never ends: Ray's processes live while this thread does
+
+    threading.Thread(target=head, daemon=True, name="ray-head").start()
+    started.wait()
+    if failed:
+        raise failed[0]
 
 
 # --- this process's line: runs submitted to Ray that have not started -------------------------------

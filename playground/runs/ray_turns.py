@@ -96,10 +96,16 @@ class _Key:
     shown_point = False
 
 
+_keeper_lock = threading.Lock()
+
+
 def keeper(ray, slots: int):
-    """The cluster's turn keeper (started by the first run that needs it)."""
+    """The cluster's turn keeper (started by the first run that needs it). One caller at a
+    time: when two threads create the named actor at once (the pool's warm-up and the first
+    Train), Ray 2.60 fails one creation with AlreadyExists and its handle is a dead actor."""
     cls = ray.remote(num_cpus=0, max_restarts=-1)(Keeper)
-    return cls.options(name=NAME, namespace=NAMESPACE, get_if_exists=True, lifetime="detached").remote(slots)
+    with _keeper_lock:
+        return cls.options(name=NAME, namespace=NAMESPACE, get_if_exists=True, lifetime="detached").remote(slots)
 
 
 class RemoteScheduler:
