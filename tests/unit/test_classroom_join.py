@@ -3,7 +3,9 @@ interfaces (psutil monkeypatched; nothing is ever connected to), the override fo
 the class code, the teacher key, the QR code and `python -m playground class --print-only`."""
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 from collections import namedtuple
 
 import psutil
@@ -103,6 +105,26 @@ def test_the_class_command_prints_the_links_code_and_qr(interfaces, capsys):
     assert "█" in out and "127.0.0.1" not in out
     assert cli.main(["class", "--print-only", "--lang", "ko", "--code", "ACD7K"]) == 0
     assert "선생님 화면" in capsys.readouterr().out
+
+
+def test_the_class_command_refuses_a_bad_or_taken_port_before_printing_links(interfaces, capsys, monkeypatch):
+    def must_not_serve(*_args, **_kw):
+        raise AssertionError("the server was started")
+    monkeypatch.setattr(os, "execve", must_not_serve)
+    monkeypatch.setattr(subprocess, "call", must_not_serve)
+    interfaces({"eth0": ([v4("10.1.2.3")], True)})
+    with pytest.raises(SystemExit) as bad:
+        cli.main(["class", "--port", "99999"])
+    assert bad.value.code == 2 and "1 to 65535 (got 99999)" in capsys.readouterr().err
+    with socket.socket() as busy:          # a server already on the port (loopback only)
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["class", "--port", str(port), "--host", "127.0.0.1"]) == 2
+        out, err = capsys.readouterr()
+        assert f"port {port} is already in use" in err and "10.1.2.3" not in out
+        assert cli.main(["class", "--port", str(port), "--host", "127.0.0.1", "--lang", "ko"]) == 2
+        assert f"포트 {port}" in capsys.readouterr().err
 
 
 def test_serve_py_gives_every_replica_one_key_one_code_and_the_proxys_lan_link(interfaces, tmp_path, monkeypatch):
