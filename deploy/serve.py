@@ -19,7 +19,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -137,15 +136,7 @@ def find_nginx(explicit: str | None) -> str:
 
 
 def ports_in_use(host: str, ports: list[int]) -> list[int]:
-    busy = []
-    for port in ports:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind((host, port))
-            except OSError:
-                busy.append(port)
-    return busy
+    return [port for port in ports if join.port_taken(host, port)]
 
 
 def _die_with_parent() -> None:
@@ -262,12 +253,13 @@ class Launcher:
 def parse(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--replicas", type=int, default=2, help="Streamlit processes (default 2)")
-    ap.add_argument("--port", type=int, default=8500, help="the proxy's port, the one students open (default 8500)")
+    port = join.port_number     # 1-65535, one clear line otherwise
+    ap.add_argument("--port", type=port, default=8500, help="the proxy's port, the one students open (default 8500)")
     ap.add_argument("--host", default="0.0.0.0", help="the proxy's address (default 0.0.0.0: the whole network)")
-    ap.add_argument("--first-port", type=int, help="the first replica's port (default --port + 1; then consecutive)")
+    ap.add_argument("--first-port", type=port, help="the first replica's port (default --port + 1; then consecutive)")
     ap.add_argument("--redis", metavar="URL", help="a shared store for run tokens (sets PLAYGROUND_REDIS_URL)")
     ap.add_argument("--start-redis", action="store_true", help="start a local redis-server as the shared store")
-    ap.add_argument("--redis-port", type=int, default=6390, help="its port with --start-redis (default 6390)")
+    ap.add_argument("--redis-port", type=port, default=6390, help="its port with --start-redis (default 6390)")
     ap.add_argument("--nginx", metavar="PATH", help="the nginx binary (default: nginx on PATH or /usr/sbin/nginx)")
     ap.add_argument("--workdir", type=Path, help="keep config, logs and pid here (default: a temp folder, removed)")
     ap.add_argument("--no-restart", action="store_true", help="leave a replica that exits stopped")

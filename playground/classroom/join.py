@@ -6,6 +6,8 @@ works on a school network with no internet and never touches one. PLAYGROUND_PUB
 overrides it when students come through a proxy or a name."""
 from __future__ import annotations
 
+import argparse
+import errno
 import io
 import ipaddress
 import os
@@ -118,3 +120,29 @@ def qr_terminal(text: str) -> str:
     out = io.StringIO()
     qr(text).terminal(out=out, compact=True, border=2)
     return out.getvalue()
+
+
+def port_number(text: str) -> int:
+    """An argparse type for a port: 1-65535, or one clear line (a bigger one was a traceback
+    from the server's bind, after the links were printed)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        from ..i18n import t
+        raise argparse.ArgumentTypeError(t("classroom.cli.bad_port", "en", got=text))
+    return port
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether a server already listens on host:port: a trial bind here, nothing is sent."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        # as a server binds: a closed server's TIME_WAIT is no obstacle, a listening one is
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            return e.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False

@@ -6,10 +6,7 @@ the class code and the student link's QR code in the terminal, then becomes
 the teacher link again in its log). Ctrl-C stops the server."""
 from __future__ import annotations
 
-import argparse
-import errno
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -21,32 +18,9 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 CLASS_ENV = "PLAYGROUND_CLASS"       # set: a class is on from the start (students see the join field)
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(t("classroom.cli.bad_port", "en", got=text))
-    return port
-
-
-def port_taken(host: str, port: int) -> bool:
-    """Whether a server already listens on host:port: a trial bind here, nothing is sent."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        # as the server binds: a closed server's TIME_WAIT is no obstacle, a listening one is
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError as e:
-            return e.errno in (errno.EADDRINUSE, errno.EACCES)
-    return False
-
-
 def add_parser(sub) -> None:
     cl = sub.add_parser("class", help="start a class: print the teacher and student links, then serve the app")
-    cl.add_argument("--port", type=_port, default=8501, help="the port students open (default 8501)")
+    cl.add_argument("--port", type=join.port_number, default=8501, help="the port students open (default 8501)")
     cl.add_argument("--host", default="0.0.0.0", help="the address to listen on (default 0.0.0.0: the whole network)")
     cl.add_argument("--teacher-key", metavar="KEY", help=f"the teacher key (default: ${join.KEY_ENV}, else a random one)")
     cl.add_argument("--code", metavar="CODE", help="the class code (default: a random 5-letter one)")
@@ -75,7 +49,7 @@ def announcement(base: str, key: str, code: str, lang: str = "en") -> str:
 
 
 def main(args) -> int:
-    if not args.print_only and port_taken(args.host, args.port):    # before the links: they would not open
+    if not args.print_only and join.port_taken(args.host, args.port):    # before the links: they would not open
         taken = t("classroom.cli.port_taken", args.lang, port=args.port, next=args.port % 65535 + 1)
         print(f"error: {taken}", file=sys.stderr)
         return 2

@@ -127,13 +127,31 @@ def test_the_class_command_refuses_a_bad_or_taken_port_before_printing_links(int
         assert f"포트 {port}" in capsys.readouterr().err
 
 
-def test_serve_py_gives_every_replica_one_key_one_code_and_the_proxys_lan_link(interfaces, tmp_path, monkeypatch):
+def _serve_py():
     import importlib.util
     from pathlib import Path
     path = Path(__file__).resolve().parents[2] / "deploy" / "serve.py"
     spec = importlib.util.spec_from_file_location("serve_for_test", path)
     serve = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(serve)
+    return serve
+
+
+def test_serve_py_refuses_a_bad_port_and_names_the_taken_ones(capsys):
+    serve = _serve_py()
+    with pytest.raises(SystemExit):
+        serve.parse(["--redis-port", "70000"])
+    assert "--redis-port: a port is a whole number from 1 to 65535 (got 70000)" in capsys.readouterr().err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert serve.ports_in_use("127.0.0.1", [port]) == [port]
+    assert serve.ports_in_use("127.0.0.1", [port]) == []         # closed: free again
+
+
+def test_serve_py_gives_every_replica_one_key_one_code_and_the_proxys_lan_link(interfaces, tmp_path, monkeypatch):
+    serve = _serve_py()
     interfaces({"lo": ([v4("127.0.0.1")], True), "eth0": ([v4("10.1.2.3")], True)})
     monkeypatch.delenv(join.KEY_ENV, raising=False)
     monkeypatch.delenv(join.CODE_ENV, raising=False)
