@@ -117,8 +117,14 @@ def show(page: str, start_page: str) -> None:
     if st.session_state.get(Key.TEACHER):
         return
     if not classroom.joined():
+        bad_link = st.session_state.pop(Key.CLASS_BAD_LINK, False)
         if page == start_page and classroom.is_open():
+            _handled()["bad_code"] = _handled().get("bad_code") or bad_link
             _join_bar()
+        elif bad_link and classroom.is_open():       # another page: no join bar, the word still
+            st.warning(T("classroom.join.bad_code"), icon=":material/key_off:")
+        elif bad_link:      # no class on now: the link's class has ended; training needs none of it
+            st.info(T("classroom.join.link_ended"), icon=":material/link_off:")
         return
     if not st.session_state.get(Key.CLASS_NICK):
         _nickname_bar()

@@ -179,8 +179,8 @@ def read_link() -> None:
         try_key(key)
         qp.pop(join.KEY_PARAM, None)
     if code is not None:
-        if not st.session_state.get(Key.TEACHER):
-            try_code(code)
+        if not st.session_state.get(Key.TEACHER) and not try_code(code):
+            st.session_state[Key.CLASS_BAD_LINK] = True     # an old class's link (a restarted server: a new code)
         qp.pop(join.CODE_PARAM, None)
 
 

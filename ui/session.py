@@ -167,6 +167,7 @@ class Key:
     CLASS_PAGE = "_class_page"             # the page this session shows (its presence row says it)
     CLASS_ROW = "_class_row"               # (wall time published, Presence dict): this session's last row
     CLASS_HANDLED = "_class_handled"       # {"lesson" | "setup": seq}: banners acted on or dismissed
+    CLASS_BAD_LINK = "_class_bad_link"     # the page's link held a class code that joins nothing (said once)
     CLASS_COOKIES = "_class_cookies"       # {name: value} to write into the browser on the next draw
     CLASS_HIDDEN_DRAWN = "_class_hidden_drawn"  # the hidden controls the sidebar was last drawn without
     W_TEACHER_KEY = "class_teacher_key"    # widget: the key field on /classroom

@@ -164,6 +164,24 @@ def test_the_class_code_typed_on_the_start_page_joins(fresh_class, no_exceptions
     assert visitor.button(key=Key.RUN_START).label == "Train"                     # nothing in the way of Train
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_old_class_link_says_so_instead_of_joining_nothing(fresh_class, no_exceptions, lang):
+    """A restarted server has a new code: yesterday's link, or a code cut short, is said once."""
+    from playground.i18n import t
+    old = open_app(query={"lang": lang, join.CODE_PARAM: "QQQQQ"})          # no class on now
+    no_exceptions(old)
+    assert [i.value for i in old.info] == [t("classroom.join.link_ended", lang)]
+    assert Key.CLASS_JOINED not in old.session_state and join.CODE_PARAM not in old.query_params
+    old.run()
+    assert not old.info                                                         # said once
+    fresh_class.set_class(opened_at=__import__("time").time())                 # a class on, another code
+    classroom._state_cache.clear()
+    wrong = open_app(query={"lang": lang, join.CODE_PARAM: "QQQQQ"})
+    no_exceptions(wrong)
+    assert [w.value for w in wrong.warning] == [t("classroom.join.bad_code", lang)]
+    assert wrong.text_input(key=Key.W_CLASS_CODE) is not None                  # with the field to type the right one
+
+
 def test_the_reaper_keeps_an_open_tabs_row_and_withdraws_a_closed_ones(fresh_class, monkeypatch):
     row = {**SECRET_ROW, "session": "tab-open"}
     for session in ("tab-open", "tab-closed"):
