@@ -119,7 +119,8 @@ def show(page: str, start_page: str) -> None:
     if not classroom.joined():
         bad_link = st.session_state.pop(Key.CLASS_BAD_LINK, False)
         if page == start_page and classroom.is_open():
-            _handled()["bad_code"] = _handled().get("bad_code") or bad_link
+            if bad_link:
+                _handled()["bad_code"] = True       # said beside the field, as a typed wrong code is
             _join_bar()
         elif bad_link and classroom.is_open():       # another page: no join bar, the word still
             st.warning(T("classroom.join.bad_code"), icon=":material/key_off:")

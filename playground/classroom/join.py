@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 import psutil
 import segno
 
+from ..i18n import t
+
 PUBLIC_URL_ENV = "PLAYGROUND_PUBLIC_URL"
 KEY_ENV = "PLAYGROUND_TEACHER_KEY"
 CODE_ENV = "PLAYGROUND_CLASS_CODE"
@@ -130,7 +132,6 @@ def port_number(text: str) -> int:
     except ValueError:
         port = 0
     if not 1 <= port <= 65535:
-        from ..i18n import t
         raise argparse.ArgumentTypeError(t("classroom.cli.bad_port", "en", got=text))
     return port
 
