@@ -33,7 +33,11 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
     if snap.status == Status.PAUSED:
         return PAUSED     # nothing changes until a click, which reruns anyway: a heartbeat only
     fresh = not snap.history and snap.partial is None
-    if fresh and (snap.status == Status.RUNNING or (snap.next_point_s is not None and snap.next_point_s < SOON_S)):
+    # training its first epoch, or setting it up (its data prepared; on Ray a warm worker taking
+    # the run: polled every 2.5 s as a long wait, its first point showed ~3 s after the click)
+    soon = snap.status in (Status.RUNNING, Status.LOADING) or (snap.next_point_s is not None
+                                                                 and snap.next_point_s < SOON_S)
+    if fresh and soon:
         return FAST if snap.sharing <= CROWD else FIRST   # its first point comes within seconds: show it
     if snap.status in (Status.QUEUED, Status.LOADING):
         return QUEUED     # a long wait (a busy Ray cluster), or resumed and waiting for its turn
