@@ -7,9 +7,19 @@ import time
 from pathlib import Path
 
 import numpy as np
+import streamlit.testing.v1.app_test as _app_test
+import streamlit.testing.v1.local_script_runner as _script_runner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+# AppTest makes a new ScriptCache for every run, so each run (a click's included) compiled
+# app.py and its page again, with Streamlit's magic rewrite of the syntax tree: 12% of
+# tests/app's CPU in a profile. A server keeps one cache for its life; the tests share one
+# too (no file changes during a test run).
+_SCRIPTS = ScriptCache()
+_app_test.ScriptCache = _script_runner.ScriptCache = lambda: _SCRIPTS
 
 
 _components = None
