@@ -19,10 +19,11 @@ if str(ROOT) not in sys.path:
 # by measure: side by side (2026-12-05) the shared-server tests took 246 s, the rest 325 s.
 # Without -n the marks do nothing.
 BROWSER, ENGINE = "browser", "engine"
-# ~60 s moved to even them out (measured again: 288 s and 296 s with the first two); the teacher
-# room's app tests (~13 s) too: on an AVX-512 machine the rest took 427-479 s, the browser 397-446
-BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py", "test_inside_page.py",
-                 "test_teacher_room.py")
+# ~60 s moved to even them out (measured again: 288 s and 296 s with the first two). The inside
+# page's and the teacher room's app tests (~13 s) went to the browser lane too, and came back
+# when the app tests shared AppTest's script and component caches (the rest 360-376 s, the
+# browser lane 375-407 s with them there, 2026-12-05)
+BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py")
 
 
 def lane(item) -> str:
