@@ -96,8 +96,10 @@ def _init_in_lasting_thread(ray, options: dict) -> None:
     def head():
         try:
             ray.init(**options)
-        except BaseException as e:      # handed to the caller, raised there
+        except BaseException as e:      # handed to the caller, raised there; this thread ends
             failed.append(e)
+            started.set()
+            return
         started.set()
         threading.Event().wait()        # never ends: Ray's processes live while this thread does
 

@@ -62,3 +62,25 @@ def test_a_local_ray_started_from_a_short_thread_outlives_it(monkeypatch):
     short.join(5)
     assert not short.is_alive() and len(started_in) == 1
     assert started_in[0] is not short and started_in[0].is_alive()
+
+
+def test_a_local_ray_that_cannot_start_raises_in_the_caller(monkeypatch):
+    def init(**_options):
+        raise RuntimeError("no room for the object store")
+    monkeypatch.setitem(sys.modules, "ray", types.SimpleNamespace(is_initialized=lambda: False, init=init))
+    heads = lambda: sum(t.name == "ray-head" and t.is_alive() for t in threading.enumerate())   # noqa: E731
+    before, failed = heads(), []
+
+    def caller():
+        try:
+            ray_job.connect("local", 2)
+        except RuntimeError as e:
+            failed.append(str(e))
+    short = threading.Thread(target=caller)
+    short.start()
+    short.join(5)
+    assert failed == ["no room for the object store"]
+    deadline = time.monotonic() + 5
+    while heads() > before and time.monotonic() < deadline:     # the failed start's thread ends
+        time.sleep(0.01)
+    assert heads() == before
