@@ -44,7 +44,7 @@ def test_every_error_key_formats_in_both_languages():
 
 
 def test_t_and_translator():
-    assert i18n.t("err.few_rows", "en", rows=3) == "the table has only 3 rows with a target; at least 10 are needed"
+    assert i18n.t("err.few_rows", "en", rows=3) == "the table has too few rows with a target (3); at least 10 are needed"
     assert "3" in i18n.t("err.few_rows", "ko", rows=3)
     assert i18n.t("no.such.key") == "no.such.key"
     assert i18n.t("err.out_of_memory", "fr") == i18n.t("err.out_of_memory", "en")   # unknown language -> English
