@@ -19,7 +19,9 @@ from playground.status import Status
 from . import live_watch, registry, revive
 from .session import Key
 
-FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 1.0, 1.0, 8.0, 2.5, 5.0
+FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 0.5, 1.0, 8.0, 2.5, 5.0
+# FIRST: 30 light students' first point 2.7-2.9 s median against 3.1-3.3 s at 1.0, runs finished as
+# soon, the server's cores the same (bench/classroom.py, two runs each, 2026-12-05)
 CONFIRM = 5.0             # a finished run's page polls this often until its next full run (as a paused one)
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one

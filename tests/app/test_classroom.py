@@ -29,7 +29,7 @@ def test_pages_poll_closely_only_until_the_first_point():
     assert pacing.poll_seconds(snap(Status.LOADING)) == pacing.FAST        # a warm Ray worker taking the run
     assert pacing.poll_seconds(replace(snap(Status.LOADING), sharing=30)) == pacing.FIRST
     assert pacing.poll_seconds(replace(snap(Status.LOADING), history=point)) >= 2.0   # resumed, waiting
-    # ... once a second when 30 runs share the server (30 pages at 4 a second froze it once)
+    # ... twice a second when 30 runs share the server (30 pages at 4 a second froze it once)
     assert pacing.poll_seconds(replace(snap(Status.QUEUED), sharing=30, next_point_s=2.0)) == pacing.FIRST
     assert pacing.poll_seconds(replace(snap(Status.RUNNING), sharing=30)) == pacing.FIRST
     # a long wait (a full Ray cluster, the old line) or a resumed run waiting: every few seconds
