@@ -8,8 +8,10 @@ import streamlit as st
 
 from ui import projector
 
-# a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below)
-st.set_page_config(page_icon=":material/neurology:", layout="wide", initial_sidebar_state=projector.sidebar_state())
+# a teacher's ?projector=1 link opens with the sidebar collapsed (and larger text below). The tab's
+# icon is an emoji, drawn by the browser: a ":material/...:" icon is fetched from fonts.gstatic.com
+# by every page, and a classroom server may have no internet (tests/e2e/conftest.py checks it)
+st.set_page_config(page_icon="🧠", layout="wide", initial_sidebar_state=projector.sidebar_state())
 
 from ui import (class_banners, classroom, heap, lessons, pacing, presence, reconnect, run_list, runs,  # noqa: E402
                 sidebar, status, turns_gate, unknown_page, uploader_text)  # (after set_page_config)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser import Server, wait_for_app  # noqa: E402
+from browser import CHROMIUM_ARGS, Server, wait_for_app  # noqa: E402
 from light_students import LightClass  # noqa: E402
 
 # (what the student does, the link's query): cycled over the class
@@ -172,7 +172,7 @@ class Browsers:
         self.playwright = sync_playwright().start()
         self.browser = self.playwright.chromium.launch(
             executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=CHROMIUM_ARGS)
 
     def open(self, port: int, query: str) -> BrowserPage:
         return BrowserPage(self.browser, f"http://127.0.0.1:{port}/?{query}")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser import free_port  # noqa: E402
+from browser import CHROMIUM_ARGS, free_port  # noqa: E402
 
 BARE_APP = """import streamlit as st
 if st.button("Train"):
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)
         browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                                    args=CHROMIUM_ARGS)
         ours, floor = [], []
         for r in range(args.rounds):
             ours.append(one_round(browser, ROOT / "app.py", QUERY, FIRST_POINT))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser import free_port, wait_for_app  # noqa: E402
+from browser import CHROMIUM_ARGS, free_port, wait_for_app  # noqa: E402
 
 SCENARIOS = {   # (config values, epochs of a measured run)
     "mnist": (dict(dataset="mnist", model="mlp", hidden="128,64", activation="relu", lr=0.001, batch_size=32,
@@ -101,7 +101,7 @@ def main(scenario: str = "mnist", rounds: int = 4, pin: bool = False) -> None:
         time.sleep(4)
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=executable,
-                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                                  args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1400, "height": 1000})
             live(page, f"http://127.0.0.1:{port}", values, 1)   # warm-up: dataset cache, imports
             firsts, lives, heads = [], [], []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from first_page import start  # noqa: E402
+from first_page import CHROMIUM_ARGS, start  # noqa: E402
 
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                                        args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(url + "/?dataset=paint&lang=en")
             page.get_by_role("radio", name="Class 1").or_(page.get_by_role("button", name="Class 1")).first.click()

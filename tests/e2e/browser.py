@@ -11,10 +11,40 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Chromium's flags for the tests and the benches. Host names other than loopback resolve to
+# nothing, so no page, however broken, sends a DNS query or a request off this machine (the
+# tests also fail on such a request: OffLoopback below)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class OffLoopback:
+    """A browser whose every context records the requests its pages make to any host but
+    loopback (`found`): a classroom server may have no internet, and the tests' traffic must
+    stay on this machine. Found once: the tab's ":material/...:" icon, from fonts.gstatic.com."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.found: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self.browser, name)
+
+    def new_context(self, **kwargs):
+        ctx = self.browser.new_context(**kwargs)
+        ctx.on("request", self._record)
+        return ctx
+
+    def _record(self, request) -> None:
+        url = request.url
+        if not url.startswith(("data:", "blob:", "about:")) and urlparse(url).hostname not in LOOPBACK:
+            self.found.append(url)
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser import CHROMIUM, Server
+from browser import CHROMIUM, CHROMIUM_ARGS, OffLoopback, Server
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,18 +36,32 @@ def app_url():
     server.close()
 
 
+_browsers: list[OffLoopback] = []
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            *CHROMIUM_ARGS,
             # V8 without its optimizing compiler (TurboFan): a test's page lives seconds, too short
             # to earn back the compiling. The lab's browser tests: renderer 37.5-38.8 CPU-s against
             # 42.2-43.1 with it (2026-12-05); the suite's CPU is what bounds its time on 2 cores
             "--js-flags=--no-opt"])
-        yield b
+        _browsers.append(OffLoopback(b))
+        yield _browsers[-1]
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def stays_on_loopback():
+    """Every browser test fails if one of its pages asked a host off this machine for anything."""
+    yield
+    for b in _browsers:
+        found, b.found[:] = list(b.found), []
+        if found:
+            pytest.fail(f"the page requested {len(set(found))} address(es) off loopback: {sorted(set(found))}")
 
 
 @pytest.fixture
