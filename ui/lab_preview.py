@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from playground.data import table
 from playground.data.registry import DATASETS
 from playground.errors import ConfigError
 from playground.figures import lab as lab_figs
@@ -46,12 +47,29 @@ def painted(cfg) -> bool:
 
 # --- before the first run: the data and the network Train would use -------------------------------
 
+def initial_graph(cfg, prep):
+    """The network the settings build (untrained) and its nodes' pictures on 2-D data: shared
+    by every session for the app's own datasets, which the settings fully name. An uploaded
+    table's is kept in its session: two students' tables of one file name differ (a shared
+    cache showed the second the first one's columns and input count)."""
+    if prep.dataset.source != table.UPLOADED:
+        return _shared_graph(cfg, prep)
+    cached = st.session_state.get(Key.UPLOAD_GRAPH)
+    if cached is None or cached[0] is not prep or cached[1] != cfg:
+        cached = (prep, cfg, _graph(cfg, prep))
+        st.session_state[Key.UPLOAD_GRAPH] = cached
+    return cached[2]
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def initial_graph(cfg, _prep):
-    """The network the settings build (untrained) and its nodes' pictures on 2-D data."""
-    model = build_model(cfg, _prep.n_features, _prep.n_outputs, _prep.image_shape)
-    return graph.network_graph(model, _prep), (boundary.neuron_surfaces(model, _prep)
-                                               if boundary.is_plane_dataset(_prep) else None)
+def _shared_graph(cfg, _prep):
+    return _graph(cfg, _prep)
+
+
+def _graph(cfg, prep):
+    model = build_model(cfg, prep.n_features, prep.n_outputs, prep.image_shape)
+    return graph.network_graph(model, prep), (boundary.neuron_surfaces(model, prep)
+                                              if boundary.is_plane_dataset(prep) else None)
 
 
 def first_rows(ds, n: int = 3) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.analysis import evaluation, sequence_baselines
+from playground.data import table
 from playground.data.registry import sequence_input
 from playground.data.sequence_prep import SequencePrepared
 from playground.errors import ConfigError
@@ -81,10 +82,23 @@ def _baseline_scores(key: tuple, _prep) -> dict:
     return sequence_baselines.scores(_prep)
 
 
+def _scores(prep) -> dict:
+    """Shared across sessions for the app's own series and sentences; an uploaded table's kept in
+    its session, where it is held: a table re-uploaded with the same name and size (a value
+    fixed) may take the old one's id, and a shared cache keyed by it showed the old scores."""
+    if prep.dataset.source != table.UPLOADED:
+        return _baseline_scores((prep.dataset.name, prep.window, len(prep.train.y), prep.dataset.n_rows, id(prep)),
+                                prep)
+    cached = st.session_state.get(Key.UPLOAD_BASELINES)
+    if cached is None or cached[0] is not prep:
+        cached = (prep, sequence_baselines.scores(prep))
+        st.session_state[Key.UPLOAD_BASELINES] = cached
+    return cached[1]
+
+
 def baselines_table(prep, network: dict | None = None) -> None:
     """The baselines' test scores (and the network's, once it has them), side by side."""
-    key = (prep.dataset.name, prep.window, len(prep.train.y), prep.dataset.n_rows, id(prep))
-    scores = _baseline_scores(key, prep)
+    scores = _scores(prep)
     metric = "rmse" if prep.task == "regression" else "accuracy"
     rows = {T(f"seq.baseline.{name}"): m.get(metric) for name, m in scores.items()}
     if network and network.get(metric) is not None:

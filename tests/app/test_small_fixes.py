@@ -1,9 +1,11 @@
 """Small fixes a learner would notice: a paused run's time left, an unknown page's note in the
-session's language (not Streamlit's English dialog), layer names translated on the sketch page."""
+session's language (not Streamlit's English dialog), layer names translated on the sketch page,
+an uploaded table's network preview that is its own and not another student's."""
 from __future__ import annotations
 
 import base64
 import io
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -114,3 +116,46 @@ def test_sketch_names_its_hidden_layers_in_the_sessions_language():
     for i, n in enumerate(sizes, 1):
         assert KO("sketch.layer_units", name=KO("inside.layer.hidden", i=i), n=n) in captions, captions
     assert not any("hidden1" in c for c in captions)
+
+
+# --- an uploaded table's network, in its own session -----------------------------------------------------
+
+def _upload(columns: dict) -> list[str]:
+    """A session that uploads 'class.csv' with these columns (and a target, 'kind'); the words
+    its lab's network preview shows."""
+    import pandas as pd
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({**{c: rng.normal(size=60) for c in columns}, "kind": rng.choice(["a", "b"], 60)})
+    at = open_app(query={"lang": "en"})
+    at.file_uploader(key=Key.W_UPLOAD).set_value(("class.csv", df.to_csv(index=False).encode(), "text/csv")).run()
+    no_exceptions(at)
+    (net,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id and "preview_network" in c.key]
+    return [str(t) for tr in net["data"] for t in (tr.get("text") or [])]
+
+
+def test_two_students_tables_of_one_name_each_show_their_own_network():
+    """The untrained network's preview was cached across sessions by the settings alone: a
+    second student's 'class.csv' showed the first one's columns (and input count)."""
+    first = _upload(["size", "weight"])
+    second = _upload(["age", "income", "height"])
+    assert {"size", "weight"} <= set(first)
+    assert {"age", "income", "height"} <= set(second) and not {"size", "weight"} & set(second)
+
+
+def test_an_uploaded_series_baselines_are_its_own_not_a_shared_caches(monkeypatch):
+    """The baselines beside a sequence run were cached across sessions by (name, sizes, id): a
+    table re-uploaded with a value fixed can take the old one's id and showed the old scores.
+    An uploaded table's are computed from it, in its session."""
+    import pandas as pd
+
+    from playground.analysis import sequence_baselines
+    from playground.config import make_config
+    from playground.data.sequence_prep import prepare_sequence
+    from playground.data.sequence_table import read_sequence
+    from ui import sequence_lab
+
+    monkeypatch.setattr(sequence_lab, "_baseline_scores", lambda *a: pytest.fail("an upload's scores were shared"))
+    cfg = make_config(dataset="sales.csv", read_as="series", model="rnn", window=4)
+    for values in (np.sin(np.arange(60) / 3), np.cos(np.arange(60) / 5) * 10):
+        prep = prepare_sequence(read_sequence(pd.DataFrame({"sales": values}), "sales", "series", "sales.csv"), cfg)
+        assert sequence_lab._scores(prep) == sequence_baselines.scores(prep)
