@@ -55,11 +55,16 @@ def _prepared(cfg_key: tuple, _ds) -> prep_mod.Prepared:
     return prep_mod.prepare(_ds, RunConfig(**dict(cfg_key)))
 
 
+def data_key(cfg: RunConfig) -> tuple:
+    """The settings that decide a dataset's split and preprocessing (a cache's key)."""
+    return tuple((k, getattr(cfg, k)) for k in DATA_FIELDS)
+
+
 def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
     """Split + preprocessing for previews (cached; read-only). An uploaded table's is cached
     in its session (the page reruns every second while a run is live), never across them."""
     ds = dataset_for(cfg)
-    key = tuple((k, getattr(cfg, k)) for k in DATA_FIELDS)
+    key = data_key(cfg)
     if ds.source != table.UPLOADED:
         return _prepared(key, ds)
     cached = st.session_state.get(Key.UPLOAD_PREPARED)

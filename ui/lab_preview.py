@@ -72,6 +72,19 @@ def _graph(cfg, prep):
                                               if boundary.is_plane_dataset(prep) else None)
 
 
+def _figure(key: tuple, prep, build):
+    """A preview figure that every session with these settings draws alike, built once for all
+    of them: plotly's figure objects cost the first page's rerun ~50-80 ms (of ~0.3 s), on
+    every click in the sidebar and for each student of a class. An uploaded table's is the
+    session's own (another student's table may share its name). Drawn, never changed."""
+    return build() if prep.dataset.source == table.UPLOADED else _shared_figure((*key, lang()), build)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _shared_figure(key: tuple, _build):
+    return _build()
+
+
 def first_rows(ds, n: int = 3) -> pd.DataFrame:
     """A table's first rows on their side: the target, then every column, one line each,
     each example a column (a narrow panel cut a table's columns, and left out the target)."""
@@ -92,8 +105,9 @@ def data_preview(cfg, prep, task: str) -> None:
     elif boundary.is_plane_dataset(prep):
         show_test, _ = lab.boundary_options()
         pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
-        st.plotly_chart(lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40),
-                        key="preview_points", config={"displayModeBar": False})
+        fig = _figure(("points", data.data_key(cfg), show_test), prep,
+                      lambda: lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40))
+        st.plotly_chart(fig, key="preview_points", config={"displayModeBar": False})
         lab.boundary_toggles()
         st.caption(T("lab.data_points", train=len(prep.train.y), test=len(prep.test.y), val=len(prep.val.y)))
     elif ds.image_shape is not None:
@@ -101,7 +115,8 @@ def data_preview(cfg, prep, task: str) -> None:
         idx = prep.train.index[:12]
         imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
         names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
-        st.plotly_chart(mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200), key="preview_images")
+        st.plotly_chart(_figure(("images", data.data_key(cfg)), prep,
+                                lambda: mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200)), key="preview_images")
     elif one_input_lab.applies(prep):       # one number column: input against target
         one_input_lab.preview(prep, PANEL_H)
     else:
@@ -133,8 +148,8 @@ def preview(cfg, shown_error: str | None) -> None:
         st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
         try:
             g, plane = initial_graph(cfg, prep)
-            st.plotly_chart(lab_figs.lab_network_figure(g, plane, T, height=PANEL_H), key="preview_network",
-                            config={"displayModeBar": False})
+            fig = _figure(("network", cfg), prep, lambda: lab_figs.lab_network_figure(g, plane, T, height=PANEL_H))
+            st.plotly_chart(fig, key="preview_network", config={"displayModeBar": False})
         except ConfigError as e:
             st.error(e.text(lang()))
         lab.pixel_line(prep)
@@ -142,10 +157,10 @@ def preview(cfg, shown_error: str | None) -> None:
         data_preview(cfg, prep, task)
     with curves:
         lab.loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "", cfg.labels, prep)
-        st.plotly_chart(training_figs.history_figure([], task, T, epochs=cfg.epochs or 100, stacked=True,
-                                                     height=PANEL_H - 40,
-                                                     log_loss=bool(st.session_state.get(Key.TRAIN_LOG_SCALE))),
-                        key="curves_empty", config={"displayModeBar": False})
+        log = bool(st.session_state.get(Key.TRAIN_LOG_SCALE))
+        fig = _figure(("curves", task, cfg.epochs or 100, log), prep, lambda: training_figs.history_figure(
+            [], task, T, epochs=cfg.epochs or 100, stacked=True, height=PANEL_H - 40, log_loss=log))
+        st.plotly_chart(fig, key="curves_empty", config={"displayModeBar": False})
         st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
         st.caption(T("train.press_start"))
 

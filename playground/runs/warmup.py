@@ -5,6 +5,7 @@ a daemon thread, when the first page is drawn: one epoch of a tiny network on a 
 and the coach's reference model."""
 from __future__ import annotations
 
+import atexit
 import threading
 
 import torch
@@ -19,6 +20,9 @@ def warm_up_in_background() -> threading.Thread:
         if _thread is None:
             _thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
             _thread.start()
+            # a process that ends mid-warm-up (a server stopped at once, a short test run) was
+            # aborted by torch's C++ side ("terminate called without an active exception", exit 134)
+            atexit.register(_thread.join, 30)
         return _thread
 
 

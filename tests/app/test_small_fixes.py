@@ -159,3 +159,31 @@ def test_an_uploaded_series_baselines_are_its_own_not_a_shared_caches(monkeypatc
     for values in (np.sin(np.arange(60) / 3), np.cos(np.arange(60) / 5) * 10):
         prep = prepare_sequence(read_sequence(pd.DataFrame({"sales": values}), "sales", "series", "sales.csv"), cfg)
         assert sequence_lab._scores(prep) == sequence_baselines.scores(prep)
+
+
+def test_the_first_pages_figures_are_built_once_for_every_session_alike(monkeypatch):
+    """The untrained network, the data and the empty curves are the same for every session with
+    the same settings and language: built once (each cost the first page's rerun tens of ms of
+    plotly objects, on every sidebar click and for each student of a class)."""
+    from playground.figures import lab as lab_figs
+    from playground.figures import training as training_figs
+    from ui import lab_preview
+
+    built = []
+
+    def counted(module, name):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, **k: built.append(name) or real(*a, **k))
+
+    counted(lab_figs, "lab_network_figure")
+    counted(training_figs, "history_figure")
+    lab_preview._shared_figure.clear()
+    first = open_app(query={"lang": "en", "dataset": "circle", "seed": "3"})
+    no_exceptions(first)
+    assert sorted(built) == ["history_figure", "lab_network_figure"]
+    second = open_app(query={"lang": "en", "dataset": "circle", "seed": "3"})
+    second.run()
+    assert len(built) == 2 and json.loads(second.get("plotly_chart")[0].proto.spec) == json.loads(
+        first.get("plotly_chart")[0].proto.spec)
+    open_app(query={"lang": "ko", "dataset": "circle", "seed": "3"})      # its own language's labels
+    assert len(built) == 4
