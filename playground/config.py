@@ -378,7 +378,8 @@ def from_query(params: dict, base: RunConfig | None = None) -> tuple[RunConfig, 
     problems = []
     dataset = params.get("dataset")
     if dataset is not None and dataset not in DATASETS:   # never open server files from a link
-        problems.append(ConfigError("err.unknown_dataset", "dataset", name=dataset, choices=", ".join(DATASETS)))
+        problems.append(ConfigError("err.link_table", "dataset", name=dataset) if is_csv_path(dataset) else
+                        ConfigError("err.unknown_dataset", "dataset", name=dataset, choices=", ".join(DATASETS)))
         dataset = None
     if base is None or (dataset and dataset != base.dataset):   # another dataset: its own defaults
         base = defaults_for(dataset or DEFAULT.dataset)

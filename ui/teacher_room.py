@@ -14,6 +14,7 @@ import streamlit as st
 from playground import lessons as lesson_files
 from playground.classroom import join
 from playground.classroom.roster import Presence, help_reasons, needs_help_first
+from playground.data.registry import is_csv_path
 
 from . import classroom, data, url
 from .lang import T, lang
@@ -135,10 +136,13 @@ def _push_lesson() -> None:
 
 
 def _share_setup() -> None:
-    query = url.share_url(data.config()).split("?", 1)[-1]
+    cfg = data.config()
+    query = url.share_url(cfg).split("?", 1)[-1]
     classroom.update(setup=query)
     classroom.store().bump_class("setup_seq")
     st.toast(T("classroom.sent"), icon=":material/campaign:")
+    if is_csv_path(cfg.dataset):     # the students' pages say how to get it (config.from_query)
+        st.toast(T("classroom.setup_own_table", name=cfg.dataset), icon=":material/upload_file:")
 
 
 def _command(action: str) -> None:

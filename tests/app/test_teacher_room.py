@@ -206,3 +206,31 @@ def test_students_who_need_help_come_first_with_why(fresh_class, no_exceptions):
     assert list(table["학생"]) == ["Zed", "Bo", "Amy"]
     assert "발산" in table.iloc[0]["도움 필요"] and "대기" in table.iloc[1]["도움 필요"] and not table.iloc[2]["도움 필요"]
     assert [m.value for m in at.metric if m.label == "도움 필요"] == ["2"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_setup_on_the_teachers_own_table_says_the_table_does_not_travel(fresh_class, no_exceptions, lang):
+    """The teacher's setup on a table the teacher uploaded: the room says the students must
+    upload it themselves, and a student who uses it reads how, not "unknown dataset" and
+    thirty names; the rest of the setup applies."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"size": rng.normal(size=60), "weight": rng.normal(size=60), "kind": rng.choice(["a", "b"], 60)})
+    room = teacher(lang)
+    room.file_uploader(key=Key.W_UPLOAD).set_value(("class.csv", df.to_csv(index=False).encode(), "text/csv")).run()
+    room.select_slider(key=w_key("lr")).set_value(0.01).run()
+    share = {"en": "Share my setup", "ko": "내 설정 공유"}[lang]
+    next(b for b in room.button if b.label == share).click().run()
+    no_exceptions(room)
+    toasts = [t.value for t in room.toast]
+    assert any("class.csv" in t and {"en": "upload the file themselves", "ko": "직접 올리라는"}[lang] in t for t in toasts)
+
+    classroom._state_cache.clear()
+    student = open_app(query={"lang": lang, join.CODE_PARAM: classroom.class_code()})
+    use = {"en": "Use the teacher's setup", "ko": "선생님 설정 사용하기"}[lang]
+    next(b for b in student.button if b.label == use).click().run()
+    no_exceptions(student)
+    (warning,) = [w.value for w in student.warning if "class.csv" in w.value]
+    assert {"en": "upload the file again", "ko": "다시 올리세요"}[lang] in warning and "circle, xor" not in warning
+    assert student.session_state[w_key("lr")] == 0.01                  # the rest of the setup

@@ -161,11 +161,14 @@ def test_from_query_skips_bad_values_and_lists_them():
     assert sorted(p.field for p in problems) == ["activation", "batch_size", "hidden", "lr"]
 
 
-@pytest.mark.parametrize("name", ["data.csv", "/etc/passwd", "../secret.CSV", "nope"])
-def test_from_query_refuses_datasets_outside_the_registry(name):
+@pytest.mark.parametrize("name, key", [("data.csv", "err.link_table"), ("/etc/passwd", "err.unknown_dataset"),
+                                       ("../secret.CSV", "err.link_table"), ("nope", "err.unknown_dataset")])
+def test_from_query_refuses_datasets_outside_the_registry(name, key):
+    """A link never opens a server file; a table's name (a shared setup or a run's link on an
+    upload) says that an upload does not travel in a link, not "unknown dataset"."""
     cfg, problems = from_query({"dataset": name, "epochs": "3"})
     assert cfg.dataset == DEFAULT.dataset and cfg.epochs == 3
-    assert [(p.key, p.field) for p in problems] == [("err.unknown_dataset", "dataset")]
+    assert [(p.key, p.field) for p in problems] == [(key, "dataset")]
 
 
 def test_from_query_keeps_base():
