@@ -60,6 +60,17 @@ def data_key(cfg: RunConfig) -> tuple:
     return tuple((k, getattr(cfg, k)) for k in DATA_FIELDS)
 
 
+def kept_for_upload(session_key: str, upload, settings, build):
+    """`build()` for an uploaded table, kept in this session while the same upload object
+    (by identity: it is held here, so its id is never another's) and `settings` hold. Never
+    across sessions: two students' tables may share a file name and a shape."""
+    cached = st.session_state.get(session_key)
+    if cached is None or cached[0] is not upload or cached[1] != settings:
+        cached = (upload, settings, build())
+        st.session_state[session_key] = cached
+    return cached[2]
+
+
 def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
     """Split + preprocessing for previews (cached; read-only). An uploaded table's is cached
     in its session (the page reruns every second while a run is live), never across them."""
@@ -67,11 +78,7 @@ def prepared_for(cfg: RunConfig) -> prep_mod.Prepared:
     key = data_key(cfg)
     if ds.source != table.UPLOADED:
         return _prepared(key, ds)
-    cached = st.session_state.get(Key.UPLOAD_PREPARED)
-    if cached is None or cached[0] is not ds or cached[1] != key:
-        cached = (ds, key, prep_mod.prepare(ds, cfg))
-        st.session_state[Key.UPLOAD_PREPARED] = cached
-    return cached[2]
+    return kept_for_upload(Key.UPLOAD_PREPARED, ds, key, lambda: prep_mod.prepare(ds, cfg))
 
 
 def uploaded_frame(file):

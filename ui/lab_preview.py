@@ -54,11 +54,7 @@ def initial_graph(cfg, prep):
     cache showed the second the first one's columns and input count)."""
     if prep.dataset.source != table.UPLOADED:
         return _shared_graph(cfg, prep)
-    cached = st.session_state.get(Key.UPLOAD_GRAPH)
-    if cached is None or cached[0] is not prep or cached[1] != cfg:
-        cached = (prep, cfg, _graph(cfg, prep))
-        st.session_state[Key.UPLOAD_GRAPH] = cached
-    return cached[2]
+    return data.kept_for_upload(Key.UPLOAD_GRAPH, prep, cfg, lambda: _graph(cfg, prep))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -84,16 +84,12 @@ def _baseline_scores(key: tuple, _prep) -> dict:
 
 def _scores(prep) -> dict:
     """Shared across sessions for the app's own series and sentences; an uploaded table's kept in
-    its session, where it is held: a table re-uploaded with the same name and size (a value
-    fixed) may take the old one's id, and a shared cache keyed by it showed the old scores."""
+    its session: a table re-uploaded with the same name and size (a value fixed) may take the
+    old one's id, and a shared cache keyed by it showed the old scores."""
     if prep.dataset.source != table.UPLOADED:
         return _baseline_scores((prep.dataset.name, prep.window, len(prep.train.y), prep.dataset.n_rows, id(prep)),
                                 prep)
-    cached = st.session_state.get(Key.UPLOAD_BASELINES)
-    if cached is None or cached[0] is not prep:
-        cached = (prep, sequence_baselines.scores(prep))
-        st.session_state[Key.UPLOAD_BASELINES] = cached
-    return cached[1]
+    return data.kept_for_upload(Key.UPLOAD_BASELINES, prep, None, lambda: sequence_baselines.scores(prep))
 
 
 def baselines_table(prep, network: dict | None = None) -> None:

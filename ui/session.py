@@ -19,7 +19,7 @@ class Key:
     UPLOAD_FRAME = "_upload_frame"         # (file_id, DataFrame): the upload read once; ui.data
     UPLOAD_PREPARED = "_upload_prepared"   # (Dataset, data fields, Prepared): its split, once; ui.data
     UPLOAD_GRAPH = "_upload_graph"         # (Prepared, RunConfig, graph): its untrained network; ui.lab_preview
-    UPLOAD_BASELINES = "_upload_baselines"  # (Prepared, scores): a series' or sentences' baselines; ui.sequence_lab
+    UPLOAD_BASELINES = "_upload_baselines"  # (Prepared, None, scores): an upload's baselines; ui.data.kept_for_upload
     UPLOAD_PROBLEM = "upload_problem"      # (file name, message) of a rejected upload; ui.sidebar, read by Train
     UPLOAD_REJECTED_AT = "_upload_rejected_at"  # {file_id: the dataset chosen when it was refused}; ui.sidebar
     PENDING_DATASET = "_pending_dataset"   # an accepted upload to select on the next draw; ui.sidebar

@@ -20,8 +20,8 @@ def warm_up_in_background() -> threading.Thread:
         if _thread is None:
             _thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
             _thread.start()
-            # a process that ends mid-warm-up (a server stopped at once, a short test run) was
-            # aborted by torch's C++ side ("terminate called without an active exception", exit 134)
+            # a process that ended mid-warm-up (a server stopped at once, a short test run) was
+            # aborted at exit ("terminate called without an active exception", exit 134)
             atexit.register(_thread.join, 30)
         return _thread
 
