@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, OffLoopback, Server
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, OffLoopback, Server, Tab
 
 
 def pytest_collection_modifyitems(config, items):
@@ -64,9 +64,24 @@ def stays_on_loopback():
             pytest.fail(f"the page requested {len(set(found))} address(es) off loopback: {sorted(set(found))}")
 
 
+@pytest.fixture(scope="session")
+def tab(browser):
+    t = Tab(browser)
+    yield t
+    t.close()
+
+
 @pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    pg = ctx.new_page()
-    yield pg
+def page(tab, app_url):
+    """The shared server's tests' one tab (browser.Tab), at 1400x1000 in en-US; a test may
+    resize it. Left after the test: its session ends, its cookies and storage are forgotten."""
+    yield tab.open()
+    tab.leave(app_url)
+
+
+@pytest.fixture
+def own_page(browser):
+    """A tab in a context of its own, for a test that changes the tab itself (an init script)."""
+    ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    yield ctx.new_page()
     ctx.close()

@@ -13,24 +13,20 @@ from browser import ARTIFACTS, screenshot, wait_for_app
 EPOCH = re.compile(r"^\s*([\d,]+)\s*/")
 
 
-def _open(browser, url: str, width: int, height: int):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    page = ctx.new_page()
+def _open(page, url: str, width: int, height: int):
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(url)
     wait_for_app(page)
-    return ctx, page
+    return page
 
 
-def _close(ctx, page) -> None:
-    """Stop an endless run before closing its tab: a closed tab's run holds one of the test
-    server's two training slots until the closed-tab grace is over."""
-    try:
-        stop = page.get_by_role("button", name=re.compile("^(Stop|중지)$"))
-        if stop.count() and stop.first.is_enabled():
-            stop.first.click()
-            page.wait_for_timeout(500)
-    finally:
-        ctx.close()
+def _stop(page) -> None:
+    """Stop an endless run before the test leaves its page: a left page's run holds one of the
+    test server's two training slots until the closed-tab grace is over."""
+    stop = page.get_by_role("button", name=re.compile("^(Stop|중지)$"))
+    if stop.count() and stop.first.is_enabled():
+        stop.first.click()
+        page.wait_for_timeout(500)
 
 
 def _epoch(page) -> int | None:
@@ -65,8 +61,8 @@ def _box(page, key: str) -> dict:
     pytest.fail(f"{key} was not drawn")
 
 
-def test_first_screen_holds_the_lab(browser, app_url):
-    ctx, page = _open(browser, f"{app_url}/?dataset=circle&epochs=0&lang=ko", 1400, 900)
+def test_first_screen_holds_the_lab(page, app_url):
+    _open(page, f"{app_url}/?dataset=circle&epochs=0&lang=ko", 1400, 900)
     try:
         page.get_by_role("button", name="학습 시작").click()
         _wait_epoch(page, lambda e: e >= 3)
@@ -81,7 +77,7 @@ def test_first_screen_holds_the_lab(browser, app_url):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"lab-{w}x{h}-ko.png"))   # the first screen as a user sees it
     finally:
-        _close(ctx, page)
+        _stop(page)
 
 
 def _sidebar_slider(page, key: str):
@@ -89,8 +85,8 @@ def _sidebar_slider(page, key: str):
     return page.locator(f"[data-testid='stSidebar'] .st-key-{key} input[type='range']").first
 
 
-def test_learning_rate_changed_mid_run_keeps_the_run(browser, app_url):
-    ctx, page = _open(browser, f"{app_url}/?dataset=spiral&hidden=8,8&epochs=0&lang=en", 1400, 1000)
+def test_learning_rate_changed_mid_run_keeps_the_run(page, app_url):
+    _open(page, f"{app_url}/?dataset=spiral&hidden=8,8&epochs=0&lang=en", 1400, 1000)
     try:
         page.get_by_role("button", name="Train").click()
         before = _wait_epoch(page, lambda e: e >= 5)
@@ -108,7 +104,7 @@ def test_learning_rate_changed_mid_run_keeps_the_run(browser, app_url):
             has_text="Run ").first.inner_text()
         screenshot(page, "lab-lr-change")
     finally:
-        _close(ctx, page)
+        _stop(page)
 
 
 def _train_to_the_end(page) -> float:
@@ -120,84 +116,71 @@ def _train_to_the_end(page) -> float:
     return float(value.rstrip("%"))
 
 
-def test_features_let_no_hidden_layer_separate_circle(browser, app_url):
-    ctx, page = _open(browser, f"{app_url}/?dataset=circle&hidden=&features=x1sq,x2sq&epochs=150&lang=en",
-                      1400, 900)
-    try:
-        assert _train_to_the_end(page) >= 95.0
-        screenshot(page, "lab-features-circle")
-    finally:
-        ctx.close()
+def test_features_let_no_hidden_layer_separate_circle(page, app_url):
+    _open(page, f"{app_url}/?dataset=circle&hidden=&features=x1sq,x2sq&epochs=150&lang=en", 1400, 900)
+    assert _train_to_the_end(page) >= 95.0
+    screenshot(page, "lab-features-circle")
 
 
 
-def test_a_gru_reads_the_negation_with_its_memory_on_one_screen(browser, app_url):
+def test_a_gru_reads_the_negation_with_its_memory_on_one_screen(page, app_url):
     """A sequence set in the lab: the GRU learns 'not' / '않', and beside the curves the memory
     panel shows the network unrolled in time and its hidden state per step."""
-    ctx, page = _open(browser, f"{app_url}/?dataset=seq-negation&model=gru&epochs=12&lang=en", 1280, 720)
-    try:
-        assert _train_to_the_end(page) >= 90.0
-        _box(page, "seq_unrolled")
-        _box(page, "seq_memory")
-        page.wait_for_selector("text=/What the network remembers \\(epoch 12\\)/", timeout=20_000)
-        screenshot(page, "lab-sequence-negation")
-    finally:
-        ctx.close()
+    _open(page, f"{app_url}/?dataset=seq-negation&model=gru&epochs=12&lang=en", 1280, 720)
+    assert _train_to_the_end(page) >= 90.0
+    _box(page, "seq_unrolled")
+    _box(page, "seq_memory")
+    page.wait_for_selector("text=/What the network remembers \\(epoch 12\\)/", timeout=20_000)
+    screenshot(page, "lab-sequence-negation")
 
 def _painted_count(page) -> int:
     text = page.get_by_text(re.compile(r"^\d+ points \(class 0")).first.inner_text(timeout=20_000)
     return int(text.split()[0])
 
 
-def test_paint_points_and_train_on_them(browser, app_url):
-    ctx, page = _open(browser, f"{app_url}/?dataset=paint&lang=en", 1400, 1000)
-    try:
-        assert _painted_count(page) == 40                      # the example
-        # the sidebar is drawn, on the painted set (its description: "... add class 0 or class 1.")
-        described = page.locator("[data-testid='stSidebar']").get_by_text("click the plane to add class 0 or class 1")
-        described.first.wait_for(timeout=20_000)
-        assert described.count() == 1
-        page.get_by_role("radio", name="Class 1").or_(page.get_by_role("button", name="Class 1")).first.click()
-        for n, (fx, fy) in enumerate(((0.2, 0.2), (0.25, 0.25)), start=41):
-            plot = page.locator("[class*='st-key-paint_chart_'] .nsewdrag").first
-            box = plot.bounding_box()
-            plot.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
-            page.wait_for_function(f"() => document.body.innerText.includes('{n} points (class 0')", timeout=20_000)
-        assert _painted_count(page) == 42
-        page.wait_for_function("() => location.search.includes('points=')", timeout=10_000)   # it travels in the link
-        assert _train_to_the_end(page) >= 80.0
-        screenshot(page, "lab-paint")
-    finally:
-        ctx.close()
+def test_paint_points_and_train_on_them(page, app_url):
+    _open(page, f"{app_url}/?dataset=paint&lang=en", 1400, 1000)
+    assert _painted_count(page) == 40                      # the example
+    # the sidebar is drawn, on the painted set (its description: "... add class 0 or class 1.")
+    described = page.locator("[data-testid='stSidebar']").get_by_text("click the plane to add class 0 or class 1")
+    described.first.wait_for(timeout=20_000)
+    assert described.count() == 1
+    page.get_by_role("radio", name="Class 1").or_(page.get_by_role("button", name="Class 1")).first.click()
+    for n, (fx, fy) in enumerate(((0.2, 0.2), (0.25, 0.25)), start=41):
+        plot = page.locator("[class*='st-key-paint_chart_'] .nsewdrag").first
+        box = plot.bounding_box()
+        plot.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+        page.wait_for_function(f"() => document.body.innerText.includes('{n} points (class 0')", timeout=20_000)
+    assert _painted_count(page) == 42
+    page.wait_for_function("() => location.search.includes('points=')", timeout=10_000)   # it travels in the link
+    assert _train_to_the_end(page) >= 80.0
+    screenshot(page, "lab-paint")
 
 
-def test_one_hot_labels_and_raw_pixels_switched_in_the_sidebar(browser, app_url):
+def test_one_hot_labels_and_raw_pixels_switched_in_the_sidebar(page, app_url):
     """An image set's two input steps, switched in the sidebar: the lab names the loss by the
     label format (categorical cross-entropy), says the pixels are raw, and draws the Flatten step."""
-    ctx, page = _open(browser, f"{app_url}/?dataset=digits&model=mlp&epochs=3&lang=en", 1280, 720)
-    try:
-        side = page.locator("[data-testid='stSidebar']")
-        side.get_by_text("Pixel scaling (to 0–1)").click()
-        page.wait_for_function("() => location.search.includes('pixel_scale=false')", timeout=20_000)
-        side.locator("[data-testid='stSelectbox']", has_text="Label format").click()
-        page.keyboard.type("one-hot")                                   # a searchable select
-        page.get_by_role("option", name="one-hot vector").click()
-        page.wait_for_function("() => location.search.includes('labels=onehot')", timeout=20_000)
-        page.get_by_role("button", name="Train", exact=True).click()
-        _wait_epoch(page, lambda e: e >= 3)
-        page.get_by_text("Loss function: categorical cross-entropy (softmax output, one-hot labels)").wait_for()
-        page.get_by_text("Input: raw pixels 0–16 (pixel scaling off)").wait_for()
-        page.locator(".st-key-lab_network").get_by_text("8×8 → 64").wait_for(timeout=20_000)
-        screenshot(page, "lab-onehot-raw-pixels")
-    finally:
-        ctx.close()
+    _open(page, f"{app_url}/?dataset=digits&model=mlp&epochs=3&lang=en", 1280, 720)
+    side = page.locator("[data-testid='stSidebar']")
+    side.get_by_text("Pixel scaling (to 0–1)").click()
+    page.wait_for_function("() => location.search.includes('pixel_scale=false')", timeout=20_000)
+    side.locator("[data-testid='stSelectbox']", has_text="Label format").click()
+    page.keyboard.type("one-hot")                                   # a searchable select
+    page.get_by_role("option", name="one-hot vector").click()
+    page.wait_for_function("() => location.search.includes('labels=onehot')", timeout=20_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    _wait_epoch(page, lambda e: e >= 3)
+    page.get_by_text("Loss function: categorical cross-entropy (softmax output, one-hot labels)").wait_for()
+    page.get_by_text("Input: raw pixels 0–16 (pixel scaling off)").wait_for()
+    page.locator(".st-key-lab_network").get_by_text("8×8 → 64").wait_for(timeout=20_000)
+    screenshot(page, "lab-onehot-raw-pixels")
 
 
-def test_twenty_layers_with_skip_connections_set_in_the_sidebar_train(browser, app_url):
+def test_twenty_layers_with_skip_connections_set_in_the_sidebar_train(page, app_url):
     """The layers slider reaches 20 and the skip-connection toggle turns on: a short run trains
     with no exception, its label names the depth, the diagram draws the first and last layers
     with the gap's '+14' and a ⊕ arc per drawn skip."""
-    ctx, page = _open(browser, f"{app_url}/?dataset=spiral&epochs=5&lr=0.01&lang=en", 1280, 720)
+    _open(page, f"{app_url}/?dataset=spiral&epochs=5&lr=0.01&lang=en", 1280, 720)
     try:
         side = page.locator("[data-testid='stSidebar']")
         layers = side.locator("[data-testid='stSlider']", has_text="Number of hidden layers").get_by_role("slider")
@@ -214,15 +197,15 @@ def test_twenty_layers_with_skip_connections_set_in_the_sidebar_train(browser, a
         assert page.locator("[data-testid='stException']").count() == 0
         screenshot(page, "lab-twenty-layers-residual")
     finally:
-        _close(ctx, page)
+        _stop(page)
 
 
 
-def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(browser, app_url):
+def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(page, app_url):
     """Few-shot digits 5-9: Transfer learning set to Fine-tuned in the sidebar, then Train: the
     server pretrains the CNN on digits 0-4 (once; a progress bar while it does), the run trains
     from it, and the lab says where its weights came from."""
-    ctx, page = _open(browser, f"{app_url}/?dataset=mnist-5-9-few&epochs=3&lang=en", 1280, 720)
+    _open(page, f"{app_url}/?dataset=mnist-5-9-few&epochs=3&lang=en", 1280, 720)
     try:
         box = page.locator("[data-testid='stSidebar'] input[aria-label='Transfer learning']")
         box.wait_for(timeout=60_000)        # a busy shared server draws the few-shot set's controls late
@@ -245,4 +228,3 @@ def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         screenshot(page, "lab-transfer-fine-tuned")
-        ctx.close()

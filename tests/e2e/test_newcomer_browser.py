@@ -44,31 +44,27 @@ def test_the_upload_box_speaks_korean(page, app_url):
     screenshot(page, "newcomer-upload-ko")
 
 
-def test_projector_mode_keeps_the_lab_in_the_first_screen(browser, app_url):
+def test_projector_mode_keeps_the_lab_in_the_first_screen(page, app_url):
     """Projector mode's larger text pushed the nodes and the boundary's toggles below the fold
     at 1280x720, and its header covered the speed control's label."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = ctx.new_page()
-    try:
-        page.goto(f"{app_url}/?dataset=circle&epochs=0&lang=ko&projector=1")
-        page.get_by_role("button", name="학습 시작").click(timeout=60_000)
-        page.locator(".st-key-lab_network .js-plotly-plot").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        for key in ("lab_network", "boundary", "curves", "lab_show_test", "lab_discretize", "train_log_scale"):
-            # the bottom read in the same call that finds the element (a rerun may replace it in between)
-            bottom = page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
-                const r = e && e.getBoundingClientRect(); return r && r.height > 0 ? r.bottom : null; }}""",
-                                            timeout=30_000).json_value()
-            assert bottom <= 720, (key, bottom)
-        speed = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first
-        speed.wait_for()
-        label = speed.bounding_box()
-        header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
-        assert label["y"] >= header - 2, (label, header)
-        page.get_by_role("button", name="중지").click()
-        screenshot(page, "newcomer-projector-1280x720-ko")
-    finally:
-        ctx.close()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/?dataset=circle&epochs=0&lang=ko&projector=1")
+    page.get_by_role("button", name="학습 시작").click(timeout=60_000)
+    page.locator(".st-key-lab_network .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    for key in ("lab_network", "boundary", "curves", "lab_show_test", "lab_discretize", "train_log_scale"):
+        # the bottom read in the same call that finds the element (a rerun may replace it in between)
+        bottom = page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
+            const r = e && e.getBoundingClientRect(); return r && r.height > 0 ? r.bottom : null; }}""",
+                                        timeout=30_000).json_value()
+        assert bottom <= 720, (key, bottom)
+    speed = page.locator("[data-testid='stWidgetLabel']").filter(has_text="속도").first
+    speed.wait_for()
+    label = speed.bounding_box()
+    header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
+    assert label["y"] >= header - 2, (label, header)
+    page.get_by_role("button", name="중지").click()
+    screenshot(page, "newcomer-projector-1280x720-ko")
 
 
 # every element whose text is wider than its box and clipped; every plotly text outside its chart
@@ -81,15 +77,11 @@ CUT = """() => [...document.querySelectorAll('[data-testid=stMain] *, [data-test
         return t.textContent.trim() && (r.left < s.left - 1 || r.right > s.right + 1); }).map(t => t.textContent))"""
 
 
-def test_no_label_is_cut_at_1024_px(browser, app_url):
+def test_no_label_is_cut_at_1024_px(page, app_url):
     """'Accuracy (higher is better', '∞ end…', 'Run cross-valid…' were cut at 1024 and 1280 px."""
-    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = ctx.new_page()
-    try:
-        for path in ("/?dataset=titanic&lang=en", "/?dataset=auto-mpg&lang=ko", "/evaluate?dataset=titanic&lang=en"):
-            page.goto(app_url + path)
-            wait_for_app(page)
-            page.wait_for_timeout(1500)           # the charts' drawing
-            assert page.evaluate(CUT) == [], path
-    finally:
-        ctx.close()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for path in ("/?dataset=titanic&lang=en", "/?dataset=auto-mpg&lang=ko", "/evaluate?dataset=titanic&lang=en"):
+        page.goto(app_url + path)
+        wait_for_app(page)
+        page.wait_for_timeout(1500)           # the charts' drawing
+        assert page.evaluate(CUT) == [], path

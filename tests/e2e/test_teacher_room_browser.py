@@ -18,9 +18,8 @@ def printed_teacher_key(app_url: str) -> str:
     return KEY.findall(log)[-1]
 
 
-def test_the_teacher_opens_lesson_3_and_two_students_see_the_banner(browser, app_url):
-    teacher_ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    teacher = teacher_ctx.new_page()
+def test_the_teacher_opens_lesson_3_and_two_students_see_the_banner(browser, page, app_url):
+    teacher = page                  # the students' browsers are their own (each its own cookies)
     teacher.goto(f"{app_url}/classroom?lang=en")
     wait_for_app(teacher)
     teacher.wait_for_selector("text=This page is the teacher's")              # no key: no class
@@ -33,11 +32,10 @@ def test_the_teacher_opens_lesson_3_and_two_students_see_the_banner(browser, app
     students = []
     try:
         for lang in ("en", "ko"):
-            ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-            page = ctx.new_page()
-            page.goto(f"{app_url}/?class={code}&lang={lang}")
-            wait_for_app(page)
-            students.append(page)
+            student = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            student.goto(f"{app_url}/?class={code}&lang={lang}")
+            wait_for_app(student)
+            students.append(student)
         first, second = students
         first.get_by_placeholder("what your teacher sees").fill("Ada")
         first.get_by_role("button", name="Save").click()
@@ -62,6 +60,5 @@ def test_the_teacher_opens_lesson_3_and_two_students_see_the_banner(browser, app
         teacher.get_by_role("button", name="End the class").click()
         teacher.get_by_role("button", name="End the class").last.click()
         wait_for_app(teacher)
-        for page in students:
-            page.context.close()
-        teacher_ctx.close()
+        for student in students:
+            student.context.close()

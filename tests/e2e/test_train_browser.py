@@ -49,7 +49,8 @@ WATCH_MAIN = """() => { window.__changes = 0;
     document.querySelector("[data-testid='stMain']"), {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 
 
-def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(page, app_url):
+def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(own_page, app_url):
+    page = own_page                 # an init script: a tab of its own
     page.add_init_script(TRACK_POLLS)
     page.goto(f"{app_url}/?dataset=spiral&hidden=16,16,8&epochs=0&lang=en")     # endless: a quiet machine ends 2,000 epochs in seconds
     wait_for_app(page)
