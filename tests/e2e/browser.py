@@ -130,6 +130,26 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# A long page whole in one picture needs a window that tall (Streamlit scrolls inside its main
+# block), and every chart is laid out again for it: 1-3 CPU-s a picture, ~10 over the suite.
+# Taken with PLAYGROUND_TALL_SCREENSHOTS=1; otherwise the first screen.
+TALL = os.environ.get("PLAYGROUND_TALL_SCREENSHOTS") == "1"
+
+
+def tall_screenshot(page, name: str, max_height: int = 7000, drawn=None) -> Path:
+    """The main block's whole height (with TALL), once `drawn()` (a wait) has returned."""
+    size = page.viewport_size
+    if TALL:
+        height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": size["width"], "height": min(height + 60, max_height)})
+        page.wait_for_timeout(1000)        # the charts' layout for the new size
+    if drawn:
+        drawn()
+    path = screenshot(page, name)
+    page.set_viewport_size(size)
+    return path
+
+
 class Server:
     """`streamlit run app.py` on a free port; `env` adds environment variables."""
 

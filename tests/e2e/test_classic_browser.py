@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import screenshot, wait_for_app
+from browser import screenshot, tall_screenshot, wait_for_app
 
 from playground.i18n import Translator
 
@@ -51,10 +51,7 @@ def test_per_layer_activations_monitor_and_classic_models(page, app_url, lang):
     for kind in ("tree", "forest", "svm", "knn"):
         assert T(f"classic.model.{kind}") in main
     assert "gini" in main and T("classic.impurity.gini") in main
-    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(height + 40, 7000)})
-    page.wait_for_timeout(800)
-    screenshot(page, f"classic-evaluate-{lang}")
+    tall_screenshot(page, f"classic-evaluate-{lang}")
 
 
 def test_a_table_shows_a_trees_pr_curve_kmeans_on_its_components_and_planted_outliers(page, app_url):
@@ -75,8 +72,5 @@ def test_a_table_shows_a_trees_pr_curve_kmeans_on_its_components_and_planted_out
     main = page.locator(MAIN)
     assert main.locator("[data-testid='stException']").count() == 0
     assert main.get_by_text(re.compile(r"^PC1 \(")).count() >= 1 and T("outliers.m.recall") in main.inner_text()
-    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(height + 40, 9000)})
-    page.wait_for_timeout(800)
-    screenshot(page, "classic-table-en")
+    tall_screenshot(page, "classic-table-en", max_height=9000)
 

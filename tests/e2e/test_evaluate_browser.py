@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import screenshot, wait_for_app
+from browser import screenshot, tall_screenshot, wait_for_app
 
 from playground.i18n import Translator
 
@@ -33,15 +33,6 @@ def train_then_evaluate(page, app_url, dataset: str, epochs: int) -> None:
     page.get_by_text(EN("eval.baseline.title")).wait_for(timeout=30_000)
     page.get_by_text(EN("eval.cv.empty")).wait_for(timeout=30_000)     # the page's last element
     wait_for_app(page)
-
-
-def full_screenshot(page, name: str) -> None:
-    """Streamlit scrolls inside its main block: grow the viewport to the content first."""
-    height = page.evaluate(f"() => document.querySelector(\"{MAIN}\").scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(height + 40, 6000)})
-    page.wait_for_timeout(800)            # plotly re-lays out to the new size
-    screenshot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def to_korean(page, last: str = KO("eval.cv.empty")) -> None:
@@ -85,7 +76,7 @@ def test_titanic_threshold_slider(page, app_url):
         delta = tiles.nth(i).locator("[data-testid='stMetricDelta']")
         assert re.fullmatch(r"± \d\.\d{3}", delta.inner_text().strip())
         assert delta.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the std is cut off"
-    full_screenshot(page, "evaluate-titanic")
+    tall_screenshot(page, "evaluate-titanic")
     to_korean(page, last=KO("eval.cv.mean_std", n=5))
     assert KO("eval.plot.roc_title") in main_text(page)
     screenshot(page, "evaluate-titanic-ko")          # the first screen: the full height is shown in English
@@ -120,7 +111,7 @@ def test_mnist_gallery_and_confusion_cell(page, app_url):
     wait_for_app(page)
     captions = re.findall(r"true (\d) → (\d) ·", main_text(page))
     assert len(captions) == min(int(n), 30) and set(captions) == {(true, pred)}
-    full_screenshot(page, "evaluate-mnist")
+    tall_screenshot(page, "evaluate-mnist")
     to_korean(page)
     assert KO("eval.gallery") in main_text(page)
     screenshot(page, "evaluate-mnist-ko")          # the first screen: the full height is shown in English
@@ -133,7 +124,7 @@ def test_auto_mpg_regression(page, app_url):
                 "eval.baseline.linear"):
         assert EN(key) in text, key
     assert "· auto-mpg ·" in text
-    full_screenshot(page, "evaluate-auto-mpg")
+    tall_screenshot(page, "evaluate-auto-mpg")
     to_korean(page)
     assert KO("eval.plot.residual_title") in main_text(page)
     screenshot(page, "evaluate-auto-mpg-ko")          # the first screen: the full height is shown in English

@@ -5,7 +5,7 @@ import re
 import time
 
 import pytest
-from browser import limit_speed, screenshot, wait_for_app
+from browser import limit_speed, tall_screenshot, wait_for_app
 
 VIEW_EPOCH = re.compile(r"(?:after epoch|에포크) (\d+)")
 
@@ -34,14 +34,10 @@ ALL_DRAWN = """([n, korean]) => {
 
 
 def _full_page_screenshot(page, name: str, charts: int, korean: bool = False) -> None:
-    """Streamlit scrolls inside its main block, so a full-page shot needs a tall window;
-    taken once every chart is drawn and nothing is faded out mid-update."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(height + 60, 7000)})
-    page.wait_for_timeout(1000)   # charts re-layout for the new size
-    page.wait_for_function(ALL_DRAWN, arg=[charts, korean], timeout=30_000, polling=100)
-    screenshot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    """Taken once every chart is drawn (with its titles in Korean on the Korean page) and
+    nothing is faded out mid-update."""
+    tall_screenshot(page, name, drawn=lambda: page.wait_for_function(ALL_DRAWN, arg=[charts, korean], timeout=30_000,
+                                                                      polling=100))
 
 
 # One image run in the browser (live views, the first layer's pictures, a language switch mid-run);
