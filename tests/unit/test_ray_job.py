@@ -168,25 +168,25 @@ def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs, monkeypatch):
         assert t(f"train.stopped_{ray_job.LOST}", lang) != f"train.stopped_{ray_job.LOST}"
 
 
-def test_three_runs_on_two_cpus_take_turns_and_all_finish(jobs, monkeypatch):
-    monkeypatch.setenv(ray_pool.POOL_ENV, "3")      # more runs than CPUs: the fewest that show it
+def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs, monkeypatch):
+    monkeypatch.setenv(ray_pool.POOL_ENV, "4")
     ray_job.warm_pool(gpu=False)
-    ray_pool.wait_warm(ray, TIMEOUT)           # three warm workers: the runs start together
-    three = [make(jobs, epochs=300, speed=None) for _ in range(3)]     # each longer than a turn
-    assert all(j._warm for j in three)
+    ray_pool.wait_warm(ray, TIMEOUT)           # four warm workers: the runs start together
+    four = [make(jobs, epochs=300, speed=None) for _ in range(4)]     # each longer than a turn
+    assert all(j._warm for j in four)
     seen = []
 
     def done():
-        snaps = [j.snapshot() for j in three]
+        snaps = [j.snapshot() for j in four]
         seen.append(([s.status for s in snaps], max(s.sharing for s in snaps)))
         return all(s.finished for s in snaps)
 
     wait_for(done, 3 * TIMEOUT, interval=0.05)
-    assert {j.snapshot().status for j in three} == {Status.COMPLETED}
-    assert all(j.snapshot().epoch == 300 for j in three)
-    # no Ray line: the three trained at the same time, taking turns at the two CPUs
+    assert {j.snapshot().status for j in four} == {Status.COMPLETED}
+    assert all(j.snapshot().epoch == 300 for j in four)
+    # no Ray line: the four trained at the same time, taking turns at the two CPUs
     assert any(sharing >= 3 and statuses.count(Status.RUNNING) >= 3 for statuses, sharing in seen), seen[-5:]
-    assert not any(j.snapshot().queue_position for j in three)
+    assert not any(j.snapshot().queue_position for j in four)
 
 
 def test_a_run_nobody_polls_stops(jobs):
