@@ -13,11 +13,10 @@ from browser import ARTIFACTS, screenshot, wait_for_app
 EPOCH = re.compile(r"^\s*([\d,]+)\s*/")
 
 
-def _open(page, url: str, width: int, height: int):
+def _open(page, url: str, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
     page.goto(url)
     wait_for_app(page)
-    return page
 
 
 def _stop(page) -> None:
