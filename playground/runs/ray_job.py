@@ -73,14 +73,27 @@ def connect(address: str | None = None, num_cpus: int | None = None):
             old = os.environ.get("PYTHONPATH")   # Ray's processes start with it: workers find `playground`
             os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), old]))
             try:
+                _loopback_only()
                 _init_in_lasting_thread(ray, dict(num_cpus=cpus, include_dashboard=False, configure_logging=False,
-                                                  object_store_memory=store))
+                                                  object_store_memory=store, _node_ip_address="127.0.0.1"))
             finally:
                 os.environ.pop("PYTHONPATH") if old is None else os.environ.update(PYTHONPATH=old)
         else:
             ray.init(address=address, configure_logging=False,
                      runtime_env={"py_modules": [str(_ROOT / "playground")]})
         return ray
+
+
+def _loopback_only() -> None:
+    """A local instance talks to itself on 127.0.0.1. On Linux Ray takes the LAN address for
+    its node (and turns 127.0.0.1 into it) unless clusters are switched off, as they are on
+    macOS and Windows: switched off here, for this process and for the workers it starts."""
+    os.environ[_NO_CLUSTER_ENV] = "0"
+    from ray._private import ray_constants  # read when Ray picks the node's address
+    ray_constants.ENABLE_RAY_CLUSTER = False
+
+
+_NO_CLUSTER_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 
 
 def _init_in_lasting_thread(ray, options: dict) -> None:

@@ -47,6 +47,11 @@ def running(j) -> bool:
     return j.snapshot().status == Status.RUNNING
 
 
+def test_the_local_ray_talks_on_loopback_only():
+    """Ray takes the LAN address for a node on Linux by default; a local instance must not."""
+    assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
+
+
 def test_same_config_and_seed_give_the_same_history_as_in_process(jobs):
     cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=6, dropout=0.1)
     local = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1)).start()
