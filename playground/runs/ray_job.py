@@ -32,7 +32,7 @@ from pathlib import Path
 from ..config import RunConfig
 from ..data.prepare import Prepared
 from ..status import Status
-from . import ray_pool, ray_turns, ray_worker
+from . import ray_local, ray_pool, ray_turns, ray_worker
 from .job import Watched
 from .scheduler import _env_int  # a teacher's setting: unset when not a number
 from .snapshot import Snapshot, model_from, validate_change
@@ -73,53 +73,13 @@ def connect(address: str | None = None, num_cpus: int | None = None):
             old = os.environ.get("PYTHONPATH")   # Ray's processes start with it: workers find `playground`
             os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), old]))
             try:
-                _loopback_only()
-                _init_in_lasting_thread(ray, dict(num_cpus=cpus, include_dashboard=False, configure_logging=False,
-                                                  object_store_memory=store, _node_ip_address="127.0.0.1"))
+                ray_local.start(ray, num_cpus=cpus, object_store_memory=store)
             finally:
                 os.environ.pop("PYTHONPATH") if old is None else os.environ.update(PYTHONPATH=old)
         else:
             ray.init(address=address, configure_logging=False,
                      runtime_env={"py_modules": [str(_ROOT / "playground")]})
         return ray
-
-
-def _loopback_only() -> None:
-    """A local instance talks to itself on 127.0.0.1. On Linux Ray takes the LAN address for
-    its node (and turns 127.0.0.1 into it) unless clusters are switched off, as they are on
-    macOS and Windows: switched off here, for this process and for the workers it starts."""
-    os.environ[_NO_CLUSTER_ENV] = "0"
-    from ray._private import ray_constants  # read when Ray picks the node's address
-    ray_constants.ENABLE_RAY_CLUSTER = False
-
-
-_NO_CLUSTER_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
-
-
-def _init_in_lasting_thread(ray, options: dict) -> None:
-    """ray.init for a local instance, from a thread that lives as long as the process. Ray
-    starts its raylet and control store with PR_SET_PDEATHSIG: the kernel kills them when the
-    *thread* that started them ends. Called from a page's script or the pool's warm-up thread,
-    the raylet died with that thread, and the server with it (exit 1, seen on the first Train)."""
-    if threading.current_thread() is threading.main_thread():
-        ray.init(**options)
-        return
-    started, failed = threading.Event(), []
-
-    def head():
-        try:
-            ray.init(**options)
-        except BaseException as e:      # handed to the caller, raised there; this thread ends
-            failed.append(e)
-            started.set()
-            return
-        started.set()
-        threading.Event().wait()        # never ends: Ray's processes live while this thread does
-
-    threading.Thread(target=head, daemon=True, name="ray-head").start()
-    started.wait()
-    if failed:
-        raise failed[0]
 
 
 # --- this process's line: runs submitted to Ray that have not started -------------------------------
