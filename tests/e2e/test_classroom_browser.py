@@ -26,15 +26,15 @@ def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_sa
     try:
         # endless runs: on a quiet machine 2,000 spiral epochs end in seconds, before they would share
         url = f"{server.url}/?dataset=spiral&hidden=16,16&epochs=0&lang=en"
+        # both pages open before the first Train: the first run then waits for no page load
         first = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        first.goto(url)
-        wait_for_app(first)
+        second = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        for student in (first, second):
+            student.goto(url)
+            wait_for_app(student)
         first.get_by_role("button", name="Train").click()
         before = _epoch(first)
 
-        second = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-        second.goto(url)
-        wait_for_app(second)
         second.get_by_role("button", name="Train").click()
         _epoch(second)                           # its curve starts while the first run still trains
         second.wait_for_selector("text=/sharing the server with one other run/", timeout=30_000)
