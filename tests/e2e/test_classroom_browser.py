@@ -12,13 +12,14 @@ EPOCH = re.compile(r"training: epoch (\d+)")
 GRACE_S = 8       # long enough for a reload to come back on a busy machine, short enough to wait out
 
 
-def _epoch(page) -> int:
-    """The lab's "training: epoch N", read in the call that finds it (the sidebar's status
-    line says it too, and a rerun may redraw the main part between a wait and a read)."""
-    return int(page.wait_for_function(f"""() => {{
+def _epoch(page, above: int = -1) -> int:
+    """The lab's "training: epoch N" once N > `above`, read in the call that finds it (the
+    sidebar's status line says it too, and a rerun may redraw the main part between a wait
+    and a read)."""
+    return int(page.wait_for_function(f"""above => {{
         const m = document.querySelector("[data-testid='stMain']");
         const e = m && m.innerText.match(/{EPOCH.pattern}/);
-        return e ? e[1] : null; }}""", timeout=30_000).json_value())
+        return e && +e[1] > above ? e[1] : null; }}""", arg=above, timeout=30_000).json_value())
 
 
 def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_says_gone(browser):
@@ -39,7 +40,8 @@ def test_two_runs_share_one_slot_a_closed_tab_leaves_a_reload_stays_a_restart_sa
         _epoch(second)                           # its curve starts while the first run still trains
         second.wait_for_selector("text=/sharing the server with one other run/", timeout=30_000)
         screenshot(second, "classroom-sharing")
-        assert _epoch(first) > before and first.get_by_role("button", name="Pause").is_enabled()
+        _epoch(first, above=before)              # the first run goes on meanwhile (its page shows it)
+        assert first.get_by_role("button", name="Pause").is_enabled()
 
         first.context.close()                  # the first student closes the tab: the grace, then it stops
         second.wait_for_function("() => !document.body.innerText.includes('sharing the server')", timeout=40_000)
