@@ -47,50 +47,148 @@ def running(j) -> bool:
     return j.snapshot().status == Status.RUNNING
 
 
+# The order saves fresh workers (~4 CPU-s each): the pool's warm worker serves the controls,
+# the four runs' pool the lab and the unpolled run; the runs of another shape (one CPU each)
+# and the pool of none, which kill idle workers, come last.
+
+
 def test_the_local_ray_talks_on_loopback_only():
     """Ray takes the LAN address for a node on Linux by default; a local instance must not."""
     assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
 
 
-def test_same_config_and_seed_give_the_same_history_as_in_process(jobs):
-    cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=6, dropout=0.1)
-    local = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1)).start()
-    remote = ray_job.RayTrainingJob(cfg, p)
-    jobs.append(remote)
-    remote.start()
-    local.join(30)
-    remote.join(TIMEOUT)
-    a, b = local.snapshot(), remote.snapshot()
-    assert isinstance(b, Snapshot) and b.status == Status.COMPLETED and b.epoch == 6
-    assert without_seconds(b.history) == without_seconds(a.history)
-    assert b.loss_name == a.loss_name and b.weights_epoch == a.weights_epoch
-    mine, theirs = local.model_copy().state_dict(), remote.model_copy().state_dict()
-    assert mine.keys() == theirs.keys() and all(torch.equal(mine[k], theirs[k]) for k in mine)
-    assert not remote.alive                 # the run is over: its actor is gone, its CPU free
-
-
-def test_a_finished_runs_worker_serves_the_next_run_with_the_same_history(jobs, monkeypatch):
-    """The pool: a clean run's worker goes back warm and the next run of the same shape
-    starts in it (the same process), learning exactly what a fresh worker would."""
+def test_a_fresh_worker_then_the_same_worker_warm_learn_what_this_process_learns(jobs, monkeypatch):
+    """A run on Ray learns exactly what a TrainingJob in this process learns; its clean end
+    gives its worker back to the pool, and the next run of the same shape starts in it (the
+    same process), learning exactly the same again."""
     monkeypatch.setenv(ray_pool.POOL_ENV, "1")
     ray_pool.drain(ray)
-    cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=4)
+    cfg, p = prepared_for(dataset="moons", n_samples=200, epochs=6, dropout=0.1)
     local = TrainingJob(cfg, p, scheduler=Scheduler(max_running=1)).start()
-    local.join(30)
     first = ray_job.RayTrainingJob(cfg, p, poll=0.05)
     jobs.append(first)
     first.start()
+    local.join(30)
     first.join(TIMEOUT)
-    assert not first._warm and first.snapshot().status == Status.COMPLETED
+    a, b = local.snapshot(), first.snapshot()
+    assert isinstance(b, Snapshot) and b.status == Status.COMPLETED and b.epoch == 6 and not first._warm
+    assert without_seconds(b.history) == without_seconds(a.history)
+    assert b.loss_name == a.loss_name and b.weights_epoch == a.weights_epoch
+    mine, theirs = local.model_copy().state_dict(), first.model_copy().state_dict()
+    assert mine.keys() == theirs.keys() and all(torch.equal(mine[k], theirs[k]) for k in mine)
+    assert not first.alive                  # the run is over: its worker idle in the pool, its CPU free
     wait_for(lambda: ray_pool.idle() == 1, TIMEOUT)
     again = ray_job.RayTrainingJob(cfg, p, poll=0.05)
     jobs.append(again)
     again.start()
     again.join(TIMEOUT)
     assert again._warm and ray.get(again._ready_ref) == ray.get(first._ready_ref)      # the same worker
-    expected = without_seconds(local.snapshot().history)
-    assert without_seconds(again.snapshot().history) == without_seconds(first.snapshot().history) == expected
+    assert without_seconds(again.snapshot().history) == without_seconds(a.history)
     assert ray_pool.idle() == 1                 # back again, once
+
+
+def test_controls_reach_the_actor(jobs):
+    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=LONG)
+    j = ray_job.RayTrainingJob(cfg, p, poll=0.1)
+    jobs.append(j)
+    j.start(paused=True)
+    j.step(2)
+    wait_for(lambda: j.snapshot().status == Status.PAUSED and j.snapshot().epoch == 2, TIMEOUT)
+    new = j.change(lr=0.5)
+    assert new.lr == 0.5 and j.cfg.lr == 0.5
+    with pytest.raises(ValueError):
+        j.change(hidden=(3,))         # not a live setting: needs a new run
+    j.set_speed(SLOW)
+    j.resume()
+    wait_for(lambda: j.snapshot().epoch >= 4, TIMEOUT)
+    s = j.snapshot()
+    assert s.changes and s.changes[0]["changes"]["lr"][1] == 0.5 and s.speed == SLOW
+    assert j.model_copy() is not None
+    j.stop()
+    j.join(TIMEOUT)
+    s = j.snapshot()
+    assert s.status == Status.STOPPED and s.stop_reason is None and not j.alive
+
+
+def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs, monkeypatch):
+    monkeypatch.setenv(ray_pool.POOL_ENV, "4")
+    ray_job.warm_pool(gpu=False)
+    ray_pool.wait_warm(ray, TIMEOUT)           # four warm workers: the runs start together
+    four = [make(jobs, epochs=300, speed=None) for _ in range(4)]     # each longer than a turn
+    assert all(j._warm for j in four)
+    seen = []
+
+    def done():
+        snaps = [j.snapshot() for j in four]
+        seen.append(([s.status for s in snaps], max(s.sharing for s in snaps)))
+        return all(s.finished for s in snaps)
+
+    wait_for(done, 3 * TIMEOUT, interval=0.05)
+    assert {j.snapshot().status for j in four} == {Status.COMPLETED}
+    assert all(j.snapshot().epoch == 300 for j in four)
+    # no Ray line: the four trained at the same time, taking turns at the two CPUs
+    assert any(sharing >= 3 and statuses.count(Status.RUNNING) >= 3 for statuses, sharing in seen), seen[-5:]
+    assert not any(j.snapshot().queue_position for j in four)
+
+
+def test_the_lab_on_ray_says_a_lost_run_and_train_starts_another(jobs, monkeypatch):
+    """The Train page, unchanged, on a RayTrainingJob: its probes travel to the actor, a
+    killed actor shows the lost-run message and Train starts a new run."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.session import Key
+
+    monkeypatch.setenv(ray_job.ADDRESS_ENV, ray_job.LOCAL)
+    at = AppTest.from_file(str(ray_job._ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in {"lang": "en", "dataset": "circle", "epochs": str(LONG), "hidden": "4"}.items():
+        at.query_params[k] = v
+    at.run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    jobs.append(job)
+    assert isinstance(job, ray_job.RayTrainingJob)
+    job.set_speed(SLOW)
+    wait_for(lambda: {"boundary", "graph"} <= set(job.snapshot().probes), TIMEOUT)
+    ray.kill(job._actor)
+    wait_for(lambda: job.snapshot().finished, TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(w.value == t("train.stopped_lost", "en") for w in at.warning)
+    next(b for b in at.button if b.label == "Train").click().run()
+    again = at.session_state[Key.JOB]
+    jobs.append(again)
+    assert again is not job and isinstance(again, ray_job.RayTrainingJob) and again.snapshot().active
+
+
+def test_a_run_nobody_polls_stops(jobs):
+    j = make(jobs, idle_timeout=0.3)          # its worker takes seconds to start: stopped first
+    j.join(TIMEOUT)
+    assert j.snapshot().status == Status.STOPPED and j.snapshot().stop_reason == "idle"
+
+
+def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_RAY_RUNS_PER_CPU", "1")      # a CPU per run: the third waits in Ray's line
+    a, b = make(jobs), make(jobs)
+    wait_for(lambda: running(a) and running(b), TIMEOUT)
+    c, d = make(jobs), make(jobs)
+    line = [(Status.QUEUED, 1), (Status.QUEUED, 2)]               # Ray has no CPU for them: in line
+    wait_for(lambda: [(x.snapshot().status, x.snapshot().queue_position) for x in (c, d)] == line, TIMEOUT)
+    assert running(a) and running(b)
+    d.stop("closed")                                              # a closed tab, while in line
+    d.join(10)
+    assert (d.snapshot().status, d.snapshot().stop_reason, d.snapshot().epoch, d.alive) == (
+        Status.STOPPED, "closed", 0, False)
+    a.stop()
+    wait_for(lambda: running(c), TIMEOUT)                         # a's CPU went to c
+    assert a.snapshot().status == Status.STOPPED and a.snapshot().stop_reason is None
+    epochs = b.snapshot().epoch
+    ray.kill(b._actor)                                            # as if its node were lost
+    wait_for(lambda: b.snapshot().finished, TIMEOUT)
+    s = b.snapshot()
+    assert s.status == Status.STOPPED and s.stop_reason == ray_job.LOST and s.epoch >= epochs
+    assert b.model_copy() is not None                             # what it learned is kept
+    for lang in LANGS:                                            # the lab says so, in each language
+        assert t(f"train.stopped_{ray_job.LOST}", lang) != f"train.stopped_{ray_job.LOST}"
 
 
 def test_a_pool_of_none_kills_each_worker_and_a_dead_idle_worker_is_replaced(jobs, monkeypatch):
@@ -123,107 +221,3 @@ def _gone(actor) -> bool:
     except ray.exceptions.RayActorError:
         return True
     return False
-
-
-def test_controls_reach_the_actor(jobs):
-    cfg, p = prepared_for(dataset="xor", n_samples=100, epochs=LONG)
-    j = ray_job.RayTrainingJob(cfg, p, poll=0.1)
-    jobs.append(j)
-    j.start(paused=True)
-    j.step(2)
-    wait_for(lambda: j.snapshot().status == Status.PAUSED and j.snapshot().epoch == 2, TIMEOUT)
-    new = j.change(lr=0.5)
-    assert new.lr == 0.5 and j.cfg.lr == 0.5
-    with pytest.raises(ValueError):
-        j.change(hidden=(3,))         # not a live setting: needs a new run
-    j.set_speed(SLOW)
-    j.resume()
-    wait_for(lambda: j.snapshot().epoch >= 4, TIMEOUT)
-    s = j.snapshot()
-    assert s.changes and s.changes[0]["changes"]["lr"][1] == 0.5 and s.speed == SLOW
-    assert j.model_copy() is not None
-    j.stop()
-    j.join(TIMEOUT)
-    s = j.snapshot()
-    assert s.status == Status.STOPPED and s.stop_reason is None and not j.alive
-
-
-def test_stop_frees_the_cpu_and_a_killed_actor_is_a_lost_run(jobs, monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_RAY_RUNS_PER_CPU", "1")      # a CPU per run: the third waits in Ray's line
-    a, b = make(jobs), make(jobs)
-    wait_for(lambda: running(a) and running(b), TIMEOUT)
-    c, d = make(jobs), make(jobs)
-    line = [(Status.QUEUED, 1), (Status.QUEUED, 2)]               # Ray has no CPU for them: in line
-    wait_for(lambda: [(x.snapshot().status, x.snapshot().queue_position) for x in (c, d)] == line, TIMEOUT)
-    assert running(a) and running(b)
-    d.stop("closed")                                              # a closed tab, while in line
-    d.join(10)
-    assert (d.snapshot().status, d.snapshot().stop_reason, d.snapshot().epoch, d.alive) == (
-        Status.STOPPED, "closed", 0, False)
-    a.stop()
-    wait_for(lambda: running(c), TIMEOUT)                         # a's CPU went to c
-    assert a.snapshot().status == Status.STOPPED and a.snapshot().stop_reason is None
-    epochs = b.snapshot().epoch
-    ray.kill(b._actor)                                            # as if its node were lost
-    wait_for(lambda: b.snapshot().finished, TIMEOUT)
-    s = b.snapshot()
-    assert s.status == Status.STOPPED and s.stop_reason == ray_job.LOST and s.epoch >= epochs
-    assert b.model_copy() is not None                             # what it learned is kept
-    for lang in LANGS:                                            # the lab says so, in each language
-        assert t(f"train.stopped_{ray_job.LOST}", lang) != f"train.stopped_{ray_job.LOST}"
-
-
-def test_four_runs_on_two_cpus_take_turns_and_all_finish(jobs, monkeypatch):
-    monkeypatch.setenv(ray_pool.POOL_ENV, "4")
-    ray_job.warm_pool(gpu=False)
-    ray_pool.wait_warm(ray, TIMEOUT)           # four warm workers: the runs start together
-    four = [make(jobs, epochs=300, speed=None) for _ in range(4)]     # each longer than a turn
-    assert all(j._warm for j in four)
-    seen = []
-
-    def done():
-        snaps = [j.snapshot() for j in four]
-        seen.append(([s.status for s in snaps], max(s.sharing for s in snaps)))
-        return all(s.finished for s in snaps)
-
-    wait_for(done, 3 * TIMEOUT, interval=0.05)
-    assert {j.snapshot().status for j in four} == {Status.COMPLETED}
-    assert all(j.snapshot().epoch == 300 for j in four)
-    # no Ray line: the four trained at the same time, taking turns at the two CPUs
-    assert any(sharing >= 3 and statuses.count(Status.RUNNING) >= 3 for statuses, sharing in seen), seen[-5:]
-    assert not any(j.snapshot().queue_position for j in four)
-
-
-def test_a_run_nobody_polls_stops(jobs):
-    j = make(jobs, idle_timeout=0.3)          # its worker takes seconds to start: stopped first
-    j.join(TIMEOUT)
-    assert j.snapshot().status == Status.STOPPED and j.snapshot().stop_reason == "idle"
-
-
-def test_the_lab_on_ray_says_a_lost_run_and_train_starts_another(jobs, monkeypatch):
-    """The Train page, unchanged, on a RayTrainingJob: its probes travel to the actor, a
-    killed actor shows the lost-run message and Train starts a new run."""
-    from streamlit.testing.v1 import AppTest
-
-    from ui.session import Key
-
-    monkeypatch.setenv(ray_job.ADDRESS_ENV, ray_job.LOCAL)
-    at = AppTest.from_file(str(ray_job._ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in {"lang": "en", "dataset": "circle", "epochs": str(LONG), "hidden": "4"}.items():
-        at.query_params[k] = v
-    at.run()
-    next(b for b in at.button if b.label == "Train").click().run()
-    job = at.session_state[Key.JOB]
-    jobs.append(job)
-    assert isinstance(job, ray_job.RayTrainingJob)
-    job.set_speed(SLOW)
-    wait_for(lambda: {"boundary", "graph"} <= set(job.snapshot().probes), TIMEOUT)
-    ray.kill(job._actor)
-    wait_for(lambda: job.snapshot().finished, TIMEOUT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert any(w.value == t("train.stopped_lost", "en") for w in at.warning)
-    next(b for b in at.button if b.label == "Train").click().run()
-    again = at.session_state[Key.JOB]
-    jobs.append(again)
-    assert again is not job and isinstance(again, ray_job.RayTrainingJob) and again.snapshot().active
