@@ -161,7 +161,7 @@ def test_the_lab_on_ray_says_a_lost_run_and_train_starts_another(jobs, monkeypat
 
 
 def test_a_run_nobody_polls_stops(jobs):
-    j = make(jobs, idle_timeout=0.3)          # its worker takes seconds to start: stopped first
+    j = make(jobs, idle_timeout=0.3)          # a warm worker from the pool: it starts, nobody polls it
     j.join(TIMEOUT)
     assert j.snapshot().status == Status.STOPPED and j.snapshot().stop_reason == "idle"
 
