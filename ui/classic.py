@@ -18,7 +18,7 @@ from playground.figures import tree as tree_figs
 from . import classic_unsupervised as unsupervised
 from .lang import T
 from .session import Key
-from .widgets import translated_select
+from .widgets import opened, translated_select
 
 NETWORK = "network"
 
@@ -92,8 +92,8 @@ def _tree(est, prep) -> None:
     names = prep.class_names if prep.task != "regression" else None
     st.plotly_chart(tree_figs.tree_figure(est, prep.feature_names, names, T, max_depth=3), key="classic_tree",
                     config={"displayModeBar": False})
-    with st.expander(T("classic.tree.rules")):       # the same nodes as text, to copy
-        st.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
+    if (rules := opened(T("classic.tree.rules"), Key.EVAL_TREE_RULES)) is not None:   # the nodes as text, to copy
+        rules.code("\n".join(classic.tree_lines(est, prep.feature_names, names, max_depth=3)), language=None)
 
 
 def section(job, pred: evaluation.Predictions, prep, cached) -> None:

@@ -15,6 +15,7 @@ from playground.figures import outliers as outlier_figs
 
 from .lang import T
 from .session import Key
+from .widgets import opened
 
 
 def applies(prep) -> bool:
@@ -23,7 +24,9 @@ def applies(prep) -> bool:
 
 
 def kmeans(job, prep, cached) -> None:
-    with st.expander(T("classic.kmeans.title"), icon=":material/bubble_chart:"):
+    if (box := opened(T("classic.kmeans.title"), Key.EVAL_KMEANS, ":material/bubble_chart:")) is None:
+        return           # fitted and drawn once opened
+    with box:
         st.caption(T("classic.kmeans.caption", n=min(len(prep.train.y), classic.KMEANS_ROWS)))
         curves = cached(job, "kmeans", lambda: classic.kmeans_curves(prep, job.cfg.seed))
         st.plotly_chart(classic_figs.elbow_figure(curves, T), key="classic_elbow")
@@ -56,7 +59,9 @@ def _top_table(res: dict) -> pd.DataFrame:
 
 
 def isolation(job, prep, cached) -> None:
-    with st.expander(T("outliers.title"), icon=":material/crisis_alert:"):
+    if (box := opened(T("outliers.title"), Key.EVAL_OUTLIERS, ":material/crisis_alert:")) is None:
+        return
+    with box:
         res = cached(job, "isolation", lambda: outliers.isolation(prep, job.cfg.seed))
         plane = outliers.on_plane(prep)
         st.caption(T("outliers.caption", n=res["n"] - res["n_planted"], planted=res["n_planted"],

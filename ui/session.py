@@ -74,6 +74,7 @@ class Key:
 
     # --- take the model home (ui.take_home) ---------------------------------------------------------
     TAKE_HOME_CACHE = "_take_home_cache"   # (job id, weights epoch, epochs run): {"model": bytes, kind: (text, lines)}
+    TAKE_HOME_CODE = "take_home_code"      # widget: the code view's expander (its scripts are drawn only when open)
     W_DOWNLOAD_MODEL = "take_home_model"   # widget: the model download button
     W_DOWNLOAD_SCRIPT = "take_home_script"  # widget: the PyTorch script download button
     W_DOWNLOAD_KERAS = "take_home_keras"   # widget: the Keras script download button
@@ -87,9 +88,13 @@ class Key:
     EVAL_CELL = "eval_cell"                # widget (translated select): the gallery's confusion cell
     EVAL_CLASSIC = "eval_classic"          # widget (translated select): the classic model whose views show
     EVAL_KMEANS_K = "eval_kmeans_k"        # widget: the k whose clusters k-means shows (ui/classic_unsupervised)
+    EVAL_KMEANS = "eval_kmeans"            # widget: k-means' expander (fitted and drawn only when open)
+    EVAL_OUTLIERS = "eval_outliers"        # widget: the isolation forest's expander (likewise)
+    EVAL_TREE_RULES = "eval_tree_rules"    # widget: the tree's rules as text (likewise)
     CV_METHOD = "eval_cv_method"           # widget (translated radio): kfold | stratified | loo | time | shuffled
     EVAL_SEQ_GROUP = "eval_seq_group"      # widget: which test sentences Evaluate shows (views/evaluate_sequence)
     EVAL_SEQ_SENTENCE = "eval_seq_sentence"   # widget: the sentence read word by word there
+    EVAL_SEQ_STATE = "eval_seq_state_open"    # widget: that sentence's hidden-state expander (drawn only when open)
     CV_K = "eval_cv_k"                     # widget: number of folds
     CV_FIG_METRIC = "eval_cv_fig_metric"   # widget (translated select): the metric of the folds figure
     CV_DRAWN = "_eval_cv_drawn"            # id of the CrossValJob whose end was redrawn
@@ -173,6 +178,7 @@ class Key:
     CLASS_COOKIES = "_class_cookies"       # {name: value} to write into the browser on the next draw
     CLASS_HIDDEN_DRAWN = "_class_hidden_drawn"  # the hidden controls the sidebar was last drawn without
     W_TEACHER_KEY = "class_teacher_key"    # widget: the key field on /classroom
+    CLASS_HEALTH = "class_health"          # widget: the server's health expander (read and drawn only when open)
     W_CLASS_CODE = "class_code"            # widget: the class code field on the start page
     W_NICKNAME = "class_nickname"          # widget: the nickname field
     CLASS_LESSON = "class_lesson"          # widget (translated select): the lesson to open for everyone

@@ -21,6 +21,7 @@ from playground.nn.checkpoint import SavedModel, model_bytes
 from . import runs
 from .lang import T, lang
 from .session import Key
+from .widgets import opened
 
 CODE_HEIGHT = 460   # px: the script scrolls inside its box
 
@@ -67,7 +68,10 @@ def downloads(job) -> None:
     right.download_button(T("export.download_script"), files["pytorch"][0], file_name=f"{stem}_run.py",
                           mime="text/x-python", key=Key.W_DOWNLOAD_SCRIPT, on_click="ignore",
                           help=T("export.download_script_help"))
-    with st.expander(T("export.code_title")):
+    # closed, it holds nothing: two highlighted scripts cost a browser ~0.45 CPU-s a page load
+    if (code := opened(T("export.code_title"), Key.TAKE_HOME_CODE)) is None:
+        return
+    with code:
         notes = [T("export.changed_caption") if files["pytorch"][1] else T("export.no_changes")]
         if job.cfg.epochs == 0:
             notes.append(T("export.endless_note", epochs=snap.epoch))

@@ -8,6 +8,7 @@ import streamlit as st
 from ui import classroom, pacing, server_health, teacher_room
 from ui.lang import T
 from ui.session import Key
+from ui.widgets import opened
 
 
 def key_gate() -> None:
@@ -23,9 +24,11 @@ def key_gate() -> None:
 def live() -> None:
     pacing.tick()                  # counts the teacher's reruns; heartbeats only the teacher's own runs
     teacher_room.class_table()
-    with st.expander(T("classroom.health"), expanded=False, icon=":material/monitor_heart:"):
-        st.caption(T("classroom.health_limits"))
-        server_health.panel()
+    # closed, it is not drawn: the room reruns every 2 s, and the health's tables are for a look now and then
+    if (health := opened(T("classroom.health"), Key.CLASS_HEALTH, ":material/monitor_heart:")) is not None:
+        with health:
+            st.caption(T("classroom.health_limits"))
+            server_health.panel()
 
 
 def render() -> None:

@@ -150,8 +150,8 @@ def _follow(job, ex: dict, table: dict, pos: np.ndarray, thr: float) -> None:
     attention = None if ex["attention"] is None else np.asarray(ex["attention"][i])[keep]
     st.plotly_chart(figs.belief_figure(words, net, errs.p_true_steps(table["task"], bow, truth), attention,
                                        str(names[truth]), line, T), key="eval_seq_belief")
-    with st.expander(T("eval_seq.state_expander"), icon=":material/memory:"):
-        st.plotly_chart(seq_figs.state_figure(ex, i, T), key="eval_seq_state")
+    if (state := widgets.opened(T("eval_seq.state_expander"), Key.EVAL_SEQ_STATE, ":material/memory:")) is not None:
+        state.plotly_chart(seq_figs.state_figure(ex, i, T), key="eval_seq_state")
 
 
 def tokens_view(job, snap, pred: Predictions, cached) -> None:

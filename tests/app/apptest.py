@@ -67,6 +67,13 @@ def trained(query: dict):
     return at, job
 
 
+def open_expanders(at: AppTest, *keys: str) -> AppTest:
+    """Open the lazy expanders with these keys (what a click does: their state, then a rerun)."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
 def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
     """Poll until predicate() is truthy (a run's thread gets there on its own time: a busy
     machine is slower, never a failure); returns its value, or fails after `timeout` s."""

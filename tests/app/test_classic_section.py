@@ -5,7 +5,7 @@ k-means and the isolation forest show on a 2-D set and on a table; regression an
 from __future__ import annotations
 
 import pytest
-from apptest import figure_titled, texts, trace_names, trained
+from apptest import figure_titled, open_expanders, texts, trace_names, trained
 from sklearn import metrics as skm
 
 from playground.analysis import classic, evaluation, outliers
@@ -21,6 +21,13 @@ def table(at, T):
 
 def test_a_2d_set_shows_every_model_the_tree_and_kmeans(no_exceptions):
     at, job = trained({"lang": "en", "dataset": "circle", "epochs": "5"})
+    no_exceptions(at)
+    # closed, the lazy expanders hold nothing: no rules, no k-means fits, no isolation forest
+    labels = [e.label for e in at.expander]
+    assert {EN("classic.tree.rules"), EN("classic.kmeans.title"), EN("outliers.title")} <= set(labels)
+    assert not any("gini" in c.value for c in at.code)
+    assert not any(m.label == EN("outliers.m.recall") for m in at.metric)
+    open_expanders(at, Key.EVAL_TREE_RULES, Key.EVAL_KMEANS, Key.EVAL_OUTLIERS)
     no_exceptions(at)
     assert EN("classic.title") in [h.value for h in at.subheader]
     df = table(at, EN)
@@ -60,6 +67,7 @@ def test_a_2d_set_shows_every_model_the_tree_and_kmeans(no_exceptions):
 
 def test_regression_in_korean(no_exceptions):
     at, _ = trained({"lang": "ko", "dataset": "auto-mpg", "epochs": "3"})
+    open_expanders(at, Key.EVAL_KMEANS, Key.EVAL_OUTLIERS)
     no_exceptions(at)
     assert KO("classic.title") in [h.value for h in at.subheader]
     df = table(at, KO)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from apptest import open_app
+from apptest import open_app, open_expanders
 
 from playground.config import make_config
 from playground.runs.scheduler import SCHEDULER, Scheduler
@@ -190,7 +190,8 @@ def test_the_teachers_page_shows_runs_sessions_and_memory(no_exceptions):
     at, job, token = train_in_app()
     try:
         for lang, memory in (("en", "Server memory"), ("ko", "서버 메모리")):
-            page = open_app("classroom.py", query={"lang": lang, "key": classroom.teacher_key()})   # the teacher's
+            page = open_expanders(open_app("classroom.py", query={"lang": lang, "key": classroom.teacher_key()}),
+                                  Key.CLASS_HEALTH)                 # the teacher's, the server's health open
             no_exceptions(page)
             (reading,) = [m.value for m in page.metric if m.label == memory]
             assert any(token[:6] in df.value.to_string() for df in page.dataframe)

@@ -1,5 +1,5 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
-from apptest import array, figure_titled, figures, open_app, trace, trace_names, wait_for, y_axis
+from apptest import array, figure_titled, figures, open_app, open_expanders, trace, trace_names, wait_for, y_axis
 
 from playground.config import MAX_HIDDEN_LAYERS, from_query
 from playground.data import loaders
@@ -310,6 +310,9 @@ def test_a_finished_run_offers_the_model_and_its_code(no_exceptions):
     no_exceptions(at)
     keys = {b.key for b in at.get("download_button")}
     assert {Key.W_DOWNLOAD_MODEL, Key.W_DOWNLOAD_SCRIPT} <= keys
+    assert not any("import torch" in c.value for c in at.code)     # the code view is closed: not drawn
+    open_expanders(at, Key.TAKE_HOME_CODE)
+    no_exceptions(at)
     code = " ".join(c.value for c in at.code)
     changed = [line for line in code.splitlines() if line.endswith("← changed")]
     assert "import torch" in code and any("nn.Linear(n_features, 4)" in line for line in changed)   # hidden=4

@@ -25,6 +25,12 @@ def test_upload_csv_then_train(page, app_url, tmp_path):
     page.get_by_role("button", name="Train").click()
     page.wait_for_selector("text=/finished: \\d+ epochs|early stopping at epoch \\d+/", timeout=60_000)
     screenshot(page, "upload-trained")
+    # the code behind the run, drawn once its expander is opened: the script reads the uploaded table
+    main = page.locator("[data-testid='stMain']")
+    assert main.locator("code", has_text="import torch").count() == 0
+    main.get_by_text("The code behind this run").click()
+    main.locator("code", has_text="import torch").first.wait_for(timeout=30_000)
+    assert "fruit.csv" in main.locator("code").first.inner_text()
     # back to a built-in dataset while the file stays loaded: Train trains that one
     box = page.locator("[data-testid='stSidebar'] input[aria-label='Dataset']")
     box.click()
