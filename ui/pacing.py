@@ -25,6 +25,10 @@ FAST, FIRST, LIVE, CROWDED, QUEUED, PAUSED = 0.25, 0.5, 1.0, 8.0, 2.5, 5.0
 CONFIRM = 5.0             # a finished run's page polls this often until its next full run (as a paused one)
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one
+# The Train click's own rerun waits this long at most for the run's first point (an MLP's first MNIST epoch:
+# ~0.15 s), so the point is drawn by that rerun rather than the first poll's: 1.07 -> 0.76 s to the first
+# point through the page (1.23-1.37 -> 0.83 s on Ray), bench/live_page.py's check, 2026-12-05
+FIRST_POINT_WAIT_S = 0.4
 
 
 def poll_seconds(snap, live: float = LIVE) -> float | None:

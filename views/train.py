@@ -91,6 +91,8 @@ def start(cfg, paused: bool = False, step: bool = True) -> None:
     job.set_speed(lab.speed())
     if paused and step:
         job.step()
+    elif not paused:        # a small set's first epoch takes ~0.1 s: drawn by this click's rerun, not the next poll
+        job.wait_for_point(pacing.FIRST_POINT_WAIT_S)
 
 
 def notes(cfg) -> str | None:

@@ -104,6 +104,14 @@ class BackgroundJob(Watched):
         """Whether the page has seen a first result (the scheduler serves the others first)."""
         return False
 
+    def wait_for_point(self, timeout: float) -> None:
+        """Up to `timeout` s, until the job has shown its first result or no longer works toward
+        it (paused, over): the page that pressed Train then draws the first curve point in that
+        click's own rerun, not at its next poll. Changes nothing (a job notifies as it publishes)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.shown_point or self._status == Status.PAUSED or self._status.finished,
+                                timeout)
+
     def _take_slot(self, queued: bool = True) -> bool:
         """Wait for a turn at a slot (`queued`: say so in the status: a run that only waits
         for its speed limit's next epoch stays running); False when stopped while waiting."""

@@ -60,8 +60,7 @@ class TrainingJob(BackgroundJob):
         self._samples_counted = 0             # of the epoch under way, already in _samples (turns)
         self._turn_epochs = 0                 # epochs started in this turn: an epoch's end ends a turn
         self._last_probe = 0.0
-        # the one published record (under self._cond); pages read only this
-        self._record = Snapshot(status=Status.QUEUED, epoch=0, epochs=cfg.epochs, history=())
+        self._record = Snapshot(status=Status.QUEUED, epoch=0, epochs=cfg.epochs, history=())   # what pages read
 
     # --- control (any thread) -----------------------------------------------------------------
     def start(self, paused: bool = False) -> "TrainingJob":
@@ -287,6 +286,7 @@ class TrainingJob(BackgroundJob):
         self._record = replace(rec, samples_per_sec=sps, eta_seconds=eta, elapsed=self.elapsed,
                                stop_reason=self.stop_reason, error=self._error,
                                version=rec.version + 1, **fields)
+        self._cond.notify_all()       # wait_for_point (the job's own waits loop on their conditions)
 
     def _status_changed(self) -> None:
         self._publish(status=self._status, epoch_fraction=0.0 if self._status != Status.RUNNING

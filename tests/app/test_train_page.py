@@ -6,6 +6,7 @@ from playground.data import loaders
 from playground.i18n import Translator
 from playground.runs.scheduler import SCHEDULER
 from playground.status import Status
+from ui import pacing
 from ui.session import Key, w_key
 
 EN, KO = Translator("en"), Translator("ko")
@@ -317,3 +318,19 @@ def test_a_finished_run_offers_the_model_and_its_code(no_exceptions):
     changed = [line for line in code.splitlines() if line.endswith("← changed")]
     assert "import torch" in code and any("nn.Linear(n_features, 4)" in line for line in changed)   # hidden=4
     assert "keras" in code.lower()
+
+
+def test_the_train_click_draws_the_first_point_in_its_own_rerun(no_exceptions, monkeypatch):
+    """The click's rerun waits for the run's first point rather than leaving it to the next
+    poll: an MLP's first MNIST epoch (~0.15 s) is on the curve the click draws. (The wait is
+    bounded by pacing.FIRST_POINT_WAIT_S, 0.4 s; long here, for a busy machine.)"""
+    monkeypatch.setattr(pacing, "FIRST_POINT_WAIT_S", 30.0)
+    at = open_app(query={"lang": "en", "dataset": "mnist", "model": "mlp", "hidden": "128,64", "epochs": "400"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    try:
+        no_exceptions(at)
+        fig = figure_titled(at, EN("plot.loss_title"))
+        assert len(trace(fig, EN("plot.train"))["x"]) >= 1, "the click's rerun drew no point"
+        assert not at.session_state[Key.JOB].snapshot().finished      # drawn at its first point, not its end
+    finally:
+        at.session_state[Key.JOB].stop()

@@ -86,6 +86,30 @@ def test_pause_step_resume_stop(jobs):
     assert s.status == "stopped" and s.finished and s.epoch == paused_at
 
 
+def test_wait_for_point_returns_at_the_first_point_or_a_pause(jobs):
+    """What the Train click's rerun waits on (views/train.py): a running run's first curve point
+    (the run goes on), a paused run's pause; a run that gets no slot, the time asked for."""
+    running, paused, stuck = job(), job(), job(scheduler=Scheduler(max_running=1))
+    jobs += [running, paused, stuck]
+    t0 = time.monotonic()
+    running.start()
+    running.wait_for_point(60)
+    s = running.snapshot()
+    assert (s.history or s.partial is not None) and s.active           # woken by the point, not the end
+    paused.start(paused=True)
+    paused.wait_for_point(60)
+    assert paused.snapshot().status == "paused" and not paused.snapshot().history
+    assert time.monotonic() - t0 < 30                                  # woken each time, not at 60 s
+    other = type("OtherRun", (), {"stop_requested": False})()
+    assert stuck.scheduler.acquire(other)     # the one slot taken: `stuck` waits in line
+    try:
+        stuck.start()
+        stuck.wait_for_point(0.3)
+        assert stuck.snapshot().status == "queued" and not stuck.snapshot().history
+    finally:
+        stuck.scheduler.release(other)
+
+
 def test_stop_while_running_and_history_grows(jobs):
     j = job()
     jobs.append(j)

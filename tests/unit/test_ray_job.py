@@ -92,6 +92,8 @@ def test_controls_reach_the_actor(jobs):
     j = ray_job.RayTrainingJob(cfg, p, poll=0.1)
     jobs.append(j)
     j.start(paused=True)
+    j.wait_for_point(TIMEOUT)             # the Train click's wait (views/train.py) ends at the pause
+    assert j.snapshot().status == Status.PAUSED and not j.snapshot().history
     j.step(2)
     wait_for(lambda: j.snapshot().status == Status.PAUSED and j.snapshot().epoch == 2, TIMEOUT)
     new = j.change(lr=0.5)
