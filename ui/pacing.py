@@ -26,8 +26,8 @@ CONFIRM = 5.0             # a finished run's page polls this often until its nex
 CROWD = 8                 # more runs than this share the server: their pages poll at CROWDED
 SOON_S = 5.0              # a waiting run expects its first point sooner than this: watched as a running one
 # The Train click's own rerun waits this long at most for the run's first point (an MLP's first MNIST epoch:
-# ~0.15 s), so the point is drawn by that rerun rather than the first poll's: 1.07 -> 0.76 s to the first
-# point through the page (1.23-1.37 -> 0.83 s on Ray), bench/live_page.py's check, 2026-12-05
+# ~0.15 s), so the point is drawn by that rerun rather than the first poll's: 1.07 -> 0.71-0.76 s to the
+# first point through the page (1.23-1.37 -> 0.82 s on a local Ray; bench/live_page.py mnist, 2026-12-05)
 FIRST_POINT_WAIT_S = 0.4
 
 

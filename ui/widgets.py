@@ -105,10 +105,10 @@ def choice(key: str, default=None):
     return kept[0] if kept else default
 
 
-def opened(label: str, key: str, icon: str | None = None, container=st):
+def opened(label: str, key: str, icon: str | None = None):
     """A closed expander that holds nothing until it is opened (its state is the widget `key`;
     a click reruns the page): the expander to put content in when open, else None. What a
     closed expander holds is still computed, sent and drawn by the browser (the Evaluate
     page's k-means, isolation forest and rules: 1.5 -> 0.95 CPU-s of Chromium a visit)."""
-    box = container.expander(label, icon=icon, key=key, on_change="rerun")
+    box = st.expander(label, icon=icon, key=key, on_change="rerun")
     return box if box.open else None
