@@ -165,6 +165,7 @@ class Key:
     LESSON_CLOSE = "lesson_close"          # button: close the lesson
     LESSON_RESTART = "lesson_restart"      # button: the lesson's setup again
     GLOSSARY_SEARCH = "glossary_search"    # widget: the glossary's search box
+    LESSON_LINKS = "lessons_links"         # widget: the Lessons page's teacher links expander (drawn only when open)
 
     # --- the class (ui.classroom, ui.presence, ui.class_banners, views/classroom.py) ------------------
     TEACHER = "_teacher"                   # True once this session gave the teacher key (link, field or cookie)

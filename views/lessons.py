@@ -9,6 +9,8 @@ from playground import lessons
 from ui import lessons as lesson_ui
 from ui.lang import T, lang
 from ui.projector import PARAM as PROJECTOR_PARAM
+from ui.session import Key
+from ui.widgets import opened
 
 MARKS = {"done": ":material/check_circle:", "open": ":material/play_circle:", "todo": ":material/radio_button_unchecked:"}
 
@@ -40,6 +42,8 @@ def progress(all_lessons, done: dict) -> None:
 
 
 def teacher_links(all_lessons) -> None:
+    if (box := opened(T("lessons.links_title"), Key.LESSON_LINKS, ":material/co_present:")) is None:
+        return
     base = base_url()
     rows = []
     for x in all_lessons:
@@ -47,7 +51,7 @@ def teacher_links(all_lessons) -> None:
         rows.append({T("lessons.col.number"): x.number, T("lessons.col.title"): lessons.text(x.title, lang()),
                      T("lessons.col.link"): f"{base}?{urlencode(q)}",
                      T("lessons.col.projector"): f"{base}?{urlencode({**q, PROJECTOR_PARAM: '1'})}"})
-    with st.expander(T("lessons.links_title"), icon=":material/co_present:"):
+    with box:
         st.caption(T("lessons.links_help"))
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                      column_config={T("lessons.col.link"): st.column_config.LinkColumn(),
