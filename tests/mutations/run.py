@@ -115,7 +115,7 @@ MUTATIONS = [
              "            if not self._waiting or not self.fair:\n",
              "            if True:\n",
              ("tests/unit/test_scheduler.py::test_runs_on_one_slot_take_turns_round_robin",
-              "tests/unit/test_jobs.py::test_two_runs_on_one_slot_take_turns_and_both_learn")),
+              "tests/unit/test_job_turns.py::test_two_runs_on_one_slot_take_turns_and_both_learn")),
     Mutation("o_first_points", "a run without its first point waits behind the others' turns",
              "playground/runs/scheduler.py",
              "key=lambda j: (bool(getattr(j, \"shown_point\", False)), self._waiting[j])",

@@ -3,6 +3,7 @@ the tests registered run in the background from the end of collection (tests/con
 and are read by `late` tests, which run after the rest (see unit_helpers.register)."""
 import pytest
 import torch
+from unit_helpers import stop_all
 
 torch.set_num_threads(1)
 
@@ -17,6 +18,15 @@ def local_ray():
         ray_job.connect(ray_job.LOCAL, num_cpus=2)
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture
+def jobs():
+    """Collects the run jobs a test makes (in process or on Ray); stops them after it and waits for
+    each to go, so no thread or actor outlives its test."""
+    made = []
+    yield made
+    stop_all(made, 30)
 
 
 def pytest_configure(config):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from unit_helpers import prepared_for, stop_all, wait_for, without_seconds
+from unit_helpers import prepared_for, wait_for, without_seconds
 
 from playground.i18n import LANGS, t
 from playground.runs import ray_job, ray_pool
@@ -23,14 +23,6 @@ TIMEOUT = 120.0    # a deadline: an actor's worker imports torch, seconds (over 
 @pytest.fixture(autouse=True)
 def _ray(local_ray):       # the session's one local Ray (tests/unit/conftest.py)
     yield
-
-
-@pytest.fixture
-def jobs():
-    """Collects the jobs a test makes; stops them and waits for their actors to go."""
-    made = []
-    yield made
-    stop_all(made, 20)
 
 
 def make(jobs, epochs=LONG, speed=SLOW, n_samples=100, **kw) -> ray_job.RayTrainingJob:

@@ -9,20 +9,13 @@ import time
 import pytest
 import torch
 from sklearn.metrics import log_loss
-from unit_helpers import prepared_for, stop_all, wait_for
+from unit_helpers import prepared_for, wait_for
 
 from playground.runs.handle import RunHandle
 from playground.runs.training import Scheduler, TrainingJob
 from playground.status import Status
 
 LONG = 2000
-
-
-@pytest.fixture
-def jobs():
-    made = []
-    yield made
-    stop_all(made, 30)
 
 
 def _in_process(cfg, p, **kw):
