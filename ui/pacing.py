@@ -38,7 +38,7 @@ def poll_seconds(snap, live: float = LIVE) -> float | None:
         return None
     if snap.status == Status.PAUSED:
         return PAUSED     # nothing changes until a click, which reruns anyway: a heartbeat only
-    fresh = not snap.history and snap.partial is None
+    fresh = not snap.has_point
     # training its first epoch, or setting it up (its data prepared; on Ray a warm worker taking
     # the run: polled every 2.5 s as a long wait, its first point showed ~3 s after the click)
     soon = snap.status in (Status.RUNNING, Status.LOADING) or (snap.next_point_s is not None

@@ -243,8 +243,7 @@ class RayTrainingJob(Watched):
         point, or the run is paused or over. Changes nothing."""
         def seen() -> bool:
             rec = self._last
-            return self._final is not None or (rec is not None and (bool(rec.history) or rec.partial is not None
-                                                                     or rec.status == Status.PAUSED))
+            return self._final is not None or (rec is not None and (rec.has_point or rec.status == Status.PAUSED))
         with self._lock:
             self._lock.wait_for(seen, timeout)
 
@@ -319,7 +318,7 @@ class RayTrainingJob(Watched):
                 if self._final is None:
                     self._last = rec
                     self._lock.notify_all()             # wait_for_point
-                soon = not rec.history and rec.partial is None and rec.status != Status.PAUSED   # its first point
+                soon = not rec.has_point and rec.status != Status.PAUSED      # its first point is coming
                 self._lock.wait(min(self.poll, FIRST_POLL_S) if soon else self.poll)   # a stop() wakes it at once
 
     def _stopped(self, reason: str | None) -> Snapshot:

@@ -51,6 +51,11 @@ class Snapshot(StatusView):
         return self.epochs == 0
 
     @property
+    def has_point(self) -> bool:
+        """Its curve has a point: an epoch's, or a long first epoch's partial one."""
+        return bool(self.history) or self.partial is not None
+
+    @property
     def restored(self) -> bool:
         """A finished run that holds an earlier epoch's weights (restore-best) than its last."""
         return self.finished and 0 < self.weights_epoch < len(self.history)

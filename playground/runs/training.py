@@ -376,8 +376,7 @@ class TrainingJob(BackgroundJob):
 
     @property
     def shown_point(self) -> bool:
-        rec = self._record
-        return bool(rec.history) or rec.partial is not None
+        return self._record.has_point
 
     # --- reading (any thread): a pure read of the latest record ----------------------------------------
     def snapshot(self) -> Snapshot:
