@@ -3,6 +3,7 @@ advance, Stop. Keeps a screenshot in test-artifacts/."""
 import re
 import time
 
+import pytest
 from browser import limit_speed, screenshot, wait_for_app
 
 from ui import pacing
@@ -49,6 +50,7 @@ WATCH_MAIN = """() => { window.__changes = 0;
     document.querySelector("[data-testid='stMain']"), {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 
 
+@pytest.mark.waits       # ~20 s of the server's quiet-page timeouts: first in its lane (tests/conftest.py)
 def test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived(own_page, app_url):
     page = own_page                 # an init script: a tab of its own
     page.add_init_script(TRACK_POLLS)

@@ -62,3 +62,22 @@ def test_no_validation_rows_no_reference():
     v = prep.val
     empty = dataclasses.replace(prep, val=Split(v.X[:0], v.y[:0], v.index[:0]))   # a copy: the cached one stays
     assert reference_scores(empty, "bce") == {"chance": None, "baseline_loss": None}
+
+
+def test_the_reference_is_fitted_once_per_split(monkeypatch):
+    """A class's runs share one Prepared (ui.data): its reference is fitted once, and a changed
+    split (another object) gets its own."""
+    from playground.analysis import baselines
+    fits = []
+    real = baselines.fit_baseline
+    monkeypatch.setattr(baselines, "fit_baseline", lambda *a, **k: fits.append(1) or real(*a, **k))
+    _, prep = prepared_for(dataset="iris")
+    first = reference_scores(prep, "ce", seed=3)
+    first["chance"] = -1.0                                     # a caller's copy: the kept one stays
+    again = reference_scores(prep, "ce", seed=3)
+    assert len(fits) == 1 and again["chance"] > 0
+    v = prep.val
+    fewer = dataclasses.replace(prep, val=Split(v.X[:20], v.y[:20], v.index[:20]))
+    assert reference_scores(fewer, "ce", seed=3)["baseline_loss"] != again["baseline_loss"]
+    reference_scores(prep, "ce", seed=4)                       # another seed: fitted again
+    assert len(fits) == 3

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from job_helpers import job, slow_pace, status
 from unit_helpers import wait_for
 
 from playground.runs.training import Scheduler
+
+pytestmark = pytest.mark.waits      # on its threads' timing: first in the browser lane (tests/conftest.py)
 
 
 def test_two_runs_on_one_slot_take_turns_and_both_learn(jobs):
