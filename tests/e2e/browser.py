@@ -100,6 +100,25 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+# Records when anything in the page last changed (a chart drawn, a resize's layout, a rerun's
+# elements); set up once per document
+_WATCH_CHANGES = """() => { if (!window.__lastChange) { window.__lastChange = performance.now();
+    new MutationObserver(() => { window.__lastChange = performance.now(); }).observe(document.documentElement,
+        {subtree: true, childList: true, attributes: true, characterData: true}); } }"""
+
+
+def wait_until_still(page, quiet_ms: int = 400, timeout: float = 30_000) -> None:
+    """Until every chart is drawn and nothing in the page has changed for `quiet_ms` (a resize's
+    layout done): a condition, not a fixed pause, so a busy machine waits longer and a quiet one
+    less. On a page with a live run it returns between two polls' redraws."""
+    page.evaluate(_WATCH_CHANGES)
+    page.evaluate("() => { window.__lastChange = performance.now(); }")     # from now on
+    page.wait_for_function(f"""() => performance.now() - window.__lastChange >= {quiet_ms}
+        && !document.querySelector('[data-testid=stSkeleton]')
+        && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
+                           polling=100, timeout=timeout)     # (stSkeleton: an element whose code is still loading)
+
+
 def limit_speed(page, epochs_per_second: int) -> None:
     """The lab's speed control set to at most this many epochs a second, by keyboard, before
     Train: a test that waits on a long run keeps it from taking a core meanwhile (a slowed
@@ -142,7 +161,7 @@ def tall_screenshot(page, name: str, max_height: int = 7000, drawn=None) -> Path
     if TALL:
         height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": size["width"], "height": min(height + 60, max_height)})
-        page.wait_for_timeout(1000)        # the charts' layout for the new size
+        wait_until_still(page)             # the charts' layout for the new size
     if drawn:
         drawn()
     path = screenshot(page, name)

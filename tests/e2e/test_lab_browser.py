@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from browser import ARTIFACTS, screenshot, wait_for_app
+from browser import ARTIFACTS, screenshot, wait_for_app, wait_until_still
 
 EPOCH = re.compile(r"^\s*([\d,]+)\s*/")
 
@@ -68,7 +68,7 @@ def test_first_screen_holds_the_lab(page, app_url):
         # the same page at a projector's 1280x720 (the window made smaller, as a teacher would)
         for (w, h), keys in (((1400, 900), ("lab_network", "boundary", "curves")), ((1280, 720), ("boundary", "curves"))):
             page.set_viewport_size({"width": w, "height": h})
-            time.sleep(1.5)          # the panels' drawing at this size
+            wait_until_still(page)   # the panels' drawing at this size
             for key in keys:
                 box = _box(page, key)
                 assert box["y"] >= 0 and box["y"] + box["height"] <= h, f"{key} below the fold at {w}x{h}: {box}"

@@ -2,7 +2,7 @@
 the run buttons clear the header; the file uploader speaks Korean on the Korean page."""
 from __future__ import annotations
 
-from browser import screenshot, wait_for_app
+from browser import screenshot, wait_for_app, wait_until_still
 
 
 def test_a_phone_opens_the_lab_with_the_sidebar_closed(browser, app_url):
@@ -12,7 +12,7 @@ def test_a_phone_opens_the_lab_with_the_sidebar_closed(browser, app_url):
         page.goto(f"{app_url}/?lang=ko")
         page.get_by_role("button", name="학습 시작").wait_for(timeout=60_000)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-        page.wait_for_timeout(1000)     # a sidebar opening would have begun
+        wait_until_still(page)          # a sidebar opening would have begun (and ended)
         side = page.locator("[data-testid='stSidebar']").bounding_box()
         assert side["width"] == 0 or side["x"] + side["width"] <= 0, side        # not over the page
         header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
@@ -51,7 +51,7 @@ def test_projector_mode_keeps_the_lab_in_the_first_screen(page, app_url):
     page.goto(f"{app_url}/?dataset=circle&epochs=0&lang=ko&projector=1")
     page.get_by_role("button", name="학습 시작").click(timeout=60_000)
     page.locator(".st-key-lab_network .js-plotly-plot").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
+    wait_until_still(page)                   # the other panels drawn
     for key in ("lab_network", "boundary", "curves", "lab_show_test", "lab_discretize", "train_log_scale"):
         # the bottom read in the same call that finds the element (a rerun may replace it in between)
         bottom = page.wait_for_function(f"""() => {{ const e = document.querySelector('.st-key-{key}');
@@ -83,5 +83,5 @@ def test_no_label_is_cut_at_1024_px(page, app_url):
     for path in ("/?dataset=titanic&lang=en", "/?dataset=auto-mpg&lang=ko", "/evaluate?dataset=titanic&lang=en"):
         page.goto(app_url + path)
         wait_for_app(page)
-        page.wait_for_timeout(1500)           # the charts' drawing
+        wait_until_still(page)                # the charts' drawing
         assert page.evaluate(CUT) == [], path

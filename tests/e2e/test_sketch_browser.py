@@ -1,6 +1,6 @@
 """Draw a digit in a real browser: make the default model in one click, draw a 7 with the
 mouse, see it read; undo and clear; the same in Korean. Screenshots in test-artifacts/."""
-from browser import screenshot, wait_for_app
+from browser import screenshot, wait_for_app, wait_until_still
 
 TOP = "[data-testid='sketch-top']"
 
@@ -32,7 +32,7 @@ def _bars(page) -> int:
 
 def _full_shot(page, name):
     page.set_viewport_size({"width": 1400, "height": 2400})   # Streamlit scrolls inside its main block
-    page.wait_for_timeout(1000)
+    wait_until_still(page)                                    # the charts' layout for the new size
     path = screenshot(page, name)
     page.set_viewport_size({"width": 1400, "height": 1000})
     return path
