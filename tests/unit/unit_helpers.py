@@ -115,31 +115,23 @@ def register(name: str, args: list[str], batch: str | None = None) -> None:
     _commands[batch] = ["-c", BATCH_RUNNER, json.dumps(members)]
 
 
-# The registered commands run at the lowest priority, two at a time: beside the two lanes they
-# take only the cores' idle time (the lanes' waits on clocks, threads and servers: 27-42 core-s
-# of a run on 2 cores, a /proc/stat sampler, 2026-12-05) instead of a third of the machine while
-# both lanes are busy; a `late` test that reads one waits for it at the end. One at a time, the
-# ones left at the end ran on one core while the other idled.
+# The registered commands run at the lowest priority: beside the two lanes they take only the
+# cores' idle time (the lanes' waits on clocks, threads and servers: 27-42 core-s of a run on
+# 2 cores, a /proc/stat sampler, 2026-12-05) instead of a third of the machine while both lanes
+# are busy; a `late` test that reads one waits for it at the end.
 BACKGROUND_NICE = 19
-BACKGROUND_AT_ONCE = 2
 
 
 def start_registered() -> None:
-    """Run every registered command in the background, BACKGROUND_AT_ONCE at a time."""
-    names = list(_commands)
-    names_lock = threading.Lock()
-
-    def run_some():
-        while not _killed.is_set():
-            with names_lock:
-                if not names:
-                    return
-                name = names.pop(0)
+    """Run every registered command in the background, one after another (one core's worth)."""
+    def run_all():
+        for name in list(_commands):
+            if _killed.is_set():
+                return
             proc = _start(name)
             if proc is not None:
                 proc.wait()
-    for i in range(BACKGROUND_AT_ONCE):
-        threading.Thread(target=run_some, daemon=True, name=f"registered-subprocesses-{i}").start()
+    threading.Thread(target=run_all, daemon=True, name="registered-subprocesses").start()
 
 
 def _start(name: str):
