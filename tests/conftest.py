@@ -25,9 +25,7 @@ BROWSER, ENGINE = "browser", "engine"
 # browser lane 375-407 s with them there, 2026-12-05)
 # With the browser tests on one tab (browser.Tab) the engine lane became the longer one (343
 # against 316 s, 2026-12-05): the jobs' unit tests (~11 s, mostly waiting on their threads) moved
-# here, and back (engine lane 309 s, browser lane 325 s) once the registered subprocesses ran at
-# the lowest priority (unit_helpers.BACKGROUND_NICE) and the waiting tests first in each lane
-BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py")
+BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py", "test_jobs.py", "test_job_turns.py")
 
 
 def lane(item) -> str:

@@ -11,7 +11,7 @@ from unit_helpers import wait_for
 
 from playground.runs.training import Scheduler
 
-pytestmark = pytest.mark.waits      # on its threads' timing: first in its lane (tests/conftest.py)
+pytestmark = pytest.mark.waits      # on its threads' timing: first in the browser lane (tests/conftest.py)
 
 
 def test_two_runs_on_one_slot_take_turns_and_both_learn(jobs):

@@ -18,7 +18,7 @@ from playground.config import make_config
 from playground.nn.model import build_model
 from playground.runs.training import Scheduler, Snapshot, TrainingJob
 
-pytestmark = pytest.mark.waits      # on its threads' timing: first in its lane (tests/conftest.py)
+pytestmark = pytest.mark.waits      # on its threads' timing: first in the browser lane (tests/conftest.py)
 
 
 def test_completes_and_snapshot_is_consistent(jobs):
