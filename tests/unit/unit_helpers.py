@@ -115,13 +115,6 @@ def register(name: str, args: list[str], batch: str | None = None) -> None:
     _commands[batch] = ["-c", BATCH_RUNNER, json.dumps(members)]
 
 
-# The registered commands run at the lowest priority: beside the two lanes they take only the
-# cores' idle time (the lanes' waits on clocks, threads and servers: 27-42 core-s of a run on
-# 2 cores, a /proc/stat sampler, 2026-12-05) instead of a third of the machine while both lanes
-# are busy; a `late` test that reads one waits for it at the end.
-BACKGROUND_NICE = 19
-
-
 def start_registered() -> None:
     """Run every registered command in the background, one after another (one core's worth)."""
     def run_all():
@@ -143,7 +136,6 @@ def _start(name: str):
         env, cwd = ({**os.environ, "PYTHONPATH": str(ROOT)}, ROOT) if name not in _batches else (batch_env(), BATCH_DIR)
         proc = subprocess.Popen([sys.executable, *_commands[name]], cwd=cwd, env=env, stdout=out, stderr=err,
                                 text=True)
-        os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICE)
         _procs[name] = (proc, out, err)
         return proc
 
