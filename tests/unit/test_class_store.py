@@ -14,6 +14,8 @@ from playground.status import Status
 from ui import store as shared
 from ui.registry import Registry
 
+pytestmark = pytest.mark.waits      # heartbeats and timeouts run out on a clock: first in its lane (tests/conftest.py)
+
 
 def test_class_state_round_trips(store):  # noqa: F811
     assert store.class_state() == {}

@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from unit_helpers import wait_for
 
 from playground.runs.scheduler import Scheduler
+
+pytestmark = pytest.mark.waits      # its fake runs sleep through their turns: first in its lane (tests/conftest.py)
 
 
 class FakeJob:

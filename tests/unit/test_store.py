@@ -16,6 +16,8 @@ from playground import i18n
 from ui import store as shared
 from ui.registry import Registry
 
+pytestmark = pytest.mark.waits      # heartbeats and timeouts run out on a clock: first in its lane (tests/conftest.py)
+
 
 def _free_port() -> int:
     with socket.socket() as s:
