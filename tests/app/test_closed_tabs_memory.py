@@ -5,8 +5,10 @@ blocks back to the OS (ui/heap.py)."""
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import gc
+import os
+import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -18,7 +20,7 @@ from test_classroom import FakeBrowsers
 from playground.config import make_config
 from playground.runs.scheduler import Scheduler
 from playground.runs.training import TrainingJob
-from ui import heap, registry
+from ui import registry
 from ui.registry import CLOSE_GONE_SESSION_S, GRACE_S, KEEP_FINISHED_S, REAP_EVERY_S, REGISTRY, Registry
 from ui.runs import JobGuard
 
@@ -92,23 +94,41 @@ def test_a_finished_run_outlives_its_closed_session_for_the_keep():
         REGISTRY.forget(token)
 
 
+# glibc's count of blocks mmapped on their own (mallinfo2's hblks) after each of: a 2 MiB malloc,
+# its free, a second one, its free; with the threshold held (argv[1] == "held") or glibc's own
+HEAP_PROBE = """
+import ctypes, sys
+from ui import heap
 class MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                 "keepcost")]
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = MallInfo2
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+if sys.argv[1] == "held":
+    assert heap.map_large_blocks()
+counts = [libc.mallinfo2().hblks]
+for _ in range(2):
+    block = libc.malloc(2 << 20)
+    counts.append(libc.mallinfo2().hblks)
+    libc.free(block)
+    counts.append(libc.mallinfo2().hblks)
+print(*counts)
+"""
+
+
+def _mapped_blocks(mode: str) -> list[int]:
+    out = subprocess.run([sys.executable, "-c", HEAP_PROBE, mode], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    return [int(v) for v in out.split()]
 
 
 def test_large_blocks_are_mapped_on_their_own_so_freeing_returns_them():
-    """After a freed 2 MiB block glibc would serve the next from its arenas (and keep it
-    there); with the threshold held each is an mmap of its own (glibc's hblks)."""
-    assert heap.map_large_blocks()
-    libc = ctypes.CDLL("libc.so.6")
-    libc.mallinfo2.restype = MallInfo2
-    libc.malloc.restype = ctypes.c_void_p
-    libc.free.argtypes = [ctypes.c_void_p]
-    for _ in range(2):
-        before = libc.mallinfo2().hblks
-        block = libc.malloc(2 << 20)
-        assert libc.mallinfo2().hblks == before + 1
-        libc.free(block)
-        assert libc.mallinfo2().hblks == before
+    """After a freed 2 MiB block glibc serves the next from its arenas (and keeps it there);
+    with the threshold held each is an mmap of its own (glibc's hblks). In an interpreter of
+    its own: hblks counts the whole process, and here another test's thread (a run, the
+    warm-up) may malloc meanwhile (seen once, 2026-12-06)."""
+    held, own = _mapped_blocks("held"), _mapped_blocks("glibc's own")
+    assert [c - held[0] for c in held] == [0, 1, 0, 1, 0]
+    assert [c - own[0] for c in own] == [0, 1, 0, 0, 0]      # the second one from an arena, kept there
