@@ -39,9 +39,10 @@ def pytest_collection_modifyitems(config, items):     # loaded first would other
     for item in items:
         item.add_marker(pytest.mark.xdist_group(lane(item)))
     # The tests that mostly wait on a clock (`waits`) go first in their lane, beside the other
-    # lane's busiest stretch (its app tests and the subprocesses they start): at the end they
-    # overlapped the engine lane's Ray tests and single-threaded unit tests, and the two cores
-    # idled 1.0-1.3 busy of 2 for ~50 s (a /proc/stat sampler beside a run, 2026-12-05).
+    # lane's busiest stretch (its app tests and the subprocesses they start). Late in the run
+    # they met the engine lane's Ray tests and last unit tests, which wait too: the two cores
+    # were idle for 42 core-s of a 341-s run (a /proc/stat sampler beside it, 2026-12-05),
+    # 27 with this order.
     items.sort(key=lambda item: item.get_closest_marker("waits") is None)     # stable otherwise
 
 
