@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import screenshot, tall_screenshot, wait_for_app
+from browser import screenshot, tall_screenshot, wait_for_app, wait_until_still
 
 from playground.i18n import Translator
 
@@ -91,6 +91,10 @@ def test_mnist_gallery_and_confusion_cell(page, app_url):
     # pick a confusion-matrix cell (the second option: the most frequent confusion)
     picker = page.get_by_role("combobox", name=EN("eval.gallery_cell"))
     option = page.locator("[role='option']").nth(1)
+    # scrolled to first: the click's own scroll shifted the page under it, and its first click
+    # only focused the box (the list then opened at the second, 5 s later, every time)
+    picker.scroll_into_view_if_needed()
+    wait_until_still(page)
     for _ in range(5):            # a click landing during a rerun may not open the list
         picker.click()
         try:
