@@ -60,6 +60,7 @@ def main() -> None:
     nav.run()
     reconnect.install()      # a page whose connection Streamlit gave up on reloads itself (its run is in its address)
     pacing.confirm_drawn()   # after a run's end was drawn: one poll, to know that the page got it (ui.revive)
+    runs.warm_up()           # once per process, after the page is drawn (ui.runs.warm_up)
 
 
 with turns_gate.whole_page_turn():    # a class's whole-page runs one at a time (ui.turns_gate)

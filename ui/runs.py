@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import weakref
 
 import streamlit as st
@@ -57,9 +58,23 @@ def _hold(job_key: str, guard_key: str, job: BackgroundJob, token: str | None = 
     st.session_state[guard_key] = JobGuard(job, token)
 
 
-warmup.warm_up_in_background()     # the server's first page: the first run will not pay for imports
-if ray_job.enabled():
-    ray_job.warm_pool_in_background()    # runs on Ray: their workers started before the first Train
+_warmed, _warm_lock = False, threading.Lock()
+
+
+def warm_up() -> None:
+    """At the end of a page's run (app.py), once per process: the first run will not pay for
+    torch's lazy imports, and on Ray its workers are started before the first Train. Started at
+    the first page's import instead, the warm-up's ~1 CPU-s of imports beside that page's own
+    made a fresh server's first page slower (bench/first_page.py, 3 rounds: cold 6.35 -> 5.73 s
+    median; 5.2 s with no warm-up at all, but a first click then 1.7-2.3 s to its first point)."""
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        _warmed = True
+    warmup.warm_up_in_background()
+    if ray_job.enabled():
+        ray_job.warm_pool_in_background()
 
 
 # --- training ------------------------------------------------------------------------------------

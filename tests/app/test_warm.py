@@ -22,3 +22,21 @@ def test_pages_warm_up_in_a_crowd_only(monkeypatch):
     monkeypatch.setattr(warm, "crowded", lambda now=None: False)
     at.run()
     assert not any(d.value.equals(warm.TABLE) for d in at.dataframe)
+
+
+def test_the_server_warms_up_once_after_the_first_page_is_drawn(monkeypatch):
+    """The training stack's warm-up (playground.runs.warmup) starts at the end of a page's run,
+    once per process: started while the first page was drawn, its imports made that page 1 s
+    slower on a fresh server."""
+    import streamlit as st
+
+    from ui import runs
+    from ui.session import Key
+    drawn_before = []
+    monkeypatch.setattr(runs, "_warmed", False)
+    monkeypatch.setattr(runs.warmup, "warm_up_in_background",
+                        lambda: drawn_before.append(Key.RUN_CONTROLS in st.session_state))
+    at = open_app(query={"lang": "en", "dataset": "circle"})
+    next(b for b in at.button if b.label == "Train")          # the lab was drawn
+    at.run()
+    assert drawn_before == [True]         # once, and after the lab's controls
