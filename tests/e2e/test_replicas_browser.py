@@ -6,6 +6,7 @@ another server (the shared store, Redis). nginx's access log then shows every re
 each cookie, HTTP and WebSocket, on one replica."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,7 @@ import pytest
 from browser import ARTIFACTS, ROOT, screenshot, wait_for_app
 
 COOKIE = "nnp_affinity"
+STREAMLIT_ASSETS = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"
 FINISHED = "text=/finished: \\d+ epochs|early stopping at epoch \\d+/"
 REQUIRED = bool(os.environ.get("PLAYGROUND_REQUIRE_E2E"))
 
@@ -204,7 +207,9 @@ def test_two_sessions_on_two_replicas_train_upload_and_stay(browser, proxy, tmp_
     log = _log_by_key(work, {key_a, key_b}, "/_stcore/stream")
     ports = {}
     for key, entries in log.items():
-        upstreams = {u for _, _, u in entries}
+        # Streamlit's scripts came from nginx itself (no upstream), the rest from one replica
+        assert any(r.startswith("GET /static/js/") and s == "200" and u == "-" for r, s, u in entries), key
+        upstreams = {u for r, _, u in entries if not r.startswith("GET /static/")}
         assert len(upstreams) == 1, (key, upstreams)
         ports[key] = upstreams.pop()
         assert any("/_stcore/stream" in r and s == "101" for r, s, _ in entries), key     # the WebSocket
@@ -224,6 +229,12 @@ def test_the_generated_config_is_sticky_for_http_and_websocket():
     assert conf.count("server 127.0.0.1:900") == 3                 # replicas on 9001, 9002, 9003
     assert "proxy_set_header Upgrade $http_upgrade;" in conf and "proxy_read_timeout 1d;" in conf
     assert "client_max_body_size 21m;" in conf                     # .streamlit/config.toml maxUploadSize = 20
+    # Streamlit's scripts and styles from the installed package, compressed, scripts as JavaScript
+    static = conf.split("location /static/ {", 1)[1].split("}\n", 2)
+    assert f'alias "{STREAMLIT_ASSETS}/";' in static[0] and (STREAMLIT_ASSETS / "js").is_dir()
+    assert "application/javascript js;" in static[0] and "gzip on;" in static[1]
+    bare = _serve("--print-nginx", "--replicas", "3", "--port", "9000", "--static-from-replicas").stdout
+    assert "location /static/" not in bare and "location / {" in bare          # an nginx without Streamlit
 
 
 def test_without_nginx_the_launcher_says_what_to_install():
