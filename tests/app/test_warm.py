@@ -26,8 +26,8 @@ def test_pages_warm_up_in_a_crowd_only(monkeypatch):
 
 def test_the_server_warms_up_once_after_the_first_page_is_drawn(monkeypatch):
     """The training stack's warm-up (playground.runs.warmup) starts at the end of a page's run,
-    once per process: started while the first page was drawn, its imports made that page 1 s
-    slower on a fresh server."""
+    once per process: started while the first page was drawn, its imports made that page ~0.6 s
+    slower on a fresh server (bench/first_page.py)."""
     import streamlit as st
 
     from ui import runs
