@@ -17,6 +17,7 @@ from playground.inspect import boundary, graph
 from playground.nn.model import build_model, count_params, loss_name
 
 from . import data, lab, one_input_lab, paint
+from .charts_later import chart
 from .lang import T, lang
 from .session import Key
 
@@ -101,9 +102,9 @@ def data_preview(cfg, prep, task: str) -> None:
     elif boundary.is_plane_dataset(prep):
         show_test, _ = lab.boundary_options()
         pts = {sp: plane_points(prep, sp) for sp in ("train", "test")}
-        fig = _figure(("points", data.data_key(cfg), show_test), prep,
-                      lambda: lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40))
-        st.plotly_chart(fig, key="preview_points", config={"displayModeBar": False})
+        chart(lambda: _figure(("points", data.data_key(cfg), show_test), prep,
+                              lambda: lab_boundary(None, pts, task, show_test, False, height=PANEL_H - 40)),
+              "preview_points", PANEL_H - 40)
         lab.boundary_toggles()
         st.caption(T("lab.data_points", train=len(prep.train.y), test=len(prep.test.y), val=len(prep.val.y)))
     elif ds.image_shape is not None:
@@ -111,8 +112,8 @@ def data_preview(cfg, prep, task: str) -> None:
         idx = prep.train.index[:12]
         imgs = np.asarray(ds.X)[idx].reshape(-1, h, w)
         names = [str(ds.class_names[int(ds.y[i])]) if ds.class_names else "" for i in idx]
-        st.plotly_chart(_figure(("images", data.data_key(cfg)), prep,
-                                lambda: mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200)), key="preview_images")
+        chart(lambda: _figure(("images", data.data_key(cfg)), prep,
+                              lambda: mosaic_figure(imgs, names, 6, T, T("lab.samples"), 200)), "preview_images", 200)
     elif one_input_lab.applies(prep):       # one number column: input against target
         one_input_lab.preview(prep, PANEL_H)
     else:
@@ -144,8 +145,9 @@ def preview(cfg, shown_error: str | None) -> None:
         st.markdown(f"**{T('lab.network')}**", help=T("lab.network_help"))
         try:
             g, plane = initial_graph(cfg, prep)
-            fig = _figure(("network", cfg), prep, lambda: lab_figs.lab_network_figure(g, plane, T, height=PANEL_H))
-            st.plotly_chart(fig, key="preview_network", config={"displayModeBar": False})
+            chart(lambda: _figure(("network", cfg), prep,
+                                  lambda: lab_figs.lab_network_figure(g, plane, T, height=PANEL_H)),
+                  "preview_network", PANEL_H)
         except ConfigError as e:
             st.error(e.text(lang()))
         lab.pixel_line(prep)
@@ -154,9 +156,9 @@ def preview(cfg, shown_error: str | None) -> None:
     with curves:
         lab.loss_line(loss_name(task, cfg.loss) if cfg.loss == "auto" or task == "regression" else "", cfg.labels, prep)
         log = bool(st.session_state.get(Key.TRAIN_LOG_SCALE))
-        fig = _figure(("curves", task, cfg.epochs or 100, log), prep, lambda: training_figs.history_figure(
-            [], task, T, epochs=cfg.epochs or 100, stacked=True, height=PANEL_H - 40, log_loss=log))
-        st.plotly_chart(fig, key="curves_empty", config={"displayModeBar": False})
+        chart(lambda: _figure(("curves", task, cfg.epochs or 100, log), prep, lambda: training_figs.history_figure(
+            [], task, T, epochs=cfg.epochs or 100, stacked=True, height=PANEL_H - 40, log_loss=log)),
+              "curves_empty", PANEL_H - 40)
         st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
         st.caption(T("train.press_start"))
 

@@ -9,6 +9,7 @@ from playground.figures.one_input import one_input_figure
 from playground.inspect import one_input
 
 from . import runs
+from .charts_later import chart
 from .lang import T, lang
 
 PROBE = "fit_line"    # the run's probe: its prediction line, computed in the training thread
@@ -30,7 +31,7 @@ def _figure(prep, line, height: int):
 
 def preview(prep, height: int) -> None:
     """Before the first run (under the panel's "Data"): the dots, and what Train will add."""
-    st.plotly_chart(_figure(prep, None, height - 40), key="preview_one_input", config={"displayModeBar": False})
+    chart(lambda: _figure(prep, None, height - 40), "preview_one_input", height - 40)
     st.caption(T("columns.fit_before"), help=T("columns.fit_help"))
 
 
