@@ -179,11 +179,13 @@ def test_the_first_pages_figures_are_built_once_for_every_session_alike(monkeypa
     counted(training_figs, "history_figure")
     lab_preview._shared_figure.clear()
     first = open_app(query={"lang": "en", "dataset": "circle", "seed": "3"})
+    assert built == []       # a tab's first page draws their frames (ui.charts_later)
+    first.run()
     no_exceptions(first)
     assert sorted(built) == ["history_figure", "lab_network_figure"]
     second = open_app(query={"lang": "en", "dataset": "circle", "seed": "3"})
     second.run()
     assert len(built) == 2 and json.loads(second.get("plotly_chart")[0].proto.spec) == json.loads(
         first.get("plotly_chart")[0].proto.spec)
-    open_app(query={"lang": "ko", "dataset": "circle", "seed": "3"})      # its own language's labels
+    open_app(query={"lang": "ko", "dataset": "circle", "seed": "3"}).run()      # its own language's labels
     assert len(built) == 4

@@ -60,9 +60,28 @@ def _box(page, key: str) -> dict:
     pytest.fail(f"{key} was not drawn")
 
 
+# How many plotly charts the page held when its Train button first appeared
+_FIRST_SEEN = """() => { const seen = window.__firstSeen = {};
+    const watch = new MutationObserver(() => {
+        if ([...document.querySelectorAll('button')].some(b => b.textContent.includes('학습 시작'))) {
+            seen.charts = document.querySelectorAll('[data-testid=stPlotlyChart]').length;
+            watch.disconnect(); } });
+    watch.observe(document, {childList: true, subtree: true}); }"""
+PREVIEW_DRAWN = """() => ['preview_network', 'preview_points', 'curves_empty']
+    .every(k => document.querySelector(`.st-key-${k} .js-plotly-plot .main-svg`))"""
+
+
 def test_first_screen_holds_the_lab(page, app_url):
-    _open(page, f"{app_url}/?dataset=circle&epochs=0&lang=ko", 1400, 900)
+    """A new tab's lab shows its controls before its preview charts (ui.charts_later: plotly's
+    code held the whole page back), then fills all three charts' frames; after a run has
+    started, the network, the boundary and the curves are in the first screen."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{app_url}/?dataset=circle&epochs=0&lang=ko", wait_until="commit")
+    page.evaluate(_FIRST_SEEN)
+    wait_for_app(page)
     try:
+        page.wait_for_function(PREVIEW_DRAWN, timeout=30_000)
+        assert page.evaluate("() => window.__firstSeen") == {"charts": 0}
         page.get_by_role("button", name="학습 시작").click()
         _wait_epoch(page, lambda e: e >= 3)
         # the same page at a projector's 1280x720 (the window made smaller, as a teacher would)
