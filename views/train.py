@@ -44,7 +44,7 @@ COACH_TONE = {"diverged": st.error, "exploded_start": st.error, "chance": st.err
 LOG_LIVE_ROWS = 200    # epochs the log shows while a run goes on (all of them once it is over)
 HEAVY_EVERY_S = 3.0    # the network and the boundary redraw at most this often while a run trains
 HEAVY_CROWDED_S = 24.0  # ... when many runs share the server (each redraw costs every browser a re-render)
-PROBE_EVERY_S = 1.0    # and the training thread computes their data at most this often
+PROBE_EVERY_S = HEAVY_EVERY_S   # and the training thread computes their data this often: no more than is drawn
 LIVE_KEY = "lab_live"  # the live panel's fragment, rerun by the watcher when it has news (ui.live_watch)
 # The lab fits one screen: less empty space above the first row than Streamlit's default.
 COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:2.6rem;padding-bottom:3rem}"
@@ -115,15 +115,18 @@ def cfg_task(cfg) -> str:
         return "binary"
 
 
-def _heavy_tick(s, probe_epoch: int):
-    """What the network and boundary figures are rebuilt on: a new probe, but while a run
-    trains at most every HEAVY_EVERY_S (a rebuild holds the GIL the training thread needs
-    for ~40 ms, measured), or HEAVY_CROWDED_S in a crowd (the class's browsers re-render
-    what changed: with 30 pages on the server's cores they took most of the CPU, measured)."""
+def _heavy_tick(s, epoch: int, probed: bool = True):
+    """What the network and boundary figures are rebuilt on: a new probe (`epoch`, computed
+    every PROBE_EVERY_S while a run trains), or, for a figure of every epoch (not `probed`),
+    a new epoch at most every HEAVY_EVERY_S (a rebuild holds the GIL the training thread needs
+    for ~40 ms, measured); in a crowd at most every HEAVY_CROWDED_S (the class's browsers
+    re-render what changed: with 30 pages on the server's cores they took most of the CPU,
+    measured)."""
     if s.status == Status.RUNNING:
-        every = HEAVY_CROWDED_S if s.sharing > pacing.CROWD else HEAVY_EVERY_S
-        return "t", int(s.elapsed // every)
-    return "e", probe_epoch, s.status
+        if s.sharing > pacing.CROWD:
+            return "t", int(s.elapsed // HEAVY_CROWDED_S)
+        return ("p", epoch) if probed else ("t", int(s.elapsed // HEAVY_EVERY_S))
+    return "e", epoch, s.status
 
 
 def _memo(name: str, sig, build):
@@ -223,13 +226,14 @@ def live_view_panel(s, job, task: str) -> None:
     if s.val_output is None:
         return
     pred = evaluation.from_output(job.prepared, "val", s.val_output)
+    tick = _heavy_tick(s, s.epoch, probed=False)
     if task == "regression":
         st.markdown(f"**{T('lab.live_pred', epoch=s.epoch)}**")
-        fig = _memo("live", (runs.serial(), _heavy_tick(s, s.epoch), lang()), lambda: eval_figs.pred_actual_figure(
+        fig = _memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.pred_actual_figure(
             pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20).update_layout(title=None))
     else:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
-        fig = _memo("live", (runs.serial(), _heavy_tick(s, s.epoch), lang()), lambda: eval_figs.confusion_figure(
+        fig = _memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.confusion_figure(
             evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20).update_layout(title=None))
     st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
 
