@@ -35,7 +35,9 @@ def lab_boundary(surf, pts, task, show_test, discretize, height=PANEL_H - 20):
     and the caption say what is drawn)."""
     fig = training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
                                         discretize=discretize, colorbar=False)
-    fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=4, b=4))
+    # room for the axes' ticks and titles (x2, x1) as plotly's automargin makes it: given less,
+    # plotly draws the chart twice, at every redraw of a live run (training_figs.STACKED_MARGIN)
+    fig.update_layout(showlegend=False, margin=dict(l=44, r=4, t=4, b=48))
     fig.update_xaxes(title_standoff=2)
     fig.update_yaxes(title_standoff=2)
     return fig
