@@ -40,7 +40,7 @@ class Key:
     RERUN = "_rerun"                       # this session's reruns (full or a fragment's) so far; ui.pacing.tick
     RECORDS = "_records"                   # (rerun, {job: record}): each job read once per rerun; ui.runs.record
     RUN_CONTROLS = "_run_controls"         # (active, paused) the run buttons were drawn for; ui.widgets
-    CHARTS_LATER = "_charts_later"         # {"run": the full run (Key.RERUN) that framed the preview charts, "framed": their fragments}; ui.charts_later
+    CHARTS_LATER = "_charts_later"         # {"run": n, "framed": [fragments]}: framed charts; ui.charts_later
 
     # --- sidebar widgets (ui.sidebar); the config's own fields: w_key(field) -----------------------
     W_LANG = "w_lang"                      # the language switch
