@@ -13,7 +13,7 @@ import streamlit as st
 
 from . import registry
 
-CROWD = 6            # sessions active in the last minute, this one included, from which pages warm up
+CROWD = 6            # open tabs active in the last minute, this one included, from which pages warm up
 RECENT_S = 60.0
 KEY = "warm_elements"
 HIDE = f"<style>.st-key-{KEY}{{display:none}}</style>"
@@ -21,8 +21,12 @@ TABLE = pd.DataFrame({" ": [0.0]})      # the hidden table (tests/app/apptest.ta
 
 
 def crowded(now: float | None = None) -> bool:
+    """The server holds a class: CROWD tabs still open and active in the last minute. A closed
+    tab's session is kept a while (ui.registry), but it is no longer part of the class: one
+    browser opening page after page (the browser tests' one tab) is not a crowd."""
     now = time.monotonic() if now is None else now
-    return sum(1 for s in registry.REGISTRY.sessions().values() if now - s.last <= RECENT_S) >= CROWD
+    reg = registry.REGISTRY
+    return sum(1 for sid, s in reg.sessions().items() if now - s.last <= RECENT_S and reg.connected(sid)) >= CROWD
 
 
 def elements() -> None:

@@ -8,7 +8,8 @@ from ui import registry, warm
 
 
 def test_pages_warm_up_in_a_crowd_only(monkeypatch):
-    reg = registry.Registry()
+    closed = set()
+    reg = registry.Registry(connected=lambda session: session not in closed)
     monkeypatch.setattr(registry, "REGISTRY", reg)
     for i in range(warm.CROWD - 1):
         reg.count_rerun(f"student-{i}")
@@ -16,6 +17,8 @@ def test_pages_warm_up_in_a_crowd_only(monkeypatch):
     reg.count_rerun("one-more")
     assert warm.crowded()
     assert not warm.crowded(now=time.monotonic() + warm.RECENT_S + 1)     # a class that left a minute ago
+    closed.add("student-0")
+    assert not warm.crowded()               # a closed tab is not in the class (one browser, page after page)
 
     at = open_app(query={"lang": "en", "dataset": "circle"})
     assert any(d.value.equals(warm.TABLE) for d in at.dataframe) and tables(at) == []
