@@ -268,21 +268,34 @@ def coach_and_log(s, task, cfg) -> None:
     depth_view.coach_note(case, s.grad_norms, cfg)     # stuck and deep: a vanishing gradient, skip connections
     if s.history:
         st.markdown(f"**{T('train.log')}**")
-        rows = list(s.history)
-        if s.active and len(rows) > LOG_LIVE_ROWS:       # a running run: its latest epochs (each poll redraws it)
-            st.caption(T("lab.log_latest", n=LOG_LIVE_ROWS, total=f"{len(rows):,}"))
-            rows = rows[-LOG_LIVE_ROWS:]
-        df = pd.DataFrame(rows)
-        changes = {}
-        for c in s.changes:         # a change made during epoch e+1 shows on that epoch's row
-            e = int(c["epoch"]) + 1
-            changes[e] = "; ".join(filter(None, [changes.get(e), training_figs.change_text(c, T)]))
-        if changes:
-            df[T("lab.change_col")] = df["epoch"].map(changes).fillna("")
-        df = df.rename(columns={c: T.get(f"train.col.{c}", c) for c in df.columns}).set_index(T("train.col.epoch"))
-        st.dataframe(df.iloc[::-1], height=260, width="stretch",
+        # while a run trains, the table takes a new epoch at most every HEAVY_EVERY_S, as the
+        # network does: redrawing its grid at every poll cost the browser ~0.6 CPU-s of a 7-s
+        # spiral run on the cores that train (measured)
+        logged = sum(int(c["epoch"]) + 1 <= s.epoch for c in s.changes)   # a change shows once its row is in
+        shown, total, df = _memo("log", (runs.serial(), _heavy_tick(s, s.epoch, probed=False), logged, lang()),
+                                 lambda: _log_table(s))
+        if shown < total:
+            st.caption(T("lab.log_latest", n=shown, total=f"{total:,}"))
+        st.dataframe(df, height=260, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.4f")
                                     for c in df.columns if c != T("lab.change_col")})
+
+
+def _log_table(s) -> tuple[int, int, pd.DataFrame]:
+    """(rows shown, epochs so far, the table, newest first): a running run's latest epochs."""
+    rows = list(s.history)
+    total = len(rows)
+    if s.active and total > LOG_LIVE_ROWS:
+        rows = rows[-LOG_LIVE_ROWS:]
+    df = pd.DataFrame(rows)
+    changes = {}
+    for c in s.changes:         # a change made during epoch e+1 shows on that epoch's row
+        e = int(c["epoch"]) + 1
+        changes[e] = "; ".join(filter(None, [changes.get(e), training_figs.change_text(c, T)]))
+    if changes:
+        df[T("lab.change_col")] = df["epoch"].map(changes).fillna("")
+    df = df.rename(columns={c: T.get(f"train.col.{c}", c) for c in df.columns}).set_index(T("train.col.epoch"))
+    return len(rows), total, df.iloc[::-1]
 
 
 # --- the live part: a fragment polling the run ----------------------------------------------------
