@@ -25,7 +25,9 @@ BROWSER, ENGINE = "browser", "engine"
 # browser lane 375-407 s with them there, 2026-12-05)
 # With the browser tests on one tab (browser.Tab) the engine lane became the longer one (343
 # against 316 s, 2026-12-05): the jobs' unit tests (~11 s, mostly waiting on their threads) moved
-BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py", "test_jobs.py", "test_job_turns.py")
+# (2026-12-06) the engine lane 387 s against 344: the lessons page's app tests (~23 s) moved too.
+BROWSER_FILES = ("test_replicas_browser.py", "test_first_page_imports.py", "test_jobs.py", "test_job_turns.py",
+                 "test_lessons_page.py")
 
 
 def lane(item) -> str:
