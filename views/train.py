@@ -269,7 +269,7 @@ def coach_and_log(s, task, cfg) -> None:
     if s.history:
         st.markdown(f"**{T('train.log')}**")
         # while a run trains, the table takes a new epoch at most every HEAVY_EVERY_S, as the
-        # network does: redrawing its grid at every poll cost the browser ~0.6 CPU-s of a 7-s
+        # network does: redrawing its grid at every poll cost the browser ~0.5 CPU-s of a 7-s
         # spiral run on the cores that train (measured)
         logged = sum(int(c["epoch"]) + 1 <= s.epoch for c in s.changes)   # a change shows once its row is in
         shown, total, df = _memo("log", (runs.serial(), _heavy_tick(s, s.epoch, probed=False), logged, lang()),
