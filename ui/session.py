@@ -68,7 +68,7 @@ class Key:
     LAB_DISCRETIZE = "lab_discretize"      # widget: the boundary as classes / bands
     LAB_NODE = "_lab_node"                 # (run serial, layer index, node) clicked in the diagram
     LAB_NETWORK = "lab_network"            # the diagram's plotly chart (its click selection)
-    LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure)}: figures rebuilt only when their data changes
+    LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure or table)}: rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
     LAB_SEQ_EXAMPLE = "lab_seq_example"    # widget: which validation example the sequence lab shows; ui.sequence_lab

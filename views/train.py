@@ -116,8 +116,8 @@ def cfg_task(cfg) -> str:
 
 
 def _heavy_tick(s, epoch: int, probed: bool = True):
-    """What the network and boundary figures are rebuilt on: a new probe (`epoch`, computed
-    every PROBE_EVERY_S while a run trains), or, for a figure of every epoch (not `probed`),
+    """What the network and boundary figures (and the epoch log) are rebuilt on: a new probe
+    (`epoch`, computed every PROBE_EVERY_S while a run trains), or, for a view of every epoch (not `probed`),
     a new epoch at most every HEAVY_EVERY_S (a rebuild holds the GIL the training thread needs
     for ~40 ms, measured); in a crowd at most every HEAVY_CROWDED_S (the class's browsers
     re-render what changed: with 30 pages on the server's cores they took most of the CPU,
@@ -130,7 +130,7 @@ def _heavy_tick(s, epoch: int, probed: bool = True):
 
 
 def _memo(name: str, sig, build):
-    """A figure rebuilt only when its signature changes (the page polls every second)."""
+    """A figure (or the log's table) rebuilt only when its signature changes (the page polls every second)."""
     figs = st.session_state.setdefault(Key.LAB_FIGS, {})
     if name not in figs or figs[name][0] != sig:
         figs[name] = (sig, build())
