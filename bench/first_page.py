@@ -39,7 +39,7 @@ TRAIN_ENABLED = """() => [...document.querySelectorAll('button')]
                           .some(b => b.textContent.trim().endsWith('Train') && !b.disabled)"""
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 FIRST_POINT = """() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');
-                         return g && g.data && g.data.length && g.data[0].x.length > 0; }"""
+                         return g && g._fullData && g._fullData.length && g._fullData[0].x.length > 0; }"""
 BARE_POINT = "() => document.querySelector('[data-testid=\"stVegaLiteChart\"], canvas')"
 CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
                    .filter(g => g.querySelector('.main-svg')).length >= 3"""   # the lab's three preview charts

@@ -65,7 +65,7 @@ def live(page, url: str, values: dict, epochs: int) -> tuple[float, float]:
     page.get_by_role("button", name="Train").click()
     try:
         page.wait_for_function("""() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');
-                                       return g && g.data && g.data.length && g.data[0].x.length > 0; }""",
+                                       return g && g._fullData && g._fullData.length && g._fullData[0].x.length > 0; }""",
                                timeout=30_000, polling=20)
     except Exception:
         page.screenshot(path="/tmp/bench-fail.png", full_page=True)

@@ -29,13 +29,14 @@ def shown(serial: int, snap) -> tuple:
             None if wait is None else (wait >= 1) + int(wait // NEXT_POINT_STEP_S))
 
 
-def drawn(page: str, serial: int, snap) -> None:
-    """The live panel of `page` is drawing `snap` (called by the panel, in its rerun)."""
-    st.session_state.setdefault(Key.LIVE_DRAWN, {})[page] = shown(serial, snap)
+def drawn(panel: str, what: tuple) -> None:
+    """The live `panel` is drawing `what` (`shown`, or what else it draws of a record; called
+    by the panel, in its rerun)."""
+    st.session_state.setdefault(Key.LIVE_DRAWN, {})[panel] = what
 
 
-def is_new(page: str, serial: int, snap) -> bool:
-    return st.session_state.get(Key.LIVE_DRAWN, {}).get(page) != shown(serial, snap)
+def is_new(panel: str, what: tuple) -> bool:
+    return st.session_state.get(Key.LIVE_DRAWN, {}).get(panel) != what
 
 
 def in_fragment_rerun() -> bool:
@@ -44,9 +45,11 @@ def in_fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def rerun_fragment(key: str) -> bool:
-    """Queue a rerun of the fragment registered with `key`, after the current (fragment) run
-    ends. False when there is no fragment run to follow (a full run draws every fragment)."""
+def rerun_fragment(key: str | list[str]) -> bool:
+    """Queue a rerun of the fragment registered with `key` (or of each of a list, in order),
+    after the current (fragment) run ends. False when there is no fragment run to follow (a
+    full run draws every fragment). The run may end at its next Streamlit call once this
+    is queued: ask for every fragment in one call."""
     ctx = get_script_run_ctx()
     if ctx is None or ctx.script_requests is None or not ctx.fragment_ids_this_run:
         return False

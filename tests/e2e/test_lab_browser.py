@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 
 import pytest
-from browser import ARTIFACTS, screenshot, wait_for_app, wait_until_still
+from browser import ARTIFACTS, limit_speed, screenshot, wait_for_app, wait_until_still
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 EPOCH = re.compile(r"^\s*([\d,]+)\s*/")
 
@@ -247,3 +249,52 @@ def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         screenshot(page, "lab-transfer-fine-tuned")
+
+
+def _charts_sent(frames: list[tuple[float, bytes]], since: float) -> Counter:
+    """How often each plotly chart (by its key) was sent after `since`: in full, or as a
+    reference to a message the browser has cached (Streamlit's message cache)."""
+    keys, sent = {}, Counter()
+    for t, payload in frames:
+        if isinstance(payload, str):
+            continue
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "plotly_chart":
+            keys[msg.hash] = key = msg.delta.new_element.plotly_chart.id.rsplit("-", 1)[-1]
+        elif kind == "ref_hash":
+            key = keys.get(msg.ref_hash)
+        else:
+            continue
+        if t >= since and key:
+            sent[key] += 1
+    return sent
+
+
+def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(page, app_url):
+    """While a run trains the lab polls about once a second. The network and the boundary get
+    a new picture every few seconds (the probes, views/train.PROBE_EVERY_S): a poll sends them
+    only then. One fragment sent them at every poll beside the curves, and the browser and the
+    server's script thread redrew and re-encoded them beside the training thread."""
+    frames = []
+
+    def follow(ws):
+        ws.on("framereceived", lambda payload: frames.append((time.monotonic(), payload)))
+
+    page.on("websocket", follow)
+    try:
+        _open(page, f"{app_url}/?dataset=spiral&epochs=0&lang=en", 1400, 1000)
+        limit_speed(page, 30)
+        page.get_by_role("button", name="Train").click()
+        page.wait_for_selector(".st-key-boundary .js-plotly-plot", timeout=30_000)
+        page.wait_for_timeout(2000)              # past the first point's fast polls
+        since = time.monotonic()
+        page.wait_for_timeout(9000)              # (a wait that lets the frames' events in)
+        window = time.monotonic() - since
+        sent = _charts_sent(frames, since)
+    finally:
+        page.remove_listener("websocket", follow)
+        _stop(page)
+    assert sent["curves"] >= 2, sent            # the page polled and drew
+    most = window / 3 + 3        # a new probe at most every 3 s; a slack for a full rerun (ui.revive)
+    assert 1 <= sent["lab_network"] <= most and 1 <= sent["boundary"] <= most, (sent, window)

@@ -28,7 +28,7 @@ def _last_epoch_drawn(page) -> float:
     Not the number of points: past ~600 epochs the curve is thinned (figures.training.thinned)."""
     return page.evaluate("""() => {
         const g = document.querySelector('.st-key-curves .js-plotly-plot');
-        const x = g && g.data && g.data.length ? (g.data[0].x || []) : [];
+        const x = g && g._fullData && g._fullData.length ? (g._fullData[0].x || []) : [];   // decoded (sent packed)
         return x.length ? Number(x[x.length - 1]) : 0; }""")
 
 
