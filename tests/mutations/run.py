@@ -121,9 +121,9 @@ MUTATIONS = [
              "key=lambda j: (bool(getattr(j, \"shown_point\", False)), self._waiting[j])",
              "key=lambda j: self._waiting[j]",
              ("tests/unit/test_scheduler.py::test_a_run_without_its_first_point_goes_first",)),
-    Mutation("p_watch_news", "the lab's watcher never sees news: the live panel is drawn once and never again",
+    Mutation("p_watch_news", "the lab's watcher never sees news: the live panels are drawn once and never again",
              "ui/live_watch.py",
-             "    return st.session_state.get(Key.LIVE_DRAWN, {}).get(page) != shown(serial, snap)\n",
+             "    return st.session_state.get(Key.LIVE_DRAWN, {}).get(panel) != what\n",
              "    return False\n",
              ("tests/e2e/test_train_browser.py::test_train_live_then_stop_and_a_page_that_lost_its_poll_is_revived",)),
     Mutation("q_monitor_mode", "early stopping on val_accuracy keeps the lowest value as the best (mode min for all)",
@@ -147,6 +147,11 @@ MUTATIONS = [
              "    return bool(libc is not None and libc.mallopt(M_MMAP_THRESHOLD, MAP_FROM_BYTES))\n",
              "    return libc is not None\n",
              ("tests/app/test_closed_tabs_memory.py::test_large_blocks_are_mapped_on_their_own_so_freeing_returns_them",)),
+    Mutation("u_heavy_every_poll", "the lab's heavier panels (network, boundary, log) are sent again at every poll",
+             "ui/lab_panels.py",
+             "    return runs.serial(), heavy_tick(s), logged(s), len(s.changes)\n",
+             "    return runs.serial(), s.version, heavy_tick(s), logged(s), len(s.changes)\n",
+             ("tests/e2e/test_lab_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
 ]
 
 
