@@ -181,6 +181,9 @@ def test_one_hot_labels_and_raw_pixels_switched_in_the_sidebar(page, app_url):
     """An image set's two input steps, switched in the sidebar: the lab names the loss by the
     label format (categorical cross-entropy), says the pixels are raw, and draws the Flatten step."""
     _open(page, f"{app_url}/?dataset=digits&model=mlp&epochs=3&lang=en", 1280, 720)
+    # the first page's charts come in reruns of their own (ui/charts_later.py): on a busy machine
+    # a click during them was lost once (the address never changed, README run 2026-12-06)
+    wait_until_still(page)
     side = page.locator("[data-testid='stSidebar']")
     side.get_by_text("Pixel scaling (to 0–1)").click()
     page.wait_for_function("() => location.search.includes('pixel_scale=false')", timeout=20_000)
