@@ -106,7 +106,7 @@ def network_panel(s, job) -> bool:
         return False
     plane = plane[1] if plane and not isinstance(plane[1], Exception) else None
     fig = memo("network", (runs.serial(), heavy_tick(s, g[0]), lang()),
-                lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
+               lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
     event = st.plotly_chart(fig, key=Key.LAB_NETWORK, on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     picked = _remember_click(event, g[1])
@@ -197,7 +197,7 @@ def coach_and_log(s, task, cfg) -> None:
         # network does: redrawing its grid at every poll cost the browser ~0.5 CPU-s of a 7-s
         # spiral run on the cores that train (measured)
         shown, total, df = memo("log", (runs.serial(), heavy_tick(s), logged(s), lang()),
-                                 lambda: _log_table(s))
+                                lambda: _log_table(s))
         if shown < total:
             st.caption(T("lab.log_latest", n=shown, total=f"{total:,}"))
         st.dataframe(df, height=260, width="stretch",

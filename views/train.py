@@ -99,7 +99,6 @@ def cfg_task(cfg) -> str:
         return "binary"
 
 
-
 # --- the live part: polling fragments -------------------------------------------------------------
 # The numbers and the curves take every new record (about once a second); the network, the
 # middle panel and what is below them only their own news (lab_panels.heavy_news: a new
