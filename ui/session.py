@@ -62,7 +62,7 @@ class Key:
     # --- Train page ---------------------------------------------------------------------------------
     TRAIN_ERROR = "train_error"            # why Train could not start, shown once
     TRAIN_LOG_SCALE = "train_log_scale"    # widget: the loss curve on a log axis
-    CURVES_FIG = "_curves_fig"             # (signature, figure): the run's curves, built once, data swapped
+    CURVES_FIG = "_curves_fig"             # (look, figure): the lab's curves, built once per look, data swapped
     LAB_SPEED = "lab_speed"                # widget: epochs per second at most (0: max); ui.lab
     LAB_SHOW_TEST = "lab_show_test"        # widget: test points on the boundary
     LAB_DISCRETIZE = "lab_discretize"      # widget: the boundary as classes / bands

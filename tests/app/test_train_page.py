@@ -336,3 +336,33 @@ def test_the_train_click_draws_the_first_point_in_its_own_rerun(no_exceptions, m
         assert not at.session_state[Key.JOB].snapshot().finished      # drawn at its first point, not its end
     finally:
         at.session_state[Key.JOB].stop()
+
+
+def test_a_new_run_draws_only_its_own_curves(no_exceptions):
+    """The lab keeps its curves figure from run to run while it looks the same, and swaps the
+    data: the next run shows none of the last one's epochs, best epoch or mid-run change."""
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "0"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    job = at.session_state[Key.JOB]
+    _wait(lambda: job.snapshot().epoch >= 2)
+    at.session_state[w_key("lr")] = 0.003
+    at.run()
+    (change,) = job.snapshot().changes
+    _wait(lambda: job.snapshot().epoch >= change["epoch"] + 3)
+    at.run()
+    before = figure_titled(at, EN("plot.loss_title"))
+    assert "Δ" in [a.get("text") for a in before["layout"]["annotations"]] and before["layout"].get("shapes")
+    next(b for b in at.button if b.label == "Stop").click().run()
+    _wait(lambda: job.snapshot().finished)
+    next(b for b in at.button if b.label == "Train").click().run()
+    new = at.session_state[Key.JOB]
+    assert new is not job
+    new.pause()
+    _wait(lambda: new.snapshot().status == Status.PAUSED)
+    at.run()
+    no_exceptions(at)
+    fig = figure_titled(at, EN("plot.loss_title"))
+    epochs = array(trace(fig, EN("plot.train"))["x"])
+    assert list(epochs) == list(range(1, new.snapshot().epoch + 1))              # this run's epochs, from 1
+    assert "Δ" not in [a.get("text") for a in fig["layout"]["annotations"]] and not fig["layout"].get("shapes")
+    new.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, OffLoopback, Server, Tab
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, OffLoopback, Server, Tab, screenshot
 
 
 def pytest_collection_modifyitems(config, items):
@@ -71,11 +71,27 @@ def tab(browser):
     t.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(tab, app_url):
+def page(request, tab, app_url):
     """The shared server's tests' one tab (browser.Tab), at 1400x1000 in en-US; a test may
-    resize it. Left after the test: its session ends, its cookies and storage are forgotten."""
-    yield tab.open()
+    resize it. Left after the test: its session ends, its cookies and storage are forgotten.
+    A failed test leaves a picture of the page as it failed (test-artifacts/FAILED-<test>.png):
+    a timeout's message says what was awaited, not what the page showed instead."""
+    page = tab.open()
+    yield page
+    if getattr(request.node, "call_failed", False):
+        try:
+            screenshot(page, "FAILED-" + request.node.name.replace("/", "_")[:120])
+        except Exception:
+            pass
     tab.leave(app_url)
 
 

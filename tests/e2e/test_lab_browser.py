@@ -205,6 +205,7 @@ def test_twenty_layers_with_skip_connections_set_in_the_sidebar_train(page, app_
     with no exception, its label names the depth, the diagram draws the first and last layers
     with the gap's '+14' and a ⊕ arc per drawn skip."""
     _open(page, f"{app_url}/?dataset=spiral&epochs=5&lr=0.01&lang=en", 1280, 720)
+    wait_until_still(page)      # a key pressed during the first page's chart reruns was lost (suite, 2026-12-06)
     try:
         side = page.locator("[data-testid='stSidebar']")
         layers = side.locator("[data-testid='stSlider']", has_text="Number of hidden layers").get_by_role("slider")
