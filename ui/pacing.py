@@ -28,6 +28,7 @@ SOON_S = 5.0              # a waiting run expects its first point sooner than th
 # The Train click's own rerun waits this long at most for the run's first point (an MLP's first MNIST epoch:
 # ~0.15 s), so the point is drawn by that rerun rather than the first poll's: 1.07 -> 0.71-0.76 s to the
 # first point through the page (1.23-1.37 -> 0.82 s on a local Ray; bench/live_page.py mnist, 2026-12-05)
+# (that rerun is the click's own since 2026-12-06: widgets.take_train_click)
 FIRST_POINT_WAIT_S = 0.4
 
 

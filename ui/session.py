@@ -53,6 +53,7 @@ class Key:
 
     # --- run controls (ui.widgets.run_controls, on Train and Inside) --------------------------------
     RUN_START = "run_start"
+    TRAIN_TAKEN = "_train_taken"           # the rerun whose Train click the page took before its buttons (widgets)
     RUN_PAUSE = "run_pause"
     RUN_RESUME = "run_resume"
     RUN_STEP = "run_step"

@@ -21,6 +21,7 @@ from ui import (
     take_home,
     transfer_queue,
     transfer_view,
+    url,
     warm,
     widgets,
 )
@@ -196,6 +197,8 @@ def render() -> None:
     cfg = data.config()
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
         start(cfg)
+    elif widgets.take_train_click(lambda paused: start(cfg, paused)):
+        url.sync(cfg, runs.run_token())     # the sidebar wrote the address before the run existed
     job = runs.training_job()
     snap = runs.record(job) if job else None
     st.html(COMPACT_CSS)

@@ -366,3 +366,21 @@ def test_a_new_run_draws_only_its_own_curves(no_exceptions):
     assert list(epochs) == list(range(1, new.snapshot().epoch + 1))              # this run's epochs, from 1
     assert "Δ" not in [a.get("text") for a in fig["layout"]["annotations"]] and not fig["layout"].get("shapes")
     new.stop()
+
+
+def test_the_train_clicks_own_run_draws_the_run_and_its_first_point(no_exceptions):
+    """One whole run per Train click: the page takes the click before drawing its buttons, so
+    that run draws the new run's buttons, its live part and its address (a second whole run
+    after it cost ~0.15-0.2 s between the click and the first point, bench/live_page.py)."""
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "0"})
+    runs_before = at.session_state[Key.RERUN]
+    next(b for b in at.button if b.label == "Train").click().run()
+    no_exceptions(at)
+    job = at.session_state[Key.JOB]
+    assert at.session_state[Key.RERUN] == runs_before + 1
+    assert not next(b for b in at.button if b.label == "Pause").disabled
+    # the run's own curves (its first point when it came within the click's wait), not the preview's
+    assert [c.key for c in at.get("plotly_chart") if c.key in ("curves", "curves_empty")] == ["curves"]
+    token = at.session_state[Key.RUN_TOKEN]
+    assert at.query_params["run"] in (token, [token])                            # a reload finds it
+    job.stop()
