@@ -152,6 +152,16 @@ MUTATIONS = [
              "    return runs.serial(), heavy_tick(s), logged(s), len(s.changes)\n",
              "    return runs.serial(), s.version, heavy_tick(s), logged(s), len(s.changes)\n",
              ("tests/e2e/test_lab_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
+    Mutation("v_second_run", "the Train click starts its run and then reruns the whole page (the old second run)",
+             "ui/widgets.py",
+             "    if not ss.get(Key.RUN_START):\n",
+             "    if True:\n",
+             ("tests/app/test_train_page.py::test_the_train_clicks_own_run_draws_the_run_and_its_first_point",)),
+    Mutation("w_stale_curves", "the lab's curves figure kept across a mid-run change and into the next run",
+             "ui/lab_panels.py",
+             "    sig = (task, lang(), epochs, s.stopped_epoch, log, repr(s.changes))\n",
+             "    sig = (task, lang(), epochs, s.stopped_epoch, log)\n",
+             ("tests/app/test_train_page.py::test_a_new_run_draws_only_its_own_curves",)),
 ]
 
 
