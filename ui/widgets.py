@@ -62,8 +62,8 @@ def run_controls(job, snap, *, start: Callable[[bool], None] | None = None,
 def take_train_click(start: Callable[[bool], None]) -> bool:
     """The Train click, taken before the page draws its buttons: this run then draws the new
     run, its first point included, instead of a second whole run after it (~0.15-0.2 s of the
-    server's and as much of the browser's, between the click and the first point; median
-    0.66 -> 0.50 s, bench/live_page.py mnist). The sidebar, drawn before the click was taken,
+    server's and as much of the browser's, between the click and the first point: medians
+    0.67-0.83 -> 0.50-0.68 s, bench/live_page.py mnist). The sidebar, drawn before the click was taken,
     shows the new run from the next whole run on (the open lesson's box: the last run's checks).
     True when it started one; run_controls leaves the click alone in this rerun."""
     ss = st.session_state
