@@ -186,7 +186,7 @@ def curves_figure(s, task, epochs):
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _empty_curves(task: str, language: str, epochs: int, log: bool):
     """A curves figure with no data, one per look for every session; copied, never changed
-    (a copy takes half the time of a build)."""
+    (a copy takes half the time of a build). `language` keys the cache: T speaks the session's."""
     return training_figs.history_figure([], task, T, epochs=epochs, log_loss=log, stacked=True, height=PANEL_H)
 
 

@@ -118,6 +118,12 @@ def _live(cfg):
     return job, runs.record(job), job.prepared.task if job.prepared else cfg_task(cfg)
 
 
+def _page_outdated(s) -> bool:
+    """The whole page must be drawn again: the pace changed (queued -> running, fast ->
+    steady), or the run paused, resumed or finished since its buttons were drawn."""
+    return (s.active and pacing.pace_changed("train", s)) or widgets.controls_outdated(s)
+
+
 def live_head(cfg) -> None:
     """The numbers and the progress; first in a poll's rerun: its one record for every part."""
     if live_watch.in_fragment_rerun():
@@ -127,9 +133,7 @@ def live_head(cfg) -> None:
     lessons.check_goal(job)  # the open lesson is done when this run meets its goal
     panels.numbers(s, task)
     panels.progress(s, lab.run_label(job))
-    if s.active and pacing.pace_changed("train", s):
-        st.rerun()   # the pace changed (queued -> running, fast -> steady): redraw with the new one
-    if widgets.controls_outdated(s):
+    if _page_outdated(s):
         st.rerun()
 
 
@@ -185,7 +189,7 @@ def watch() -> None:
     if job is None:
         st.rerun()
     s = runs.record(job)
-    if (s.active and pacing.pace_changed("train", s)) or widgets.controls_outdated(s):
+    if _page_outdated(s):
         st.rerun()
     news = [*(FAST if live_watch.is_new("train", live_watch.shown(runs.serial(), s)) else ()),
             *(HEAVY if live_watch.is_new("train_heavy", panels.heavy_news(s)) else ())]

@@ -68,6 +68,9 @@ def test_runs_on_one_slot_take_turns_round_robin():
     wait_for(lambda: len(set(log[-200:])) == 3 and len(log) > 300)
     try:
         turns = [n for i, n in enumerate(log) if i == 0 or log[i - 1] != n]    # who computed, turn by turn
+        # from the last run's first turn on, all three wait in the line (a thread started late on a
+        # busy machine was not in it yet: a, b, a before c's first turn, README run 2026-12-06)
+        turns = turns[max(turns.index(n) for n in "abc"):]
         assert len(turns) >= 9
         # every run gets a turn in every round of three (no one waits two rounds)
         for i in range(len(turns) - 3):
