@@ -22,6 +22,9 @@ nothing:
   maxCachedMessageAge unused runs.
 - a successful script_finished drops the elements its run did not send again (in its
   fragments, for a fragment run), and their widgets' states.
+- a components.v2 element whose script sets a trigger once mounted (MOUNT_TRIGGERS: the
+  lab's charts_later.shown, run when the browser shows a tab's first page): its fragment's
+  rerun with that trigger, sent when the element first arrives.
 Times are those of the arrival of the message that brought a point or an end.
 """
 from __future__ import annotations
@@ -48,6 +51,9 @@ FINISHED = ForwardMsg.ScriptFinishedStatus
 MAIN = 0                              # delta_path[0] of the main area (1: the sidebar)
 XSRF_PLACEHOLDER = "PLACEHOLDER_AUTH_TOKEN"   # what the frontend sends without an xsrf cookie
 SPEED_KEY = "lab_speed"               # the lab's speed control (ui/lab.py)
+# components.v2 elements whose script calls setTriggerValue(event, value) once mounted (ui/charts_later.py)
+MOUNT_TRIGGERS = {"charts_later.shown": ("shown", True)}
+TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{}__events"   # the element's trigger list (a bidi component's `_make_trigger_id`)
 
 
 def widget_state(kind: str, w) -> WidgetState | None:
@@ -154,6 +160,7 @@ class LightStudent:
         self.status, self.closed, self.errors = "", [], []
         self.ws = self.outbox = None
         self.tasks: list[asyncio.Task] = []
+        self.mounted: set[str] = set()           # components whose mount trigger was sent
 
     # --- from the bench's thread ---------------------------------------------------------
     def _call(self, coro, timeout: float | None = None):
@@ -265,11 +272,16 @@ class LightStudent:
         el = delta.new_element if delta.WhichOneof("type") == "new_element" else None
         kind = el.WhichOneof("type") if el is not None else "block"
         w = getattr(el, kind) if el is not None else None
+        if el is not None:            # an element where a block was: the block's children go with it
+            for other in [q for q in self.elements if len(q) > len(path) and q[:len(path)] == path]:
+                del self.elements[other]
         self.elements[path] = (kind, w, self.run_id, delta.fragment_id)
         if kind == "plotly_chart" and self.point is None and has_point(w.spec):
             self.point = now
         elif kind == "exception":
             self._count_exceptions()
+        elif kind == "bidi_component":
+            self._mounted(w, delta.fragment_id)
         wid = getattr(w, "id", None)
         if wid and (wid not in self.widgets or getattr(w, "set_value", False)) \
                 and (state := widget_state(kind, w)) is not None:
@@ -280,6 +292,15 @@ class LightStudent:
                 self.done = now
             if m := STATUS.search(text):
                 self.status = m.group(0)
+
+    def _mounted(self, w, fragment: str) -> None:
+        """The component's script, run by the browser as it mounts the element: a trigger
+        value reruns its fragment (the same element again is not mounted again)."""
+        if w.component_name in MOUNT_TRIGGERS and w.id not in self.mounted:
+            self.mounted.add(w.id)
+            event, value = MOUNT_TRIGGERS[w.component_name]
+            self.rerun(fragment, trigger=WidgetState(id=TRIGGER_ID.format(w.id),
+                                                     json_trigger_value=json.dumps([{"event": event, "value": value}])))
 
     def _on_script_finished(self, msg: ForwardMsg, now: float) -> None:
         """The frontend's handleScriptFinished: stale elements dropped, the cache aged."""

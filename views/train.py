@@ -21,6 +21,7 @@ from ui import (
     take_home,
     transfer_queue,
     transfer_view,
+    turns_gate,
     url,
     warm,
     widgets,
@@ -77,7 +78,8 @@ def start(cfg, paused: bool = False, step: bool = True) -> None:
     if paused and step:
         job.step()
     elif not paused:        # a small set's first epoch takes ~0.1 s: drawn by this click's rerun, not the next poll
-        job.wait_for_point(pacing.FIRST_POINT_WAIT_S)
+        with turns_gate.stepped_aside():    # a class's other pages are drawn meanwhile
+            job.wait_for_point(pacing.FIRST_POINT_WAIT_S)
 
 
 def notes(cfg) -> str | None:

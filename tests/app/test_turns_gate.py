@@ -82,3 +82,29 @@ def test_a_page_run_steps_aside_while_it_waits_then_queues_again():
         assert not turns_gate._gate.acquire(blocking=False)  # held again after the wait
     with turns_gate.whole_page_turn(0) as free:
         assert free
+
+
+def test_the_train_clicks_wait_for_its_first_point_leaves_the_gate_to_the_class(monkeypatch):
+    """The Train click's run waits up to a moment for its run's first point (drawn in that
+    run, not at the next poll). In a class, 30 such waits inside the gate took turns: the last
+    click's page waited ~30 x 0.4 s. It steps aside meanwhile (bench/classroom.py)."""
+    from playground.runs.training import TrainingJob
+    from ui.session import Key
+    free_while_waiting = []
+    real = TrainingJob.wait_for_point
+
+    def wait_for_point(job, timeout):
+        free = turns_gate._gate.acquire(blocking=False)    # another page's run could take the gate
+        if free:
+            turns_gate._gate.release()
+        free_while_waiting.append(free)
+        return real(job, timeout)
+
+    monkeypatch.setattr(TrainingJob, "wait_for_point", wait_for_point)
+    at = open_app(query={"lang": "en", "dataset": "circle", "epochs": "0"})
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    at.session_state[Key.JOB].stop()
+    assert free_while_waiting == [True]
+    assert turns_gate._gate.acquire(blocking=False)     # and the page's run left it free
+    turns_gate._gate.release()
