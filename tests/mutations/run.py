@@ -162,6 +162,11 @@ MUTATIONS = [
              "    sig = (task, lang(), epochs, s.stopped_epoch, log, repr(s.changes))\n",
              "    sig = (task, lang(), epochs, s.stopped_epoch, log)\n",
              ("tests/app/test_train_page.py::test_a_new_run_draws_only_its_own_curves",)),
+    Mutation("x_wait_in_gate", "the Train click's wait for its first point holds the whole-page gate",
+             "views/train.py",
+             "        with turns_gate.stepped_aside():    # a class's other pages are drawn meanwhile\n",
+             "        if True:\n",
+             ("tests/app/test_turns_gate.py::test_the_train_clicks_wait_for_its_first_point_leaves_the_gate_to_the_class",)),
 ]
 
 
