@@ -17,10 +17,9 @@ import os
 import threading
 import time
 
-from .scheduler import POLL_S, TURN_S, Scheduler, _env_int
+from .scheduler import EPOCH_TURN_S, POLL_S, TURN_S, Scheduler, _env_int
 
 NAME, NAMESPACE = "playground-turns-2", "playground"   # -2: waits inside (wait_turn); a cluster keeps an older keeper alive
-EPOCH_TURN_S = 0.05        # the shortest turn on Ray (in one process: an epoch, however short)
 ASK_EVERY_S = 0.1           # how stale "does another run wait?" may be (one keeper call at most)
 
 
@@ -142,8 +141,9 @@ class RemoteScheduler:
         return self.acquire(job)
 
     def turn_over(self, job, epoch_end: bool = False) -> bool:
-        """As Scheduler.turn_over, but a turn that ends at an epoch's end lasts EPOCH_TURN_S
-        at least: handing a slot on takes two calls to the keeper, more than a toy set's epoch."""
+        """As Scheduler.turn_over (a turn that ends at an epoch's end lasts EPOCH_TURN_S at
+        least: here handing a slot on takes two calls to the keeper), asking the keeper
+        whether another run waits at most every ASK_EVERY_S."""
         since = self._since
         if since is None or time.monotonic() - since < (EPOCH_TURN_S if epoch_end else self.turn_s):
             return False

@@ -167,6 +167,11 @@ MUTATIONS = [
              "        with turns_gate.stepped_aside():    # a class's other pages are drawn meanwhile\n",
              "        if True:\n",
              ("tests/app/test_turns_gate.py::test_the_train_clicks_wait_for_its_first_point_leaves_the_gate_to_the_class",)),
+    Mutation("y_epoch_is_a_turn", "a turn ends at every epoch's end, however short (a hand-over every few ms)",
+             "playground/runs/scheduler.py",
+             "(EPOCH_TURN_S if epoch_end else self.turn_s)",
+             "(0.0 if epoch_end else self.turn_s)",
+             ("tests/unit/test_scheduler.py::test_a_long_turn_ends_at_the_epoch_end_when_someone_waits",)),
 ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from job_helpers import job, slow_pace, status
 from unit_helpers import wait_for
 
+from playground.runs import scheduler
 from playground.runs.training import Scheduler
 
 pytestmark = pytest.mark.waits      # on its threads' timing: first in the browser lane (tests/conftest.py)
@@ -33,12 +34,13 @@ def test_two_runs_on_one_slot_take_turns_and_both_learn(jobs):
     assert j1.snapshot().sharing == 0
 
 
-def test_turns_do_not_change_what_a_run_learns(jobs):
+def test_turns_do_not_change_what_a_run_learns(jobs, monkeypatch):
     """A run that trained in turns with another has the same history as one alone (turns are
     only waits between batches), and its samples/s counts training time only."""
     alone = job(epochs=6, probes={})
     jobs.append(alone)
     alone.start().join(20)
+    monkeypatch.setattr(scheduler, "EPOCH_TURN_S", 0.0)   # every epoch's end ends a turn too
     sched = Scheduler(max_running=1, turn_s=0.0)        # a turn is one batch: as many turn ends as batches
     # the other run's epochs end in a 0.1 s sleep inside its turn: the shared run waits >= 0.1 s
     # for each of them, however busy the machine (a sleep is never shorter)

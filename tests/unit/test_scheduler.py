@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from unit_helpers import wait_for
 
-from playground.runs.scheduler import Scheduler
+from playground.runs import scheduler
+from playground.runs.scheduler import EPOCH_TURN_S, Scheduler
 
 pytestmark = pytest.mark.waits      # its fake runs sleep through their turns: first in its lane (tests/conftest.py)
 
@@ -120,7 +122,7 @@ def test_turn_over_only_when_someone_waits():
     waiter = threading.Thread(target=sched.acquire, args=(b,), daemon=True)
     waiter.start()
     wait_for(lambda: sched.sharing() == 2)
-    time.sleep(0.01)                                 # a's turn (1 ms) is over
+    time.sleep(EPOCH_TURN_S)                         # a's turn (1 ms, or an epoch of EPOCH_TURN_S) is over
     assert sched.turn_over(a) and sched.turn_over(a, epoch_end=True)
     assert sched.wait_estimate(b) > 0 and sched.wait_estimate(a) == 0
     sched.release(a)
@@ -129,14 +131,18 @@ def test_turn_over_only_when_someone_waits():
     sched.release(b)
 
 
-def test_a_long_turn_ends_at_the_epoch_end_when_someone_waits():
+def test_a_long_turn_ends_at_the_epoch_end_when_someone_waits(monkeypatch):
+    clock = [1000.0]                                  # the scheduler's clock, moved by hand
+    monkeypatch.setattr(scheduler, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     sched = Scheduler(max_running=1, turn_s=60.0)
     a, b = FakeJob("a", sched, []), FakeJob("b", sched, [])
     assert sched.acquire(a)
     threading.Thread(target=sched.acquire, args=(b,), daemon=True).start()
     wait_for(lambda: sched.sharing() == 2)
+    assert not sched.turn_over(a, epoch_end=True)    # a toy set's epoch (~2 ms) is too short a turn ...
+    clock[0] += EPOCH_TURN_S + 1e-6
     assert not sched.turn_over(a)                    # a minute-long turn is not over mid-epoch ...
-    assert sched.turn_over(a, epoch_end=True)        # ... but an epoch is a turn
+    assert sched.turn_over(a, epoch_end=True)        # ... but one of EPOCH_TURN_S ends with its epoch
     sched.release(a)
     wait_for(lambda: sched.holds(b))
     sched.release(b)
