@@ -8,6 +8,7 @@ import threading
 import pytest
 from unit_helpers import wait_for
 
+from playground.runs import scheduler
 from playground.runs.scheduler import Scheduler
 from playground.runs.task import TaskJob, run_queued
 from playground.status import Status
@@ -44,7 +45,8 @@ def test_a_second_task_waits_for_its_turn_and_sees_who_shares():
     assert first.wait() == "first" and sched.running == 0     # both slots given back
 
 
-def test_tasks_hand_the_slot_on_at_their_reports():
+def test_tasks_hand_the_slot_on_at_their_reports(monkeypatch):
+    monkeypatch.setattr(scheduler, "EPOCH_TURN_S", 0.0)   # a report ends a turn of any length (else one of 0.05 s)
     sched = Scheduler(1, turn_s=0.0)
     order, go = [], threading.Event()
 
