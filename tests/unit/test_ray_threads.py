@@ -9,7 +9,7 @@ import threading
 import time
 import types
 
-from playground.runs import ray_job, ray_turns
+from playground.runs import ray_job, ray_local, ray_turns
 
 
 class _KeeperClass:
@@ -40,6 +40,12 @@ class _FakeRay:
         return lambda cls: self.actor_class
 
 
+def _no_loopback_setup() -> None:
+    """ray_local._loopback_only reads ray._private, which a fake module has not: run alone, the
+    tests below failed there (in the suite the real Ray was imported first). The loopback is
+    tested with the real Ray (test_ray_job.py)."""
+
+
 def test_two_threads_never_create_the_keeper_at_once():
     ray = _FakeRay()
     threads = [threading.Thread(target=ray_turns.keeper, args=(ray, 2)) for _ in range(4)]
@@ -57,6 +63,7 @@ def test_a_local_ray_started_from_a_short_thread_outlives_it(monkeypatch):
     fake = types.SimpleNamespace(is_initialized=lambda: bool(started_in),
                                  init=lambda **options: started_in.append(threading.current_thread()))
     monkeypatch.setitem(sys.modules, "ray", fake)
+    monkeypatch.setattr(ray_local, "_loopback_only", _no_loopback_setup)
     short = threading.Thread(target=ray_job.connect, args=("local", 2))
     short.start()
     short.join(5)
@@ -68,6 +75,7 @@ def test_a_local_ray_that_cannot_start_raises_in_the_caller(monkeypatch):
     def init(**_options):
         raise RuntimeError("no room for the object store")
     monkeypatch.setitem(sys.modules, "ray", types.SimpleNamespace(is_initialized=lambda: False, init=init))
+    monkeypatch.setattr(ray_local, "_loopback_only", _no_loopback_setup)
     heads = lambda: sum(t.name == "ray-head" and t.is_alive() for t in threading.enumerate())   # noqa: E731
     before, failed = heads(), []
 
