@@ -33,14 +33,8 @@ def plane_points(prep, split: str):
 def lab_boundary(surf, pts, task, show_test, discretize, height=PANEL_H - 20):
     """The boundary as large as the column allows: no legend or colour bar (the toggles
     and the caption say what is drawn)."""
-    fig = training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
-                                        discretize=discretize, colorbar=False)
-    # room for the axes' ticks and titles (x2, x1) as plotly's automargin makes it: given less,
-    # plotly draws the chart twice, at every redraw of a live run (training_figs.STACKED_MARGIN)
-    fig.update_layout(showlegend=False, margin=dict(l=44, r=4, t=4, b=48))
-    fig.update_xaxes(title_standoff=2)
-    fig.update_yaxes(title_standoff=2)
-    return fig
+    return training_figs.boundary_figure(surf, pts, task, T, height=height, show_test=show_test,
+                                         discretize=discretize, compact=True)
 
 
 def painted(cfg) -> bool:

@@ -10,7 +10,6 @@ import streamlit as st
 from playground import i18n
 from playground.figures import deep_net
 from playground.figures import inside as inside_figs
-from playground.figures.flatten import add_flatten
 from playground.inspect import layers, live
 from playground.status import Status
 from ui import data, depth_view, pacing, runs, sequence_lab, widgets
@@ -165,8 +164,7 @@ def layers_section(view, job) -> None:
 def whole_view(view, job, s) -> None:
     st.subheader(T("inside.net_section"))
     st.caption(T("inside.view_epoch", epoch=view["epoch"]) + " · " + T("inside.net_caption"))
-    chart("network", view, lambda: deep_net.mark(add_flatten(inside_figs.network_figure(view["graph"], T),
-                                                             view["graph"], T), view["graph"], [], T))
+    chart("network", view, lambda: deep_net.whole_network_figure(view["graph"], T))
     if view["layers"]:
         layers_section(view, job)
     else:

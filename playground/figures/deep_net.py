@@ -9,8 +9,10 @@ of 8 node pictures in a third of a page ran into one solid band (screenshots, 12
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 
-from .inside import layer_title
+from .flatten import add_flatten
+from .inside import layer_title, network_spec
 from .style import LABEL_GREY, MID_GREY
 
 MAX_COLUMNS = 11    # input + 9 hidden + output drawn whole (up to 10 hidden layers: 12 columns, crowded)
@@ -44,29 +46,31 @@ def _base(layers: list) -> float:
     return -max(len(L["groups"]) for L in layers) / 2 + 0.05
 
 
-def hide_gap(fig, layers: list, left_out: list, T) -> None:
+def hide_gap(spec: dict, layers: list, left_out: list, T) -> None:
     """No lines across the gap (their segments and hover points); a '⋯' in it and under it how
     many layers it holds (its hover: which, and how many of them have a skip connection)."""
     gap = KEEP - 1
-    for tr in fig.data:
-        if tr.mode == "lines" and tr.x is not None:
-            x, y = np.asarray(tr.x, np.float32).reshape(-1, 3), np.asarray(tr.y, np.float32).reshape(-1, 3)
+    for tr in spec["data"]:
+        if tr.get("mode") == "lines" and tr.get("x") is not None:
+            x, y = np.asarray(tr["x"], np.float32).reshape(-1, 3), np.array(tr["y"], np.float32).reshape(-1, 3)
             y[x[:, 0] == gap] = np.nan
-            tr.y = y.ravel()
-        elif tr.mode == "markers" and tr.hovertext is not None and tr.x is not None and len(tr.x):
-            x = np.asarray(tr.x, np.float32)
-            tr.x = np.where(np.isclose(x, gap + 0.5), np.nan, x)      # the links' hover points
+            tr["y"] = y.ravel()
+        elif tr.get("mode") == "markers" and tr.get("hovertext") is not None and tr.get("x") is not None \
+                and len(tr["x"]):
+            x = np.asarray(tr["x"], np.float32)
+            tr["x"] = np.where(np.isclose(x, gap + 0.5), np.nan, x)      # the links' hover points
     hover = T("deep.left_out", n=len(left_out), first=layer_title(left_out[0]["name"], T),
               last=layer_title(left_out[-1]["name"], T))
     if skips := sum(bool(L.get("skip")) for L in left_out):
         hover += "<br>" + T("deep.left_out_skips", n=skips)
     font = dict(size=11, color=LABEL_GREY)
-    fig.add_annotation(x=gap + 0.5, y=0, text="<b>⋯</b>", showarrow=False, font=font, hovertext=hover)
-    fig.add_annotation(x=gap + 0.5, y=_base(layers) - ARC_DEPTH, text=f"+{len(left_out)}", showarrow=False,
-                       font=font, hovertext=hover)
+    spec["layout"]["annotations"] += [
+        dict(x=gap + 0.5, y=0, text="<b>⋯</b>", showarrow=False, font=font, hovertext=hover),
+        dict(x=gap + 0.5, y=_base(layers) - ARC_DEPTH, text=f"+{len(left_out)}", showarrow=False, font=font,
+             hovertext=hover)]
 
 
-def add_skips(fig, layers: list, T, elide: bool = False) -> None:
+def add_skips(spec: dict, layers: list, T, elide: bool = False) -> None:
     """A ∪ under the columns for each drawn layer with a skip connection, from its input's column
     to its own, ⊕ at its bottom (`elide`: the lab's, none across its gap); the ⊕'s hover says what
     it adds."""
@@ -84,33 +88,40 @@ def add_skips(fig, layers: list, T, elide: bool = False) -> None:
         text.append(T("deep.skip_hover", layer=layer_title(L["name"], T)))
     if not xs:
         return
-    fig.add_scatter(x=np.array(xs, np.float32), y=np.array(ys, np.float32), mode="lines", hoverinfo="skip",
-                    showlegend=False, line=dict(color=MID_GREY, width=1.5))
-    fig.add_scatter(x=np.array(hx, np.float32), y=np.full(len(hx), base - ARC_DEPTH, np.float32), mode="markers",
-                    showlegend=False, hovertext=np.array(text), hoverinfo="text", name=T("deep.skip"),
-                    marker=dict(size=9, color="white", symbol="circle-cross", line=dict(color=MID_GREY, width=1.4)))
-    lo, hi = fig.layout.yaxis.range
-    fig.update_yaxes(range=[min(lo, base - ARC_DEPTH - ROOM), hi])    # the ⊕ whole, not cut by the edge
+    spec["data"] += [
+        dict(type="scatter", x=np.array(xs, np.float32), y=np.array(ys, np.float32), mode="lines", hoverinfo="skip",
+             showlegend=False, line=dict(color=MID_GREY, width=1.5)),
+        dict(type="scatter", x=np.array(hx, np.float32), y=np.full(len(hx), base - ARC_DEPTH, np.float32),
+             mode="markers", showlegend=False, hovertext=np.array(text), hoverinfo="text", name=T("deep.skip"),
+             marker=dict(size=9, color="white", symbol="circle-cross", line=dict(color=MID_GREY, width=1.4)))]
+    axis = spec["layout"]["yaxis"]
+    axis["range"] = [min(axis["range"][0], base - ARC_DEPTH - ROOM), axis["range"][1]]   # the ⊕ whole, not cut
 
 
-def short_titles(fig, layers: list, T) -> None:
+def short_titles(spec: dict, layers: list, T) -> None:
     """Column titles '1' … '20' over the sizes: 22 'Hidden layer 12' titles ran into one another
     (a node's hover names its layer in full)."""
     top = max(len(L["groups"]) for L in layers) / 2
-    for a in fig.layout.annotations:
-        if a.y == top + 0.3 and a.x is not None and 0 <= a.x < len(layers) and float(a.x).is_integer():
-            L = layers[int(a.x)]
+    for a in spec["layout"]["annotations"]:
+        x = a.get("x")
+        if a.get("y") == top + 0.3 and x is not None and 0 <= x < len(layers) and float(x).is_integer():
+            L = layers[int(x)]
             digits = "".join(ch for ch in L["name"] if ch.isdigit())
             name = digits if L["kind"] == "hidden" else T(f"deep.short.{L['kind']}", i=digits)
-            a.text = f"<b>{name}</b><br>{L['size']:,}"
+            a["text"] = f"<b>{name}</b><br>{L['size']:,}"
 
 
-def mark(fig, graph: dict, left_out: list, T):
-    """Skip arcs on a network_figure; the lab's elided() graph: its gap too; a deep one drawn
-    whole (Inside the network): short column titles. Returns `fig`."""
+def mark(spec: dict, graph: dict, left_out: list, T) -> dict:
+    """Skip arcs on a figures.inside.network_spec; the lab's elided() graph: its gap too; a deep
+    one drawn whole (Inside the network): short column titles. Returns `spec`."""
     if left_out:
-        hide_gap(fig, graph["layers"], left_out, T)
+        hide_gap(spec, graph["layers"], left_out, T)
     elif len(graph["layers"]) > MAX_COLUMNS:
-        short_titles(fig, graph["layers"], T)
-    add_skips(fig, graph["layers"], T, elide=bool(left_out))
-    return fig
+        short_titles(spec, graph["layers"], T)
+    add_skips(spec, graph["layers"], T, elide=bool(left_out))
+    return spec
+
+
+def whole_network_figure(graph: dict, T):
+    """Inside the network's diagram: every layer, the flatten step, the skip arcs."""
+    return go.Figure(mark(add_flatten(network_spec(graph, T), graph, T), graph, [], T))

@@ -13,18 +13,20 @@ def flatten_text(step: dict) -> str:
     return "×".join(str(n) for n in step["shape"]) + f" → {step['size']:,}"
 
 
-def add_flatten(fig, graph: dict, T):
-    """Mark graph['flatten'] (inspect.graph.flatten_step) on figures.inside.network_figure's
+def add_flatten(spec: dict, graph: dict, T) -> dict:
+    """Mark graph['flatten'] (inspect.graph.flatten_step) on figures.inside.network_spec's
     diagram, between its layer and the next, room made below the nodes. No step, nothing drawn."""
     step = graph.get("flatten")
     if not step or step["after"] + 1 >= len(graph["layers"]):
-        return fig
+        return spec
     top = max(len(L["groups"]) for L in graph["layers"]) / 2     # as network_figure places the nodes
     x = step["after"] + 0.5
-    fig.add_shape(type="line", x0=x, x1=x, y0=-top - 0.2, y1=top + 0.1, layer="below",
-                  line=dict(color=DARK_GREY, width=1, dash="dot"))
-    fig.add_annotation(x=x, y=-top - 0.25, yanchor="top", showarrow=False, align="center",
-                       text=f"<b>{T('inside.flatten')}</b><br>{flatten_text(step)}",
-                       font=dict(size=11, color=DARK_GREY), bgcolor="rgba(255,255,255,0.85)")
-    lo, hi = fig.layout.yaxis.range
-    return fig.update_yaxes(range=[min(lo, -top - 0.5 - ROOM), hi])
+    layout = spec["layout"]
+    layout.setdefault("shapes", []).append(dict(type="line", x0=x, x1=x, y0=-top - 0.2, y1=top + 0.1, layer="below",
+                                                line=dict(color=DARK_GREY, width=1, dash="dot")))
+    layout["annotations"].append(dict(x=x, y=-top - 0.25, yanchor="top", showarrow=False, align="center",
+                                      text=f"<b>{T('inside.flatten')}</b><br>{flatten_text(step)}",
+                                      font=dict(size=11, color=DARK_GREY), bgcolor="rgba(255,255,255,0.85)"))
+    lo, hi = layout["yaxis"]["range"]
+    layout["yaxis"]["range"] = [min(lo, -top - 0.5 - ROOM), hi]
+    return spec

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from ..inspect.names import node_label
 from .style import (BLUE, CLASS_COLORS, DARK_GREY, DIVERGING, INK, LINE_COLORS, NEUTRAL, ORANGE, RED, SEQUENTIAL,
-                    class_colors)
+                    class_colors, layout_dict)
 from .style import layout as _layout
 
 HIGHLIGHT = RED
@@ -53,7 +53,14 @@ def _positions(m: int) -> np.ndarray:
 
 
 def network_figure(graph: dict, T, height: int | None = None, compact: bool = False) -> go.Figure:
-    """TensorFlow Playground style: nodes in columns, links blue (+) / orange (−), width ~ |w|
+    return go.Figure(network_spec(graph, T, height, compact))
+
+
+def network_spec(graph: dict, T, height: int | None = None, compact: bool = False) -> dict:
+    """network_figure as the plain dict plotly builds it from ({"data", "layout"}), for the
+    callers that add to it (figures.flatten, figures.deep_net, figures.lab) before one
+    go.Figure: each update of a built figure costs ~1 ms of plotly's bookkeeping, and the
+    diagram is redrawn for every live page every 3 s. TensorFlow Playground style: nodes in columns, links blue (+) / orange (−), width ~ |w|
     relative to the largest in the same layer; wide layers as aggregated nodes. `compact`
     (a third of a page, the lab): layer sizes as titles, no colour bar, the x range fitted
     to the input and output names."""
@@ -127,19 +134,19 @@ def network_figure(graph: dict, T, height: int | None = None, compact: bool = Fa
                            textposition="middle left" if i == 0 else "middle right", showlegend=False,
                            textfont=dict(size=11)))
     top = max(len(L["groups"]) for L in layers) / 2
-    fig = go.Figure(traces)
     titles = [f"<b>{L['size']:,}</b>" if compact else f"<b>{layer_title(L['name'], T)}</b><br>{L['size']:,}"
               for L in layers]
     x_range = [-0.9, len(layers) - 0.1]
     if compact:       # room for the names: about 0.11 of a layer gap a letter (a third of a page wide)
         longest = [max((len(str(t)) for t in labels[i]), default=0) for i in (0, len(layers) - 1)]
         x_range = [-0.4 - 0.11 * longest[0], len(layers) - 0.6 + 0.11 * longest[1]]
-    fig.update_layout(annotations=[dict(x=i, y=top + 0.3, text=text, showarrow=False, yanchor="bottom",
-                                        font=dict(size=12)) for i, text in enumerate(titles)])
-    fig.update_xaxes(visible=False, range=x_range)
-    fig.update_yaxes(visible=False, range=[-top - 0.5, top + 1.6])
-    fig = _layout(fig, height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest")
-    return fig.update_layout(margin=dict(l=4, r=4, t=10, b=4)) if compact else fig
+    layout = layout_dict(height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest",
+                         annotations=[dict(x=i, y=top + 0.3, text=text, showarrow=False, yanchor="bottom",
+                                           font=dict(size=12)) for i, text in enumerate(titles)],
+                         xaxis=dict(visible=False, range=x_range), yaxis=dict(visible=False, range=[-top - 0.5, top + 1.6]))
+    if compact:
+        layout["margin"] = dict(l=4, r=4, t=10, b=4)
+    return dict(data=traces, layout=layout)
 
 
 # --- activations ------------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import base64
 import io
 
 import numpy as np
+import plotly.graph_objects as go
 from PIL import Image
 
 from . import deep_net
 from .flatten import add_flatten
-from .inside import _tile, network_figure
+from .inside import _tile, network_spec
 
 # orange (low) - white - blue (high), as the links and the boundary
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])
@@ -50,21 +51,22 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     The pictures are composed into ONE transparent image laid over the plot (plotly
     validates each layout image: 19 of them cost ~60 ms a redraw, one costs ~2 ms)."""
     graph, left_out = deep_net.elided(graph)          # 20 layers: the first and last few, a gap between
-    fig = add_flatten(network_figure(graph, T, height=height, compact=True), graph, T)
-    deep_net.mark(fig, graph, left_out, T)            # skip connections' arcs, the gap's '⋯'
+    spec = add_flatten(network_spec(graph, T, height=height, compact=True), graph, T)   # built as a dict,
+    deep_net.mark(spec, graph, left_out, T)           # skip connections' arcs, the gap's '⋯'   # one Figure at the end
     maps = node_maps(graph, plane)
     layers = graph["layers"]
     # tables: long names (pclass_1st) in a column that may be narrow; 2-D data: short ones beside pictures
-    _fit_names(fig, len(layers), min(width, NAMES_WIDTH) if not maps else width, BOX_PX if not maps else 2 * BOX_PX)
+    _fit_names(spec, len(layers), min(width, NAMES_WIDTH) if not maps else width, BOX_PX if not maps else 2 * BOX_PX)
     if not maps:
-        return fig
-    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+        return go.Figure(spec)
+    xaxis, yaxis = spec["layout"]["xaxis"], spec["layout"]["yaxis"]
+    (x0, x1), (y0, y1) = xaxis["range"], yaxis["range"]
     # One y unit is `ratio` times as long on screen as one x unit, whatever the real width
     # (plotly shrinks an axis to keep it), so the pictures stay square; the ratio that fills
     # a drawing of about `width` x `height` px is chosen.
     ratio = (max(height - 20, 100) / (y1 - y0)) / (max(width - 20, 100) / (x1 - x0))
-    fig.update_yaxes(scaleanchor="x", scaleratio=ratio, constrain="domain")
-    fig.update_xaxes(constrain="domain")
+    yaxis.update(scaleanchor="x", scaleratio=ratio, constrain="domain")
+    xaxis.update(constrain="domain")
     sx = min(0.55, 0.85 * ratio)                 # a picture: at most half a layer gap, 0.85 of a node gap
     per_x = TILE_PX / sx                         # pixels of the composed image per x unit (and ratio x per y)
     canvas = np.zeros((int(round((y1 - y0) * ratio * per_x)), int(round((x1 - x0) * per_x)), 4), np.uint8)
@@ -82,36 +84,36 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
                 canvas[top:top + TILE_PX, left:left + TILE_PX, 3] = 255
     buf = io.BytesIO()
     Image.fromarray(canvas, "RGBA").save(buf, format="PNG", compress_level=1)   # 2 ms, not 4: ~2 KB more
-    fig.update_layout(images=[dict(source="data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(),
-                                   xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
-                                   xanchor="left", yanchor="top", sizing="stretch", layer="above")])
-    names = [tr for tr in fig.data if tr.mode == "markers+text"]      # beside the pictures, not under them
+    spec["layout"]["images"] = [dict(source="data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(),
+                                     xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                                     xanchor="left", yanchor="top", sizing="stretch", layer="above")]
+    names = [tr for tr in spec["data"] if tr.get("mode") == "markers+text"]   # beside the pictures, not under them
     picture_px = sx * (max(width - 20, 100) / (x1 - x0))
-    names[0].marker.size = picture_px
+    names[0]["marker"]["size"] = picture_px
     if len(layers) - 1 in maps:
-        names[-1].marker.size = picture_px
-    return fig
+        names[-1]["marker"]["size"] = picture_px
+    return go.Figure(spec)
 
 
-def _fit_names(fig, n_layers: int, width: int, box_px: float) -> None:
+def _fit_names(spec: dict, n_layers: int, width: int, box_px: float) -> None:
     """The input and output names beside their nodes at any width (plotly puts a trace's
     text beside its own marker: an invisible one as large as the node box), and an x range
     with room for them in a column about `width` px wide; a name too long for a narrow
     column is cut with '…' (the node's hover says it in full)."""
-    names = [tr for tr in fig.data if tr.mode == "text"]
+    names = [tr for tr in spec["data"] if tr.get("mode") == "text"]
     usable = max(width - 8, 100)
-    longest = [max((_letters(str(t)) for t in tr.text), default=0) for tr in (names[0], names[-1])]
+    longest = [max((_letters(str(t)) for t in tr["text"]), default=0) for tr in (names[0], names[-1])]
     need = [(LETTER_PX * n + box_px / 2 + 6) / usable for n in longest]
     a, b = need
     if a + b > MAX_NAMES_SHARE:          # the shorter side keeps its names whole when it can
         short = min(a, b, MAX_NAMES_SHARE / 2)
         a, b = (short, MAX_NAMES_SHARE - short) if a <= b else (MAX_NAMES_SHARE - short, short)
     span = (n_layers - 1 + 0.4) / (1 - a - b)         # 0.2 of a layer gap beyond the outer nodes' centres
-    fig.update_xaxes(range=[-0.2 - a * span, n_layers - 0.8 + b * span])
+    spec["layout"]["xaxis"]["range"] = [-0.2 - a * span, n_layers - 0.8 + b * span]
     for tr, share, side in ((names[0], a, 0), (names[-1], b, 1)):
         fits = (share * usable - box_px / 2 - 6) / LETTER_PX + 1e-6
-        tr.text = np.array([_shortened(str(t), fits) for t in tr.text])
-        tr.update(x=np.full(len(tr.x), side * (n_layers - 1)), mode="markers+text", cliponaxis=False,
+        tr.update(text=np.array([_shortened(str(t), fits) for t in tr["text"]]),
+                  x=np.full(len(tr["x"]), side * (n_layers - 1)), mode="markers+text", cliponaxis=False,
                   marker=dict(size=box_px, color="rgba(0,0,0,0)", symbol="square"))
 
 
@@ -159,8 +161,6 @@ NODE_SCALE = [[0.0, "rgb({},{},{})".format(*_LOW)], [0.5, "rgb({},{},{})".format
 def node_figure(plane: dict, row: int, node: int, T, height: int = 340):
     """One node's output over the input plane, large: the same scaling (figures.inside._tile)
     and colours as its picture in the diagram, the raw output on hover."""
-    import plotly.graph_objects as go
-
     name, maps, _ = plane["rows"][row]
     m = np.asarray(maps[node], float)
     fig = go.Figure(go.Heatmap(x=plane["x"], y=plane["y"], z=_tile(m, name), zmin=-1, zmax=1, colorscale=NODE_SCALE,

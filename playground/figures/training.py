@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .style import (BLUE, DARK_GREY, DIVERGING, GREEN, GREY, LEGEND_BELOW, MID_GREY, ORANGE, RED, TRAIN_COLOR,
-                    VAL_COLOR, layout)
+                    VAL_COLOR, layout, layout_dict)
 
 
 CLASS_SCALE = [[0, ORANGE], [1, BLUE]]   # a binary point's class (0 or 1) as its colour
@@ -162,34 +162,38 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
 
 
 def boundary_figure(surface: dict | None, points: dict, task: str, T, class_names=None, height: int = 420,
-                    show_test: bool = True, discretize: bool = False, colorbar: bool = True):
+                    show_test: bool = True, discretize: bool = False, colorbar: bool = True, compact: bool = False):
     """Heatmap of the model's output over the plane with train (circles) and test
     (outlined) points. `points`: {'train': (X, y), 'test': (X, y)} in raw coordinates.
     `surface` None: the points alone (before a run). `discretize`: the predicted class
     (or the prediction in a few bands) instead of the smooth output, as TensorFlow
-    Playground's toggle."""
-    fig = go.Figure()
+    Playground's toggle. `compact`: the lab's panel, no legend or colour bar.
+
+    Built as one dict, one go.Figure: a live lab redraws it every few seconds, and each
+    add_trace / update_* on a built figure costs ~1 ms of plotly's bookkeeping."""
+    data = []
+    colorbar = colorbar and not compact
     if surface is not None:
         z = np.asarray(surface["z"], float)
         if task == "binary":
             if discretize:
                 z = (z >= 0.5).astype(float)
-            fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=z, zmin=0, zmax=1,
-                                     colorscale=DIVERGING, opacity=0.75, showscale=colorbar,
-                                     colorbar=dict(title=T("plot.prob_class1"), thickness=10),
-                                     hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.3f}<extra></extra>"))
-            fig.add_trace(go.Contour(x=surface["x"], y=surface["y"], z=surface["z"], showscale=False,
-                                     contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                                     line=dict(color="black", width=2), hoverinfo="skip", name=T("plot.boundary")))
+            data.append(dict(type="heatmap", x=surface["x"], y=surface["y"], z=z, zmin=0, zmax=1,
+                             colorscale=DIVERGING, opacity=0.75, showscale=colorbar,
+                             colorbar=dict(title=dict(text=T("plot.prob_class1")), thickness=10),
+                             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.3f}<extra></extra>"))
+            data.append(dict(type="contour", x=surface["x"], y=surface["y"], z=surface["z"], showscale=False,
+                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                             line=dict(color="black", width=2), hoverinfo="skip", name=T("plot.boundary")))
         else:
             if discretize:           # eight bands between the lowest and highest prediction
                 lo, hi = float(z.min()), float(z.max())
                 step = (hi - lo) / 8 or 1.0
                 z = lo + (np.floor((z - lo) / step).clip(0, 7) + 0.5) * step
-            fig.add_trace(go.Heatmap(x=surface["x"], y=surface["y"], z=z, colorscale="RdBu",
-                                     opacity=0.75, showscale=colorbar,
-                                     colorbar=dict(title=T("plot.prediction"), thickness=10),
-                                     hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
+            data.append(dict(type="heatmap", x=surface["x"], y=surface["y"], z=z, colorscale="RdBu",
+                             opacity=0.75, showscale=colorbar,
+                             colorbar=dict(title=dict(text=T("plot.prediction")), thickness=10),
+                             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
     for split, symbol in (("train", "circle"), ("test", "circle-open")):
         if split == "test" and not show_test:
             continue
@@ -204,18 +208,22 @@ def boundary_figure(surface: dict | None, points: dict, task: str, T, class_name
             marker = dict(color=np.asarray(y), colorscale="RdBu", size=7, symbol=symbol, line=dict(width=0.5))
         if split == "test":
             marker["line"] = dict(width=2, **(classes if task == "binary" else dict(color="black")))
-        fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker,
-                                 name=T(f"plot.{split}_points"),
-                                 hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra></extra>"))
+        data.append(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", marker=marker,
+                         name=T(f"plot.{split}_points"), hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra></extra>"))
     if surface is not None:
         x_range, y_range = [surface["x"][0], surface["x"][-1]], [surface["y"][0], surface["y"][-1]]
     else:
         allx = np.concatenate([np.asarray(p[0]) for p in points.values()])
         lo, hi = allx.min(0) - 0.5, allx.max(0) + 0.5
         x_range, y_range = [lo[0], hi[0]], [lo[1], hi[1]]
-    fig.update_xaxes(title_text="x1", range=x_range, constrain="domain")
-    fig.update_yaxes(title_text="x2", range=y_range, scaleanchor="x", scaleratio=1)
-    return layout(fig, height, top=30, legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1))
+    standoff = dict(standoff=2) if compact else {}
+    spec = layout_dict(height, top=30, legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+                       xaxis=dict(title=dict(text="x1", **standoff), range=x_range, constrain="domain"),
+                       yaxis=dict(title=dict(text="x2", **standoff), range=y_range, scaleanchor="x", scaleratio=1))
+    if compact:     # room for the axes' ticks and titles (x2, x1) as plotly's automargin makes it: given
+        # less, plotly draws the chart twice, at every redraw of a live run (STACKED_MARGIN)
+        spec.update(showlegend=False, margin=dict(l=44, r=4, t=4, b=48))
+    return go.Figure(data=data, layout=spec)
 
 
 def what_changed_figure(before: list[dict], after: list[dict], at: float, task: str, T, height: int = 300):

@@ -78,8 +78,7 @@ def test_the_lab_draws_the_first_and_last_layers_of_twenty_with_a_gap_and_clicks
 
 
 def test_inside_draws_every_layer_with_short_titles_and_an_arc_per_skip(deep_graph):
-    from playground.figures.inside import network_figure
-    fig = deep_net.mark(network_figure(deep_graph, EN), deep_graph, [], EN)
+    fig = deep_net.whole_network_figure(deep_graph, EN)
     skips = next(tr for tr in fig.data if tr.name == EN("deep.skip"))
     assert len(skips.x) == 19
     titles = [a.text for a in fig.layout.annotations if a.text and "<br>" in a.text]
