@@ -41,6 +41,7 @@ from playground.config import make_config
 from playground.data.loaders import load_for_config
 from playground.data.prepare import prepare
 from playground.figures import inside as inside_figs
+from playground.figures import network as network_figs
 from playground.i18n import Translator  # noqa: E402
 from playground.inspect import live
 from playground.runs.training import Scheduler, TrainingJob
@@ -52,7 +53,7 @@ def render(view, prep, T) -> int:
     """Every figure the page draws for one view, as st.plotly_chart sends it; returns bytes."""
     layer = next(iter(view["layers"]))
     lv = view["layers"][layer]
-    figs = [inside_figs.network_figure(view["graph"], T),
+    figs = [network_figs.network_figure(view["graph"], T),
             inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, T, layer),
             inside_figs.histogram_figure(lv, T, layer),
             inside_figs.representation_figure(lv["repr"], view["y"], prep.task, prep.class_names, T, layer),

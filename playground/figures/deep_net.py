@@ -12,7 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .flatten import add_flatten
-from .inside import layer_title, network_spec
+from .inside import layer_title
+from .network import network_spec
 from .style import LABEL_GREY, MID_GREY
 
 MAX_COLUMNS = 11    # input + 9 hidden + output drawn whole (up to 10 hidden layers: 12 columns, crowded)

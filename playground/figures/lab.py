@@ -11,7 +11,8 @@ from PIL import Image
 
 from . import deep_net
 from .flatten import add_flatten
-from .inside import _tile, network_spec
+from .inside import _tile
+from .network import network_spec
 
 # orange (low) - white - blue (high), as the links and the boundary
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])

@@ -5,6 +5,9 @@ figure speaks Korean or English.
 """
 from __future__ import annotations
 
+import copy
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -33,53 +36,75 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     metric = "mae" if task == "regression" else "accuracy"
     # a narrow column: MAE by its short name ("Mean absolute error (lower is better)" was cut)
     titles = (T("plot.loss_title"), T("plot.mae_title_short" if stacked and metric == "mae" else f"plot.{metric}_title"))
-    fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
-           if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
-    at = (lambda c: dict(row=c, col=1)) if stacked else (lambda c: dict(row=1, col=c))
+    spec = copy.deepcopy(_panels(stacked, titles))     # built as one dict, one go.Figure (see boundary_figure)
     if stacked:     # a narrow column: the titles from its left edge, not centred over the plot (they were cut)
-        for title in fig.layout.annotations[:2]:
+        for title in spec["annotations"][:2]:
             title.update(x=0, xanchor="left", xshift=-STACKED_LEFT + 10, yshift=4, font=dict(size=12))
+    axes = {1: ("x", "y"), 2: ("x2", "y2")}            # panel -> its axes, side by side or stacked
+    data = []
     for col, key in ((1, "loss"), (2, metric)):
         for prefix, color, name in (("", TRAIN_COLOR, T("plot.train")), ("val_", VAL_COLOR, T("plot.validation"))):
-            fig.add_trace(go.Scatter(x=[], y=[], mode="lines",
-                                     name=name, line=dict(color=color, width=2), legendgroup=prefix or "train",
-                                     showlegend=col == 1,
-                                     hovertemplate="%{y:.4f}"), **at(col))
+            data.append(dict(type="scatter", x=[], y=[], mode="lines", name=name, line=dict(color=color, width=2),
+                             legendgroup=prefix or "train", showlegend=col == 1, hovertemplate="%{y:.4f}",
+                             xaxis=axes[col][0], yaxis=axes[col][1]))
     for col in (1, 2):
-        fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.best_epoch"),
-                                 marker=dict(symbol="star", size=14, color=GREEN, line=dict(width=1, color="white")),
-                                 legendgroup="best", showlegend=col == 1,
-                                 hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>"),
-                      **at(col))
-    fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=T("plot.epoch_so_far"), legendgroup="partial",
-                             marker=dict(symbol="circle-open", size=10, color=TRAIN_COLOR, line=dict(width=2)),
-                             hovertemplate=T("plot.epoch_so_far") + " %{x:.2f}: %{y:.4f}<extra></extra>"),
-                  **at(1))
+        data.append(dict(type="scatter", x=[], y=[], mode="markers", name=T("plot.best_epoch"),
+                         marker=dict(symbol="star", size=14, color=GREEN, line=dict(width=1, color="white")),
+                         legendgroup="best", showlegend=col == 1,
+                         hovertemplate=T("plot.best_epoch") + " %{x}: %{y:.4f}<extra></extra>",
+                         xaxis=axes[col][0], yaxis=axes[col][1]))
+    data.append(dict(type="scatter", x=[], y=[], mode="markers", name=T("plot.epoch_so_far"), legendgroup="partial",
+                     marker=dict(symbol="circle-open", size=10, color=TRAIN_COLOR, line=dict(width=2)),
+                     hovertemplate=T("plot.epoch_so_far") + " %{x:.2f}: %{y:.4f}<extra></extra>", xaxis="x", yaxis="y"))
+    shapes, notes = [], spec["annotations"]
     if stopped_epoch:
-        for col in (1, 2):
-            fig.add_vline(x=stopped_epoch, line=dict(color=RED, dash="dash"), **at(col))
-        fig.add_annotation(x=stopped_epoch, y=0.98, yref="y domain", xref="x", text=T("plot.early_stop"),
-                           showarrow=False, font=dict(color=RED), yanchor="top", xanchor="right")
+        shapes += [_vline(stopped_epoch, axes[col], dict(color=RED, dash="dash")) for col in (1, 2)]
+        notes.append(dict(x=stopped_epoch, y=0.98, yref="y domain", xref="x", text=T("plot.early_stop"),
+                          showarrow=False, font=dict(color=RED), yanchor="top", xanchor="right"))
     for change in changes:
-        _mark_change(fig, change, T, at)
-    fig.update_xaxes(title_text=T("plot.epoch"), title_standoff=4, **(at(2) if stacked else {}))
+        _mark_change(shapes, notes, change, T, axes)
+    for x in (("x2",) if stacked else ("x", "x2")):
+        spec[_axis(x)].update(title=dict(text=T("plot.epoch"), standoff=4))
     # stacked, the panels' titles name the axes (the column's width is for the titles and the curves)
     axis_title = (lambda key: None) if stacked else T
+    loss_axis, metric_axis = spec["yaxis"], spec["yaxis2"]
     if log_loss:
-        fig.update_yaxes(title_text=axis_title("plot.loss_axis_log"), type="log", exponentformat="power", **at(1))
+        loss_axis.update(title=dict(text=axis_title("plot.loss_axis_log")), type="log", exponentformat="power")
     else:
-        fig.update_yaxes(title_text=axis_title("plot.loss_axis"), rangemode="tozero", **at(1))
-    fig.update_yaxes(title_text=axis_title(f"plot.{metric}_axis"), **at(2))
+        loss_axis.update(title=dict(text=axis_title("plot.loss_axis")), rangemode="tozero")
+    metric_axis.update(title=dict(text=axis_title(f"plot.{metric}_axis")))
     if metric == "accuracy":
-        fig.update_yaxes(range=[0, 1.02], tickformat=".0%", **at(2))
+        metric_axis.update(range=[0, 1.02], tickformat=".0%")
     else:                                   # an error is never negative (an empty chart showed -1)
-        fig.update_yaxes(rangemode="tozero", **at(2))
-    update_history_figure(fig, history, task, best_epoch, epochs)
+        metric_axis.update(rangemode="tozero")
     legend = ({**LEGEND_BELOW, "y": -0.2, "font": dict(size=11)} if stacked else {**LEGEND_BELOW, "y": -0.22})
-    layout(fig, height or (400 if stacked else 370), top=40, hovermode="x unified", legend=legend)
+    spec.update(layout_dict(height or (400 if stacked else 370), top=40, hovermode="x unified", legend=legend))
+    if shapes:
+        spec["shapes"] = shapes
     if stacked:           # a fixed room for the ticks, where the titles start (10 px from the edge)
-        fig.update_layout(margin=dict(l=STACKED_LEFT, **STACKED_MARGIN))
-    return fig
+        spec["margin"] = dict(spec["margin"], l=STACKED_LEFT, **STACKED_MARGIN)
+    return update_history_figure(go.Figure(data=data, layout=spec), history, task, best_epoch, epochs)
+
+
+@functools.lru_cache(maxsize=16)
+def _panels(stacked: bool, titles: tuple) -> dict:
+    """make_subplots' layout of the two panels (its axes' domains, the titles as annotations):
+    ~28 ms a call, so made once for each pair of titles and copied."""
+    fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
+           if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
+    spec = fig.layout.to_plotly_json()
+    spec.pop("template", None)          # go.Figure applies the default one
+    return spec
+
+
+def _axis(ref: str) -> str:
+    """'x2' -> 'xaxis2': a trace's axis reference as the layout's key."""
+    return ref[0] + "axis" + ref[1:]
+
+
+def _vline(x: float, axes: tuple, line: dict) -> dict:
+    """A vertical line through one panel, as plotly's add_vline draws it."""
+    return dict(type="line", x0=x, x1=x, xref=axes[0], y0=0, y1=1, yref=axes[1] + " domain", line=line)
 
 
 def change_text(change: dict, T) -> str:
@@ -94,13 +119,12 @@ def _short(v) -> str:
     return f"{v:g}" if isinstance(v, (int, float)) else str(v)
 
 
-def _mark_change(fig, change: dict, T, at) -> None:
+def _mark_change(shapes: list, notes: list, change: dict, T, axes: dict) -> None:
     """A dotted line at the epoch a setting changed, its values on hover (and a small label)."""
     x = change["epoch"] + 0.5     # between the last epoch before it and the first after
-    for col in (1, 2):
-        fig.add_vline(x=x, line=dict(color=MID_GREY, dash="dot", width=1.5), **at(col))
-    fig.add_annotation(x=x, y=1, xref="x", yref="y domain", text="Δ", hovertext=change_text(change, T),
-                       showarrow=False, yanchor="bottom", font=dict(color=DARK_GREY, size=12))
+    shapes += [_vline(x, axes[col], dict(color=MID_GREY, dash="dot", width=1.5)) for col in (1, 2)]
+    notes.append(dict(x=x, y=1, xref="x", yref="y domain", text="Δ", hovertext=change_text(change, T),
+                      showarrow=False, yanchor="bottom", font=dict(color=DARK_GREY, size=12)))
 
 
 MAX_CURVE_POINTS = 600   # a curve longer than this is drawn from every k-th epoch (and the last)

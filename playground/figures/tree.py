@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import CLASS_COLORS, GREY, INK, layout
+from .style import CLASS_COLORS, GREY, INK, layout_dict
 
 
 def _positions(t, max_depth: int) -> dict[int, tuple[float, int]]:
@@ -31,15 +31,17 @@ def _positions(t, max_depth: int) -> dict[int, tuple[float, int]]:
 def tree_figure(est, feature_names, class_names, T, max_depth: int = 3, height: int = 420) -> go.Figure:
     t, crit = est.tree_, est.criterion
     pos = _positions(t, max_depth)
-    fig = go.Figure()
+    # one dict, one go.Figure: ~30 annotations added one by one took ~130 ms (plotly checks the
+    # whole list at each)
+    edges, notes = [], []
     for node, (x, depth) in pos.items():          # the edges first, under the boxes
         for child, answer in ((t.children_left[node], T("classic.tree.yes")), (t.children_right[node], T("classic.tree.no"))):
             if child in pos and child != -1 and t.children_left[node] != -1:
                 cx, cd = pos[child]
-                fig.add_trace(go.Scatter(x=[x, cx], y=[-depth, -cd], mode="lines", line=dict(color=GREY, width=1),
-                                         hoverinfo="skip", showlegend=False))
-                fig.add_annotation(x=(x + cx) / 2, y=-(depth + cd) / 2, text=answer, showarrow=False,
-                                   font=dict(size=10, color=GREY), bgcolor="white")
+                edges.append(dict(type="scatter", x=[x, cx], y=[-depth, -cd], mode="lines",
+                                  line=dict(color=GREY, width=1), hoverinfo="skip", showlegend=False))
+                notes.append(dict(x=(x + cx) / 2, y=-(depth + cd) / 2, text=answer, showarrow=False,
+                                  font=dict(size=10, color=GREY), bgcolor="white"))
     for node, (x, depth) in sorted(pos.items()):     # a box per node: a split's question, or an answer
         value = t.value[node][0]
         split = t.children_left[node] != -1 and depth < max_depth
@@ -50,11 +52,11 @@ def tree_figure(est, feature_names, class_names, T, max_depth: int = 3, height: 
             answer, color = f"{value[0]:.3g}", INK
         folded = not split and t.children_left[node] != -1          # a subtree below max_depth
         head = f"{feature_names[t.feature[node]]} ≤ {t.threshold[node]:.3g}" if split else f"→ {answer}"
-        fig.add_annotation(x=x, y=-depth, showarrow=False, bgcolor="white", borderpad=3,
-                           bordercolor=GREY if split else color, borderwidth=1.5, font=dict(size=10, color=INK),
-                           text=f"<b>{head}</b><br>{crit} {t.impurity[node]:.3f} · n={int(t.n_node_samples[node])}"
-                           + (" ⋯" if folded else ""))
+        notes.append(dict(x=x, y=-depth, showarrow=False, bgcolor="white", borderpad=3,
+                          bordercolor=GREY if split else color, borderwidth=1.5, font=dict(size=10, color=INK),
+                          text=f"<b>{head}</b><br>{crit} {t.impurity[node]:.3f} · n={int(t.n_node_samples[node])}"
+                          + (" ⋯" if folded else "")))
     width = max(x for x, _ in pos.values()) + 1
-    fig.update_xaxes(visible=False, range=[-0.6, width - 0.4])
-    fig.update_yaxes(visible=False, range=[-max_depth - 0.5, 0.5])
-    return layout(fig, height, title=T("classic.tree.title", depth=max_depth), plot_bgcolor="white")
+    return go.Figure(data=edges, layout=layout_dict(
+        height, title=T("classic.tree.title", depth=max_depth), plot_bgcolor="white", annotations=notes,
+        xaxis=dict(visible=False, range=[-0.6, width - 0.4]), yaxis=dict(visible=False, range=[-max_depth - 0.5, 0.5])))

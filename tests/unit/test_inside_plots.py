@@ -10,6 +10,7 @@ from unit_helpers import prepared_for
 
 from playground.config import make_config
 from playground.figures import inside as inside_figs
+from playground.figures import network as network_figs
 from playground.figures.training import BLUE, ORANGE
 from playground.i18n import Translator
 from playground.inspect import graph, layers, live
@@ -47,7 +48,7 @@ def test_network_links_coloured_by_sign_with_values_on_hover():
         {"name": "input", "size": 2, "kind": "input", "groups": [(0, 1), (1, 2)], "labels": ["a", "b"], "bias": None},
         {"name": "output", "size": 1, "kind": "output", "groups": [(0, 1)], "labels": ["y"], "bias": np.array([0.1])}],
         "links": [{"mean": np.array([[0.5, -2.0]]), "mag": np.array([[0.5, 2.0]])}]}
-    fig = inside_figs.network_figure(graph, EN)
+    fig = network_figs.network_figure(graph, EN)
     lines = [t for t in fig.data if t.mode == "lines"]
     by_colour = {t.line.color: t for t in lines}
     assert set(by_colour) == {BLUE, ORANGE}
@@ -62,7 +63,7 @@ def test_network_aggregated_image_inputs_in_both_languages():
     model = build_model(make_config(dataset="digits", model="mlp", hidden=(40,)), 64, 10)
     g = graph.network_graph(model, prep)
     for T, rows in ((EN, "pixel rows 1–1"), (KO, "픽셀 1–1행")):
-        fig = inside_figs.network_figure(g, T)
+        fig = network_figs.network_figure(g, T)
         labels = [t for t in fig.data if t.mode == "text"][0].text
         assert labels[0] == rows and len(labels) == 8
         assert any("40" in a.text for a in fig.layout.annotations)        # layer size shown
@@ -157,7 +158,7 @@ def test_activation_functions_highlight_the_chosen_one():
 def test_every_figure_has_korean_titles(circle_view):
     view, prep = circle_view
     lv = view["layers"]["hidden1"]
-    figs = [inside_figs.network_figure(view["graph"], KO),
+    figs = [network_figs.network_figure(view["graph"], KO),
             inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, KO, "hidden1"),
             inside_figs.histogram_figure(lv, KO, "hidden1"),
             inside_figs.representation_figure(lv["repr"], view["y"], prep.task, prep.class_names, KO, "hidden1"),

@@ -10,6 +10,7 @@ from unit_helpers import prepared_for, wait_for
 
 from playground.config import make_config
 from playground.figures import inside as inside_figs
+from playground.figures import network as network_figs
 from playground.inspect import boundary, capture, graph, layers, live
 from playground.nn.model import build_model, loss_function
 from playground.nn.train import Trainer
@@ -253,7 +254,7 @@ def test_a_diverged_network_still_gives_every_view():
         view = live.inspect(model, prep, cfg.activation)
         view["grad_norms"] = [{"epoch": 1, "hidden1": float("nan"), "output": float("inf")}]
         T = Translator("en")
-        figs = [inside_figs.network_figure(view["graph"], T), inside_figs.grad_norms_figure(view["grad_norms"], T)]
+        figs = [network_figs.network_figure(view["graph"], T), inside_figs.grad_norms_figure(view["grad_norms"], T)]
         for name, lv in view["layers"].items():
             assert np.isfinite(lv["matrix"]).all() and np.isfinite(lv["repr"]["xy"]).all()
             figs += [inside_figs.activation_heatmap(lv, view["y"], view["groups"], prep.task, prep.class_names, T, name),
