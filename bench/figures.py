@@ -29,9 +29,9 @@ from sklearn.tree import DecisionTreeRegressor  # noqa: E402
 from playground.config import make_config  # noqa: E402
 from playground.data.loaders import load_for_config  # noqa: E402
 from playground.data.prepare import prepare  # noqa: E402
-from playground.figures import deep_net, lab, training, tree  # noqa: E402
+from playground.figures import deep_net, lab, sequences, training, tree  # noqa: E402
 from playground.i18n import Translator  # noqa: E402
-from playground.inspect import boundary  # noqa: E402
+from playground.inspect import boundary, sequence  # noqa: E402
 from playground.inspect.graph import network_graph  # noqa: E402
 from playground.nn.model import build_model  # noqa: E402
 
@@ -39,7 +39,8 @@ T = Translator("en")
 
 
 def cases() -> dict:
-    """name -> a function building one figure, on a spiral net 8-8 and a 20-layer one."""
+    """name -> a function building one figure: a spiral net 8-8 and a 20-layer one, a GRU
+    with attention reading seq-negation (untrained: the figures' cost is the same)."""
     cfg = make_config(dataset="spiral", hidden="8,8")
     prep = prepare(load_for_config(cfg), cfg)
     model = build_model(cfg, prep.n_features, prep.n_outputs)
@@ -54,6 +55,9 @@ def cases() -> dict:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 6))
     reg = DecisionTreeRegressor(max_depth=5, random_state=0).fit(X, X[:, 0] + rng.normal(size=500))
+    seq_cfg = make_config(dataset="seq-negation", model="gru", attention=True)
+    seq_prep = prepare(load_for_config(seq_cfg), seq_cfg)
+    ex = sequence.examples(build_model(seq_cfg, seq_prep.n_features, seq_prep.n_outputs), seq_prep)
     return {
         "lab network, node pictures": lambda: lab.lab_network_figure(graph, plane, T),
         "lab network, 20 layers": lambda: lab.lab_network_figure(deep, None, T),
@@ -61,6 +65,8 @@ def cases() -> dict:
         "lab boundary": lambda: training.boundary_figure(surf, points, "binary", T, compact=True),
         "curves, a run's first point": lambda: training.history_figure(history[:1], "binary", T, stacked=True),
         "curves, 300 epochs": lambda: training.history_figure(history, "binary", T, best_epoch=250),
+        "a GRU's memory (the lab)": lambda: sequences.state_figure(ex, 0, T),
+        "a GRU unrolled (the lab)": lambda: sequences.unrolled_figure(ex, 0, T, most=12, compact=True),
         "tree, depth 4": lambda: tree.tree_figure(reg, [f"x{i}" for i in range(6)], None, T, max_depth=4),
     }
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .style import (BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TIME_TICKS, TRAIN_COLOR, VAL_COLOR,
-                    layout)
+                    axis_key, layout, layout_dict, subplots_layout)
 
 SPLIT_COLORS = {"train": TRAIN_COLOR, "val": VAL_COLOR, "test": GREEN}
 
@@ -29,21 +28,20 @@ def example_label(ex: dict, i: int, T, most: int = 20) -> str:
     return T("seq.example", text=text, answer=answer)
 
 
-def _answer_traces(ex: dict, i: int, keep: np.ndarray, x: np.ndarray, T) -> list[go.Scatter]:
+def _answer_traces(ex: dict, i: int, keep: np.ndarray, x: np.ndarray, T) -> list[dict]:
     """The answer after each step: P(class 1), each class's probability, or the next value."""
     steps = np.asarray(ex["steps"][i])[keep]
     names = ex["class_names"]
-    hover = "%{y:.3f}<extra>%{fullData.name}</extra>"
+    line = dict(type="scatter", x=x, mode="lines+markers", hovertemplate="%{y:.3f}<extra>%{fullData.name}</extra>",
+                xaxis="x2", yaxis="y2")      # the memory figure's second panel
     if ex["task"] == "binary":
-        return [go.Scatter(x=x, y=steps, mode="lines+markers", line=dict(color=BLUE, width=2),
-                           name=T("seq.p_class", name=names[1]), hovertemplate=hover)]
+        return [dict(line, y=steps, line=dict(color=BLUE, width=2), name=T("seq.p_class", name=names[1]))]
     if ex["task"] == "multiclass":
-        return [go.Scatter(x=x, y=steps[:, k], mode="lines+markers", name=str(names[k]), hovertemplate=hover,
-                           line=dict(color=CLASS_COLORS[k % len(CLASS_COLORS)], width=2)) for k in range(len(names))]
-    actual = go.Scatter(x=x, y=np.asarray(ex["next_values"][i])[keep], mode="lines+markers", name=T("seq.actual_next"),
-                        line=dict(color=GREY, width=1.5, dash="dot"), hovertemplate=hover)
-    return [actual, go.Scatter(x=x, y=steps, mode="lines+markers", line=dict(color=BLUE, width=2),
-                               name=T("seq.next_value"), hovertemplate=hover)]
+        return [dict(line, y=steps[:, k], name=str(names[k]), line=dict(color=CLASS_COLORS[k % len(CLASS_COLORS)],
+                                                                       width=2)) for k in range(len(names))]
+    return [dict(line, y=np.asarray(ex["next_values"][i])[keep], name=T("seq.actual_next"),
+                 line=dict(color=GREY, width=1.5, dash="dot")),
+            dict(line, y=steps, line=dict(color=BLUE, width=2), name=T("seq.next_value"))]
 
 
 def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
@@ -60,40 +58,42 @@ def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
               T("seq.gradient_title")]
     if rows == 4:
         titles.append(T("seq.attention_title"))
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=heights, vertical_spacing=0.09,
-                        subplot_titles=titles)
-    fig.add_trace(go.Heatmap(z=states.T, x=x, y=np.arange(1, states.shape[1] + 1), zmin=-1, zmax=1, zmid=0,
-                             colorscale=DIVERGING, showscale=False,
-                             hovertemplate=T("seq.hover_state") + "<extra></extra>"), row=1, col=1)
-    for trace in _answer_traces(ex, i, keep, x, T):
-        fig.add_trace(trace, row=2, col=1)
+    # one dict, one go.Figure: a live sequence lab redraws it with each new probe (~50 ms through
+    # make_subplots and plotly's update calls, ~5 ms so)
+    spec = subplots_layout(rows=rows, cols=1, shared_xaxes=True, row_heights=tuple(heights), vertical_spacing=0.09,
+                           subplot_titles=tuple(titles))
+    data = [dict(type="heatmap", z=states.T, x=x, y=np.arange(1, states.shape[1] + 1), zmin=-1, zmax=1, zmid=0,
+                 colorscale=DIVERGING, showscale=False, hovertemplate=T("seq.hover_state") + "<extra></extra>",
+                 xaxis="x", yaxis="y"), *_answer_traces(ex, i, keep, x, T)]
+    spec["yaxis"].update(title=dict(text=T("seq.unit")), autorange="reversed")
+    spec["yaxis2"].update(title=dict(text=T("seq.answer_axis" if ex["task"] != "regression" else "seq.value_axis")))
     if ex["task"] != "regression":
-        fig.add_hline(y=0.5 if ex["task"] == "binary" else 1 / len(ex["class_names"]),
-                      line=dict(color=GREY, dash="dot", width=1), row=2, col=1)
-        fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
+        chance = 0.5 if ex["task"] == "binary" else 1 / len(ex["class_names"])
+        spec["shapes"] = [dict(type="line", x0=0, x1=1, xref="x2 domain", y0=chance, y1=chance, yref="y2",
+                               line=dict(color=GREY, dash="dot", width=1))]
+        spec["yaxis2"].update(range=[-0.05, 1.05])
     grad = np.asarray(ex["gradients"][i])[keep]
-    fig.add_trace(go.Bar(x=x, y=grad / max(float(grad.max()), 1e-12), marker_color=GREY, showlegend=False,
-                         name=T("seq.gradient"), customdata=grad,
-                         hovertemplate="%{customdata:.2e}<extra></extra>"), row=3, col=1)
-    fig.update_yaxes(range=[0, 1.05], row=3, col=1, showticklabels=False)
+    data.append(dict(type="bar", x=x, y=grad / max(float(grad.max()), 1e-12), marker=dict(color=GREY), showlegend=False,
+                     name=T("seq.gradient"), customdata=grad, hovertemplate="%{customdata:.2e}<extra></extra>",
+                     xaxis="x3", yaxis="y3"))
+    spec["yaxis3"].update(range=[0, 1.05], showticklabels=False)
     if rows == 4:
         w = np.asarray(attention[i])[keep]
-        fig.add_trace(go.Bar(x=x, y=w, marker_color=ORANGE, name=T("seq.attention"), showlegend=False,
-                             hovertemplate="%{y:.2f}<extra></extra>"), row=4, col=1)
-        fig.update_yaxes(range=[0, max(float(w.max()) * 1.1, 0.05)], row=4, col=1)
-    fig.update_yaxes(title_text=T("seq.unit"), row=1, col=1, autorange="reversed")
-    fig.update_yaxes(title_text=T("seq.answer_axis" if ex["task"] != "regression" else "seq.value_axis"),
-                     row=2, col=1)
-    if rows == 4:
-        fig.update_yaxes(title_text=T("seq.weight"), row=4, col=1)
+        data.append(dict(type="bar", x=x, y=w, marker=dict(color=ORANGE), name=T("seq.attention"), showlegend=False,
+                         hovertemplate="%{y:.2f}<extra></extra>", xaxis="x4", yaxis="y4"))
+        spec["yaxis4"].update(range=[0, max(float(w.max()) * 1.1, 0.05)], title=dict(text=T("seq.weight")))
     every = -(-len(words) // 12)          # at most 12 labels (the first step always)
-    fig.update_xaxes(tickmode="array", tickvals=x[::every], ticktext=words[::every],
-                     tickangle=0 if len(words) <= 8 else -60)
-    fig.update_xaxes(title_text=T("seq.step_axis"), row=rows, col=1)
-    fig.update_annotations(font_size=12, x=0, xanchor="left")
+    for r in range(1, rows + 1):
+        spec[axis_key(f"x{r if r > 1 else ''}")].update(tickmode="array", tickvals=x[::every], ticktext=words[::every],
+                                                         tickangle=0 if len(words) <= 8 else -60)
+    spec[axis_key(f"x{rows}")]["title"] = dict(text=T("seq.step_axis"))
+    for note in spec["annotations"]:                # the panels' titles
+        note.update(x=0, xanchor="left", font=dict(note.get("font", {}), size=12))
     # a legend (classes, or predicted vs actual next value) below the steps' labels
-    return layout(fig, height + (40 if ex["task"] != "binary" else 0) + (60 if rows == 4 else 0), top=26, showlegend=ex["task"] != "binary",
-                  legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5))
+    spec.update(layout_dict(height + (40 if ex["task"] != "binary" else 0) + (60 if rows == 4 else 0), top=26,
+                            showlegend=ex["task"] != "binary",
+                            legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5)))
+    return go.Figure(data=data, layout=spec)
 
 
 def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:
@@ -136,35 +136,33 @@ def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12, comp
     states = np.asarray(ex["states"][i])[keep][-most:]
     n = len(words)
     x = np.arange(n, dtype=float)
-    fig = go.Figure()
+    arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, text="")
+    notes = []               # one dict, one go.Figure: ~25 arrows added one by one took 40-120 ms
     for t in range(n):       # x_t -> h_t, and h_(t-1) -> h_t: the same two weight matrices each time
-        fig.add_annotation(x=t, y=0.78, ax=t, ay=0.22, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=2, arrowwidth=1.2, arrowcolor=GREY, text="")
+        notes.append(dict(arrow, x=t, y=0.78, ax=t, ay=0.22, arrowwidth=1.2, arrowcolor=GREY))
         if t:
-            fig.add_annotation(x=t - 0.22, y=1, ax=t - 0.78, ay=1, xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=BLUE, text="")
-    fig.add_annotation(x=n - 1 + 0.62, y=1, ax=n - 1 + 0.22, ay=1, xref="x", yref="y", axref="x", ayref="y",
-                       showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=ORANGE, text="")
+            notes.append(dict(arrow, x=t - 0.22, y=1, ax=t - 0.78, ay=1, arrowwidth=1.5, arrowcolor=BLUE))
+    notes.append(dict(arrow, x=n - 1 + 0.62, y=1, ax=n - 1 + 0.22, ay=1, arrowwidth=1.5, arrowcolor=ORANGE))
     mean = states.mean(1) if len(states) else np.zeros(0)
-    fig.add_trace(go.Scatter(x=x, y=np.zeros(n), mode="markers+text", text=words, textposition="bottom center",
-                             marker=dict(size=22, symbol="square", color="white", line=dict(color=GREY, width=1.5)),
-                             hovertemplate="x%{x}: %{text}<extra></extra>", showlegend=False))
-    fig.add_trace(go.Scatter(x=x, y=np.ones(n), mode="markers+text", text=[f"h{t + 1}" for t in range(n)],
-                             textposition="top center", customdata=mean, showlegend=False,
-                             marker=dict(size=30, symbol="square", color=mean, cmin=-1, cmax=1, colorscale=DIVERGING,
-                                         line=dict(color=BLUE, width=1.5)),
-                             hovertemplate=T("seq.unrolled_hover") + "<extra></extra>"))
+    data = [dict(type="scatter", x=x, y=np.zeros(n), mode="markers+text", text=words, textposition="bottom center",
+                 marker=dict(size=22, symbol="square", color="white", line=dict(color=GREY, width=1.5)),
+                 hovertemplate="x%{x}: %{text}<extra></extra>", showlegend=False),
+            dict(type="scatter", x=x, y=np.ones(n), mode="markers+text", text=[f"h{t + 1}" for t in range(n)],
+                 textposition="top center", customdata=mean, showlegend=False,
+                 marker=dict(size=30, symbol="square", color=mean, cmin=-1, cmax=1, colorscale=DIVERGING,
+                             line=dict(color=BLUE, width=1.5)),
+                 hovertemplate=T("seq.unrolled_hover") + "<extra></extra>")]
     out = ex["output"][i]
     answer = (ex["class_names"][int(np.argmax(out))] if ex["task"] == "multiclass"
               else ex["class_names"][int(out >= 0.5)] if ex["task"] == "binary" else f"{float(out):.4g}")
-    fig.add_annotation(x=n - 1 + 0.7, y=1, text=f"ŷ = {answer}", showarrow=False, xanchor="left",
-                       font=dict(size=13, color=ORANGE))
+    notes.append(dict(x=n - 1 + 0.7, y=1, text=f"ŷ = {answer}", showarrow=False, xanchor="left",
+                      font=dict(size=13, color=ORANGE)))
     if compact:
-        fig.update_xaxes(visible=False, range=[-0.6, n + 2.4])
-        fig.update_yaxes(visible=False, range=[-0.55, 1.45])
-        return layout(fig, height, top=4, plot_bgcolor="white")
-    fig.add_annotation(x=-0.5, y=-0.62, text=T("seq.same_weights", cell=ex["cell"].upper()), showarrow=False,
-                       xanchor="left", font=dict(size=11, color=LABEL_GREY))      # below the words
-    fig.update_xaxes(visible=False, range=[-0.6, n + 1.4])
-    fig.update_yaxes(visible=False, range=[-0.75, 1.4])
-    return layout(fig, height, title=T("seq.unrolled_title"), plot_bgcolor="white")
+        return go.Figure(data=data, layout=layout_dict(
+            height, top=4, plot_bgcolor="white", annotations=notes, xaxis=dict(visible=False, range=[-0.6, n + 2.4]),
+            yaxis=dict(visible=False, range=[-0.55, 1.45])))
+    notes.append(dict(x=-0.5, y=-0.62, text=T("seq.same_weights", cell=ex["cell"].upper()), showarrow=False,
+                      xanchor="left", font=dict(size=11, color=LABEL_GREY)))      # below the words
+    return go.Figure(data=data, layout=layout_dict(
+        height, title=T("seq.unrolled_title"), plot_bgcolor="white", annotations=notes,
+        xaxis=dict(visible=False, range=[-0.6, n + 1.4]), yaxis=dict(visible=False, range=[-0.75, 1.4])))

@@ -5,15 +5,11 @@ figure speaks Korean or English.
 """
 from __future__ import annotations
 
-import copy
-import functools
-
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .style import (BLUE, DARK_GREY, DIVERGING, GREEN, GREY, LEGEND_BELOW, MID_GREY, ORANGE, RED, TRAIN_COLOR,
-                    VAL_COLOR, layout, layout_dict)
+                    VAL_COLOR, axis_key, layout, layout_dict, subplots_layout)
 
 
 CLASS_SCALE = [[0, ORANGE], [1, BLUE]]   # a binary point's class (0 or 1) as its colour
@@ -36,7 +32,8 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     metric = "mae" if task == "regression" else "accuracy"
     # a narrow column: MAE by its short name ("Mean absolute error (lower is better)" was cut)
     titles = (T("plot.loss_title"), T("plot.mae_title_short" if stacked and metric == "mae" else f"plot.{metric}_title"))
-    spec = copy.deepcopy(_panels(stacked, titles))     # built as one dict, one go.Figure (see boundary_figure)
+    spec = (subplots_layout(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
+            if stacked else subplots_layout(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
     if stacked:     # a narrow column: the titles from its left edge, not centred over the plot (they were cut)
         for title in spec["annotations"][:2]:
             title.update(x=0, xanchor="left", xshift=-STACKED_LEFT + 10, yshift=4, font=dict(size=12))
@@ -64,7 +61,7 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     for change in changes:
         _mark_change(shapes, notes, change, T, axes)
     for x in (("x2",) if stacked else ("x", "x2")):
-        spec[_axis(x)].update(title=dict(text=T("plot.epoch"), standoff=4))
+        spec[axis_key(x)].update(title=dict(text=T("plot.epoch"), standoff=4))
     # stacked, the panels' titles name the axes (the column's width is for the titles and the curves)
     axis_title = (lambda key: None) if stacked else T
     loss_axis, metric_axis = spec["yaxis"], spec["yaxis2"]
@@ -84,22 +81,6 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
     if stacked:           # a fixed room for the ticks, where the titles start (10 px from the edge)
         spec["margin"] = dict(spec["margin"], l=STACKED_LEFT, **STACKED_MARGIN)
     return update_history_figure(go.Figure(data=data, layout=spec), history, task, best_epoch, epochs)
-
-
-@functools.lru_cache(maxsize=16)
-def _panels(stacked: bool, titles: tuple) -> dict:
-    """make_subplots' layout of the two panels (its axes' domains, the titles as annotations):
-    ~28 ms a call, so made once for each pair of titles and copied."""
-    fig = (make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16, shared_xaxes=True)
-           if stacked else make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1))
-    spec = fig.layout.to_plotly_json()
-    spec.pop("template", None)          # go.Figure applies the default one
-    return spec
-
-
-def _axis(ref: str) -> str:
-    """'x2' -> 'xaxis2': a trace's axis reference as the layout's key."""
-    return ref[0] + "axis" + ref[1:]
 
 
 def _vline(x: float, axes: tuple, line: dict) -> dict:
