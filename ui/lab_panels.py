@@ -160,7 +160,7 @@ def live_view_panel(s, job, task: str) -> None:
     else:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
         fig = memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.confusion_figure(
-            evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20).update_layout(title=None))
+            evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20, titled=False))
     st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
 
 
