@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from ..inspect.names import node_label
 from .style import (BLUE, CLASS_COLORS, DIVERGING, INK, LINE_COLORS, NEUTRAL, ORANGE, RED, SEQUENTIAL,
-                    class_colors)
+                    class_colors, layout_dict, subplots_layout)
 from .style import layout as _layout
 
 HIGHLIGHT = RED
@@ -265,23 +265,27 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
 
 
 def activation_functions_figure(curves: dict, chosen: str, T) -> go.Figure:
-    """Every activation's f(x) and slope f'(x); the network's own one drawn bold."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(T("inside.act_f"), T("inside.act_df")),
-                        horizontal_spacing=0.08)
+    """Every activation's f(x) and slope f'(x); the network's own one drawn bold. One dict,
+    one go.Figure (~35 ms through make_subplots and plotly's update calls)."""
+    spec = subplots_layout(rows=1, cols=2, subplot_titles=(T("inside.act_f"), T("inside.act_df")),
+                           horizontal_spacing=0.08)
     x = curves["x"]
     names = [k for k in curves if k != "x"]
+    data = []
     for i, name in enumerate(names):
         mine = name in chosen.split(",")   # one per layer: each of them
         label = T.get(f"choice.activation.{name}", name)
         for col, key in ((1, "y"), (2, "dy")):
-            fig.add_trace(go.Scatter(
-                x=x, y=np.asarray(curves[name][key], np.float32), mode="lines", name=label + (" ★" if mine else ""),
-                legendgroup=name, showlegend=col == 1,
+            data.append(dict(
+                type="scatter", x=x, y=np.asarray(curves[name][key], np.float32), mode="lines",
+                name=label + (" ★" if mine else ""), legendgroup=name, showlegend=col == 1,
                 line=dict(color=HIGHLIGHT if mine else OTHER_CURVES[i % len(OTHER_CURVES)], width=4 if mine else 1.8,
                           dash="solid" if mine else "dot"),
-                opacity=1.0 if mine else 0.7, hovertemplate=label + ": %{y:.3f}<extra></extra>"), row=1, col=col)
-    fig.update_xaxes(title_text="x", zeroline=True)
-    fig.update_yaxes(range=[-1.6, 4.1], row=1, col=1)
-    fig.update_yaxes(range=[-0.1, 1.2], row=1, col=2)
-    return _layout(fig, 360, None, top=40, hovermode="x unified",
-                   legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5))
+                opacity=1.0 if mine else 0.7, hovertemplate=label + ": %{y:.3f}<extra></extra>",
+                xaxis="x" if col == 1 else "x2", yaxis="y" if col == 1 else "y2"))
+    for key in ("xaxis", "xaxis2"):
+        spec[key].update(title=dict(text="x"), zeroline=True)
+    spec["yaxis"]["range"], spec["yaxis2"]["range"] = [-1.6, 4.1], [-0.1, 1.2]
+    spec.update(layout_dict(360, None, top=40, hovermode="x unified",
+                            legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5)))
+    return go.Figure(data=data, layout=spec)
