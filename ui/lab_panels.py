@@ -156,7 +156,7 @@ def live_view_panel(s, job, task: str) -> None:
     if task == "regression":
         st.markdown(f"**{T('lab.live_pred', epoch=s.epoch)}**")
         fig = memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.pred_actual_figure(
-            pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20).update_layout(title=None))
+            pred.y_true, pred.output, T, job.prepared.dataset.target_name, height=PANEL_H - 20, titled=False))
     else:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
         fig = memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.confusion_figure(
