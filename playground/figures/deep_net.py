@@ -113,7 +113,7 @@ def short_titles(spec: dict, layers: list, T) -> None:
 
 
 def mark(spec: dict, graph: dict, left_out: list, T) -> dict:
-    """Skip arcs on a figures.inside.network_spec; the lab's elided() graph: its gap too; a deep
+    """Skip arcs on a figures.network.network_spec; the lab's elided() graph: its gap too; a deep
     one drawn whole (Inside the network): short column titles. Returns `spec`."""
     if left_out:
         hide_gap(spec, graph["layers"], left_out, T)

@@ -14,7 +14,7 @@ def flatten_text(step: dict) -> str:
 
 
 def add_flatten(spec: dict, graph: dict, T) -> dict:
-    """Mark graph['flatten'] (inspect.graph.flatten_step) on figures.inside.network_spec's
+    """Mark graph['flatten'] (inspect.graph.flatten_step) on figures.network.network_spec's
     diagram, between its layer and the next, room made below the nodes. No step, nothing drawn."""
     step = graph.get("flatten")
     if not step or step["after"] + 1 >= len(graph["layers"]):

@@ -1,5 +1,5 @@
 """The lab's network: TensorFlow Playground's picture, each neuron drawn as its output over
-the input plane, on top of the weighted links of figures.inside.network_figure."""
+the input plane, on top of the weighted links of figures.network.network_figure."""
 from __future__ import annotations
 
 import base64
@@ -17,7 +17,7 @@ from .network import network_spec
 # orange (low) - white - blue (high), as the links and the boundary
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])
 TILE_PX = 32          # a node's picture, in pixels of the composed image
-BOX_PX = 17           # a node's box without a picture (figures.inside.network_figure)
+BOX_PX = 17           # a node's box without a picture (figures.network.network_figure)
 LETTER_PX = 5.6       # an input or output name (11 px text), per Latin letter (measured 4.7-5.5 in chromium)
 NAMES_WIDTH = 160     # the names get room for a column this wide (the lab at 1024 px: 163, measured)
 MAX_NAMES_SHARE = 0.6  # of the width at most, the rest is the network
@@ -52,8 +52,9 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     The pictures are composed into ONE transparent image laid over the plot (plotly
     validates each layout image: 19 of them cost ~60 ms a redraw, one costs ~2 ms)."""
     graph, left_out = deep_net.elided(graph)          # 20 layers: the first and last few, a gap between
-    spec = add_flatten(network_spec(graph, T, height=height, compact=True), graph, T)   # built as a dict,
-    deep_net.mark(spec, graph, left_out, T)           # skip connections' arcs, the gap's '⋯'   # one Figure at the end
+    # built as one dict, then one go.Figure at the end (a change to a built figure costs ~1 ms)
+    spec = add_flatten(network_spec(graph, T, height=height, compact=True), graph, T)
+    deep_net.mark(spec, graph, left_out, T)           # skip connections' arcs, the gap's '⋯'
     maps = node_maps(graph, plane)
     layers = graph["layers"]
     # tables: long names (pclass_1st) in a column that may be narrow; 2-D data: short ones beside pictures

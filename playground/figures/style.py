@@ -43,6 +43,7 @@ def layout_dict(height: int, title: str | None = None, top: int | None = None, *
                 title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)) if title else None,
                 uirevision="keep", **kw)
 
+
 def subplots_layout(**kw) -> dict:
     """make_subplots(**kw)'s layout (the panels' axes and domains, their titles as
     annotations) as a new dict to fill in and hand to one go.Figure: make_subplots takes
