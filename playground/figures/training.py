@@ -162,7 +162,8 @@ def update_history_figure(fig, history, task: str, best_epoch: int = 0, epochs: 
             trace.visible = best is not None
         fig.data[6].x, fig.data[6].y = ([partial[0]], [partial[1]]) if partial else ([], [])
         fig.data[6].visible = partial is not None
-        fig.update_xaxes(range=[0.5, x_max + 0.5])
+        for axis in (fig.layout.xaxis, fig.layout.xaxis2):    # set, not update_xaxes: ~40% of this call
+            axis.range = [0.5, x_max + 0.5]
     return fig
 
 
