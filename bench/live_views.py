@@ -87,15 +87,15 @@ class Timed:
 def run(cfg, prep, mode: str) -> dict:
     clock = []                                                     # training thread's CPU time, per probe round
     fns = {"clock": lambda trainer: clock.append(time.thread_time())}
-    live = None
+    timed = None                                                   # the page's probe, timed
     if mode != "headless":
-        live = Timed(live.LiveProbe(prep, cfg.activation))
-        fns["inside"] = live
+        timed = Timed(live.LiveProbe(prep, cfg.activation))
+        fns["inside"] = timed
     job = TrainingJob(cfg, prep, scheduler=Scheduler(1), probes=fns).start()
     renders, sent, page_cpu, last = 0, 0, 0.0, -1e9
     while job.snapshot().active:
-        if live is not None:
-            live.probe.touch()
+        if timed is not None:
+            timed.probe.touch()
         got = job.snapshot().probes.get("inside")
         if mode.startswith("page") and got and got[1] is not None and time.monotonic() - last >= live.LIVE_SECONDS:
             last = time.monotonic()
@@ -111,8 +111,8 @@ def run(cfg, prep, mode: str) -> dict:
     n = s.epoch * len(prep.train.X)
     thread_cpu = clock[-1] - clock[0]
     return {"sps": s.samples_per_sec, "thread_cpu_per_sample": thread_cpu / n,
-            "probe_share": live.cpu / (thread_cpu - live.cpu) if live else 0.0,
-            "probe_ms": live.cpu / max(live.calls, 1) * 1000 if live else 0.0,
+            "probe_share": timed.cpu / (thread_cpu - timed.cpu) if timed else 0.0,
+            "probe_ms": timed.cpu / max(timed.calls, 1) * 1000 if timed else 0.0,
             "page_ms": page_cpu / max(renders, 1) * 1000, "renders": renders, "kb": sent / max(renders, 1) / 1024}
 
 

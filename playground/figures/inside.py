@@ -19,6 +19,12 @@ HIGHLIGHT = RED
 OTHER_CURVES = [CLASS_COLORS[i] for i in (0, 1, 2, 4, 5, 6, 9)]   # D3 without its red, grey and olive
 
 
+def _figure(data: list[dict], height: int, title: str | None, **layout) -> go.Figure:
+    """One dict, one go.Figure (a live Inside page redraws its figures every 2 s; each update
+    of a built figure costs ~1 ms of plotly's bookkeeping)."""
+    return go.Figure(data=data, layout=layout_dict(height, title, **layout))
+
+
 def layer_title(name: str, T) -> str:
     """hidden2 -> 'Hidden layer 2' / '은닉층 2'; conv1, input, output likewise."""
     digits = "".join(ch for ch in name if ch.isdigit())
@@ -37,65 +43,65 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
     nodes = [node_label(layer, int(i)) for i in view["shown"]]
     signed = M.size and M.min() < 0
     lim = float(np.abs(M).max()) if M.size else 1.0
-    fig = go.Figure(go.Heatmap(
-        z=M.astype(np.float32), x=nodes, y=np.arange(len(M)), colorscale=DIVERGING if signed else SEQUENTIAL,
-        zmin=-lim if signed else 0, zmax=lim or 1, colorbar=dict(title=T("inside.activation"), thickness=10),
+    heatmap = dict(
+        type="heatmap", z=M.astype(np.float32), x=nodes, y=np.arange(len(M)),
+        colorscale=DIVERGING if signed else SEQUENTIAL, zmin=-lim if signed else 0, zmax=lim or 1,
+        colorbar=dict(title=dict(text=T("inside.activation")), thickness=10),
         hovertemplate=T("inside.node") + " %{x}<br>" + T("inside.sample") + " %{y}<br>"
-        + T("inside.activation") + " %{z:.3f}<extra></extra>"))
+        + T("inside.activation") + " %{z:.3f}<extra></extra>")
+    extra = {}
     if groups:
-        fig.update_layout(shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=start - 0.5, y1=start - 0.5,
-                                       line=dict(color=INK, width=1.5)) for _, start, _ in groups[1:]])
-        fig.update_yaxes(tickvals=[(a + b - 1) / 2 for _, a, b in groups],
-                         ticktext=[class_names[c] for c, _, _ in groups], title_text=T("inside.samples_by_class"))
+        extra["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, y0=start - 0.5, y1=start - 0.5,
+                                line=dict(color=INK, width=1.5)) for _, start, _ in groups[1:]]
+        yaxis = dict(tickvals=[(a + b - 1) / 2 for _, a, b in groups],
+                     ticktext=[class_names[c] for c, _, _ in groups], title=dict(text=T("inside.samples_by_class")))
     else:
         picks = np.linspace(0, len(y) - 1, min(6, len(y))).astype(int) if len(y) else []
-        fig.update_yaxes(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
-                         title_text=T("inside.samples_by_target"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=T("inside.nodes"), showticklabels=len(nodes) <= 32, type="category")
-    return _layout(fig, 400, T("inside.heat_title", layer=layer_title(layer, T)))
+        yaxis = dict(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
+                     title=dict(text=T("inside.samples_by_target")))
+    return _figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)), yaxis=dict(yaxis, autorange="reversed"),
+                   xaxis=dict(title=dict(text=T("inside.nodes")), showticklabels=len(nodes) <= 32, type="category"),
+                   **extra)
 
 
 def histogram_figure(view: dict, T, layer: str) -> go.Figure:
     h = view["hist"]
     edges = np.asarray(h["edges"])
-    fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges), marker_color=BLUE,
-                           hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count")
-                           + " %{y}<extra></extra>"))
-    fig.update_xaxes(title_text=T("inside.activation"))
-    fig.update_yaxes(title_text=T("inside.count"))
-    return _layout(fig, 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0)
+    bars = dict(type="bar", x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges), marker=dict(color=BLUE),
+                hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count") + " %{y}<extra></extra>")
+    return _figure([bars], 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0,
+                   xaxis=dict(title=dict(text=T("inside.activation"))), yaxis=dict(title=dict(text=T("inside.count"))))
 
 
 def representation_figure(rep: dict, y, task: str, class_names, T, layer: str) -> go.Figure:
     """(z1, z2) of a 2-unit layer, or the first two principal components, coloured by the target."""
     xy = np.asarray(rep["xy"], np.float32)
-    fig = go.Figure()
+    data = []
     if task == "regression":
-        fig.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers",
-                                 marker=dict(color=y, colorscale="Viridis", size=7, showscale=True,
-                                             colorbar=dict(title=T("inside.target"), thickness=10)),
-                                 hovertemplate="%{x:.3f}, %{y:.3f}<br>" + T("inside.target")
-                                 + " %{marker.color:.3g}<extra></extra>"))
+        data.append(dict(type="scatter", x=xy[:, 0], y=xy[:, 1], mode="markers",
+                         marker=dict(color=y, colorscale="Viridis", size=7, showscale=True,
+                                     colorbar=dict(title=dict(text=T("inside.target")), thickness=10)),
+                         hovertemplate="%{x:.3f}, %{y:.3f}<br>" + T("inside.target")
+                         + " %{marker.color:.3g}<extra></extra>"))
     else:
         colors = class_colors(task, len(class_names))
         for c, name in enumerate(class_names):
             sel = np.asarray(y) == c
             if sel.any():
-                fig.add_trace(go.Scatter(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=str(name),
-                                         marker=dict(color=colors[c], size=7, line=dict(width=0.5, color="white")),
-                                         hovertemplate=f"{name}: " + "%{x:.3f}, %{y:.3f}<extra></extra>"))
+                data.append(dict(type="scatter", x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=str(name),
+                                 marker=dict(color=colors[c], size=7, line=dict(width=0.5, color="white")),
+                                 hovertemplate=f"{name}: " + "%{x:.3f}, %{y:.3f}<extra></extra>"))
     if rep["kind"] == "pca":
         v = rep["var"]
-        fig.update_xaxes(title_text=T("inside.pc", i=1, share=f"{v[0]:.0%}"))
-        fig.update_yaxes(title_text=T("inside.pc", i=2, share=f"{v[1]:.0%}"))
+        xaxis = dict(title=dict(text=T("inside.pc", i=1, share=f"{v[0]:.0%}")))
+        yaxis = dict(title=dict(text=T("inside.pc", i=2, share=f"{v[1]:.0%}")))
     else:
-        fig.update_xaxes(title_text=f"z1 ({node_label(layer, 0)})")
-        fig.update_yaxes(title_text=f"z2 ({node_label(layer, 1)})" if rep["kind"] == "raw" else "",
-                         showticklabels=rep["kind"] == "raw")
+        xaxis = dict(title=dict(text=f"z1 ({node_label(layer, 0)})"))
+        yaxis = dict(title=dict(text=f"z2 ({node_label(layer, 1)})" if rep["kind"] == "raw" else ""),
+                     showticklabels=rep["kind"] == "raw")
     title = T("inside.repr_raw" if rep["kind"] != "pca" else "inside.repr_pca", layer=layer_title(layer, T))
-    legend = dict(title=T("inside.class"), itemsizing="constant") if task != "regression" else None
-    return _layout(fig, 400, title, legend=legend, hovermode="closest")
+    legend = dict(title=dict(text=T("inside.class")), itemsizing="constant") if task != "regression" else None
+    return _figure(data, 400, title, xaxis=xaxis, yaxis=yaxis, legend=legend, hovermode="closest")
 
 
 # --- weights -------------------------------------------------------------------------------------------------
@@ -154,14 +160,17 @@ def _titles(centres, size: int = 10) -> list[dict]:
 
 
 def mosaic_figure(images, titles, cols: int, T, title: str, height: int) -> go.Figure:
-    """Tiles in one heatmap trace, one byte a pixel; each tile scaled to its own largest |value|."""
+    """Tiles in one heatmap trace, one byte a pixel; each tile scaled to its own largest |value|.
+    A title ending in ✕ (a dead node) is drawn in the highlight colour."""
     z, _, centres = mosaic(images, titles, cols, pad_y=max(1, np.shape(images)[1] // 4))
-    fig = go.Figure(go.Heatmap(z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
-                               hoverinfo="skip"))
-    fig.update_layout(annotations=_titles(centres))
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
-    return _layout(fig, height, title, plot_bgcolor="white")
+    notes = _titles(centres)
+    for note in notes:
+        if note["text"].endswith("✕"):
+            note["font"] = dict(note["font"], color=HIGHLIGHT)
+    return _figure([dict(type="heatmap", z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
+                         hoverinfo="skip")], height, title, plot_bgcolor="white", annotations=notes,
+                   xaxis=dict(visible=False, constrain="domain"),
+                   yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1))
 
 
 def pictures_figure(pics: dict, T, dead=None) -> go.Figure:
@@ -172,11 +181,7 @@ def pictures_figure(pics: dict, T, dead=None) -> go.Figure:
     rows = int(np.ceil(len(imgs) / cols))
     titles = [node_label("hidden1", i) + (" ✕" if dead is not None and i < len(dead) and dead[i] else "")
               for i in range(len(imgs))]
-    fig = mosaic_figure(imgs, titles, cols, T, T("inside.pictures_title"), 70 + rows * 95)
-    for a in fig.layout.annotations:
-        if a.text.endswith("✕"):
-            a.font.color = HIGHLIGHT
-    return fig
+    return mosaic_figure(imgs, titles, cols, T, T("inside.pictures_title"), 70 + rows * 95)
 
 
 def cnn_figure(cnn: dict, pick: int, image_shape, T) -> go.Figure:
@@ -249,18 +254,16 @@ def thumbnails_figure(plane: dict, T) -> go.Figure:
 def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
     """Gradient L2 norm per layer per epoch (log scale): vanishing gradients show as the
     first layers' lines far below the last ones'."""
-    fig = go.Figure()
     names = [k for k in (grad_norms[0] if grad_norms else {}) if k != "epoch"]
     ep = [g["epoch"] for g in grad_norms]
     palette = LINE_COLORS
-    for i, name in enumerate(names):
-        fig.add_trace(go.Scatter(x=ep, y=[max(g.get(name, np.nan), 1e-30) for g in grad_norms],
-                                 mode="lines+markers" if len(ep) <= 30 else "lines",
-                                 name=layer_title(name, T), line=dict(color=palette[i % len(palette)], width=2),
-                                 marker=dict(size=4), hovertemplate="%{y:.2e}"))
-    fig.update_xaxes(title_text=T("plot.epoch"), dtick=1 if len(ep) <= 10 else None)
-    fig.update_yaxes(title_text=T("inside.grad_axis"), type="log", exponentformat="power")
-    return _layout(fig, 340, T("inside.grad_title"), hovermode="x unified",
+    data = [dict(type="scatter", x=ep, y=[max(g.get(name, np.nan), 1e-30) for g in grad_norms],
+                 mode="lines+markers" if len(ep) <= 30 else "lines", name=layer_title(name, T),
+                 line=dict(color=palette[i % len(palette)], width=2), marker=dict(size=4), hovertemplate="%{y:.2e}")
+            for i, name in enumerate(names)]
+    return _figure(data, 340, T("inside.grad_title"), hovermode="x unified",
+                   xaxis=dict(title=dict(text=T("plot.epoch")), dtick=1 if len(ep) <= 10 else None),
+                   yaxis=dict(title=dict(text=T("inside.grad_axis")), type="log", exponentformat="power"),
                    legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))
 
 
