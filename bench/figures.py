@@ -44,7 +44,8 @@ def cases() -> dict:
     cfg = make_config(dataset="spiral", hidden="8,8")
     prep = prepare(load_for_config(cfg), cfg)
     model = build_model(cfg, prep.n_features, prep.n_outputs)
-    graph, plane, surf = network_graph(model, prep), boundary.neuron_surfaces(model, prep), boundary.surface(model, prep)
+    graph, plane = network_graph(model, prep), boundary.neuron_surfaces(model, prep)
+    surf = boundary.surface(model, prep)
     s_train, s_test = prep.split("train"), prep.split("test")
     xy = prep.dataset.X[["x1", "x2"]].to_numpy()
     points = {"train": (xy[s_train.index], s_train.y.numpy()), "test": (xy[s_test.index], s_test.y.numpy())}

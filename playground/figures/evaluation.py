@@ -128,8 +128,9 @@ def probability_figure(y_true, proba, threshold: float, class_names, T, height: 
                    barmode="overlay",
                    shapes=[dict(type="line", x0=threshold, x1=threshold, xref="x", y0=0, y1=1, yref="y domain",
                                 line=dict(color=POINT_COLOR, width=3))],
-                   annotations=[dict(x=threshold, y=1, yref="paper", text=T("eval.plot.threshold") + f" {threshold:.2f}",
-                                     showarrow=False, yanchor="bottom", font=dict(color=POINT_COLOR))])
+                   annotations=[dict(x=threshold, y=1, yref="paper", showarrow=False, yanchor="bottom",
+                                     text=T("eval.plot.threshold") + f" {threshold:.2f}",
+                                     font=dict(color=POINT_COLOR))])
 
 
 def pred_actual_figure(actual, predicted, T, target_name: str = "", height: int = 400,

@@ -59,7 +59,8 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
         picks = np.linspace(0, len(y) - 1, min(6, len(y))).astype(int) if len(y) else []
         yaxis = dict(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
                      title=dict(text=T("inside.samples_by_target")))
-    return _figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)), yaxis=dict(yaxis, autorange="reversed"),
+    return _figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)),
+                   yaxis=dict(yaxis, autorange="reversed"),
                    xaxis=dict(title=dict(text=T("inside.nodes")), showticklabels=len(nodes) <= 32, type="category"),
                    **extra)
 
@@ -67,7 +68,8 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
 def histogram_figure(view: dict, T, layer: str) -> go.Figure:
     h = view["hist"]
     edges = np.asarray(h["edges"])
-    bars = dict(type="bar", x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges), marker=dict(color=BLUE),
+    bars = dict(type="bar", x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges),
+                marker=dict(color=BLUE),
                 hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count") + " %{y}<extra></extra>")
     return _figure([bars], 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0,
                    xaxis=dict(title=dict(text=T("inside.activation"))), yaxis=dict(title=dict(text=T("inside.count"))))

@@ -121,7 +121,8 @@ def network_spec(graph: dict, T, height: int | None = None, compact: bool = Fals
     layout = layout_dict(height or int(max(300, 26 * 2 * top + 110)), plot_bgcolor="white", hovermode="closest",
                          annotations=[dict(x=i, y=top + 0.3, text=text, showarrow=False, yanchor="bottom",
                                            font=dict(size=12)) for i, text in enumerate(titles)],
-                         xaxis=dict(visible=False, range=x_range), yaxis=dict(visible=False, range=[-top - 0.5, top + 1.6]))
+                         xaxis=dict(visible=False, range=x_range),
+                         yaxis=dict(visible=False, range=[-top - 0.5, top + 1.6]))
     if compact:
         layout["margin"] = dict(l=4, r=4, t=10, b=4)
     return dict(data=traces, layout=layout)
