@@ -29,7 +29,10 @@ def _titled(text: str, **axis) -> dict:
     return dict(title=dict(text=text), **axis)
 
 
-SQUARE_UNIT = (dict(range=[-0.02, 1.02], constrain="domain"), dict(range=[-0.02, 1.02], scaleanchor="x", scaleratio=1))
+def _unit_square(x_title: str, y_title: str) -> tuple[dict, dict]:
+    """The axes of a curve in the unit square (ROC, PR): both 0-1, on one scale."""
+    return (_titled(x_title, range=[-0.02, 1.02], constrain="domain"),
+            _titled(y_title, range=[-0.02, 1.02], scaleanchor="x", scaleratio=1))
 
 
 def confusion_figure(cm, class_names, T, normalize: bool = False, highlight: tuple | None = None,
@@ -86,8 +89,7 @@ def roc_figure(curves: list[dict], T, class_names=None, point: dict | None = Non
             name=T("eval.plot.operating_point", t=f"{point['threshold']:.2f}"),
             hovertemplate="FPR %{x:.3f} · TPR %{y:.3f}<extra></extra>"))
     title = T("eval.plot.roc_title") if binary else T("eval.plot.roc_ovr_title")
-    return _figure(data, title, height, _titled(T("eval.plot.fpr"), **SQUARE_UNIT[0]),
-                   _titled(T("eval.plot.tpr"), **SQUARE_UNIT[1]), legend_below=binary,
+    return _figure(data, title, height, *_unit_square(T("eval.plot.fpr"), T("eval.plot.tpr")), legend_below=binary,
                    **({} if binary else {"legend": dict(font=dict(size=11))}))
 
 
@@ -113,8 +115,7 @@ def pr_figure(pr: dict, T, point: dict | None = None, prevalence: float | None =
             marker=dict(size=14, color=POINT_COLOR, line=dict(width=2, color="white")),
             name=T("eval.plot.operating_point", t=f"{point['threshold']:.2f}"),
             hovertemplate=T("eval.m.recall") + " %{x:.3f} · " + T("eval.m.precision") + " %{y:.3f}<extra></extra>"))
-    return _figure(data, T("eval.plot.pr_title"), height, _titled(T("eval.m.recall"), **SQUARE_UNIT[0]),
-                   _titled(T("eval.m.precision"), **SQUARE_UNIT[1]))
+    return _figure(data, T("eval.plot.pr_title"), height, *_unit_square(T("eval.m.recall"), T("eval.m.precision")))
 
 
 def probability_figure(y_true, proba, threshold: float, class_names, T, height: int = 330) -> go.Figure:
