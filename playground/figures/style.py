@@ -47,7 +47,7 @@ def layout_dict(height: int, title: str | None = None, top: int | None = None, *
 def subplots_layout(**kw) -> dict:
     """make_subplots(**kw)'s layout (the panels' axes and domains, their titles as
     annotations) as a new dict to fill in and hand to one go.Figure: make_subplots takes
-    ~20-30 ms a call, so each set of arguments is made once (lists: pass tuples)."""
+    ~12-20 ms a call, so each set of arguments is made once (lists: pass tuples)."""
     return copy.deepcopy(_subplots(tuple(sorted(kw.items()))))
 
 
