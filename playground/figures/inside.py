@@ -12,17 +12,11 @@ from plotly.subplots import make_subplots
 
 from ..inspect.names import node_label
 from .style import (BLUE, CLASS_COLORS, DIVERGING, INK, LINE_COLORS, NEUTRAL, ORANGE, RED, SEQUENTIAL,
-                    class_colors, layout_dict, subplots_layout)
+                    class_colors, figure, layout_dict, subplots_layout)
 from .style import layout as _layout
 
 HIGHLIGHT = RED
 OTHER_CURVES = [CLASS_COLORS[i] for i in (0, 1, 2, 4, 5, 6, 9)]   # D3 without its red, grey and olive
-
-
-def _figure(data: list[dict], height: int, title: str | None, **layout) -> go.Figure:
-    """One dict, one go.Figure (a live Inside page redraws its figures every 2 s; each update
-    of a built figure costs ~1 ms of plotly's bookkeeping)."""
-    return go.Figure(data=data, layout=layout_dict(height, title, **layout))
 
 
 def layer_title(name: str, T) -> str:
@@ -59,7 +53,7 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
         picks = np.linspace(0, len(y) - 1, min(6, len(y))).astype(int) if len(y) else []
         yaxis = dict(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
                      title=dict(text=T("inside.samples_by_target")))
-    return _figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)),
+    return figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)),
                    yaxis=dict(yaxis, autorange="reversed"),
                    xaxis=dict(title=dict(text=T("inside.nodes")), showticklabels=len(nodes) <= 32, type="category"),
                    **extra)
@@ -71,7 +65,7 @@ def histogram_figure(view: dict, T, layer: str) -> go.Figure:
     bars = dict(type="bar", x=(edges[:-1] + edges[1:]) / 2, y=h["counts"], width=np.diff(edges),
                 marker=dict(color=BLUE),
                 hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count") + " %{y}<extra></extra>")
-    return _figure([bars], 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0,
+    return figure([bars], 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0,
                    xaxis=dict(title=dict(text=T("inside.activation"))), yaxis=dict(title=dict(text=T("inside.count"))))
 
 
@@ -103,7 +97,7 @@ def representation_figure(rep: dict, y, task: str, class_names, T, layer: str) -
                      showticklabels=rep["kind"] == "raw")
     title = T("inside.repr_raw" if rep["kind"] != "pca" else "inside.repr_pca", layer=layer_title(layer, T))
     legend = dict(title=dict(text=T("inside.class")), itemsizing="constant") if task != "regression" else None
-    return _figure(data, 400, title, xaxis=xaxis, yaxis=yaxis, legend=legend, hovermode="closest")
+    return figure(data, 400, title, xaxis=xaxis, yaxis=yaxis, legend=legend, hovermode="closest")
 
 
 # --- weights -------------------------------------------------------------------------------------------------
@@ -169,7 +163,7 @@ def mosaic_figure(images, titles, cols: int, T, title: str, height: int) -> go.F
     for note in notes:
         if note["text"].endswith("✕"):
             note["font"] = dict(note["font"], color=HIGHLIGHT)
-    return _figure([dict(type="heatmap", z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
+    return figure([dict(type="heatmap", z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
                          hoverinfo="skip")], height, title, plot_bgcolor="white", annotations=notes,
                    xaxis=dict(visible=False, constrain="domain"),
                    yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1))
@@ -263,7 +257,7 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
                  mode="lines+markers" if len(ep) <= 30 else "lines", name=layer_title(name, T),
                  line=dict(color=palette[i % len(palette)], width=2), marker=dict(size=4), hovertemplate="%{y:.2e}")
             for i, name in enumerate(names)]
-    return _figure(data, 340, T("inside.grad_title"), hovermode="x unified",
+    return figure(data, 340, T("inside.grad_title"), hovermode="x unified",
                    xaxis=dict(title=dict(text=T("plot.epoch")), dtick=1 if len(ep) <= 10 else None),
                    yaxis=dict(title=dict(text=T("inside.grad_axis")), type="log", exponentformat="power"),
                    legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .style import (BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TIME_TICKS, TRAIN_COLOR, VAL_COLOR,
-                    axis_key, layout, layout_dict, subplots_layout)
+                    axis_key, figure, layout, layout_dict, subplots_layout)
 
 SPLIT_COLORS = {"train": TRAIN_COLOR, "val": VAL_COLOR, "test": GREEN}
 
@@ -158,11 +158,11 @@ def unrolled_figure(ex: dict, i: int, T, height: int = 260, most: int = 12, comp
     notes.append(dict(x=n - 1 + 0.7, y=1, text=f"ŷ = {answer}", showarrow=False, xanchor="left",
                       font=dict(size=13, color=ORANGE)))
     if compact:
-        return go.Figure(data=data, layout=layout_dict(
-            height, top=4, plot_bgcolor="white", annotations=notes, xaxis=dict(visible=False, range=[-0.6, n + 2.4]),
-            yaxis=dict(visible=False, range=[-0.55, 1.45])))
+        return figure(
+            data, height, top=4, plot_bgcolor="white", annotations=notes,
+            xaxis=dict(visible=False, range=[-0.6, n + 2.4]), yaxis=dict(visible=False, range=[-0.55, 1.45]))
     notes.append(dict(x=-0.5, y=-0.62, text=T("seq.same_weights", cell=ex["cell"].upper()), showarrow=False,
                       xanchor="left", font=dict(size=11, color=LABEL_GREY)))      # below the words
-    return go.Figure(data=data, layout=layout_dict(
-        height, title=T("seq.unrolled_title"), plot_bgcolor="white", annotations=notes,
-        xaxis=dict(visible=False, range=[-0.6, n + 1.4]), yaxis=dict(visible=False, range=[-0.75, 1.4])))
+    return figure(
+        data, height, title=T("seq.unrolled_title"), plot_bgcolor="white", annotations=notes,
+        xaxis=dict(visible=False, range=[-0.6, n + 1.4]), yaxis=dict(visible=False, range=[-0.75, 1.4]))

@@ -44,6 +44,12 @@ def layout_dict(height: int, title: str | None = None, top: int | None = None, *
                 uirevision="keep", **kw)
 
 
+def figure(data: list[dict], height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
+    """A figure built in one go from trace dicts with `layout`'s look: ~2-5 ms, where go.Figure()
+    then add_trace and update calls pay ~1 ms of plotly's bookkeeping at each change."""
+    return go.Figure(data=data, layout=layout_dict(height, title, top, **kw))
+
+
 def subplots_layout(**kw) -> dict:
     """make_subplots(**kw)'s layout (the panels' axes and domains, their titles as
     annotations) as a new dict to fill in and hand to one go.Figure: make_subplots takes

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import CLASS_COLORS, GREY, INK, layout_dict
+from .style import CLASS_COLORS, GREY, INK, figure
 
 
 def _positions(t, max_depth: int) -> dict[int, tuple[float, int]]:
@@ -57,6 +57,6 @@ def tree_figure(est, feature_names, class_names, T, max_depth: int = 3, height: 
                           text=f"<b>{head}</b><br>{crit} {t.impurity[node]:.3f} · n={int(t.n_node_samples[node])}"
                           + (" ⋯" if folded else "")))
     width = max(x for x, _ in pos.values()) + 1
-    return go.Figure(data=edges, layout=layout_dict(
-        height, title=T("classic.tree.title", depth=max_depth), plot_bgcolor="white", annotations=notes,
-        xaxis=dict(visible=False, range=[-0.6, width - 0.4]), yaxis=dict(visible=False, range=[-max_depth - 0.5, 0.5])))
+    return figure(
+        edges, height, title=T("classic.tree.title", depth=max_depth), plot_bgcolor="white", annotations=notes,
+        xaxis=dict(visible=False, range=[-0.6, width - 0.4]), yaxis=dict(visible=False, range=[-max_depth - 0.5, 0.5]))
