@@ -1,8 +1,9 @@
 """Plotly figures for "Inside the network", drawn from playground.inspect's plain data.
 
-Every text comes from the caller's Translator `T`. Figures keep `uirevision` so a
-live redraw does not reset the user's zoom, and send rounded numbers so a redraw
-every second stays small.
+Every text comes from the caller's Translator `T`. Figures carry `uirevision` (a zoom
+kept across updates of one chart; Streamlit 1.67 draws a changed figure as a new chart,
+so a live redraw still resets it), and send rounded numbers so a redraw every second
+stays small.
 """
 from __future__ import annotations
 

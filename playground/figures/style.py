@@ -30,8 +30,9 @@ def class_colors(task: str, n: int) -> list[str]:
 
 
 def layout(fig: go.Figure, height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
-    """Height, small margins, an optional left-aligned title, and `uirevision` so a live
-    redraw keeps the user's zoom. `top`: room above the plot (subplot titles need it)."""
+    """Height, small margins, an optional left-aligned title, and `uirevision` (a zoom kept
+    across updates of one chart; Streamlit 1.67 draws a changed figure as a new chart, so a
+    live redraw still resets it). `top`: room above the plot (subplot titles need it)."""
     fig.update_layout(**layout_dict(height, title, top, **kw))
     return fig
 
