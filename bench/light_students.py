@@ -56,6 +56,15 @@ MOUNT_TRIGGERS = {"charts_later.shown": ("shown", True)}
 TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{}__events"   # its trigger list: a bidi component's `_make_trigger_id`
 
 
+def chart_spec(kind: str, w) -> str | None:
+    """A plotly chart's figure JSON: `st.plotly_chart`'s, or a live chart's (ui.live_chart)."""
+    if kind == "plotly_chart":
+        return w.spec
+    if kind == "bidi_component" and w.component_name == "live_chart.plotly":
+        return json.loads(w.json)["spec"]
+    return None
+
+
 def has_point(spec: str) -> bool:
     """A plotly figure (its JSON) with a curve point: a trace named as the watcher's with a
     non-empty y (plotly 6 sends numpy arrays as {"dtype", "bdata"})."""
@@ -203,9 +212,9 @@ class LightStudent:
             for other in [q for q in self.elements if len(q) > len(path) and q[:len(path)] == path]:
                 del self.elements[other]
         self.elements[path] = (kind, w, self.run_id, delta.fragment_id)
-        if kind == "plotly_chart" and self.point is None and has_point(w.spec):
+        if self.point is None and (spec := chart_spec(kind, w)) and has_point(spec):
             self.point = now
-        elif kind == "exception":
+        if kind == "exception":
             self._count_exceptions()
         elif kind == "bidi_component":
             self._mounted(w, delta.fragment_id)

@@ -8,7 +8,7 @@ import streamlit as st
 from playground.figures import lab as lab_figs
 from playground.figures.inside import layer_title, node_label
 
-from . import runs
+from . import live_chart, runs
 from .lang import T
 from .session import Key
 
@@ -40,5 +40,5 @@ def enlarged(found, height: int) -> None:
     head.markdown(f"**{T('lab.node_title', node=node_name(plane['rows'][layer][0], k, plane), epoch=epoch)}**")
     head.button(T("lab.node_back"), key="lab_node_back", icon=":material/close:", width="content",
                 on_click=lambda: st.session_state.pop(Key.LAB_NODE, None))    # before the rerun draws the panel
-    st.plotly_chart(lab_figs.node_figure(plane, layer, k, T, height=height), key="lab_node_fig",
-                    config={"displayModeBar": False})
+    live_chart.chart(lab_figs.node_figure(plane, layer, k, T, height=height), key=Key.LAB_NODE_FIG,
+                     config={"displayModeBar": False}, revision=runs.serial())

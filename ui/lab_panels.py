@@ -15,7 +15,7 @@ from playground.figures import training as training_figs
 from playground.nn.train import metric_name
 from playground.status import Status
 
-from . import depth_view, lab, lab_preview, pacing, runs
+from . import depth_view, lab, lab_preview, live_chart, pacing, runs
 from .lab_preview import PANEL_H
 from .lang import T, lang
 from .session import Key
@@ -142,7 +142,7 @@ def boundary_panel(s, job, task: str) -> None:
     pts = {sp: lab_preview.plane_points(prep, sp) for sp in ("train", "test")}
     sig = (runs.serial(), heavy_tick(s, probe[0] if probe else -1), show_test, discretize, lang())
     fig = memo("boundary", sig, lambda: lab_preview.lab_boundary(surf, pts, task, show_test, discretize))
-    st.plotly_chart(fig, key="boundary", config={"displayModeBar": False})
+    live_chart.chart(fig, key=Key.BOUNDARY, config={"displayModeBar": False}, revision=runs.serial())
     lab.boundary_toggles()
 
 
@@ -161,7 +161,7 @@ def live_view_panel(s, job, task: str) -> None:
         st.markdown(f"**{T('lab.live_confusion', epoch=s.epoch)}**")
         fig = memo("live", (runs.serial(), tick, lang()), lambda: eval_figs.confusion_figure(
             evaluation.confusion(pred), pred.class_names, T, height=PANEL_H - 20, titled=False))
-    st.plotly_chart(fig, key="live_view", config={"displayModeBar": False})
+    live_chart.chart(fig, key=Key.LIVE_VIEW, config={"displayModeBar": False}, revision=runs.serial())
 
 
 def curves_figure(s, task, epochs):
@@ -184,7 +184,8 @@ def curves_figure(s, task, epochs):
 
 def curves_panel(s, task: str, epochs: int) -> None:
     st.markdown(f"**{T('lab.curves')}**")
-    st.plotly_chart(curves_figure(s, task, epochs), key="curves", config={"displayModeBar": False})
+    live_chart.chart(curves_figure(s, task, epochs), key=Key.CURVES, config={"displayModeBar": False},
+                     revision=runs.serial())
     st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
 
 

@@ -16,10 +16,9 @@ from playground.errors import ConfigError
 from playground.figures import sequences as seq_figs
 from playground.inspect import sequence
 
-from . import data
+from . import data, live_chart, runs
 from .lang import T, lang
 from .session import Key
-
 
 LAB_UNROLLED_STEPS = 5     # what fits the lab's narrow column beside the answer
 
@@ -61,9 +60,9 @@ def memory_panel(s, job, memo, height: int) -> None:
     # the last steps read, unrolled (x_t and h_(t-1) into h_t, the same weights each step): the whole row is on Inside
     unrolled = memo("seq_unrolled", (got[0], i, lang(), id(got[1])),
                     lambda: seq_figs.unrolled_figure(ex, i, T, height=150, most=LAB_UNROLLED_STEPS, compact=True))
-    st.plotly_chart(unrolled, key="seq_unrolled", config={"displayModeBar": False})
+    live_chart.chart(unrolled, key=Key.SEQ_UNROLLED, config={"displayModeBar": False}, revision=runs.serial())
     fig = memo("seq_memory", (got[0], i, lang(), id(got[1])), lambda: seq_figs.state_figure(ex, i, T, height=height))
-    st.plotly_chart(fig, key="seq_memory", config={"displayModeBar": False})
+    live_chart.chart(fig, key=Key.SEQ_MEMORY, config={"displayModeBar": False}, revision=runs.serial())
 
 
 def forecast_panel(s, job, memo, height: int) -> None:
@@ -74,7 +73,7 @@ def forecast_panel(s, job, memo, height: int) -> None:
         return
     fig = memo("seq_forecast", (got[0], lang(), id(got[1])),
                lambda: seq_figs.forecast_figure(got[1]["forecast"], T, height=height))
-    st.plotly_chart(fig, key="seq_forecast", config={"displayModeBar": False})
+    live_chart.chart(fig, key=Key.SEQ_FORECAST, config={"displayModeBar": False}, revision=runs.serial())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -69,6 +69,14 @@ class Key:
     LAB_DISCRETIZE = "lab_discretize"      # widget: the boundary as classes / bands
     LAB_NODE = "_lab_node"                 # (run serial, layer index, node) clicked in the diagram
     LAB_NETWORK = "lab_network"            # the diagram's plotly chart (its click selection)
+    # the live charts (ui.live_chart: a keyed element, so Streamlit keeps an entry for each)
+    CURVES = "curves"
+    BOUNDARY = "boundary"
+    LIVE_VIEW = "live_view"
+    LAB_NODE_FIG = "lab_node_fig"
+    SEQ_UNROLLED = "seq_unrolled"
+    SEQ_MEMORY = "seq_memory"
+    SEQ_FORECAST = "seq_forecast"
     LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure or table)}: rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network

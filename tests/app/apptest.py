@@ -92,9 +92,17 @@ def tables(at: AppTest) -> list:
     return [d.value for d in at.dataframe if not d.value.equals(warm.TABLE)]
 
 
+def charts(at: AppTest) -> list[tuple[str, dict]]:
+    """The page's plotly charts as (key, figure), each parsed: {'data': [traces], 'layout': {...}}:
+    `st.plotly_chart`'s in page order, then the live ones (ui.live_chart) in page order."""
+    drawn = [(c.key or "", json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+    return drawn + [(c.key or "", json.loads(json.loads(c.proto.json)["spec"])) for c in at.get("bidi_component")
+                    if c.proto.component_name == "live_chart.plotly"]
+
+
 def figures(at: AppTest) -> list[dict]:
-    """The page's plotly figures, parsed: {'data': [traces], 'layout': {...}} each."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The page's plotly figures, parsed (see `charts`)."""
+    return [fig for _, fig in charts(at)]
 
 
 def texts(fig: dict) -> list[str]:

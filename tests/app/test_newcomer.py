@@ -1,7 +1,7 @@
 """What a newcomer trips on in the lab (issue 24): names that say what changed, one name for
 one action, the data and the network shown before the first run."""
 import numpy as np
-from apptest import array, figures, open_app, tables, wait_for
+from apptest import array, charts, open_app, tables, wait_for
 
 from playground.i18n import Translator
 from playground.status import Status
@@ -73,7 +73,7 @@ def test_the_network_is_drawn_before_the_runs_first_epoch(no_exceptions):
         at.run()
         no_exceptions(at)
         assert "graph" not in job.snapshot().probes
-        fig = figures(at)[_chart_index(at, Key.LAB_NETWORK)]
+        fig = _chart(at, Key.LAB_NETWORK)
         assert [a["text"] for a in fig["layout"]["annotations"]][:4] == ["<b>8</b>", "<b>6</b>", "<b>3</b>", "<b>1</b>"]
     finally:
         for o in others:
@@ -81,9 +81,8 @@ def test_the_network_is_drawn_before_the_runs_first_epoch(no_exceptions):
     job.stop()
 
 
-def _chart_index(at, key: str) -> int:
-    charts = list(at.get("plotly_chart"))
-    return next(i for i, c in enumerate(charts) if key in c.proto.id)
+def _chart(at, key: str) -> dict:
+    return next(fig for k, fig in charts(at) if k == key)
 
 
 def test_a_clicked_node_opens_in_the_middle_panel_with_its_pictures_colours(no_exceptions):
@@ -98,7 +97,7 @@ def test_a_clicked_node_opens_in_the_middle_panel_with_its_pictures_colours(no_e
     at.run()
     no_exceptions(at)
     plane = job.snapshot().probes["plane"][1]
-    fig = figures(at)[_chart_index(at, "lab_node_fig")]
+    fig = _chart(at, "lab_node_fig")
     heat = fig["data"][0]
     assert heat["colorscale"] == NODE_SCALE and (heat["zmin"], heat["zmax"]) == (-1, 1)
     assert np.allclose(array(heat["z"]), _tile(plane["rows"][1][1][2], plane["rows"][1][0]))
@@ -107,7 +106,7 @@ def test_a_clicked_node_opens_in_the_middle_panel_with_its_pictures_colours(no_e
                for m in at.markdown)
     at.button(key="lab_node_back").click().run()
     no_exceptions(at)
-    assert not any("lab_node_fig" in c.proto.id for c in at.get("plotly_chart"))
+    assert "lab_node_fig" not in [k for k, _ in charts(at)]
     assert any(KO("train.boundary") in m.value for m in at.markdown)
     job.stop()
 

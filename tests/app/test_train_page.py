@@ -1,5 +1,16 @@
 """The Train and Data pages and the shared sidebar, through streamlit.testing AppTest."""
-from apptest import array, figure_titled, figures, open_app, open_expanders, trace, trace_names, wait_for, y_axis
+from apptest import (
+    array,
+    charts,
+    figure_titled,
+    figures,
+    open_app,
+    open_expanders,
+    trace,
+    trace_names,
+    wait_for,
+    y_axis,
+)
 
 from playground.config import MAX_HIDDEN_LAYERS, from_query
 from playground.data import loaders
@@ -380,7 +391,7 @@ def test_the_train_clicks_own_run_draws_the_run_and_its_first_point(no_exception
     assert at.session_state[Key.RERUN] == runs_before + 1
     assert not next(b for b in at.button if b.label == "Pause").disabled
     # the run's own curves (its first point when it came within the click's wait), not the preview's
-    assert [c.key for c in at.get("plotly_chart") if c.key in ("curves", "curves_empty")] == ["curves"]
+    assert [k for k, _ in charts(at) if k in ("curves", "curves_empty")] == ["curves"]
     token = at.session_state[Key.RUN_TOKEN]
     assert at.query_params["run"] in (token, [token])                            # a reload finds it
     job.stop()

@@ -256,7 +256,7 @@ def test_transfer_learning_chosen_in_the_sidebar_trains_from_the_pretrained_cnn(
 
 
 def _charts_sent(frames: list[tuple[float, bytes]], since: float) -> Counter:
-    """How often each plotly chart (by its key) was sent after `since`: in full, or as a
+    """How often each chart (by its key) was sent after `since`: in full, or as a
     reference to a message the browser has cached (Streamlit's message cache)."""
     keys, sent = {}, Counter()
     for t, payload in frames:
@@ -264,8 +264,9 @@ def _charts_sent(frames: list[tuple[float, bytes]], since: float) -> Counter:
             continue
         msg = ForwardMsg.FromString(payload)
         kind = msg.WhichOneof("type")
-        if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "plotly_chart":
-            keys[msg.hash] = key = msg.delta.new_element.plotly_chart.id.rsplit("-", 1)[-1]
+        element = msg.delta.new_element if kind == "delta" else None
+        if element and element.WhichOneof("type") in ("plotly_chart", "bidi_component"):   # a live one: ui.live_chart
+            keys[msg.hash] = key = getattr(element, element.WhichOneof("type")).id.rsplit("-", 1)[-1]
         elif kind == "ref_hash":
             key = keys.get(msg.ref_hash)
         else:
@@ -302,3 +303,53 @@ def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(pag
     assert sent["curves"] >= 2, sent            # the page polled and drew
     most = window / 3 + 3        # a new probe at most every 3 s; a slack for a full rerun (ui.revive)
     assert 1 <= sent["lab_network"] <= most and 1 <= sent["boundary"] <= most, (sent, window)
+
+
+CURVES_X = """() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');
+    const x = g && g._fullData && g._fullData.length ? g._fullData[0].x : [];
+    return {range: g && g._fullLayout.xaxis.range, last: x.length ? Number(x[x.length - 1]) : 0}; }"""
+
+
+def test_a_zoom_and_a_hover_on_the_live_curves_stay_while_the_run_trains(page, app_url):
+    """Streamlit draws a changed plotly figure as a new chart: a zoom dragged on the live curves
+    was gone at the next poll, a hover label too (and hovering threw plotly errors). The live
+    charts are redrawn in place (ui.live_chart): the zoom stays through the polls and the axis'
+    growth, until a double click gives the whole run back; they carry Streamlit's theme."""
+    errors = []
+
+    def caught(error):
+        errors.append(error)
+
+    page.on("pageerror", caught)
+    _open(page, f"{app_url}/?dataset=spiral&hidden=8,8&epochs=0&lang=en", 1400, 900)
+    try:
+        limit_speed(page, 10)
+        page.get_by_role("button", name="Train").click()
+        page.wait_for_function(f"() => ({CURVES_X})().last >= 3", timeout=30_000)
+        chart = page.evaluate_handle("() => document.querySelector('.st-key-curves .js-plotly-plot')")
+        box = page.locator(".st-key-curves .nsewdrag").first.bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] * 0.1, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=5)
+        page.mouse.up()
+        zoomed = page.evaluate(CURVES_X)
+        # past two steps of the growing axis (at epochs 9 and 17, figures.training.x_extent)
+        page.wait_for_function(f"() => ({CURVES_X})().last >= {max(zoomed['last'], 3) + 15}", timeout=30_000)
+        later = page.evaluate(CURVES_X)
+        assert later["range"] == zoomed["range"] and zoomed["range"][0] > 0.5, (zoomed, later)
+        assert page.evaluate("g => g.isConnected", chart)        # the same chart, redrawn
+        page.mouse.move(box["x"] + box["width"] * 0.5, y)      # a hover label stays through two polls
+        page.wait_for_selector(".st-key-curves .hoverlayer .legend", timeout=5_000)
+        last = later["last"]
+        page.wait_for_function(f"() => ({CURVES_X})().last >= {last + 15}", timeout=30_000)
+        assert page.locator(".st-key-curves .hoverlayer .legend").count() == 1
+        network, curves = page.evaluate("""() => ['lab_network', 'curves'].map(
+            k => document.querySelector(`.st-key-${k} .js-plotly-plot`).layout.template)""")
+        assert curves == network        # else refresh ui/plotly_theme.json from a Streamlit chart's
+        page.mouse.dblclick(box["x"] + box["width"] * 0.5, y)   # the whole run again
+        page.wait_for_function(f"() => ({CURVES_X})().range[0] === 0.5", timeout=10_000)
+        assert not errors, errors
+    finally:
+        page.remove_listener("pageerror", caught)
+        _stop(page)

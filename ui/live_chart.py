@@ -1,0 +1,132 @@
+"""A chart that a live run redraws in place, so the learner's zoom and hover stay.
+
+`st.plotly_chart` (Streamlit 1.67) makes a chart's element id from its figure, so a changed
+figure is drawn as a new chart: a zoom dragged on the live curves was gone at the next poll,
+and a hover label vanished every second (both checked in Chromium). Here one keyed element
+keeps one plotly chart and hands each new figure to `Plotly.react`, which keeps what the
+learner changed while `uirevision` stays (figures.style.layout) and redraws only what differs.
+
+It draws with the plotly that Streamlit's own charts load: Streamlit's PlotlyChart chunk sets
+`window.Plotly`; where no chart has loaded it yet, the element imports that chunk from the
+same address, so the browser fetches and runs it once. It looks like Streamlit's charts: the
+template is Streamlit's theme as its charts resolve it for this app's [theme]
+(plotly_theme.json, taken from a Streamlit chart in Chromium; tests/e2e compares the two on
+the lab page), and a figure's title is bold as there.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.io.json import to_json_plotly
+from streamlit import components
+
+THEME = json.loads((Path(__file__).with_name("plotly_theme.json")).read_text(encoding="utf-8"))
+
+
+def _plotly_chunk() -> str | None:
+    """Streamlit's PlotlyChart chunk, as a path beside its entry script (None if renamed)."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return f"./{found[0].name}" if found else None
+
+
+_JS = """
+const THEME = __THEME__;
+const CHUNK = __CHUNK__;
+let loading = null;
+
+function waitForPlotly(resolve) {
+  if (window.Plotly) resolve(window.Plotly); else setTimeout(() => waitForPlotly(resolve), 100);
+}
+
+function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!loading) {
+    const entry = [...document.querySelectorAll("script[type=module][src]")]
+      .find((s) => /\\/static\\/js\\/index\\./.test(s.src));
+    const waiting = () => new Promise(waitForPlotly);
+    loading = CHUNK && entry
+      ? import(new URL(CHUNK, entry.src).href).then(() => window.Plotly || waiting(), waiting)
+      : waiting();
+  }
+  return loading;
+}
+
+function themed(fig) {
+  const layout = { ...(fig.layout || {}), template: THEME };
+  const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
+  if (title && title.text) layout.title = { ...title, text: `<b>${title.text}</b>` };
+  return layout;
+}
+
+export default function ({ data, parentElement }) {
+  let gd = parentElement.querySelector(":scope > .live-chart");
+  if (!gd) {
+    gd = document.createElement("div");
+    gd.className = "live-chart";
+    parentElement.appendChild(gd);
+    let width = 0;      // the column's width changed (a resized window, the sidebar): fit it
+    new ResizeObserver(([e]) => {
+      const w = Math.round(e.contentRect.width);
+      if (w !== width && width && gd._fullLayout) window.Plotly.Plots.resize(gd);
+      width = w;
+    }).observe(gd);
+  }
+  gd.style.height = `${data.height}px`;     // the chart's room before plotly has drawn it
+  if (gd._liveSpec === data.spec) return;  // a rerun that did not change the figure
+  gd._liveSpec = data.spec;
+  const spec = data.spec;
+  const fig = JSON.parse(spec);
+  const config = { displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"], ...data.config };
+  // one draw at a time, and only the newest figure: polls can come while plotly loads
+  gd._liveDraw = (gd._liveDraw || Promise.resolve()).then(plotly).then((P) => {
+    if (gd._liveSpec !== spec) return;
+    const layout = themed(fig);
+    if (data.revision !== null) {       // a new run: its whole axis again
+      if (data.revision !== gd._liveRevision) gd._liveZoom = {};
+      gd._liveRevision = layout.uirevision = data.revision;
+    }
+    for (const [axis, range] of Object.entries(gd._liveZoom || {})) layout[axis] = { ...layout[axis], range };
+    return P.react(gd, fig.data, layout, config).then(() => followZoom(gd));
+  }).catch((err) => console.error("live chart", err));
+}
+
+// A range the learner zoomed to stays until they reset it (a double click). `uirevision` alone
+// keeps it only while the figure's own range is unchanged, and the live curves' x axis grows.
+function followZoom(gd) {
+  if (gd._liveFollowing) return;
+  gd._liveFollowing = true;
+  gd._liveZoom = gd._liveZoom || {};
+  gd.on("plotly_relayout", (change) => {
+    for (const key of Object.keys(change)) {
+      const m = /^([xy]axis\d*)\.(range|autorange)/.exec(key);
+      if (!m) continue;
+      if (m[2] === "autorange") delete gd._liveZoom[m[1]];
+      else gd._liveZoom[m[1]] = [...gd.layout[m[1]].range];
+    }
+  });
+}
+"""
+
+_ELEMENT = components.v2.component(
+    "live_chart.plotly",
+    js=_JS.replace("__THEME__", json.dumps(THEME)).replace("__CHUNK__", json.dumps(_plotly_chunk())),
+    isolate_styles=False)     # plotly's own styles (its hover labels, modebar) are the page's
+
+
+def spec(fig: go.Figure) -> str:
+    """The figure as the element gets it: plotly's JSON (arrays packed), without the default
+    template (the element has the resolved one)."""
+    d = fig.to_plotly_json()
+    d["layout"] = {k: v for k, v in d["layout"].items() if k != "template"}
+    return to_json_plotly(d)
+
+
+def chart(fig: go.Figure, key: str, config: dict | None = None, revision: int | None = None) -> None:
+    """Draw `fig` under `key`, as `st.plotly_chart(fig, key=key, config=config)` would, but as
+    one chart updated in place from rerun to rerun (its height: the figure's). A new
+    `revision` (the run's serial) drops the learner's zoom: a new run shows its whole axis."""
+    _ELEMENT(key=key, data={"spec": spec(fig), "config": config or {}, "height": fig.layout.height or 450,
+                            "revision": revision})
