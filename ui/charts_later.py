@@ -18,7 +18,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit import components
 
-from . import live_watch, warm
+from . import live_chart, live_watch, warm
 from .session import Key
 
 SHOWN = components.v2.component("charts_later.shown", js="""
@@ -39,15 +39,17 @@ def _framing() -> dict | None:
     return later if later and later["run"] == run else None
 
 
-def chart(build, key: str, height: int) -> None:
+def chart(build, key: str, height: int, live: bool = False) -> None:
     """A preview chart `height` px tall (`build()` gives its figure), or, in a tab's first page,
     its frame: the first frame's element asks for its fragment's rerun once the browser shows
-    it, and that rerun asks for the other frames' (one request: the browser sends one)."""
+    it, and that rerun asks for the other frames' (one request: the browser sends one).
+    `live`: drawn as a live chart (ui.live_chart), whose code the browser then has at hand when
+    the run's first point comes."""
     fragment = f"charts_later_{key}"
-    st.fragment(_chart, key=fragment)(build, key, height, fragment)
+    st.fragment(_chart, key=fragment)(build, key, height, fragment, live)
 
 
-def _chart(build, key: str, height: int, fragment: str) -> None:
+def _chart(build, key: str, height: int, fragment: str, live: bool) -> None:
     framing = _framing()
     if framing is not None:
         with st.container(height=height, border=False):
@@ -55,7 +57,10 @@ def _chart(build, key: str, height: int, fragment: str) -> None:
                 SHOWN(key="charts_later_shown", on_shown_change=lambda: None)
         framing["framed"].append(fragment)
         return
-    st.plotly_chart(build(), key=key, config={"displayModeBar": False})
+    if live:
+        live_chart.chart(build(), key=key, config={"displayModeBar": False})
+    else:
+        st.plotly_chart(build(), key=key, config={"displayModeBar": False})
     later = st.session_state.get(Key.CHARTS_LATER)
     if later and (later.get("framed") or [None])[0] == fragment and live_watch.in_fragment_rerun():
         # after this chart is sent: a queued rerun may preempt this run at its next element

@@ -154,7 +154,7 @@ def preview(cfg, shown_error: str | None) -> None:
         log = bool(st.session_state.get(Key.TRAIN_LOG_SCALE))
         chart(lambda: _figure(("curves", task, cfg.epochs or 100, log), prep, lambda: training_figs.history_figure(
             [], task, T, epochs=cfg.epochs or 100, stacked=True, height=PANEL_H - 40, log_loss=log)),
-              "curves_empty", PANEL_H - 40)
+              Key.CURVES_EMPTY, PANEL_H - 40, live=True)   # the run's curves are live: its code loaded first
         st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
         st.caption(T("train.press_start"))
 

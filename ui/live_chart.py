@@ -70,7 +70,7 @@ export default function ({ data, parentElement }) {
     let width = 0;      // the column's width changed (a resized window, the sidebar): fit it
     new ResizeObserver(([e]) => {
       const w = Math.round(e.contentRect.width);
-      if (w !== width && width && gd._fullLayout) window.Plotly.Plots.resize(gd);
+      if (w !== width && width && w && gd._fullLayout) window.Plotly.Plots.resize(gd).catch(() => {});  // gone meanwhile
       width = w;
     }).observe(gd);
   }

@@ -71,6 +71,7 @@ class Key:
     LAB_NETWORK = "lab_network"            # the diagram's plotly chart (its click selection)
     # the live charts (ui.live_chart: a keyed element, so Streamlit keeps an entry for each)
     CURVES = "curves"
+    CURVES_EMPTY = "curves_empty"          # the curves before a run (ui.lab_preview)
     BOUNDARY = "boundary"
     LIVE_VIEW = "live_view"
     LAB_NODE_FIG = "lab_node_fig"
