@@ -108,9 +108,9 @@ def network_panel(s, job) -> bool:
     plane = plane[1] if plane and not isinstance(plane[1], Exception) else None
     fig = memo("network", (runs.serial(), heavy_tick(s, g[0]), lang()),
                lambda: lab_figs.lab_network_figure(g[1], plane, T, height=PANEL_H))
-    event = st.plotly_chart(fig, key=Key.LAB_NETWORK, on_select="rerun", selection_mode="points",
-                            config={"displayModeBar": False})
-    picked = _remember_click(event, g[1])
+    clicked = live_chart.chart(fig, key=Key.LAB_NETWORK, config={"displayModeBar": False}, revision=runs.serial(),
+                               clickable=True)
+    picked = _remember_click(clicked, g[1])
     if job.cfg.l1:
         st.caption(T("lab.sparsity", pct=f"{_near_zero(g[1]):.0%}"))
     lab.pixel_line(job.prepared)
@@ -122,9 +122,9 @@ def _near_zero(g: dict) -> float:
     return float((w < 1e-2).mean())
 
 
-def _remember_click(event, g: dict) -> bool:
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    node = lab_figs.node_at(g, points[0]["x"], points[0]["y"]) if points else None
+def _remember_click(clicked: dict | None, g: dict) -> bool:
+    """A node clicked in the diagram (`clicked`: the point, in this rerun) becomes the picked one."""
+    node = lab_figs.node_at(g, clicked["x"], clicked["y"]) if clicked else None
     if node is None or st.session_state.get(Key.LAB_NODE) == (runs.serial(), *node):
         return False
     st.session_state[Key.LAB_NODE] = (runs.serial(), *node)

@@ -61,7 +61,7 @@ function themed(fig) {
   return layout;
 }
 
-export default function ({ data, parentElement }) {
+export default function ({ data, parentElement, setTriggerValue }) {
   let gd = parentElement.querySelector(":scope > .live-chart");
   if (!gd) {
     gd = document.createElement("div");
@@ -75,6 +75,7 @@ export default function ({ data, parentElement }) {
     }).observe(gd);
   }
   gd.style.height = `${data.height}px`;     // the chart's room before plotly has drawn it
+  gd._liveSend = setTriggerValue;
   if (gd._liveSpec === data.spec) return;  // a rerun that did not change the figure
   gd._liveSpec = data.spec;
   const spec = data.spec;
@@ -89,16 +90,20 @@ export default function ({ data, parentElement }) {
       gd._liveRevision = layout.uirevision = data.revision;
     }
     for (const [axis, range] of Object.entries(gd._liveZoom || {})) layout[axis] = { ...layout[axis], range };
-    return P.react(gd, fig.data, layout, config).then(() => followZoom(gd));
+    return P.react(gd, fig.data, layout, config).then(() => follow(gd, data.clicks));
   }).catch((err) => console.error("live chart", err));
 }
 
 // A range the learner zoomed to stays until they reset it (a double click). `uirevision` alone
 // keeps it only while the figure's own range is unchanged, and the live curves' x axis grows.
-function followZoom(gd) {
+// A clicked point goes to the server (a clickable chart's).
+function follow(gd, clicks) {
   if (gd._liveFollowing) return;
   gd._liveFollowing = true;
   gd._liveZoom = gd._liveZoom || {};
+  if (clicks) gd.on("plotly_click", ({ points }) => {
+    if (points && points.length) gd._liveSend("click", { x: points[0].x, y: points[0].y });
+  });
   gd.on("plotly_relayout", (change) => {
     for (const key of Object.keys(change)) {
       const m = /^([xy]axis\d*)\.(range|autorange)/.exec(key);
@@ -124,9 +129,20 @@ def spec(fig: go.Figure) -> str:
     return to_json_plotly(d)
 
 
-def chart(fig: go.Figure, key: str, config: dict | None = None, revision: int | None = None) -> None:
+def chart(fig: go.Figure, key: str, config: dict | None = None, revision: int | None = None,
+          clickable: bool = False) -> dict | None:
     """Draw `fig` under `key`, as `st.plotly_chart(fig, key=key, config=config)` would, but as
     one chart updated in place from rerun to rerun (its height: the figure's). A new
-    `revision` (the run's serial) drops the learner's zoom: a new run shows its whole axis."""
-    _ELEMENT(key=key, data={"spec": spec(fig), "config": config or {}, "height": fig.layout.height or 450,
-                            "revision": revision})
+    `revision` (the run's serial) drops the learner's zoom: a new run shows its whole axis.
+    `clickable`: a click on a point reruns (the fragment, as a widget does), and that rerun
+    gets the point, {"x", "y"}; otherwise None."""
+    data = {"spec": spec(fig), "config": config or {}, "height": fig.layout.height or 450, "revision": revision,
+            "clicks": clickable}
+    if not clickable:
+        _ELEMENT(key=key, data=data)
+        return None
+    return _ELEMENT(key=key, data=data, on_click_change=_clicked).get("click")
+
+
+def _clicked() -> None:
+    """A click's rerun (Streamlit reruns on a trigger that has a callback); the value is read there."""

@@ -8,9 +8,10 @@ import streamlit as st
 from playground.figures.one_input import one_input_figure
 from playground.inspect import one_input
 
-from . import runs
+from . import live_chart, runs
 from .charts_later import chart
 from .lang import T, lang
+from .session import Key
 
 PROBE = "fit_line"    # the run's probe: its prediction line, computed in the training thread
 
@@ -44,4 +45,4 @@ def panel(s, job, memo, height: int) -> None:
     st.markdown(f"**{T('columns.fit_title', column=one_input.input_column(prep), target=prep.dataset.target_name, epoch=epoch)}**",
                 help=T("columns.fit_help"))
     fig = memo("one_input", (runs.serial(), epoch, lang(), id(line)), lambda: _figure(prep, line, height))
-    st.plotly_chart(fig, key="one_input", config={"displayModeBar": False})
+    live_chart.chart(fig, key=Key.ONE_INPUT, config={"displayModeBar": False}, revision=runs.serial())

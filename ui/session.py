@@ -68,7 +68,7 @@ class Key:
     LAB_SHOW_TEST = "lab_show_test"        # widget: test points on the boundary
     LAB_DISCRETIZE = "lab_discretize"      # widget: the boundary as classes / bands
     LAB_NODE = "_lab_node"                 # (run serial, layer index, node) clicked in the diagram
-    LAB_NETWORK = "lab_network"            # the diagram's plotly chart (its click selection)
+    LAB_NETWORK = "lab_network"            # the diagram, a live chart (ui.live_chart) that takes clicks
     # the live charts (ui.live_chart: a keyed element, so Streamlit keeps an entry for each)
     CURVES = "curves"
     CURVES_EMPTY = "curves_empty"          # the curves before a run (ui.lab_preview)
@@ -78,6 +78,7 @@ class Key:
     SEQ_UNROLLED = "seq_unrolled"
     SEQ_MEMORY = "seq_memory"
     SEQ_FORECAST = "seq_forecast"
+    ONE_INPUT = "one_input"
     LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure or table)}: rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network

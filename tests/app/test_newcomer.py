@@ -49,11 +49,6 @@ def test_one_name_for_one_action_in_both_languages():
     assert at.button(key=Key.RUN_STEP).label == "한 에포크"
 
 
-def _network(at):
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id and "lab_network" in c.proto.id] or [None]
-    return chart
-
-
 def test_the_network_is_drawn_before_the_runs_first_epoch(no_exceptions):
     """TensorFlow Playground draws the network at once; the lab's panel stayed empty until
     the run's first probe (a run waiting for its turn: for many seconds in a class)."""

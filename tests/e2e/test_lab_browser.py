@@ -353,3 +353,23 @@ def test_a_zoom_and_a_hover_on_the_live_curves_stay_while_the_run_trains(page, a
     finally:
         page.remove_listener("pageerror", caught)
         _stop(page)
+
+
+def test_a_click_on_a_node_opens_it_large_in_the_middle_panel(page, app_url):
+    """The diagram is a live chart that takes clicks (ui.live_chart): hidden node 3 of the first
+    layer, clicked, replaces the boundary with its picture, large; 'back' shows the boundary."""
+    _open(page, f"{app_url}/?dataset=circle&hidden=4&epochs=3&lang=en", 1400, 900)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("text=/finished: 3 epochs/", timeout=60_000)
+    wait_until_still(page)
+    # column 1 (the first hidden layer), node 3 of 4 at y = (4 - 1) / 2 - 2 (figures.lab.node_at)
+    x, y = page.evaluate("""() => { const g = document.querySelector('.st-key-lab_network .js-plotly-plot');
+        const r = g.querySelector('.nsewdrag').getBoundingClientRect(), l = g._fullLayout;
+        return [r.left + l.xaxis.d2p(1), r.top + l.yaxis.d2p(-0.5)]; }""")
+    page.mouse.click(x, y)
+    page.locator(".st-key-lab_node_fig .js-plotly-plot").wait_for(timeout=20_000)
+    page.get_by_text(re.compile(r"^h1·3 over the input plane · epoch \d")).wait_for()
+    assert page.locator(".st-key-boundary").count() == 0
+    page.get_by_role("button", name="Back to the boundary").click()
+    page.locator(".st-key-boundary .js-plotly-plot").wait_for(timeout=20_000)
+    assert page.locator(".st-key-lab_node_fig").count() == 0
