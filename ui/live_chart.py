@@ -68,11 +68,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
     gd.className = "live-chart";
     parentElement.appendChild(gd);
     let width = 0;      // the column's width changed (a resized window, the sidebar): fit it
-    new ResizeObserver(([e]) => {
+    gd._liveResize = new ResizeObserver(([e]) => {
       const w = Math.round(e.contentRect.width);
       if (w !== width && width && w && gd._fullLayout) window.Plotly.Plots.resize(gd).catch(() => {});  // gone meanwhile
       width = w;
-    }).observe(gd);
+    });
+    gd._liveResize.observe(gd);
   }
   gd.style.height = `${data.height}px`;     // the chart's room before plotly has drawn it
   gd._liveSend = setTriggerValue;
@@ -85,18 +86,28 @@ export default function ({ data, parentElement, setTriggerValue }) {
   gd._liveDraw = (gd._liveDraw || Promise.resolve()).then(plotly).then((P) => {
     if (gd._liveSpec !== spec) return;
     const layout = themed(fig);
-    if (data.revision !== null) {       // a new run: its whole axis again
-      if (data.revision !== gd._liveRevision) gd._liveZoom = {};
-      gd._liveRevision = layout.uirevision = data.revision;
+    if (data.revision !== null && data.revision !== gd._liveRevision) {    // a new run: its whole axis
+      gd._liveZoom = {};
+      gd._liveRevision = data.revision;
     }
-    for (const [axis, range] of Object.entries(gd._liveZoom || {})) layout[axis] = { ...layout[axis], range };
-    return P.react(gd, fig.data, layout, config).then(() => follow(gd, data.clicks));
+    gd._liveLast = { data: fig.data, layout, config };
+    return draw(P, gd).then(() => follow(gd, data.clicks));
   }).catch((err) => console.error("live chart", err));
+  return () => { gd._liveResize.disconnect(); window.Plotly && window.Plotly.purge(gd); };   // the element is gone
+}
+
+function draw(P, gd) {
+  const { data, layout, config } = gd._liveLast;
+  const shown = { ...layout, uirevision: `${layout.uirevision}|${gd._liveRevision}|${gd._liveResets || 0}` };
+  for (const [axis, range] of Object.entries(gd._liveZoom || {})) shown[axis] = { ...shown[axis], range };
+  return P.react(gd, data, shown, config);
 }
 
 // A range the learner zoomed to stays until they reset it (a double click). `uirevision` alone
 // keeps it only while the figure's own range is unchanged, and the live curves' x axis grows.
-// A clicked point goes to the server (a clickable chart's).
+// A double click's reset gives back the newest figure's ranges (plotly's own would give the
+// first figure's: a finished run's curves would show its first epochs). A clicked point goes
+// to the server (a clickable chart's).
 function follow(gd, clicks) {
   if (gd._liveFollowing) return;
   gd._liveFollowing = true;
@@ -104,12 +115,19 @@ function follow(gd, clicks) {
   if (clicks) gd.on("plotly_click", ({ points }) => {
     if (points && points.length) gd._liveSend("click", { x: points[0].x, y: points[0].y });
   });
+  const reset = () => {
+    gd._liveZoom = {};
+    gd._liveResets = (gd._liveResets || 0) + 1;
+    gd._liveDraw = gd._liveDraw.then(plotly).then((P) => draw(P, gd)).catch(() => {});
+  };
+  gd.on("plotly_doubleclick", () => { gd._liveResetAt = performance.now(); reset(); });
   gd.on("plotly_relayout", (change) => {
-    for (const key of Object.keys(change)) {
-      const m = /^([xy]axis\d*)\.(range|autorange)/.exec(key);
-      if (!m) continue;
-      if (m[2] === "autorange") delete gd._liveZoom[m[1]];
-      else gd._liveZoom[m[1]] = [...gd.layout[m[1]].range];
+    const axes = Object.keys(change).map((key) => /^([xy]axis\d*)\.(range|autorange)/.exec(key)).filter(Boolean);
+    if (!axes.length) return;
+    if (performance.now() - (gd._liveResetAt || -1e9) < 1000) return reset();   // the double click's own
+    for (const [, axis, what] of axes) {
+      if (what === "autorange") delete gd._liveZoom[axis];
+      else gd._liveZoom[axis] = [...gd.layout[axis].range];
     }
   });
 }

@@ -347,8 +347,9 @@ def test_a_zoom_and_a_hover_on_the_live_curves_stay_while_the_run_trains(page, a
         network, curves = page.evaluate("""() => ['lab_network', 'curves'].map(
             k => document.querySelector(`.st-key-${k} .js-plotly-plot`).layout.template)""")
         assert curves == network        # else refresh ui/plotly_theme.json from a Streamlit chart's
-        page.mouse.dblclick(box["x"] + box["width"] * 0.5, y)   # the whole run again
-        page.wait_for_function(f"() => ({CURVES_X})().range[0] === 0.5", timeout=10_000)
+        page.mouse.dblclick(box["x"] + box["width"] * 0.5, y)   # the whole run again, as it grows
+        page.wait_for_function(f"""() => {{ const c = ({CURVES_X})();
+            return c.range[0] === 0.5 && c.range[1] >= c.last && c.last >= {last + 20}; }}""", timeout=30_000)
         assert not errors, errors
     finally:
         page.remove_listener("pageerror", caught)
