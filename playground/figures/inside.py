@@ -1,8 +1,8 @@
 """Plotly figures for "Inside the network", drawn from playground.inspect's plain data.
 
 Every text comes from the caller's Translator `T`. Figures carry `uirevision` (a zoom
-kept across updates of one chart; Streamlit 1.67 draws a changed figure as a new chart,
-so a live redraw still resets it), and send rounded numbers so a redraw every second
+kept across updates of one chart where the page updates it in place, as the lab's live
+charts; Streamlit 1.67's own chart is drawn anew for a changed figure), and send rounded numbers so a redraw every second
 stays small.
 """
 from __future__ import annotations
