@@ -80,27 +80,40 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (gd._liveSpec === data.spec) return;  // a rerun that did not change the figure
   gd._liveSpec = data.spec;
   const spec = data.spec;
-  const fig = JSON.parse(spec);
   const config = { displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"], ...data.config };
   // one draw at a time, and only the newest figure: polls can come while plotly loads
   gd._liveDraw = (gd._liveDraw || Promise.resolve()).then(plotly).then((P) => {
     if (gd._liveSpec !== spec) return;
-    const layout = themed(fig);
     if (data.revision !== null && data.revision !== gd._liveRevision) {    // a new run: its whole axis
       gd._liveZoom = {};
       gd._liveRevision = data.revision;
     }
-    gd._liveLast = { data: fig.data, layout, config };
+    gd._liveConfig = config;
     return draw(P, gd).then(() => follow(gd, data.clicks));
   }).catch((err) => console.error("live chart", err));
   return () => { gd._liveResize.disconnect(); window.Plotly && window.Plotly.purge(gd); };   // the element is gone
 }
 
+// The newest figure, parsed anew at each draw: plotly writes a learner's zoom into the objects
+// it was given, and a reset must start from the figure's own ranges.
 function draw(P, gd) {
-  const { data, layout, config } = gd._liveLast;
-  const shown = { ...layout, uirevision: `${layout.uirevision}|${gd._liveRevision}|${gd._liveResets || 0}` };
-  for (const [axis, range] of Object.entries(gd._liveZoom || {})) shown[axis] = { ...shown[axis], range };
-  return P.react(gd, data, shown, config);
+  const fig = JSON.parse(gd._liveSpec);
+  const layout = themed(fig);
+  const types = {};       // the axes' types as given, before plotly writes in the ones it picks
+  for (const key of Object.keys(layout)) if (/^[xy]axis\d*$/.test(key)) types[key] = layout[key].type || "-";
+  gd._liveTypes = types;
+  const shown = { ...layout };
+  for (const [axis, zoom] of Object.entries(gd._liveZoom || {})) {
+    // a zoom on a linear axis means nothing on a log one (the log scale toggled): that axis'
+    // own range then, and plotly's memory of the zoom dropped too (a new uirevision)
+    if ((types[axis] || "-") === zoom.type) shown[axis] = { ...shown[axis], range: zoom.range };
+    else {
+      delete gd._liveZoom[axis];
+      gd._liveResets = (gd._liveResets || 0) + 1;
+    }
+  }
+  shown.uirevision = `${layout.uirevision}|${gd._liveRevision}|${gd._liveResets || 0}`;
+  return P.react(gd, fig.data, shown, gd._liveConfig);
 }
 
 // A range the learner zoomed to stays until they reset it (a double click). `uirevision` alone
@@ -120,14 +133,18 @@ function follow(gd, clicks) {
     gd._liveResets = (gd._liveResets || 0) + 1;
     gd._liveDraw = gd._liveDraw.then(plotly).then((P) => draw(P, gd)).catch(() => {});
   };
-  gd.on("plotly_doubleclick", () => { gd._liveResetAt = performance.now(); reset(); });
+  gd.on("plotly_doubleclick", () => {    // plotly's own reset follows, in the same task
+    gd._liveResetting = true;
+    setTimeout(() => { gd._liveResetting = false; }, 0);
+    reset();
+  });
   gd.on("plotly_relayout", (change) => {
     const axes = Object.keys(change).map((key) => /^([xy]axis\d*)\.(range|autorange)/.exec(key)).filter(Boolean);
     if (!axes.length) return;
-    if (performance.now() - (gd._liveResetAt || -1e9) < 1000) return reset();   // the double click's own
+    if (gd._liveResetting) return reset();   // the double click's own
     for (const [, axis, what] of axes) {
       if (what === "autorange") delete gd._liveZoom[axis];
-      else gd._liveZoom[axis] = [...gd.layout[axis].range];
+      else gd._liveZoom[axis] = { range: [...gd.layout[axis].range], type: gd._liveTypes[axis] || "-" };
     }
   });
 }

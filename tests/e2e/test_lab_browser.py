@@ -350,6 +350,20 @@ def test_a_zoom_and_a_hover_on_the_live_curves_stay_while_the_run_trains(page, a
         page.mouse.dblclick(box["x"] + box["width"] * 0.5, y)   # the whole run again, as it grows
         page.wait_for_function(f"""() => {{ const c = ({CURVES_X})();
             return c.range[0] === 0.5 && c.range[1] >= c.last && c.last >= {last + 20}; }}""", timeout=30_000)
+        # a box zoomed in the loss panel, then the log scale: the loss axis' linear zoom means nothing
+        # on a log axis, so it goes; the epochs' zoom stays
+        page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.05)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3, steps=5)
+        page.mouse.up()
+        axes = "() => { const l = document.querySelector('.st-key-curves .js-plotly-plot')._fullLayout; " \
+               "return [l.xaxis.range, l.yaxis.type, l.yaxis.range]; }"
+        x_zoom, _, y_zoom = page.evaluate(axes)
+        page.locator(".st-key-train_log_scale label").first.click()
+        page.wait_for_function(f"() => ({axes})()[1] === 'log'", timeout=20_000)
+        page.wait_for_timeout(1500)              # a poll or two on
+        x_now, _, y_now = page.evaluate(axes)
+        assert x_zoom[0] > 0.5 and x_now == x_zoom and y_now != y_zoom, (x_zoom, y_zoom, x_now, y_now)
         assert not errors, errors
     finally:
         page.remove_listener("pageerror", caught)
