@@ -77,7 +77,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   gd.style.height = `${data.height}px`;     // the chart's room before plotly has drawn it
   gd._liveSend = setTriggerValue;
-  if (gd._liveSpec === data.spec) return;  // a rerun that did not change the figure
+  const gone = () => {       // unmounted: let it all go (a later mount draws a new chart)
+    gd._liveResize.disconnect();
+    if (window.Plotly) window.Plotly.purge(gd);
+    gd.remove();
+  };
+  if (gd._liveSpec === data.spec) return gone;   // a rerun that did not change the figure
   gd._liveSpec = data.spec;
   const spec = data.spec;
   const config = { displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"], ...data.config };
@@ -91,7 +96,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     gd._liveConfig = config;
     return draw(P, gd).then(() => follow(gd, data.clicks));
   }).catch((err) => console.error("live chart", err));
-  return () => { gd._liveResize.disconnect(); window.Plotly && window.Plotly.purge(gd); };   // the element is gone
+  return gone;
 }
 
 // The newest figure, parsed anew at each draw: plotly writes a learner's zoom into the objects
