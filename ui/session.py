@@ -241,6 +241,21 @@ def cm_normalize_key(view: str) -> str:
     return f"eval_cm_norm_{view}"
 
 
+# Charts a run redraws in place (ui.live_chart): Streamlit keeps an entry for each keyed element
+EVAL_CHARTS = ("cm", "prob", "roc", "pr", "pa", "res")
+INSIDE_CHARTS = ("heatmap", "hist", "cnn", "pictures", "weights", "repr", "network", "thumbs")
+
+
+def eval_chart_key(chart: str, view: str) -> str:
+    """A chart of Evaluate (one of EVAL_CHARTS); view: live | final."""
+    return f"{chart}_{view}"
+
+
+def inside_chart_key(chart: str) -> str:
+    """A chart of Inside the network (one of INSIDE_CHARTS)."""
+    return f"inside_{chart}"
+
+
 def paint_key(editor: str, what: str) -> str:
     """A key of a paint editor (ui.paint; `editor` tells two apart): mode | value (widgets),
     gen (chart generation), chart_<n> (widget), note (a message shown once), clear | reset |

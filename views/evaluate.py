@@ -8,9 +8,9 @@ from playground.analysis import baselines, evaluation, metric_names, metrics
 from playground.errors import ConfigError
 from playground.figures import evaluation as eval_figs
 from playground.status import Status
-from ui import classic, data, lab, pacing, runs, take_home, widgets
+from ui import classic, data, lab, live_chart, pacing, runs, take_home, widgets
 from ui.lang import T, lang
-from ui.session import Key, cm_normalize_key
+from ui.session import Key, cm_normalize_key, eval_chart_key
 from ui.status import sharing_note, status_line
 from views.evaluate_cv import cv_section, fmt
 from views.evaluate_sequence import sequence_section
@@ -44,9 +44,15 @@ def report_table(report: dict) -> None:
                                 for k in ("precision", "recall", "f1")})
 
 
+def _chart(fig, chart: str, view: str) -> None:
+    """One of the page's charts, redrawn in place while a run trains or the threshold moves (a
+    learner's zoom and hover stay; ui.live_chart)."""
+    live_chart.chart(fig, key=eval_chart_key(chart, view), revision=runs.serial())
+
+
 def confusion(cm, names, key: str, highlight=None) -> None:
     norm = st.toggle(T("eval.cm_normalize"), key=cm_normalize_key(key), help=T("eval.cm_normalize_help"))
-    st.plotly_chart(eval_figs.confusion_figure(cm, names, T, norm, highlight=highlight), key=f"cm_{key}")
+    _chart(eval_figs.confusion_figure(cm, names, T, norm, highlight=highlight), "cm", key)
 
 
 # --- classification ---------------------------------------------------------------------------------
@@ -66,14 +72,15 @@ def binary_view(pred: evaluation.Predictions, key: str) -> None:
     with c1:
         confusion(m["confusion_matrix"], names, key)
     with c2:
-        st.plotly_chart(eval_figs.probability_figure(pred.y_true, pred.output, thr, names, T), key=f"prob_{key}")
+        _chart(eval_figs.probability_figure(pred.y_true, pred.output, thr, names, T), "prob", key)
     cur = evaluation.curves(pred)
     c3, c4 = st.columns(2)
     if cur["roc"]:
-        c3.plotly_chart(eval_figs.roc_figure(cur["roc"], T, point=m), key=f"roc_{key}")
+        with c3:
+            _chart(eval_figs.roc_figure(cur["roc"], T, point=m), "roc", key)
     if "pr" in cur:
-        c4.plotly_chart(eval_figs.pr_figure(cur["pr"], T, point=m, prevalence=float(np.mean(pred.y_true))),
-                        key=f"pr_{key}")
+        with c4:
+            _chart(eval_figs.pr_figure(cur["pr"], T, point=m, prevalence=float(np.mean(pred.y_true))), "pr", key)
     report_table(evaluation.summary(pred, thr)["report"])
 
 
@@ -102,7 +109,7 @@ def multiclass_view(pred: evaluation.Predictions, key: str, cell=None) -> None:
         confusion(s["confusion_matrix"], names, key, highlight=cell)
     with c2:
         st.write("")
-        st.plotly_chart(eval_figs.roc_figure(evaluation.curves(pred)["roc"], T, class_names=names), key=f"roc_{key}")
+        _chart(eval_figs.roc_figure(evaluation.curves(pred)["roc"], T, class_names=names), "roc", key)
     c3, c4 = st.columns([2, 3])
     with c3:
         st.markdown(f"**{T('eval.top_confusions')}**")
@@ -159,9 +166,10 @@ def regression_view(pred: evaluation.Predictions, prep, key: str) -> None:
     v = evaluation.regression_view(pred)
     metric_row(v, ("r2", "mae", "mse", "rmse"))
     c1, c2 = st.columns(2)
-    c1.plotly_chart(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name),
-                    key=f"pa_{key}")
-    c2.plotly_chart(eval_figs.residual_figure(v["predicted"], v["residual"], T), key=f"res_{key}")
+    with c1:
+        _chart(eval_figs.pred_actual_figure(v["actual"], v["predicted"], T, prep.dataset.target_name), "pa", key)
+    with c2:
+        _chart(eval_figs.residual_figure(v["predicted"], v["residual"], T), "res", key)
     st.caption(T("eval.reg_help"))
 
 
@@ -238,7 +246,8 @@ def live_view() -> None:
     if s.val_output is None or job.prepared is None:
         st.info(T("eval.waiting"), icon=":material/hourglass_top:")
         return
-    st.info(T("eval.live", epoch=s.epoch, epochs=s.epochs, status=status_line(s)), icon=":material/sensors:")
+    st.info(T("eval.live", epoch=s.epoch, epochs="∞" if s.endless else s.epochs, status=status_line(s)),   # not "of 0"
+            icon=":material/sensors:")
     show(evaluation.from_output(job.prepared, "val", s.val_output), job.prepared, live=True)
 
 

@@ -12,9 +12,9 @@ from playground.figures import deep_net
 from playground.figures import inside as inside_figs
 from playground.inspect import layers, live
 from playground.status import Status
-from ui import data, depth_view, pacing, runs, sequence_lab, widgets
+from ui import data, depth_view, live_chart, pacing, runs, sequence_lab, widgets
 from ui.lang import T, lang
-from ui.session import Key
+from ui.session import Key, inside_chart_key
 from ui.status import status_line
 
 PROBE = "inside"          # this page's name in snapshot().probes
@@ -90,7 +90,7 @@ def chart(name: str, view: dict, build, *depends) -> None:
     sig = (id(view), view["epoch"], lang(), depends)
     if name not in memo or memo[name][0] != sig:
         memo[name] = (sig, build())
-    st.plotly_chart(memo[name][1], key=name)
+    live_chart.chart(memo[name][1], key=inside_chart_key(name), revision=runs.serial())
 
 
 def pick_layer(view) -> str:

@@ -93,11 +93,15 @@ def tables(at: AppTest) -> list:
 
 
 def charts(at: AppTest) -> list[tuple[str, dict]]:
-    """The page's plotly charts as (key, figure), each parsed: {'data': [traces], 'layout': {...}}:
-    `st.plotly_chart`'s in page order, then the live ones (ui.live_chart) in page order."""
-    drawn = [(c.key or "", json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
-    return drawn + [(c.key or "", json.loads(json.loads(c.proto.json)["spec"])) for c in at.get("bidi_component")
-                    if c.proto.component_name == "live_chart.plotly"]
+    """The main area's plotly charts in page order as (key, figure), each parsed: {'data':
+    [traces], 'layout': {...}}: `st.plotly_chart`'s and the live ones (ui.live_chart)."""
+    found = []
+    for el in at.main:
+        if el.type == "plotly_chart":
+            found.append((el.key or "", json.loads(el.proto.spec)))
+        elif el.type == "bidi_component" and el.proto.component_name == "live_chart.plotly":
+            found.append((el.key or "", json.loads(json.loads(el.proto.json)["spec"])))
+    return found
 
 
 def figures(at: AppTest) -> list[dict]:

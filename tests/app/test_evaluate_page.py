@@ -3,11 +3,14 @@ regression), the threshold slider, the confusion-cell gallery, baselines and cro
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import numpy as np
 import plotly.io as pio
 import pytest
+from apptest import charts as all_charts
+from apptest import figures as all_figures
 from apptest import open_app, trained
 
 from playground.analysis import evaluation
@@ -30,7 +33,7 @@ def arr(v) -> np.ndarray:
 
 def figures(at) -> dict:
     """The page's plotly figures by title."""
-    figs = [pio.from_json(c.proto.spec) for c in at.get("plotly_chart")]
+    figs = [pio.from_json(json.dumps(fig)) for fig in all_figures(at)]
     return {f.layout.title.text: f for f in figs}
 
 
@@ -63,7 +66,7 @@ def test_binary_run_threshold_moves_everything_together(no_exceptions):
     names = pred.class_names
     counts = EN("eval.counts", tp=m["tp"], fp=m["fp"], fn=m["fn"], tn=m["tn"], pos=names[1])
     assert counts in [c.value for c in at.caption]
-    charts = at.get("plotly_chart")
+    charts = all_figures(at)
     assert len(charts) >= 4                            # confusion, probabilities, ROC, PR
     # move the threshold: counts, metrics and the operating point follow
     at.slider(key=Key.EVAL_THRESHOLD).set_value(0.8).run()
@@ -138,7 +141,7 @@ def test_regression_run_and_cross_validation(no_exceptions):
     shown = metrics_shown(at)
     for k in ("r2", "mae", "mse", "rmse"):
         assert shown[EN(f"eval.m.{k}")] == f"{v[k]:.3f}"
-    assert len([c for c in at.get("plotly_chart") if not c.key.startswith("classic_")]) == 2   # the classic models: their own
+    assert len([k for k, _ in all_charts(at) if not k.startswith("classic_")]) == 2   # the classic models: their own
     base = next(d.value for d in at.dataframe if EN("eval.baseline.col_network") in d.value.columns)
     assert EN("eval.baseline.linear") in base.columns
     # cross-validation: stratified is off for regression (with the reason), K-fold runs
@@ -166,10 +169,12 @@ def test_regression_run_and_cross_validation(no_exceptions):
     np.testing.assert_allclose(arr(fig.data[0].y), [f["r2"] for f in s.folds])
 
 
-def test_while_training_the_validation_set_is_shown_live(no_exceptions):
+@pytest.mark.parametrize("epochs", ["30", "0"])
+def test_while_training_the_validation_set_is_shown_live(no_exceptions, epochs):
     """A run paused after one epoch (the Step button) is still active: the page shows the
-    snapshot's validation outputs, not the test set."""
-    at = open_app("train.py", query={"dataset": "circle", "epochs": "30"})
+    snapshot's validation outputs, not the test set; an endless run's epoch is "1/∞" (it read
+    "of 0")."""
+    at = open_app("train.py", query={"dataset": "circle", "epochs": epochs})
     next(b for b in at.button if b.label == EN("train.step")).click().run()
     job = at.session_state[Key.JOB]
     try:
@@ -182,8 +187,10 @@ def test_while_training_the_validation_set_is_shown_live(no_exceptions):
         at.switch_page("views/evaluate.py")
         at.run()
         no_exceptions(at)
-        live = EN("eval.live", epoch=1, epochs=30, status=EN("status.paused", epoch=1, epochs=30))
-        assert live in [i.value for i in at.info]
+        shown = [i.value for i in at.info]
+        assert any(f"after epoch 1/{'∞' if epochs == '0' else 30}. " in v for v in shown), shown
+        if epochs == "30":
+            assert EN("eval.live", epoch=1, epochs=30, status=EN("status.paused", epoch=1, epochs=30)) in shown
         val = evaluation.from_output(job.prepared, "val", s.val_output)
         assert val.n == len(job.prepared.val.y)
         m = evaluation.at_threshold(val.y_true, val.output, 0.5)

@@ -3,7 +3,7 @@
 import json
 import time
 
-from apptest import open_app
+from apptest import figures, open_app
 from streamlit.util import calc_hash  # how st.Page names a page (by its url path)
 
 from playground.status import Status
@@ -23,7 +23,7 @@ def _selectbox(at, label):
 
 
 def _figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return figures(at)
 
 
 def _title(fig: dict) -> str:

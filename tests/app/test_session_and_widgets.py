@@ -14,11 +14,15 @@ from playground.status import Status
 from ui.runs import JobGuard
 from ui.session import (
     ACT_PER_LAYER,
+    EVAL_CHARTS,
+    INSIDE_CHARTS,
     Key,
     act_key,
     canvas_key,
     choice_key,
     cm_normalize_key,
+    eval_chart_key,
+    inside_chart_key,
     paint_key,
     units_key,
     w_key,
@@ -34,6 +38,8 @@ def no_exceptions(at):
 def _declared() -> set[str]:
     keys = {v for k, v in vars(Key).items() if not k.startswith("_")} | {ACT_PER_LAYER}
     keys |= {w_key(f) for f in FIELDS} | {cm_normalize_key(v) for v in ("live", "final")}
+    keys |= {eval_chart_key(c, v) for c in EVAL_CHARTS for v in ("live", "final")}
+    keys |= {inside_chart_key(c) for c in INSIDE_CHARTS}
     return keys | {choice_key(k) for k in keys}
 
 
