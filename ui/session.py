@@ -79,6 +79,7 @@ class Key:
     SEQ_MEMORY = "seq_memory"
     SEQ_FORECAST = "seq_forecast"
     ONE_INPUT = "one_input"
+    CV_FOLDS = "cv_folds"                  # the cross-validation's folds chart (Evaluate)
     LAB_FIGS = "_lab_figs"                 # {panel: (signature, figure or table)}: rebuilt only when their data changes
     LAB_WHAT_CHANGED = "lab_what_changed"  # widget: show the before / after view of the last change
     LAB_RESTART = "lab_restart"            # button: start over with settings that need a new network
@@ -254,6 +255,11 @@ def eval_chart_key(chart: str, view: str) -> str:
 def inside_chart_key(chart: str) -> str:
     """A chart of Inside the network (one of INSIDE_CHARTS)."""
     return f"inside_{chart}"
+
+
+def sketch_chart_key(chart: str) -> str:
+    """A chart of Draw a digit: probs | input | act_<layer>."""
+    return f"sketch_{chart}"
 
 
 def paint_key(editor: str, what: str) -> str:

@@ -11,7 +11,7 @@ from playground.figures import evaluation as eval_figs
 from playground.figures.time_folds import time_folds_figure
 from playground.runs import crossval
 from playground.status import Status
-from ui import data, lab, pacing, runs, widgets
+from ui import data, lab, live_chart, pacing, runs, widgets
 from ui.lang import T, lang
 from ui.session import Key, choice_key
 from ui.status import duration
@@ -147,7 +147,7 @@ def cv_folds(s) -> None:
             fig.update_xaxes(title_text=T("eval.cv.seq.fold_axis"), tickmode="array",
                              tickvals=[f["fold"] for f in s.folds],
                              ticktext=[f"{f['fold']}<br>{f['test_period']}" for f in s.folds])
-        st.plotly_chart(fig, key="cv_folds")
+        live_chart.chart(fig, key=Key.CV_FOLDS)     # redrawn as the folds come in: a zoom, a hover stay
     if s.method == "loo":
         st.caption(T("eval.cv.loo_note"))
     if s.pooled:

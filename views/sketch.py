@@ -14,9 +14,9 @@ from playground.figures.inside import layer_title
 from playground.nn import model
 from playground.sketch import digit_model, preprocess, teach
 from playground.status import Status
-from ui import pacing, runs, widgets
+from ui import live_chart, pacing, runs, widgets
 from ui.lang import T, lang
-from ui.session import Key, canvas_key
+from ui.session import Key, canvas_key, sketch_chart_key
 
 try:
     from streamlit_drawable_canvas import st_canvas
@@ -185,8 +185,8 @@ def _draw_and_read(source: str) -> None:
                 f"<b style='font-size:1.4rem'>{reading.probs[top]:.0%}</b> {T('sketch.sure')}</span></div>",
                 unsafe_allow_html=True)
             st.markdown(f"**{T('sketch.probabilities')}**")
-            st.plotly_chart(sketch_figs.probabilities_figure(reading.probs, dm.class_names, T),
-                            key="sketch_probs", config={"displayModeBar": False})
+            live_chart.chart(sketch_figs.probabilities_figure(reading.probs, dm.class_names, T),
+                             key=sketch_chart_key("probs"), config={"displayModeBar": False})
     if reading is not None:
         _inside(dm, image, reading)
     _teach(dm, source, rgba, image, reading)
@@ -197,7 +197,8 @@ def _inside(dm, image, reading) -> None:
     with left:
         h, w = dm.image_shape
         st.markdown(f"**{T('sketch.input_title', h=h, w=w)}**")
-        st.plotly_chart(sketch_figs.input_figure(image, T), key="sketch_input", config={"displayModeBar": False})
+        live_chart.chart(sketch_figs.input_figure(image, T), key=sketch_chart_key("input"),
+                         config={"displayModeBar": False})
         st.caption(T("sketch.input_caption_28" if h == 28 else "sketch.input_caption_8"))
     with right:
         st.markdown(f"**{T('sketch.hidden_title')}**")
@@ -209,8 +210,8 @@ def _inside(dm, image, reading) -> None:
                              w=values.shape[2]))
             else:
                 st.caption(T("sketch.layer_units", name=layer_title(name, T), n=values.size))
-            st.plotly_chart(sketch_figs.activation_figure(values, T), key=f"sketch_act_{name}",
-                            config={"displayModeBar": False})
+            live_chart.chart(sketch_figs.activation_figure(values, T), key=sketch_chart_key(f"act_{name}"),
+                             config={"displayModeBar": False})
         if reading.activations:
             st.caption(T("sketch.hidden_caption"))
 

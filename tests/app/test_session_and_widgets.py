@@ -24,6 +24,7 @@ from ui.session import (
     eval_chart_key,
     inside_chart_key,
     paint_key,
+    sketch_chart_key,
     units_key,
     w_key,
 )
@@ -44,7 +45,7 @@ def _declared() -> set[str]:
 
 
 def _is_declared(key: str, declared: set[str]) -> bool:
-    patterns = (units_key(r"\d+"), act_key(r"\d+"), canvas_key(r"\d+"),
+    patterns = (units_key(r"\d+"), act_key(r"\d+"), canvas_key(r"\d+"), sketch_chart_key(r"(probs|input|act_\w+)"),
                 paint_key("paint", r"(mode|value|gen|chart_\d+|note|clear|reset|download)"))
     return key in declared or any(re.fullmatch(p, key) for p in patterns)
 

@@ -2,11 +2,10 @@
 canvas would send it, the prediction, teaching, a run's model, a saved model, Korean."""
 import base64
 import io
-import json
 
 import numpy as np
 import pytest
-from apptest import open_app
+from apptest import figures, open_app
 from PIL import Image
 
 from playground.config import make_config
@@ -33,8 +32,6 @@ def draw(at, rgba):
     return at.run()
 
 
-def figures(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 def arr(v) -> np.ndarray:

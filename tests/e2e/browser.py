@@ -115,7 +115,8 @@ def wait_until_still(page, quiet_ms: int = 400, timeout: float = 30_000) -> None
     page.evaluate("() => { window.__lastChange = performance.now(); }")     # from now on
     page.wait_for_function(f"""() => performance.now() - window.__lastChange >= {quiet_ms}
         && !document.querySelector('[data-testid=stSkeleton]')
-        && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
+        && [...document.querySelectorAll('[data-testid=stPlotlyChart], .live-chart')]    // live: ui.live_chart
+            .every(c => c.querySelector('.main-svg'))""",
                            polling=100, timeout=timeout)     # (stSkeleton: an element whose code is still loading)
 
 

@@ -66,7 +66,7 @@ def _box(page, key: str) -> dict:
 _FIRST_SEEN = """() => { const seen = window.__firstSeen = {};
     const watch = new MutationObserver(() => {
         if ([...document.querySelectorAll('button')].some(b => b.textContent.includes('학습 시작'))) {
-            seen.charts = document.querySelectorAll('[data-testid=stPlotlyChart]').length;
+            seen.charts = document.querySelectorAll('[data-testid=stPlotlyChart], .live-chart').length;
             watch.disconnect(); } });
     watch.observe(document, {childList: true, subtree: true}); }"""
 PREVIEW_DRAWN = """() => ['preview_network', 'preview_points', 'curves_empty']
