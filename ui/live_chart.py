@@ -70,7 +70,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
     let width = 0;      // the column's width changed (a resized window, the sidebar): fit it
     gd._liveResize = new ResizeObserver(([e]) => {
       const w = Math.round(e.contentRect.width);
-      if (w !== width && width && w && gd._fullLayout) window.Plotly.Plots.resize(gd).catch(() => {});  // gone meanwhile
+      if (w !== width && width && w && gd._fullLayout) {
+        window.Plotly.Plots.resize(gd).catch(() => {});     // (gone meanwhile: nothing to fit)
+      }
       width = w;
     });
     gd._liveResize.observe(gd);

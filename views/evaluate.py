@@ -246,8 +246,8 @@ def live_view() -> None:
     if s.val_output is None or job.prepared is None:
         st.info(T("eval.waiting"), icon=":material/hourglass_top:")
         return
-    st.info(T("eval.live", epoch=s.epoch, epochs="∞" if s.endless else s.epochs, status=status_line(s)),   # not "of 0"
-            icon=":material/sensors:")
+    epochs = "∞" if s.endless else s.epochs      # an endless run's: not "of 0"
+    st.info(T("eval.live", epoch=s.epoch, epochs=epochs, status=status_line(s)), icon=":material/sensors:")
     show(evaluation.from_output(job.prepared, "val", s.val_output), job.prepared, live=True)
 
 

@@ -1,9 +1,9 @@
 """Plotly figures for "Inside the network", drawn from playground.inspect's plain data.
 
 Every text comes from the caller's Translator `T`. Figures carry `uirevision` (a zoom
-kept across updates of one chart where the page updates it in place, as the lab's live
-charts; Streamlit 1.67's own chart is drawn anew for a changed figure), and send rounded numbers so a redraw every second
-stays small.
+kept across updates of one chart where the page updates it in place, as the live charts
+do; Streamlit 1.67's own chart is drawn anew for a changed figure), and send rounded
+numbers so a redraw every second stays small.
 """
 from __future__ import annotations
 
@@ -55,9 +55,9 @@ def activation_heatmap(view: dict, y, groups, task: str, class_names, T, layer: 
         yaxis = dict(tickvals=list(picks), ticktext=[f"{y[p]:.3g}" for p in picks],
                      title=dict(text=T("inside.samples_by_target")))
     return figure([heatmap], 400, T("inside.heat_title", layer=layer_title(layer, T)),
-                   yaxis=dict(yaxis, autorange="reversed"),
-                   xaxis=dict(title=dict(text=T("inside.nodes")), showticklabels=len(nodes) <= 32, type="category"),
-                   **extra)
+                  yaxis=dict(yaxis, autorange="reversed"),
+                  xaxis=dict(title=dict(text=T("inside.nodes")), showticklabels=len(nodes) <= 32, type="category"),
+                  **extra)
 
 
 def histogram_figure(view: dict, T, layer: str) -> go.Figure:
@@ -67,7 +67,7 @@ def histogram_figure(view: dict, T, layer: str) -> go.Figure:
                 marker=dict(color=BLUE),
                 hovertemplate=T("inside.activation") + " %{x:.3f}<br>" + T("inside.count") + " %{y}<extra></extra>")
     return figure([bars], 300, T("inside.hist_title", layer=layer_title(layer, T)), bargap=0,
-                   xaxis=dict(title=dict(text=T("inside.activation"))), yaxis=dict(title=dict(text=T("inside.count"))))
+                  xaxis=dict(title=dict(text=T("inside.activation"))), yaxis=dict(title=dict(text=T("inside.count"))))
 
 
 def representation_figure(rep: dict, y, task: str, class_names, T, layer: str) -> go.Figure:
@@ -165,9 +165,9 @@ def mosaic_figure(images, titles, cols: int, T, title: str, height: int) -> go.F
         if note["text"].endswith("✕"):
             note["font"] = dict(note["font"], color=HIGHLIGHT)
     return figure([dict(type="heatmap", z=_int8(z), colorscale=GAP_SCALE, zmin=-128, zmax=127, showscale=False,
-                         hoverinfo="skip")], height, title, plot_bgcolor="white", annotations=notes,
-                   xaxis=dict(visible=False, constrain="domain"),
-                   yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1))
+                        hoverinfo="skip")], height, title, plot_bgcolor="white", annotations=notes,
+                  xaxis=dict(visible=False, constrain="domain"),
+                  yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1))
 
 
 def pictures_figure(pics: dict, T, dead=None) -> go.Figure:
@@ -259,9 +259,9 @@ def grad_norms_figure(grad_norms: list[dict], T) -> go.Figure:
                  line=dict(color=palette[i % len(palette)], width=2), marker=dict(size=4), hovertemplate="%{y:.2e}")
             for i, name in enumerate(names)]
     return figure(data, 340, T("inside.grad_title"), hovermode="x unified",
-                   xaxis=dict(title=dict(text=T("plot.epoch")), dtick=1 if len(ep) <= 10 else None),
-                   yaxis=dict(title=dict(text=T("inside.grad_axis")), type="log", exponentformat="power"),
-                   legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))
+                  xaxis=dict(title=dict(text=T("plot.epoch")), dtick=1 if len(ep) <= 10 else None),
+                  yaxis=dict(title=dict(text=T("inside.grad_axis")), type="log", exponentformat="power"),
+                  legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="center", x=0.5))
 
 
 def activation_functions_figure(curves: dict, chosen: str, T) -> go.Figure:

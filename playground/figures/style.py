@@ -31,8 +31,9 @@ def class_colors(task: str, n: int) -> list[str]:
 
 def layout(fig: go.Figure, height: int, title: str | None = None, top: int | None = None, **kw) -> go.Figure:
     """Height, small margins, an optional left-aligned title, and `uirevision` (a zoom kept
-    across updates of one chart where the page updates it in place, as the lab's live charts;
-    Streamlit 1.67's own chart is drawn anew for a changed figure). `top`: room above the plot (subplot titles need it)."""
+    across updates of one chart where the page updates it in place, as the live charts do;
+    Streamlit 1.67's own chart is drawn anew for a changed figure). `top`: room above the
+    plot (subplot titles need it)."""
     fig.update_layout(**layout_dict(height, title, top, **kw))
     return fig
 

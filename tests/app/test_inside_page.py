@@ -22,16 +22,12 @@ def _selectbox(at, label):
     return next(s for s in at.selectbox if s.label == label)
 
 
-def _figures(at) -> list[dict]:
-    return figures(at)
-
-
 def _title(fig: dict) -> str:
     return (fig["layout"].get("title") or {}).get("text", "")
 
 
 def _titles(at) -> list[str]:
-    return [_title(f) for f in _figures(at)]
+    return [_title(f) for f in figures(at)]
 
 
 def _train_then_open_inside(query: dict):
@@ -50,7 +46,7 @@ def test_without_a_run_points_to_train_and_explains_activations():
     assert "No network has been trained" in at.info[0].value
     link = at.get("page_link")[0].proto
     assert link.label == "Go to the Train page" and link.page_script_hash == calc_hash("train")
-    figs = _figures(at)
+    figs = figures(at)
     assert len(figs) == 1                                              # only the activation-function explainer
     bold = [t["name"] for t in figs[0]["data"] if t["line"]["width"] == 4]
     assert bold == ["tanh ★", "tanh ★"]                                # the sidebar's choice, f and f'
@@ -74,11 +70,11 @@ def test_after_a_finished_run():
                      "Output of each neuron for every point", "Gradient norm per layer per epoch"):
         assert any(t.startswith(expected) for t in titles), (expected, titles)
     assert at.metric[0].label == "Dead ReLUs in this layer"
-    network = _figures(at)[0]
+    network = figures(at)[0]
     assert any("Hidden layer 2" in a["text"] for a in network["layout"]["annotations"])
-    grads = next(f for f in _figures(at) if _title(f).startswith("Gradient norm"))
+    grads = next(f for f in figures(at) if _title(f).startswith("Gradient norm"))
     assert [len(t["x"]) for t in grads["data"]] == [8, 8, 8]           # one point per epoch per layer
-    bars = next(f for f in _figures(at) if _title(f) == "Gradient size per layer")   # the first and last epoch's
+    bars = next(f for f in figures(at) if _title(f) == "Gradient size per layer")   # the first and last epoch's
     assert [t["name"] for t in bars["data"]] == ["epoch 1", "epoch 8"]
     assert list(bars["data"][1]["x"]) == ["1", "2", "out"]
 
@@ -86,7 +82,7 @@ def test_after_a_finished_run():
     assert layer.options == ["Hidden layer 1", "Hidden layer 2"]
     layer.set_value("hidden2").run()
     no_exceptions(at)
-    rep = next(f for f in _figures(at) if "outputs (z1, z2)" in _title(f))
+    rep = next(f for f in figures(at) if "outputs (z1, z2)" in _title(f))
     assert rep["layout"]["xaxis"]["title"]["text"] == "z1 (h2·1)"
 
 
@@ -123,7 +119,7 @@ def test_live_run_uses_the_probe_then_pause_step_stop_here():
         _wait(lambda: job.snapshot().epoch == epoch + 1 and job.snapshot().status == Status.PAUSED)
         at.run()
         assert any(f"에포크 {epoch + 1} 이후" in c.value for c in at.caption)
-        grads = next(f for f in _figures(at) if _title(f).startswith("에포크별 층별"))
+        grads = next(f for f in figures(at) if _title(f).startswith("에포크별 층별"))
         assert len(grads["data"][0]["x"]) == epoch + 1
         _button(at, "중지").click().run()
         _wait(lambda: job.snapshot().status == Status.STOPPED)
@@ -143,7 +139,7 @@ def test_cnn_filters_and_feature_maps():
     assert pick.options[3] == "a sample of class 3"
     pick.set_value(3).run()
     no_exceptions(at)
-    cnn = next(f for f in _figures(at)
+    cnn = next(f for f in figures(at)
                if any("feature maps" in a.get("text", "") for a in f["layout"].get("annotations", [])))
     assert len(cnn["data"]) == 4                                       # sample, filters, two layers of maps
 
@@ -153,7 +149,7 @@ def test_regression_without_hidden_layers_and_linear_note():
     no_exceptions(at)
     assert any("no hidden layer" in i.value for i in at.info)
     assert not any(s.label == "Layer to look at" for s in at.selectbox)
-    network = _figures(at)[0]
+    network = figures(at)[0]
     assert [a["text"].split("<br>")[0] for a in network["layout"]["annotations"]] == [
         "<b>Input layer</b>", "<b>Output layer</b>"]
     assert any("single linear layer" in w.value for w in at.warning)
@@ -180,7 +176,7 @@ def test_regression_captions_talk_about_the_target_not_classes():
         assert T("inside.thumbs_caption_regression") in captions
         for classy in ("inside.heat_caption", "inside.repr_caption_pca", "inside.thumbs_caption"):
             assert not any(T(classy, n=200) in c for c in captions), classy
-        figs = _figures(at)
+        figs = figures(at)
         heat = next(f for f in figs if _title(f).startswith(T("inside.heat_title", layer=T("inside.layer.hidden", i=1))))
         assert heat["layout"]["yaxis"]["title"]["text"] == T("inside.samples_by_target")
         rep = next(f for f in figs if _title(f).startswith(T("inside.repr_pca", layer=T("inside.layer.hidden", i=1))))

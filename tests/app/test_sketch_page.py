@@ -32,8 +32,6 @@ def draw(at, rgba):
     return at.run()
 
 
-
-
 def arr(v) -> np.ndarray:
     """A plotly JSON array: a list, or plotly 6's typed array {dtype, bdata, shape}."""
     if isinstance(v, dict) and "bdata" in v:
