@@ -20,6 +20,7 @@ from . import transfer
 from .callbacks import Callback, DivergenceCheck, EarlyStopping, GradNorms, History
 from .model import (
     SeededDropout,
+    bare_optimizer_calls,
     build_model,
     loss_function,
     loss_name,
@@ -157,6 +158,7 @@ class Trainer:
         losses, outs = [], []
         self._epoch_losses = losses
         hooks = self._backward_hooks
+        clear_grads, step = bare_optimizer_calls(opt)
         seen = batch = 0
         self.samples_seen = 0
         while seen < n:
@@ -170,12 +172,12 @@ class Trainer:
                 break
             out = self._outputs(model(xb))
             loss = loss_fn(out, yb)
-            opt.zero_grad(set_to_none=True)
+            clear_grads()
             # L1 joins the gradient, not the reported loss: train and val losses stay comparable
             (loss + cfg.l1 * sum(p.abs().sum() for p in self._l1_params) if cfg.l1 else loss).backward()
             for cb in hooks:
                 cb.on_after_backward(self, batch)
-            opt.step()
+            step()
             losses.append(loss.detach())
             outs.append(out.detach())
             seen += len(yb)

@@ -42,6 +42,21 @@ def test_same_seed_same_history(values):
     assert without_seconds(a.history.epochs) != without_seconds(c.history.epochs)
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop"])
+def test_the_bare_optimizer_calls_train_as_torchs_own_and_a_step_hook_still_fires(optimizer):
+    """The Trainer steps without torch's per-call wrapper (model.bare_optimizer_calls): the
+    same weights as opt.zero_grad / opt.step, which a step hook on the optimizer brings back."""
+    values = dict(dataset="moons", hidden="8,8", optimizer=optimizer, epochs=3, shuffle=True)
+    bare = fit(**values)
+    cfg, p = prepared_for(**values)
+    hooked, steps = Trainer(cfg, p), []
+    hooked.optimizer.register_step_pre_hook(lambda opt, args, kwargs: steps.append(1))
+    hooked.fit()
+    assert len(steps) == 3 * math.ceil(len(p.train.y) / cfg.batch_size)    # every batch went through opt.step
+    assert without_seconds(bare.history.epochs) == without_seconds(hooked.history.epochs)
+    assert all(torch.equal(x, y) for x, y in zip(bare.model.state_dict().values(), hooked.model.state_dict().values()))
+
+
 def test_shuffle_changes_the_run():
     a = fit(dataset="moons", epochs=3, shuffle=True)
     b = fit(dataset="moons", epochs=3, shuffle=False)
