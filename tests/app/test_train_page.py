@@ -67,6 +67,8 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
     assert snap.status == Status.COMPLETED and snap.epoch == 15
     md = " ".join(m.value for m in at.markdown)
     assert "Epoch log" in md and "Decision boundary" in md
+    title = next(m for m in at.markdown if m.value == f"**{EN('lab.curves')}**")
+    assert "double-click" in title.proto.help.lower()          # how back from a zoom: the charts show no modebar
     assert "boundary" in snap.probes
     log = at.dataframe[0].value
     assert list(log.columns) == ["loss", "accuracy", "val_loss", "val_accuracy", "time (s)"] and len(log) == 15
@@ -76,6 +78,7 @@ def test_train_to_the_end_shows_log_and_boundary(no_exceptions):
     no_exceptions(at)
     log = at.dataframe[0].value
     assert log.index.name == "에포크"
+    assert next(m for m in at.markdown if m.value == f"**{KO('lab.curves')}**").proto.help == KO("lab.curves_help")
     assert list(log.columns) == ["손실 (loss)", "정확도 (accuracy)", "검증 손실 (val_loss)",
                                  "검증 정확도 (val_accuracy)", "시간(초)"]
 
