@@ -6,8 +6,9 @@ Modes, interleaved for `rounds` rounds in this one process:
   headless  a TrainingJob with no probes;
   probes    the page's LiveProbe registered (it runs in the training thread between epochs);
   page      the probe plus what the open page does in the server process every
-            LIVE_SECONDS: poll the snapshot, build every figure, validate and serialise it
-            as st.plotly_chart does; this competes with the training thread for the GIL;
+            LIVE_SECONDS: poll the snapshot, build every figure and serialise it as the
+            page's live charts do (ui.live_chart.spec); this competes with the training
+            thread for the GIL;
   page+gc   the same plus the full gc.collect(2) Streamlit runs after every script or
             fragment run while `runner.postScriptGC` is true (its default; the app's
             .streamlit/config.toml turns it off, this mode shows what that saves).
@@ -33,8 +34,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import plotly  # noqa: E402
-import plotly.io as pio  # noqa: E402
 import torch  # noqa: E402
 
 from playground.config import make_config
@@ -45,12 +44,13 @@ from playground.figures import network as network_figs
 from playground.i18n import Translator  # noqa: E402
 from playground.inspect import live
 from playground.runs.training import Scheduler, TrainingJob
+from ui import live_chart
 
 MODES = ("headless", "probes", "page", "page+gc")
 
 
 def render(view, prep, T) -> int:
-    """Every figure the page draws for one view, as st.plotly_chart sends it; returns bytes."""
+    """Every figure the page draws for one view, as its live charts send it; returns bytes."""
     layer = next(iter(view["layers"]))
     lv = view["layers"][layer]
     figs = [network_figs.network_figure(view["graph"], T),
@@ -66,8 +66,7 @@ def render(view, prep, T) -> int:
         figs.append(inside_figs.thumbnails_figure(view["plane"], T))
     if layer in view["weights"]:
         figs.append(inside_figs.input_weights_figure(view["weights"][layer], T, layer))
-    return sum(len(pio.to_json(plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True),
-                               validate=False)) for f in figs)
+    return sum(len(live_chart.spec(f)) for f in figs)
 
 
 class Timed:
