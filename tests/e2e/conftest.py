@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, OffLoopback, Server, Tab, screenshot
+from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, OffLoopback, Server, Tab, screenshot
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,12 +84,24 @@ def page(request, tab, app_url):
     """The shared server's tests' one tab (browser.Tab), at 1400x1000 in en-US; a test may
     resize it. Left after the test: its session ends, its cookies and storage are forgotten.
     A failed test leaves a picture of the page as it failed (test-artifacts/FAILED-<test>.png):
-    a timeout's message says what was awaited, not what the page showed instead."""
+    a timeout's message says what was awaited, not what the page showed instead. Beside it,
+    FAILED-<test>.txt: the page's uncaught errors and console errors, and whether it crashed
+    (a blank picture: the renderer gone, or React's tree torn down by an error)."""
     page = tab.open()
+    seen: list[str] = []
+    listeners = {"pageerror": lambda e: seen.append(f"page error: {e}"),
+                 "console": lambda m: m.type == "error" and seen.append(f"console error: {m.text}"),
+                 "crash": lambda _p: seen.append("the page crashed")}
+    for event, fn in listeners.items():
+        page.on(event, fn)
     yield page
+    for event, fn in listeners.items():
+        page.remove_listener(event, fn)
     if getattr(request.node, "call_failed", False):
+        name = "FAILED-" + request.node.name.replace("/", "_")[:120]
+        (ARTIFACTS / f"{name}.txt").write_text("\n".join(seen) or "no page error, no crash", encoding="utf-8")
         try:
-            screenshot(page, "FAILED-" + request.node.name.replace("/", "_")[:120])
+            screenshot(page, name)
         except Exception:
             pass
     tab.leave(app_url)
