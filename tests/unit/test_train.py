@@ -12,6 +12,7 @@ from unit_helpers import prepared_for, without_seconds
 from playground.analysis import metrics
 from playground.config import make_config
 from playground.nn.callbacks import Callback, ProgressLog
+from playground.nn.model import bare_optimizer_calls
 from playground.nn.train import Trainer, train
 from playground.status import FINISHED, Status
 
@@ -55,6 +56,9 @@ def test_the_bare_optimizer_calls_train_as_torchs_own_and_a_step_hook_still_fire
     assert len(steps) == 3 * math.ceil(len(p.train.y) / cfg.batch_size)    # every batch went through opt.step
     assert without_seconds(bare.history.epochs) == without_seconds(hooked.history.epochs)
     assert all(torch.equal(x, y) for x, y in zip(bare.model.state_dict().values(), hooked.model.state_dict().values()))
+    # and the bare run took the bare calls: torch's wrapped step only where a hook asks for it
+    assert bare_optimizer_calls(bare.optimizer)[1] != bare.optimizer.step
+    assert bare_optimizer_calls(hooked.optimizer)[1] == hooked.optimizer.step
 
 
 def test_shuffle_changes_the_run():
