@@ -2,6 +2,7 @@
 
 The repository root goes on sys.path so `import playground` works however pytest
 is started (`pytest`, `python -m pytest`, from another directory)."""
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# plotly checks every property of every figure the unit and app tests build (a misspelt one fails
+# there); the server skips the check (playground/figures/style.built). Set before anything imports
+# the figures; the browser tests' servers set it back to "0" (tests/e2e/browser.Server), as deployed.
+os.environ.setdefault("PLAYGROUND_CHECK_FIGURES", "1")
 
 
 # Two lanes for the README's `-n 2 --dist loadgroup`, each one process running its tests

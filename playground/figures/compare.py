@@ -4,10 +4,20 @@ One colour per run everywhere on the Compare page; training dashed, validation s
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from .style import BLUE, DIVERGING, INK, LABEL_GREY, LEGEND_BELOW, ORANGE, class_colors, layout_dict, subplots_layout
+from .style import (
+    BLUE,
+    DIVERGING,
+    INK,
+    LABEL_GREY,
+    LEGEND_BELOW,
+    ORANGE,
+    built,
+    class_colors,
+    layout_dict,
+    subplots_layout,
+)
 
 # one colour per run (up to six are compared), distinct from each other and readable on white
 RUN_COLORS = qualitative.Set1[:5] + qualitative.Dark2[:1] + qualitative.Set1[6:]
@@ -57,7 +67,7 @@ def curves_figure(runs: list[dict], T, height: int = 420, log_loss: bool = False
     spec["annotations"].append(dict(text=T("compare.line_styles"), xref="paper", yref="paper", x=0.5, y=1.13,
                                     showarrow=False, font=dict(size=12, color=LABEL_GREY)))
     spec.update(layout_dict(height, top=70, hovermode="closest", legend={**LEGEND_BELOW, "y": -0.18}))
-    return go.Figure(data=data, layout=spec)
+    return built(data, spec)
 
 
 def boundaries_figure(runs: list[dict], task: str, T, class_names=None, points=None, per_row: int = 3,
@@ -121,4 +131,4 @@ def boundaries_figure(runs: list[dict], task: str, T, class_names=None, points=N
         spec["yaxis" + axis].update(range=[float(s["y"][0]), float(s["y"][-1])], scaleanchor=f"x{axis}", scaleratio=1,
                                     title=dict(text="x2" if c == 1 else None, standoff=2))
     spec.update(layout_dict(rows * cell + 60, top=40, legend={**LEGEND_BELOW, "y": -0.08}))
-    return go.Figure(data=data, layout=spec)
+    return built(data, spec)

@@ -9,12 +9,11 @@ of 8 node pictures in a third of a page ran into one solid band (screenshots, 12
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .flatten import add_flatten
 from .inside import layer_title
 from .network import network_spec
-from .style import LABEL_GREY, MID_GREY
+from .style import LABEL_GREY, MID_GREY, built
 
 MAX_COLUMNS = 11    # input + 9 hidden + output drawn whole (up to 10 hidden layers: 12 columns, crowded)
 KEEP = 4            # columns kept at each end: input + 3 hidden layers, 3 hidden layers + output
@@ -125,4 +124,4 @@ def mark(spec: dict, graph: dict, left_out: list, T) -> dict:
 
 def whole_network_figure(graph: dict, T):
     """Inside the network's diagram: every layer, the flatten step, the skip arcs."""
-    return go.Figure(mark(add_flatten(network_spec(graph, T), graph, T), graph, [], T))
+    return built(mark(add_flatten(network_spec(graph, T), graph, T), graph, [], T))

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..analysis.metric_names import BOUNDED
-from .style import BLUE, CLASS_COLORS, GREY, LEGEND_BELOW, ORANGE, RED, figure, layout, layout_dict
+from .style import BLUE, CLASS_COLORS, GREY, LEGEND_BELOW, ORANGE, RED, built, figure, layout, layout_dict
 
 POINT_COLOR = RED
 
@@ -63,7 +63,7 @@ def confusion_figure(cm, class_names, T, normalize: bool = False, highlight: tup
         i, j = highlight
         spec["shapes"] = [dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                                line=dict(color=POINT_COLOR, width=3))]
-    return go.Figure(data=[heatmap], layout=spec)
+    return built([heatmap], spec)
 
 
 def roc_figure(curves: list[dict], T, class_names=None, point: dict | None = None,

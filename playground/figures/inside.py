@@ -12,8 +12,22 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..inspect.names import node_label
-from .style import (BLUE, CLASS_COLORS, DIVERGING, INK, LINE_COLORS, NEUTRAL, ORANGE, RED, SEQUENTIAL,
-                    class_colors, figure, layout_dict, subplots_layout)
+from .style import (
+    BLUE,
+    CLASS_COLORS,
+    DIVERGING,
+    INK,
+    LINE_COLORS,
+    NEUTRAL,
+    ORANGE,
+    RED,
+    SEQUENTIAL,
+    built,
+    class_colors,
+    figure,
+    layout_dict,
+    subplots_layout,
+)
 from .style import layout as _layout
 
 HIGHLIGHT = RED
@@ -288,4 +302,4 @@ def activation_functions_figure(curves: dict, chosen: str, T) -> go.Figure:
     spec["yaxis"]["range"], spec["yaxis2"]["range"] = [-1.6, 4.1], [-0.1, 1.2]
     spec.update(layout_dict(360, None, top=40, hovermode="x unified",
                             legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="center", x=0.5)))
-    return go.Figure(data=data, layout=spec)
+    return built(data, spec)

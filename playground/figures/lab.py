@@ -13,6 +13,7 @@ from . import deep_net
 from .flatten import add_flatten
 from .inside import _tile
 from .network import network_spec
+from .style import built
 
 # orange (low) - white - blue (high), as the links and the boundary
 _LOW, _MID, _HIGH = np.array([245, 147, 34]), np.array([247, 247, 247]), np.array([8, 119, 189])
@@ -60,7 +61,7 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     # tables: long names (pclass_1st) in a column that may be narrow; 2-D data: short ones beside pictures
     _fit_names(spec, len(layers), min(width, NAMES_WIDTH) if not maps else width, BOX_PX if not maps else 2 * BOX_PX)
     if not maps:
-        return go.Figure(spec)
+        return built(spec)
     xaxis, yaxis = spec["layout"]["xaxis"], spec["layout"]["yaxis"]
     (x0, x1), (y0, y1) = xaxis["range"], yaxis["range"]
     # One y unit is `ratio` times as long on screen as one x unit, whatever the real width
@@ -94,7 +95,7 @@ def lab_network_figure(graph: dict, plane: dict | None, T, height: int = 380, wi
     names[0]["marker"]["size"] = picture_px
     if len(layers) - 1 in maps:
         names[-1]["marker"]["size"] = picture_px
-    return go.Figure(spec)
+    return built(spec)
 
 
 def _fit_names(spec: dict, n_layers: int, width: int, box_px: float) -> None:

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from ..inspect.names import node_label
 from .inside import layer_title
-from .style import BLUE, DARK_GREY, DIVERGING, ORANGE, layout_dict
+from .style import BLUE, DARK_GREY, DIVERGING, ORANGE, built, layout_dict
 
 
 def group_label(layer: dict, group: tuple, T, image_shape=None) -> str:
@@ -33,7 +33,7 @@ def _positions(m: int) -> np.ndarray:
 
 
 def network_figure(graph: dict, T, height: int | None = None, compact: bool = False) -> go.Figure:
-    return go.Figure(network_spec(graph, T, height, compact))
+    return built(network_spec(graph, T, height, compact))
 
 
 def network_spec(graph: dict, T, height: int | None = None, compact: bool = False) -> dict:

@@ -10,8 +10,24 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import (BLUE, CLASS_COLORS, DIVERGING, GREEN, GREY, LABEL_GREY, ORANGE, TIME_TICKS, TRAIN_COLOR, VAL_COLOR,
-                    axis_key, figure, layout, layout_dict, subplots_layout)
+from .style import (
+    BLUE,
+    CLASS_COLORS,
+    DIVERGING,
+    GREEN,
+    GREY,
+    LABEL_GREY,
+    ORANGE,
+    TIME_TICKS,
+    TRAIN_COLOR,
+    VAL_COLOR,
+    axis_key,
+    built,
+    figure,
+    layout,
+    layout_dict,
+    subplots_layout,
+)
 
 SPLIT_COLORS = {"train": TRAIN_COLOR, "val": VAL_COLOR, "test": GREEN}
 
@@ -93,7 +109,7 @@ def state_figure(ex: dict, i: int, T, height: int = 360) -> go.Figure:
     spec.update(layout_dict(height + (40 if ex["task"] != "binary" else 0) + (60 if rows == 4 else 0), top=26,
                             showlegend=ex["task"] != "binary",
                             legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5)))
-    return go.Figure(data=data, layout=spec)
+    return built(data, spec)
 
 
 def forecast_figure(fc: dict, T, height: int = 360) -> go.Figure:

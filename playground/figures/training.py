@@ -8,9 +8,24 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import (BLUE, DARK_GREY, DIVERGING, GREEN, GREY, LEGEND_BELOW, MID_GREY, ORANGE, RED, TRAIN_COLOR,
-                    VAL_COLOR, axis_key, layout, layout_dict, subplots_layout)
-
+from .style import (
+    BLUE,
+    DARK_GREY,
+    DIVERGING,
+    GREEN,
+    GREY,
+    LEGEND_BELOW,
+    MID_GREY,
+    ORANGE,
+    RED,
+    TRAIN_COLOR,
+    VAL_COLOR,
+    axis_key,
+    built,
+    layout,
+    layout_dict,
+    subplots_layout,
+)
 
 CLASS_SCALE = [[0, ORANGE], [1, BLUE]]   # a binary point's class (0 or 1) as its colour
 STACKED_LEFT = 48     # px left of the stacked panels: "100%" ticks fit, and the titles start at 10 px
@@ -80,7 +95,7 @@ def history_figure(history, task: str, T, best_epoch: int = 0, stopped_epoch: in
         spec["shapes"] = shapes
     if stacked:           # a fixed room for the ticks, where the titles start (10 px from the edge)
         spec["margin"] = dict(spec["margin"], l=STACKED_LEFT, **STACKED_MARGIN)
-    return update_history_figure(go.Figure(data=data, layout=spec), history, task, best_epoch, epochs)
+    return update_history_figure(built(data, spec), history, task, best_epoch, epochs)
 
 
 def _vline(x: float, axes: tuple, line: dict) -> dict:
@@ -229,7 +244,7 @@ def boundary_figure(surface: dict | None, points: dict, task: str, T, class_name
     if compact:     # room for the axes' ticks and titles (x2, x1) as plotly's automargin makes it: given
         # less, plotly draws the chart twice, at every redraw of a live run (STACKED_MARGIN)
         spec.update(showlegend=False, margin=dict(l=44, r=4, t=4, b=48))
-    return go.Figure(data=data, layout=spec)
+    return built(data, spec)
 
 
 def what_changed_figure(before: list[dict], after: list[dict], at: float, task: str, T, height: int = 300):
