@@ -54,9 +54,10 @@ def figure(data: list[dict], height: int, title: str | None = None, top: int | N
     return built(data, layout_dict(height, title, top, **kw))
 
 
-# Plotly checks every property of a figure built from dicts: most of building one (the lab's
-# network 9.3 -> 1.4 ms, its boundary 6.5 -> 0.7, the curves 7.8 -> 1.3), held under the GIL
-# the training thread needs while a page is open. The server builds them unchecked; the unit
+# Plotly checks every property of a figure built from dicts: much of building one (unchecked,
+# the lab's network with its pictures 13.3 -> 7.4 ms, its boundary 3.2 -> 1.0, the curves 5.9 ->
+# 2.6, a tree 17.5 -> 3.2), held under the GIL the training thread needs while a page is open
+# (bench/figures.py's figures). The server builds them unchecked; the unit
 # and app tests check every one they build (tests/conftest.py sets the variable), and
 # tests/unit/test_figure_checks.py that both ways give the browser the same figure.
 CHECKED = os.environ.get("PLAYGROUND_CHECK_FIGURES") == "1"
