@@ -1,7 +1,10 @@
 """Live-training benchmark (issues 3 and 13): run with `python bench/live_page.py [mnist|spiral]`.
 
 1. Latency: seconds from the click on Train until the loss curve has its first point
-   (target <= 1 s).
+   (target <= 1 s; warm <= 0.5 s), in the page's own clock: from the click's pointerdown to
+   the first animation frame that has the point (what a learner waits); beside it, from
+   Playwright's `click()` call to its wait seeing the point (adds Playwright's actionability
+   checks before the click and its polling after).
 2. Throughput: samples/s of the same run with the Train page (the lab: network diagram,
    live view, curves) open and live in headless Chromium vs headless (a TrainingJob in a
    separate process, no probes), alternating A/B; prints the ratio (target >= 0.95, issue 28).
@@ -57,7 +60,25 @@ def headless(values: dict, epochs: int, prefix: list[str]) -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def live(page, url: str, values: dict, epochs: int) -> tuple[float, float]:
+# The page's own clock: the Train button's pointerdown, then the first animation frame whose
+# curves hold a point (looked for at each frame from the click on, nothing before or after it)
+CLOCK = """
+addEventListener('pointerdown', e => {
+  const b = e.target.closest && e.target.closest('button');
+  if (!b || b.innerText.split('\\n').pop().trim() !== 'Train') return;   // after its icon's name
+  const t = window.__firstPoint = {click: e.timeStamp, drawn: null};
+  const look = () => {
+    const g = document.querySelector('.st-key-curves .js-plotly-plot');
+    if (g && g._fullData && g._fullData.length && g._fullData[0].x.length > 0) t.drawn = performance.now();
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}, true);
+"""
+
+
+def live(page, url: str, values: dict, epochs: int) -> tuple[float, float, float]:
+    """(the page's click -> first point, Playwright's click -> first point, samples/s)."""
     page.goto(f"{url}/?{query(values, epochs)}")
     wait_for_app(page)
     page.wait_for_selector(".st-key-curves_empty .js-plotly-plot", timeout=30_000)   # plotly is loaded before Train
@@ -71,10 +92,12 @@ def live(page, url: str, values: dict, epochs: int) -> tuple[float, float]:
         page.screenshot(path="/tmp/bench-fail.png", full_page=True)
         raise
     first = time.perf_counter() - t0
+    clock = page.wait_for_function("() => window.__firstPoint && window.__firstPoint.drawn && window.__firstPoint",
+                                   timeout=10_000).json_value()
     page.wait_for_selector(f"text=/finished: {epochs} epochs/", timeout=600_000)
     text = page.locator("[data-testid='stProgress']").first.inner_text()
     sps = float(re.search(r"([\d,]+) samples/s", text).group(1).replace(",", ""))
-    return first, sps
+    return (clock["drawn"] - clock["click"]) / 1000, first, sps
 
 
 def chromium_on_core(folder: str, core: int) -> str:
@@ -103,21 +126,26 @@ def main(scenario: str = "mnist", rounds: int = 4, pin: bool = False) -> None:
             b = p.chromium.launch(executable_path=executable,
                                   args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(CLOCK)
             live(page, f"http://127.0.0.1:{port}", values, 1)   # warm-up: dataset cache, imports
-            firsts, lives, heads = [], [], []
+            firsts, calls, lives, heads = [], [], [], []
             for r in range(rounds):
-                first, sps = live(page, f"http://127.0.0.1:{port}", values, epochs)
+                first, call, sps = live(page, f"http://127.0.0.1:{port}", values, epochs)
                 firsts.append(first)
+                calls.append(call)
                 lives.append(sps)
                 heads.append(headless(values, epochs, prefix))
-                print(f"round {r + 1}: first curve point after {first:.2f} s; live {sps:,.0f} samples/s; "
-                      f"headless {heads[-1]:,.0f} samples/s", flush=True)
+                print(f"round {r + 1}: first curve point {first:.2f} s after the click ({call:.2f} s after "
+                      f"Playwright's click call); live {sps:,.0f} samples/s; headless {heads[-1]:,.0f} samples/s",
+                      flush=True)
             b.close()
     finally:
         proc.terminate()
         shutil.rmtree(tmp, True)
     print(("pinned: server and headless on core 0, Chromium on core 1\n" if pin else "")
-          + f"first curve point: median {statistics.median(firsts):.2f} s (max {max(firsts):.2f} s; target <= 1 s)")
+          + f"first curve point after the click: median {statistics.median(firsts):.2f} s "
+            f"({min(firsts):.2f}-{max(firsts):.2f} s; warm target <= 0.5 s); after Playwright's click call: "
+            f"median {statistics.median(calls):.2f} s")
     ratio = statistics.median(lives) / statistics.median(heads)
     print(f"throughput live/headless: {statistics.median(lives):,.0f} / {statistics.median(heads):,.0f} "
           f"= {ratio:.2f}x (target >= 0.95x)")

@@ -185,7 +185,7 @@ def curves_figure(s, task, epochs):
 def curves_panel(s, task: str, epochs: int) -> None:
     st.markdown(f"**{T('lab.curves')}**", help=T("lab.curves_help"))    # the modebar is hidden: say how
     live_chart.chart(curves_figure(s, task, epochs), key=Key.CURVES, config={"displayModeBar": False},
-                     revision=runs.serial())
+                     revision=runs.serial(), first=True)
     st.toggle(T("train.log_scale"), key=Key.TRAIN_LOG_SCALE, help=T("train.log_scale_help"))
 
 

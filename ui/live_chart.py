@@ -54,6 +54,32 @@ function plotly() {
   return loading;
 }
 
+// A chart drawn `first` (the lab's curves) goes before the others that came with it: a run's
+// first point arrives with the network and the boundary, whose draws (~50-150 ms of plotly
+// each, in the page's order: they mount before the curves) held the curves back ~0.1-0.25 s.
+// The others wait one painted frame (by then the charts mounted with them have registered),
+// then for the first ones' draws and another frame (or 100 ms where no frame comes: a hidden tab).
+const FIRST = window.__liveFirst || (window.__liveFirst = { pending: 0, waiting: [] });
+
+function afterPaint() {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => { if (!done) { done = true; setTimeout(resolve, 0); } };
+    requestAnimationFrame(go);
+    setTimeout(go, 100);
+  });
+}
+
+function firstDrawn() {
+  if (--FIRST.pending > 0) return;
+  const waiting = FIRST.waiting.splice(0);
+  afterPaint().then(() => waiting.forEach((go) => go()));
+}
+
+function afterFirst() {
+  return afterPaint().then(() => FIRST.pending && new Promise((go) => FIRST.waiting.push(go)));
+}
+
 function themed(fig) {
   const layout = { ...(fig.layout || {}), template: THEME };
   const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
@@ -88,8 +114,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
   gd._liveSpec = data.spec;
   const spec = data.spec;
   const config = { displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"], ...data.config };
+  if (data.first) FIRST.pending += 1;
   // one draw at a time, and only the newest figure: polls can come while plotly loads
-  gd._liveDraw = (gd._liveDraw || Promise.resolve()).then(plotly).then((P) => {
+  const turn = data.first ? undefined : afterFirst;
+  gd._liveDraw = (gd._liveDraw || Promise.resolve()).then(turn).then(plotly).then((P) => {
     if (gd._liveSpec !== spec) return;
     if (data.revision !== null && data.revision !== gd._liveRevision) {    // a new run: its whole axis
       gd._liveZoom = {};
@@ -97,7 +125,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     }
     gd._liveConfig = config;
     return draw(P, gd).then(() => follow(gd, data.clicks));
-  }).catch((err) => console.error("live chart", err));
+  }).catch((err) => console.error("live chart", err)).finally(() => { if (data.first) firstDrawn(); });
   return gone;
 }
 
@@ -172,14 +200,15 @@ def spec(fig: go.Figure) -> str:
 
 
 def chart(fig: go.Figure, key: str, config: dict | None = None, revision: int | None = None,
-          clickable: bool = False) -> dict | None:
+          clickable: bool = False, first: bool = False) -> dict | None:
     """Draw `fig` under `key`, as `st.plotly_chart(fig, key=key, config=config)` would, but as
     one chart updated in place from rerun to rerun (its height: the figure's). A new
     `revision` (the run's serial) drops the learner's zoom: a new run shows its whole axis.
     `clickable`: a click on a point reruns (the fragment, as a widget does), and that rerun
-    gets the point, {"x", "y"}; otherwise None."""
+    gets the point, {"x", "y"}; otherwise None. `first`: drawn before the page's other live
+    charts that arrive with it (the lab's curves: the first point shows sooner)."""
     data = {"spec": spec(fig), "config": config or {}, "height": fig.layout.height or 450, "revision": revision,
-            "clicks": clickable}
+            "clicks": clickable, "first": first}
     if not clickable:
         _ELEMENT(key=key, data=data)
         return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from .session import Key
 
@@ -40,9 +41,12 @@ def is_new(panel: str, what: tuple) -> bool:
 
 
 def in_fragment_rerun() -> bool:
-    """This run is a fragment's own (a poll), not the whole page's."""
+    """This run is the calling fragment's own (a poll, or a rerun asked for it), not the whole
+    page's nor an enclosing fragment's (the lab's body, rerun by a click on its buttons, draws
+    its live fragments as a whole page's run does)."""
     ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
+    return bool(ctx is not None and ctx.fragment_ids_this_run
+                and ThreadState.get().fragment_id in ctx.fragment_ids_this_run)
 
 
 def rerun_fragment(key: str | list[str]) -> bool:
@@ -51,7 +55,7 @@ def rerun_fragment(key: str | list[str]) -> bool:
     full run draws every fragment). The run may end at its next Streamlit call once this
     is queued: ask for every fragment in one call."""
     ctx = get_script_run_ctx()
-    if ctx is None or ctx.script_requests is None or not ctx.fragment_ids_this_run:
+    if ctx is None or ctx.script_requests is None or not in_fragment_rerun():
         return False
     ctx.script_requests.request_rerun(RerunData(
         query_string=ctx.query_string, page_script_hash=ctx.page_script_hash,

@@ -201,13 +201,32 @@ def watch() -> None:
 
 def render() -> None:
     cfg = data.config()
+    st.html(COMPACT_CSS)
+    if not lab_preview.painted(cfg):
+        st.fragment(lab_body)(cfg)
+        return
+    lab_body(cfg)      # a painted set: the painting editor's clicks change the sidebar's data, so whole runs
+    if runs.training_job() is not None:
+        with st.expander(T("paint.title"), expanded=False):
+            lab_preview.paint.paint_editor(height=PANEL_H - 40)
+
+
+def lab_body(cfg) -> None:
+    """The lab beside the sidebar, a fragment (but on a painted set): a click on its buttons
+    (Train, Pause, Stop...) reruns it alone, not the sidebar and the rest of the app. In a
+    whole page's run the server sent the sidebar's ~50 elements before the lab's, and the
+    browser drew them again (a React render of the whole page per batch, 40-80 ms each) before
+    the curves: a Train click's first point in the page's clock 0.52 -> 0.44 s (medians,
+    bench/live_page.py spiral, 2026-12-07). The sidebar shows the run from the page's next
+    whole run on, as it did when the click was taken after it."""
+    if live_watch.in_fragment_rerun():     # a click's: a rerun of this session (a whole run ticks in app.py)
+        pacing.tick()
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
         start(cfg)
     elif widgets.take_train_click(lambda paused: start(cfg, paused)):
         url.sync(cfg, runs.run_token())     # the sidebar wrote the address before the run existed
     job = runs.training_job()
     snap = runs.record(job) if job else None
-    st.html(COMPACT_CSS)
     # no page title: the navigation names the page, and the first screen is for the lab
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     widgets.run_controls(job, snap, start=lambda paused: start(cfg, paused),
@@ -215,7 +234,7 @@ def render() -> None:
     lab.speed_control(job, top)
     error = notes(cfg)
     lab.changes_notes(cfg, job, lambda paused: start(cfg, paused))
-    if job is None:        # not in the polling fragment: the painting editor's clicks must rerun the sidebar too
+    if job is None:
         warm.elements()    # the run's elements' code, loaded now rather than at the Train click
         if not sequence_lab.preview_for(cfg):
             lab_preview.preview(cfg, error)
@@ -232,9 +251,6 @@ def render() -> None:
     st.fragment(live_below, key=BELOW)(cfg)
     st.fragment(watch, run_every=pace)()
     take_home.downloads(job)          # the model and the code behind the run, once it is over
-    if lab_preview.painted(cfg):
-        with st.expander(T("paint.title"), expanded=False):
-            lab_preview.paint.paint_editor(height=PANEL_H - 40)
 
 
 render()

@@ -307,6 +307,49 @@ def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(pag
     assert 1 <= sent["lab_network"] <= most and 1 <= sent["boundary"] <= most, (sent, window)
 
 
+# Which live charts the page draws, in order (wrapping the Plotly that the preview's charts loaded)
+DRAW_ORDER = """() => { window.__drawn = []; const react = window.Plotly.react;
+    window.Plotly.react = function (gd, ...rest) {
+        const key = ((gd.closest('[class*=st-key-]') || {}).className || '').match(/st-key-(\\S+)/);
+        if (key) window.__drawn.push(key[1]);
+        return react.call(this, gd, ...rest); }; }"""
+
+
+def test_a_train_click_reruns_the_lab_alone_and_draws_its_curves_first(page, app_url):
+    """The Train click reruns the lab (a fragment), not the sidebar: a whole page's run sent the
+    sidebar's ~50 elements first and the browser drew them again before the curves (the first
+    point ~0.1 s later). The browser draws the curves before the network and the boundary that
+    arrive with them (ui.live_chart's `first`): those two took ~0.1-0.25 s of plotly before it."""
+    frames = []
+
+    def follow(ws):
+        ws.on("framereceived", lambda payload: frames.append(payload))
+
+    page.on("websocket", follow)
+    try:
+        _open(page, f"{app_url}/?dataset=spiral&epochs=0&lang=en", 1400, 1000)
+        wait_until_still(page)
+        page.evaluate(DRAW_ORDER)
+        frames.clear()
+        page.get_by_role("button", name="Train").click()
+        page.wait_for_function("() => ['lab_network', 'boundary'].every(k => window.__drawn.includes(k))",
+                               timeout=30_000)
+        drawn = page.evaluate("() => window.__drawn")
+        received = [ForwardMsg.FromString(p) for p in frames if not isinstance(p, str)]
+    finally:
+        page.remove_listener("websocket", follow)
+        _stop(page)
+    click_run = []       # the click's own run: up to its end (a poll or a whole run may follow)
+    for msg in received:
+        if msg.WhichOneof("type") == "script_finished":
+            break
+        click_run.append(msg)
+    roots = Counter(m.metadata.delta_path[0] for m in click_run if m.WhichOneof("type") == "delta")
+    assert roots[0] >= 10 and roots[1] == 0, roots        # the lab (root 0) drawn, the sidebar (1) not sent
+    first = drawn.index("curves")
+    assert first < drawn.index("lab_network") and first < drawn.index("boundary"), drawn
+
+
 CURVES_X = """() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');
     const x = g && g._fullData && g._fullData.length ? g._fullData[0].x : [];
     return {range: g && g._fullLayout.xaxis.range, last: x.length ? Number(x[x.length - 1]) : 0}; }"""

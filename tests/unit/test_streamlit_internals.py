@@ -36,6 +36,16 @@ def test_a_fragment_can_ask_for_another_keyed_fragments_rerun():
     assert callable(getattr(MemoryFragmentStorage, "resolve_target", None))
 
 
+def test_a_fragment_knows_its_own_id_while_it_runs():
+    """ui/live_watch.in_fragment_rerun: a poll's own rerun, not an enclosing fragment's (the lab's body)."""
+    import dataclasses
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import FragmentThreadState, ThreadState
+
+    assert "fragment_id" in {f.name for f in dataclasses.fields(FragmentThreadState)}
+    assert callable(getattr(ThreadState, "get", None))
+
+
 def test_the_server_can_rerun_a_page_as_run_on_save_does():
     """ui/revive.rerun_session: a session's event loop, its last client state, request_rerun."""
     from streamlit.proto.ClientState_pb2 import ClientState
