@@ -172,6 +172,11 @@ MUTATIONS = [
              "(EPOCH_TURN_S if epoch_end else self.turn_s)",
              "(0.0 if epoch_end else self.turn_s)",
              ("tests/unit/test_scheduler.py::test_a_long_turn_ends_at_the_epoch_end_when_someone_waits",)),
+    Mutation("z_lab_in_whole_runs", "the lab is drawn in the whole page's run: a Train click reruns the sidebar too",
+             "views/train.py",
+             "    if not lab_preview.painted(cfg):\n",
+             "    if False:\n",
+             ("tests/e2e/test_lab_browser.py::test_a_train_click_reruns_the_lab_alone_and_draws_its_curves_first",)),
 ]
 
 
