@@ -278,8 +278,20 @@ def _charts_sent(frames: list[tuple[float, bytes]], since: float) -> Counter:
     return sent
 
 
+# Which live charts the page draws, in order (wrapping the Plotly that the preview's charts loaded)
+DRAW_ORDER = """() => { window.__drawn = []; const react = window.Plotly.react;
+    window.Plotly.react = function (gd, ...rest) {
+        const key = ((gd.closest('[class*=st-key-]') || {}).className || '').match(/st-key-(\\S+)/);
+        if (key) window.__drawn.push(key[1]);
+        return react.call(this, gd, ...rest); }; }"""
+
+
 def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(page, app_url):
-    """While a run trains the lab polls about once a second. The network and the boundary get
+    """The Train click reruns the lab (a fragment), not the sidebar: a whole page's run sent the
+    sidebar's ~50 elements first and the browser drew them again before the curves (the first
+    point ~0.1 s later). The browser draws the curves before the network and the boundary that
+    arrive with them (ui.live_chart's `first`): those two took ~0.1-0.25 s of plotly before it.
+    While the run trains the lab polls about once a second. The network and the boundary get
     a new picture every few seconds (the probes, views/train.PROBE_EVERY_S): a poll sends them
     only then. One fragment sent them at every poll beside the curves, and the browser and the
     server's script thread redrew and re-encoded them beside the training thread."""
@@ -292,8 +304,13 @@ def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(pag
     try:
         _open(page, f"{app_url}/?dataset=spiral&epochs=0&lang=en", 1400, 1000)
         limit_speed(page, 30)
+        wait_until_still(page)
+        page.evaluate(DRAW_ORDER)
+        clicked = time.monotonic()
         page.get_by_role("button", name="Train").click()
-        page.wait_for_selector(".st-key-boundary .js-plotly-plot", timeout=30_000)
+        page.wait_for_function("() => ['lab_network', 'boundary'].every(k => window.__drawn.includes(k))",
+                               timeout=30_000)
+        drawn = page.evaluate("() => window.__drawn")
         page.wait_for_timeout(2000)              # past the first point's fast polls
         since = time.monotonic()
         page.wait_for_timeout(9000)              # (a wait that lets the frames' events in)
@@ -302,45 +319,8 @@ def test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news(pag
     finally:
         page.remove_listener("websocket", follow)
         _stop(page)
-    assert sent["curves"] >= 2, sent            # the page polled and drew
-    most = window / 3 + 3        # a new probe at most every 3 s; a slack for a full rerun (ui.revive)
-    assert 1 <= sent["lab_network"] <= most and 1 <= sent["boundary"] <= most, (sent, window)
-
-
-# Which live charts the page draws, in order (wrapping the Plotly that the preview's charts loaded)
-DRAW_ORDER = """() => { window.__drawn = []; const react = window.Plotly.react;
-    window.Plotly.react = function (gd, ...rest) {
-        const key = ((gd.closest('[class*=st-key-]') || {}).className || '').match(/st-key-(\\S+)/);
-        if (key) window.__drawn.push(key[1]);
-        return react.call(this, gd, ...rest); }; }"""
-
-
-def test_a_train_click_reruns_the_lab_alone_and_draws_its_curves_first(page, app_url):
-    """The Train click reruns the lab (a fragment), not the sidebar: a whole page's run sent the
-    sidebar's ~50 elements first and the browser drew them again before the curves (the first
-    point ~0.1 s later). The browser draws the curves before the network and the boundary that
-    arrive with them (ui.live_chart's `first`): those two took ~0.1-0.25 s of plotly before it."""
-    frames = []
-
-    def follow(ws):
-        ws.on("framereceived", lambda payload: frames.append(payload))
-
-    page.on("websocket", follow)
-    try:
-        _open(page, f"{app_url}/?dataset=spiral&epochs=0&lang=en", 1400, 1000)
-        wait_until_still(page)
-        page.evaluate(DRAW_ORDER)
-        frames.clear()
-        page.get_by_role("button", name="Train").click()
-        page.wait_for_function("() => ['lab_network', 'boundary'].every(k => window.__drawn.includes(k))",
-                               timeout=30_000)
-        drawn = page.evaluate("() => window.__drawn")
-        received = [ForwardMsg.FromString(p) for p in frames if not isinstance(p, str)]
-    finally:
-        page.remove_listener("websocket", follow)
-        _stop(page)
     click_run = []       # the click's own run: up to its end (a poll or a whole run may follow)
-    for msg in received:
+    for msg in (ForwardMsg.FromString(p) for t, p in frames if t >= clicked and not isinstance(p, str)):
         if msg.WhichOneof("type") == "script_finished":
             break
         click_run.append(msg)
@@ -348,6 +328,9 @@ def test_a_train_click_reruns_the_lab_alone_and_draws_its_curves_first(page, app
     assert roots[0] >= 10 and roots[1] == 0, roots        # the lab (root 0) drawn, the sidebar (1) not sent
     first = drawn.index("curves")
     assert first < drawn.index("lab_network") and first < drawn.index("boundary"), drawn
+    assert sent["curves"] >= 2, sent            # the page polled and drew
+    most = window / 3 + 3        # a new probe at most every 3 s; a slack for a full rerun (ui.revive)
+    assert 1 <= sent["lab_network"] <= most and 1 <= sent["boundary"] <= most, (sent, window)
 
 
 CURVES_X = """() => { const g = document.querySelector('.st-key-curves .js-plotly-plot');

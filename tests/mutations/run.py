@@ -176,7 +176,7 @@ MUTATIONS = [
              "views/train.py",
              "    if not lab_preview.painted(cfg):\n",
              "    if False:\n",
-             ("tests/e2e/test_lab_browser.py::test_a_train_click_reruns_the_lab_alone_and_draws_its_curves_first",)),
+             ("tests/e2e/test_lab_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
 ]
 
 
