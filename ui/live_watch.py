@@ -52,7 +52,7 @@ def in_fragment_rerun() -> bool:
 def rerun_fragment(key: str | list[str]) -> bool:
     """Queue a rerun of the fragment registered with `key` (or of each of a list, in order),
     after the current (fragment) run ends. False when there is no fragment run to follow (a
-    full run draws every fragment). The run may end at its next Streamlit call once this
+    full run, or an enclosing fragment's, draws every fragment in it). The run may end at its next Streamlit call once this
     is queued: ask for every fragment in one call."""
     ctx = get_script_run_ctx()
     if ctx is None or ctx.script_requests is None or not in_fragment_rerun():

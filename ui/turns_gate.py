@@ -12,7 +12,8 @@ p95 (four runs), and every run finished sooner.
 A page that computes for long (a classic model's fit) holds the others back at most WAIT_S:
 then they go on beside it. A page that waits for long (a transfer run's shared pretraining)
 steps aside meanwhile. A polling fragment's rerun does not pass here (app.py runs only for
-whole pages).
+whole pages); the lab's own rerun does (`fragment_turn`: a click on Train reruns the lab alone,
+views/train.py, and a class presses Train together).
 """
 from __future__ import annotations
 
@@ -51,3 +52,15 @@ def stepped_aside():
         yield
     finally:
         _here.held = _gate.acquire(timeout=WAIT_S)
+
+
+@contextmanager
+def fragment_turn(own_rerun: bool):
+    """A fragment that a click reruns on its own (the lab: Train, Pause...) takes its turn as a
+    whole page does; drawn within a whole page's run (`own_rerun` False) it is in that run's
+    turn already. Yields whether it holds the gate (None: the page's run decides)."""
+    if not own_rerun:
+        yield None
+        return
+    with whole_page_turn() as held:
+        yield held

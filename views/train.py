@@ -203,7 +203,7 @@ def render() -> None:
     cfg = data.config()
     st.html(COMPACT_CSS)
     if not lab_preview.painted(cfg):
-        st.fragment(lab_body)(cfg)
+        st.fragment(lab_fragment)(cfg)
         return
     lab_body(cfg)      # a painted set: the painting editor's clicks change the sidebar's data, so whole runs
     if runs.training_job() is not None:
@@ -211,7 +211,7 @@ def render() -> None:
             lab_preview.paint.paint_editor(height=PANEL_H - 40)
 
 
-def lab_body(cfg) -> None:
+def lab_fragment(cfg) -> None:
     """The lab beside the sidebar, a fragment (but on a painted set): a click on its buttons
     (Train, Pause, Stop...) reruns it alone, not the sidebar and the rest of the app. In a
     whole page's run the server sent the sidebar's ~50 elements before the lab's, and the
@@ -219,8 +219,14 @@ def lab_body(cfg) -> None:
     the curves: a Train click's first point in the page's clock 0.52 -> 0.44 s (medians,
     bench/live_page.py spiral, 2026-12-07). The sidebar shows the run from the page's next
     whole run on, as it did when the click was taken after it."""
-    if live_watch.in_fragment_rerun():     # a click's: a rerun of this session (a whole run ticks in app.py)
-        pacing.tick()
+    own = live_watch.in_fragment_rerun()        # a click's rerun, not the whole page's
+    if own:
+        pacing.tick()                           # a rerun of this session (a whole run ticks in app.py)
+    with turns_gate.fragment_turn(own):         # a class pressing Train together: one at a time, as whole pages
+        lab_body(cfg)
+
+
+def lab_body(cfg) -> None:
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
         start(cfg)
     elif widgets.take_train_click(lambda paused: start(cfg, paused)):

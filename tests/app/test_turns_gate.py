@@ -73,6 +73,23 @@ def test_the_apps_page_runs_pass_through_the_gate(monkeypatch):
     assert gate.lock.acquire(blocking=False)           # and left it free
 
 
+def test_the_lab_fragment_takes_its_turn_when_a_click_reruns_it_alone(monkeypatch):
+    """views/train.lab_fragment: a Train click reruns the lab alone (no app.py, so no page's
+    turn): that rerun takes the class's turn as a whole page does; drawn within a whole
+    page's run, it is in that run's turn already (no second wait for a gate it holds)."""
+    calls = []
+    real = turns_gate.fragment_turn
+    monkeypatch.setattr(turns_gate, "fragment_turn", lambda own: calls.append(own) or real(own))
+    at = open_app(query={"dataset": "circle", "lang": "en"})
+    assert not at.exception and calls == [False]       # AppTest runs whole pages
+    with turns_gate.fragment_turn(True) as held:
+        assert held and not turns_gate._gate.acquire(blocking=False)
+    with turns_gate.whole_page_turn() as page, turns_gate.fragment_turn(False) as inner:
+        assert page and inner is None
+    assert turns_gate._gate.acquire(blocking=False)
+    turns_gate._gate.release()
+
+
 def test_a_page_run_steps_aside_while_it_waits_then_queues_again():
     with turns_gate.whole_page_turn() as held:
         assert held
