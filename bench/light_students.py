@@ -90,7 +90,7 @@ class LightStudent:
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}   # fragment id -> (interval, its poll)
         self.page_hash = self.run_id = ""
         self.fresh_session = False   # a new_session since the last rerun sent (the frontend's hasReceivedNewSession)
-        self.max_age, self.full_runs = 2, 0
+        self.max_age, self.full_runs, self.runs_done = 2, 0, 0     # whole runs; every run, a fragment's too
         self.frames = self.sends = self.exceptions = 0   # frames: websocket messages received
         self.point = self.done = self.last_send = self.last_recv = None
         self.status, self.closed, self.errors = "", [], []
@@ -249,6 +249,8 @@ class LightStudent:
             self.cache.age(self.max_age, fragments)
         if status == FINISHED.FINISHED_SUCCESSFULLY and not fragments:
             self.full_runs += 1
+        if status in (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+            self.runs_done += 1
 
     def _drop_stale(self, run_id: str, fragments: list[str]) -> None:
         """The frontend's clearStaleNodes, then its removeInactiveWidgetState."""
@@ -284,9 +286,12 @@ class LightStudent:
 
     # --- what the student does -----------------------------------------------------------
     def _drawn(self) -> bool:
-        """As the browser bench's DRAWN: a full run done, two charts or more, no placeholder."""
+        """As the browser bench's DRAWN: a full run done, two charts or more (plotly's own, or
+        ui.live_chart's: the preview's curves), no placeholder."""
         kinds = [kind for kind, *_ in self.elements.values()]
-        return self.full_runs > 0 and kinds.count("plotly_chart") >= 2 and "skeleton" not in kinds
+        charts = sum(1 for kind, w, *_ in self.elements.values() if kind == "plotly_chart"
+                     or (kind == "bidi_component" and "live_chart" in w.component_name))
+        return self.full_runs > 0 and charts >= 2 and "skeleton" not in kinds
 
     async def _until(self, ready, timeout: float, what: str = "drawn"):
         """ready()'s first true value, waited for as Playwright waits (polling)."""
@@ -317,9 +322,9 @@ class LightStudent:
         slider, fragment = await self._until(lambda: self._match("slider", speed), timeout, "a speed control")
         slowest = slider.options[int(slider.max)]                  # options: labels, max: the last index
         self.widgets[slider.id] = WidgetState(id=slider.id, string_array_value={"data": [slowest]})
-        runs = self.full_runs
-        self.rerun(fragment)
-        await self._until(lambda: self.full_runs > runs, timeout)
+        runs = self.runs_done
+        self.rerun(fragment)            # the lab's fragment (views/train.lab_fragment), or the page
+        await self._until(lambda: self.runs_done > runs, timeout)
 
     async def _seen(self) -> dict:
         """What the browser's watcher (window.__nnp) reports, in its units (ms since the epoch)."""
