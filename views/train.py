@@ -227,6 +227,7 @@ def lab_fragment(cfg) -> None:
 
 
 def lab_body(cfg) -> None:
+    """The lab: a click taken, its buttons and notes, then the preview or the run's live parts."""
     if st.session_state.pop(Key.PENDING_START, False):   # Compare's "one change": the sidebar holds it
         start(cfg)
     elif widgets.take_train_click(lambda paused: start(cfg, paused)):
