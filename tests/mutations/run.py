@@ -151,7 +151,7 @@ MUTATIONS = [
              "ui/lab_panels.py",
              "    return runs.serial(), heavy_tick(s), logged(s), len(s.changes)\n",
              "    return runs.serial(), s.version, heavy_tick(s), logged(s), len(s.changes)\n",
-             ("tests/e2e/test_lab_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
+             ("tests/e2e/test_live_charts_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
     Mutation("v_second_run", "the Train click starts its run and then reruns the whole page (the old second run)",
              "ui/widgets.py",
              "    if not ss.get(Key.RUN_START):\n",
@@ -176,7 +176,7 @@ MUTATIONS = [
              "views/train.py",
              "    if not lab_preview.painted(cfg):\n",
              "    if False:\n",
-             ("tests/e2e/test_lab_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
+             ("tests/e2e/test_live_charts_browser.py::test_a_poll_sends_the_curves_and_the_heavier_charts_only_with_their_news",)),
 ]
 
 
